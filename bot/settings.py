@@ -1,0 +1,87 @@
+"""Settings for every entry point, read once from the environment (and `.env` if present)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import load_dotenv
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(ValueError):
+    """An environment variable holds a value the bot cannot use."""
+
+
+def _int_list(raw: str, name: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(part) for part in raw.replace(";", ",").split(",") if part.strip())
+    except ValueError as exc:
+        message = f"{name} must be comma-separated Telegram user ids, got {raw!r}"
+        raise SettingsError(message) from exc
+
+
+def _bool(raw: str) -> bool:
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable about the bot; build it with `Settings.from_env()`."""
+
+    token: str | None = None
+    base_url: str | None = None
+    db_path: Path = PROJECT_ROOT / "data" / "bot.sqlite3"
+    seeds_dir: Path = PROJECT_ROOT / "seeds"
+    tz: str = "Asia/Almaty"
+    admins: tuple[int, ...] = ()
+    webhook_url: str | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
+    webhook_secret: str | None = None
+    health_port: int | None = None
+    digest_grace_hours: float = 6.0
+    send_empty_digests: bool = False
+    log_level: str = "INFO"
+    extra: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, dotenv: bool = True) -> Settings:
+        """Read settings from `env` (default: os.environ after loading `.env`)."""
+        if env is None:
+            if dotenv:
+                load_dotenv(PROJECT_ROOT / ".env", override=False)
+            env = dict(os.environ)
+        get = lambda key: (env.get(key) or "").strip()  # noqa: E731
+        settings = cls(
+            token=get("TELEGRAM_BOT_TOKEN") or None,
+            base_url=get("TELEGRAM_BASE_URL") or None,
+            db_path=Path(get("BOT_DB") or cls.db_path),
+            seeds_dir=Path(get("BOT_SEEDS_DIR") or cls.seeds_dir),
+            tz=get("BOT_TZ") or cls.tz,
+            admins=_int_list(get("BOT_ADMINS"), "BOT_ADMINS"),
+            webhook_url=get("BOT_WEBHOOK_URL") or None,
+            webhook_listen=get("BOT_WEBHOOK_LISTEN") or cls.webhook_listen,
+            webhook_port=int(get("BOT_WEBHOOK_PORT") or cls.webhook_port),
+            webhook_secret=get("BOT_WEBHOOK_SECRET") or None,
+            health_port=int(get("BOT_HEALTH_PORT")) if get("BOT_HEALTH_PORT") else None,
+            digest_grace_hours=float(get("BOT_DIGEST_GRACE_HOURS") or cls.digest_grace_hours),
+            send_empty_digests=_bool(get("BOT_SEND_EMPTY_DIGESTS") or "0"),
+            log_level=(get("BOT_LOG_LEVEL") or cls.log_level).upper(),
+        )
+        settings.zone()  # fail early on an unknown zone
+        return settings
+
+    def zone(self) -> ZoneInfo:
+        """The default IANA time zone for chats that set none."""
+        try:
+            return ZoneInfo(self.tz)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise SettingsError(f"BOT_TZ: unknown IANA time zone {self.tz!r}") from exc
+
+    def with_(self, **changes: object) -> Settings:
+        """A copy with some fields changed (for tests and command-line overrides)."""
+        return replace(self, **changes)

@@ -1,0 +1,1 @@
+"""The Telegram conversation: one thin module per command family (wired in bot/app.py)."""
