@@ -1,0 +1,69 @@
+"""`python -m bot load`: validate the seeds, then bring the SQLite database in step with them."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+
+from bot.commands.check import print_problems
+from bot.seeds import SeedError, load_seeds
+from bot.settings import Settings
+from bot.storage import GAZETTEER_KINDS, Storage, SyncResult
+
+# by_kind key -> the plural label `check` uses too
+LABELS = {"event": "events"} | {
+    kind: attribute.replace("_", " ") for kind, (attribute, _) in GAZETTEER_KINDS.items()
+}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--seeds", type=Path, metavar="DIR", help="seeds folder (default: BOT_SEEDS_DIR or seeds/)"
+    )
+    parser.add_argument(
+        "--db", type=Path, metavar="PATH", help="SQLite file (default: BOT_DB or data/bot.sqlite3)"
+    )
+
+
+def describe(result: SyncResult) -> list[str]:
+    """One line per kind of record that exists, then the totals."""
+
+    def line(label: str, counts: dict[str, int]) -> str:
+        names = ("added", "changed", "removed", "unchanged")
+        return f"{label}: " + ", ".join(f"{counts[name]} {name}" for name in names)
+
+    lines = [
+        line(LABELS.get(kind, kind), counts)
+        for kind, counts in result.by_kind.items()
+        if any(counts.values())
+    ]
+    totals = {name: getattr(result, name) for name in ("added", "changed", "removed", "unchanged")}
+    return [*lines, line("total", totals)]
+
+
+async def load(folder: Path, db_path: Path) -> SyncResult:
+    """Validate `folder` first (so bad seeds never touch the database), then sync it."""
+    seeds = await asyncio.to_thread(load_seeds, folder)
+    storage = await Storage.open(db_path)
+    try:
+        return await storage.sync_seeds(seeds)
+    finally:
+        await storage.close()
+
+
+def main(args: argparse.Namespace, settings: Settings) -> int:
+    """Load the seeds into the database; exit 2 with every problem on stderr when invalid."""
+    folder = args.seeds or settings.seeds_dir
+    db_path = args.db or settings.db_path
+    try:
+        result = asyncio.run(load(folder, db_path))
+    except SeedError as error:
+        print_problems(error)
+        print(f"nothing was written to {db_path}", file=sys.stderr)
+        return 2
+    print(f"loaded {folder} into {db_path}")
+    for line in describe(result):
+        print(line)
+    return 0

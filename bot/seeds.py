@@ -1,0 +1,293 @@
+"""Loading and validating the seeds folder: YAML records, their articles and cross-references.
+
+`load_seeds(folder)` reads every file named in `records.GAZETTEERS` plus every `events/*.yaml`,
+validates each record with its pydantic model, then checks what no single model can see: ids
+unique across files, references into the gazetteers, article files that exist, and quotes that
+really occur in their article. Every problem found is collected, then raised together in one
+`SeedError`, so an editor fixes a broken folder in one pass.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from bot.records import (
+    EVENTS_DIR,
+    GAZETTEERS,
+    Anniversary,
+    Article,
+    Event,
+    FutureEvent,
+    Organization,
+    Person,
+    PlaceEntry,
+    Record,
+    Topic,
+)
+from bot.seedrefs import check_references
+
+# Bump when the way records are stored changes, so every database reloads its seeds.
+FORMAT_VERSION = b"seeds-format-1"
+
+# SeedSet attribute for each gazetteer file.
+ATTRIBUTES: dict[str, str] = {
+    "articles.yaml": "articles",
+    "people.yaml": "people",
+    "organizations.yaml": "organizations",
+    "places.yaml": "places",
+    "topics.yaml": "topics",
+    "anniversaries.yaml": "anniversaries",
+    "future_events.yaml": "future_events",
+}
+
+
+@dataclass(frozen=True)
+class SeedProblem:
+    """One thing wrong in the seeds folder: where (file, record, field) and what."""
+
+    file: str
+    record: str | None
+    field: str | None
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        parts = [self.file]
+        if self.record is not None:
+            parts.append(f"record {self.record}" + (f" (line {self.line})" if self.line else ""))
+        elif self.line:
+            parts.append(f"line {self.line}")
+        if self.field:
+            parts.append(self.field)
+        return ": ".join([*parts, self.message])
+
+
+class SeedError(ValueError):
+    """The seeds folder has problems; `.problems` lists all of them."""
+
+    def __init__(self, problems: list[SeedProblem]) -> None:
+        self.problems = list(problems)
+        count = len(self.problems)
+        head = f"{count} problem{'s' if count != 1 else ''} in the seeds:"
+        super().__init__("\n".join([head, *(str(problem) for problem in self.problems)]))
+
+
+@dataclass(frozen=True)
+class SeedSet:
+    """Every validated record of a seeds folder, keyed by id, and the articles' texts."""
+
+    articles: dict[str, Article] = field(default_factory=dict)
+    people: dict[str, Person] = field(default_factory=dict)
+    organizations: dict[str, Organization] = field(default_factory=dict)
+    places: dict[str, PlaceEntry] = field(default_factory=dict)
+    topics: dict[str, Topic] = field(default_factory=dict)
+    anniversaries: dict[str, Anniversary] = field(default_factory=dict)
+    future_events: dict[str, FutureEvent] = field(default_factory=dict)
+    events: dict[str, Event] = field(default_factory=dict)
+    article_texts: dict[str, str] = field(default_factory=dict)
+    fingerprint: str = ""
+
+    def counts(self) -> dict[str, int]:
+        """How many records of each kind the set holds."""
+        kinds = ("events", *ATTRIBUTES.values())
+        return {kind: len(getattr(self, kind)) for kind in kinds}
+
+
+# --- reading files -------------------------------------------------------------------------
+
+
+class _Loader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):
+    """A safe YAML loader that keeps dates as text, so pydantic reports impossible ones."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def seeds_fingerprint(folder: Path) -> str:
+    """A sha256 over the relative paths and bytes of every file in the folder (no parsing)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise SeedError([_missing_folder(folder)])
+    digest = hashlib.sha256(FORMAT_VERSION)
+    for path in sorted(_seed_files(folder)):
+        relative = path.relative_to(folder).as_posix().encode()
+        data = path.read_bytes()
+        digest.update(b"\0%d:%s\0%d:" % (len(relative), relative, len(data)))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def _seed_files(folder: Path) -> Iterator[Path]:
+    """Every regular file under `folder`, skipping hidden files and folders."""
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = [name for name in dirs if not name.startswith(".") and name != "__pycache__"]
+        for name in files:
+            if not name.startswith("."):
+                yield Path(root, name)
+
+
+def _missing_folder(folder: Path) -> SeedProblem:
+    return SeedProblem(str(folder), None, None, "the seeds folder does not exist")
+
+
+def _read_list(path: Path, name: str, problems: list[SeedProblem]) -> list[tuple[int, object]]:
+    """The items of a YAML list file with each item's line; problems go to `problems`."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(SeedProblem(name, None, None, f"cannot read the file: {exc}"))
+        return []
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return []
+        if not isinstance(node, yaml.SequenceNode):
+            found = "a mapping" if isinstance(node, yaml.MappingNode) else "a single value"
+            message = f"expected a list of records, found {found}"
+            problems.append(SeedProblem(name, None, None, message, node.start_mark.line + 1))
+            return []
+        items = loader.construct_document(node)
+        return [
+            (child.start_mark.line + 1, item) for child, item in zip(node.value, items, strict=True)
+        ]
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 if mark else None
+        where = f" (column {mark.column + 1})" if mark else ""
+        reason = getattr(exc, "problem", None) or str(exc)
+        problems.append(SeedProblem(name, None, None, f"YAML syntax error{where}: {reason}", line))
+        return []
+    finally:
+        loader.dispose()
+
+
+def _field_path(location: tuple[int | str, ...]) -> str:
+    """`('participants', 0, 'role', 'kk')` -> `participants[0].role.kk`."""
+    path = ""
+    for part in location:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path or "(record)"
+
+
+def _message(error: dict) -> str:
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] in {"missing", "extra_forbidden"}:
+        return message
+    value = error.get("input")
+    if isinstance(value, str | int | float | bool):
+        shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "...'"
+        return f"{message} (got {shown})"
+    return message
+
+
+def _validate_file(
+    path: Path, name: str, model: type[Record], problems: list[SeedProblem]
+) -> list[tuple[Record, int]]:
+    """Validate each item of one file; return the good records with their lines."""
+    records = []
+    for position, (line, item) in enumerate(_read_list(path, name, problems), start=1):
+        label = f"#{position}"
+        if isinstance(item, dict) and isinstance(item.get("id"), str | int):
+            label = str(item["id"])
+        if not isinstance(item, dict):
+            message = f"expected a mapping of fields, found {type(item).__name__}"
+            problems.append(SeedProblem(name, label, None, message, line))
+            continue
+        try:
+            records.append((model.model_validate(item), line))
+        except ValidationError as exc:
+            for error in exc.errors():
+                field_path = _field_path(error["loc"])
+                problems.append(SeedProblem(name, label, field_path, _message(error), line))
+    return records
+
+
+# --- loading -------------------------------------------------------------------------------
+
+
+def load_seeds(folder: Path) -> SeedSet:
+    """Read and validate a seeds folder; raise `SeedError` listing every problem found."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise SeedError([_missing_folder(folder)])
+    fingerprint = seeds_fingerprint(folder)
+    problems: list[SeedProblem] = []
+    tables: dict[str, dict[str, Record]] = {}
+    origin: dict[tuple[str, str], tuple[str, int]] = {}  # (attribute, id) -> (file, line)
+    missing_files: set[str] = set()
+
+    def add(attribute: str, name: str, record: Record, line: int) -> None:
+        table = tables.setdefault(attribute, {})
+        record_id = record.id  # type: ignore[attr-defined]
+        if record_id in table:
+            first_file, first_line = origin[(attribute, record_id)]
+            message = f"duplicate id, first defined in {first_file} line {first_line}"
+            problems.append(SeedProblem(name, record_id, "id", message, line))
+            return
+        table[record_id] = record
+        origin[(attribute, record_id)] = (name, line)
+
+    for name, model in GAZETTEERS.items():
+        path = folder / name
+        if not path.exists():
+            missing_files.add(name)
+            continue
+        for record, line in _validate_file(path, name, model, problems):
+            add(ATTRIBUTES[name], name, record, line)
+    events_dir = folder / EVENTS_DIR
+    for path in sorted(events_dir.glob("*.yaml")) if events_dir.is_dir() else []:
+        name = f"{EVENTS_DIR}/{path.name}"
+        for record, line in _validate_file(path, name, Event, problems):
+            add("events", name, record, line)
+
+    texts = _read_articles(folder, tables.get("articles", {}), origin, problems)
+    seedset = SeedSet(
+        **{attribute: tables.get(attribute, {}) for attribute in [*ATTRIBUTES.values(), "events"]},
+        article_texts=texts,
+        fingerprint=fingerprint,
+    )
+    missing = {ATTRIBUTES[name] for name in missing_files}
+    for attribute, record_id, field_path, message in check_references(seedset, missing):
+        name, line = origin[(attribute, record_id)]
+        problems.append(SeedProblem(name, record_id, field_path, message, line))
+    if problems:
+        raise SeedError(problems)
+    return seedset
+
+
+def _read_articles(
+    folder: Path,
+    articles: dict[str, Record],
+    origin: dict[tuple[str, str], tuple[str, int]],
+    problems: list[SeedProblem],
+) -> dict[str, str]:
+    """The text of each article, keyed by article id; missing or unreadable files are problems."""
+    root = folder.resolve()
+    texts = {}
+    for article_id, article in articles.items():
+        name, line = origin[("articles", article_id)]
+        path = (folder / article.file).resolve()  # type: ignore[attr-defined]
+        if not path.is_relative_to(root):
+            message = f"{article.file!r} points outside the seeds folder"  # type: ignore[attr-defined]
+            problems.append(SeedProblem(name, article_id, "file", message, line))
+            continue
+        try:
+            texts[article_id] = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            message = f"the article file {article.file!r} does not exist"  # type: ignore[attr-defined]
+            problems.append(SeedProblem(name, article_id, "file", message, line))
+        except (OSError, UnicodeDecodeError) as exc:
+            message = f"cannot read {article.file!r}: {exc}"  # type: ignore[attr-defined]
+            problems.append(SeedProblem(name, article_id, "file", message, line))
+    return texts

@@ -1,0 +1,332 @@
+"""The SQLite database (aiosqlite): opening it, and keeping its copy of the seeds in step.
+
+`Storage.open(path)` creates and migrates the file; `.db` is the connection other repositories
+(subscriptions, deliveries) share. Seeds are stored as the JSON of their validated models, so
+`read_seedset()` rebuilds a `SeedSet` without reading YAML, and `ensure_seeds(folder)` only
+parses the folder when its fingerprint differs from the one stored with the last sync.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import aiosqlite
+from pydantic import TypeAdapter
+
+from bot.migrations import migrate
+from bot.records import (
+    Anniversary,
+    Article,
+    Event,
+    FutureEvent,
+    Organization,
+    Person,
+    PlaceEntry,
+    Record,
+    Topic,
+)
+from bot.seeds import SeedSet, load_seeds, seeds_fingerprint
+
+FINGERPRINT_KEY = "seeds_fingerprint"
+SYNCED_AT_KEY = "seeds_synced_at"
+
+# gazetteer.kind -> (SeedSet attribute, model)
+GAZETTEER_KINDS: dict[str, tuple[str, type[Record]]] = {
+    "article": ("articles", Article),
+    "person": ("people", Person),
+    "organization": ("organizations", Organization),
+    "place": ("places", PlaceEntry),
+    "topic": ("topics", Topic),
+    "anniversary": ("anniversaries", Anniversary),
+    "future_event": ("future_events", FutureEvent),
+}
+_EVENT_LIST = TypeAdapter(list[Event])
+_LISTS = {kind: TypeAdapter(list[model]) for kind, (_, model) in GAZETTEER_KINDS.items()}
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    """How many seed records a sync added, changed, removed and left alone, in all and by kind."""
+
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    by_kind: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    @property
+    def touched(self) -> bool:
+        """Whether the sync wrote any record."""
+        return bool(self.added or self.changed or self.removed)
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def to_timestamp(moment: dt.datetime | str) -> str:
+    """The stored form of a moment: UTC ISO 8601 with microseconds (sorts as text)."""
+    if isinstance(moment, str):
+        moment = dt.datetime.fromisoformat(moment.strip())
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+def _hash(data: str) -> str:
+    return hashlib.sha256(data.encode()).hexdigest()
+
+
+def _event_row(event: Event, data: str) -> tuple:
+    place = event.place
+    start = event.date.start
+    return (
+        event.kind,
+        event.date.value,
+        event.date.precision,
+        start.isoformat() if start else None,
+        place.city if place else None,
+        place.country if place else None,
+        event.part_of,
+        data,
+        _hash(data),
+    )
+
+
+class Storage:
+    """The bot's SQLite database; open it with `await Storage.open(path)`."""
+
+    def __init__(self, db: aiosqlite.Connection, path: Path | str) -> None:
+        self._db = db
+        self.path = path
+
+    @classmethod
+    async def open(cls, path: Path | str) -> Storage:
+        """Open (creating if needed) the database at `path` and bring its schema up to date."""
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        db = await aiosqlite.connect(path)
+        try:
+            await db.execute("PRAGMA journal_mode = WAL")
+            await db.execute("PRAGMA foreign_keys = ON")
+            await db.execute("PRAGMA busy_timeout = 5000")
+            await migrate(db)
+        except BaseException:
+            await db.close()
+            raise
+        return cls(db, path)
+
+    @property
+    def db(self) -> aiosqlite.Connection:
+        """The shared connection, for other repositories (subscriptions, deliveries)."""
+        return self._db
+
+    async def close(self) -> None:
+        await self._db.close()
+
+    async def __aenter__(self) -> Storage:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    # --- seeds ---------------------------------------------------------------------------
+
+    async def stored_fingerprint(self) -> str | None:
+        """The fingerprint of the seeds last synced, or None before the first sync."""
+        return await self._meta(FINGERPRINT_KEY)
+
+    async def _meta(self, key: str) -> str | None:
+        async with self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)) as cursor:
+            row = await cursor.fetchone()
+        return row[0] if row else None
+
+    async def ensure_seeds(self, folder: Path) -> tuple[SeedSet, SyncResult | None]:
+        """The seeds of `folder`, syncing them first when they changed since the last sync.
+
+        Returns the seed set and the sync result, or None when the database was up to date.
+        A folder with problems raises `SeedError` and leaves the database as it was.
+        """
+        fingerprint = await asyncio.to_thread(seeds_fingerprint, folder)
+        if fingerprint == await self.stored_fingerprint():
+            return await self.read_seedset(), None
+        seedset = await asyncio.to_thread(load_seeds, folder)
+        return seedset, await self.sync_seeds(seedset)
+
+    async def sync_seeds(self, seedset: SeedSet, *, now: dt.datetime | None = None) -> SyncResult:
+        """Make the stored seeds equal to `seedset`, in one transaction; idempotent.
+
+        New events get `first_seen` = `updated_at` = now; an edited one (different content hash)
+        keeps `first_seen` and gets a new `updated_at`; records gone from the seeds are deleted.
+        """
+        stamp = to_timestamp(now or utc_now())
+        db = self._db
+        await db.commit()  # end any implicit transaction a caller left open
+        await db.execute("BEGIN IMMEDIATE")
+        try:
+            by_kind = {"event": await self._sync_events(seedset.events.values(), stamp)}
+            for kind, (attribute, _) in GAZETTEER_KINDS.items():
+                records = getattr(seedset, attribute).values()
+                by_kind[kind] = await self._sync_gazetteer(kind, records)
+            await self._sync_texts(seedset.article_texts)
+            await db.executemany(
+                "INSERT INTO meta (key, value) VALUES (?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [(FINGERPRINT_KEY, seedset.fingerprint), (SYNCED_AT_KEY, stamp)],
+            )
+            await db.commit()
+        except BaseException:
+            await db.rollback()
+            raise
+        totals = {name: sum(counts[name] for counts in by_kind.values()) for name in _COUNTS}
+        return SyncResult(**totals, by_kind=by_kind)
+
+    async def _sync_events(self, events: Iterable[Event], stamp: str) -> dict[str, int]:
+        db = self._db
+        async with db.execute("SELECT id, content_hash FROM events") as cursor:
+            stored = dict(await cursor.fetchall())
+        added, changed, seen = [], [], set()
+        for event in events:
+            seen.add(event.id)
+            data = event.model_dump_json()
+            row = _event_row(event, data)
+            if event.id not in stored:
+                added.append((event, row))
+            elif stored[event.id] != row[-1]:
+                changed.append((event, row))
+        removed = [(event_id,) for event_id in stored if event_id not in seen]
+        await db.executemany("DELETE FROM events WHERE id = ?", removed)
+        await db.executemany(
+            "UPDATE events SET kind = ?, date_value = ?, date_precision = ?, sort_date = ?,"
+            " city = ?, country = ?, part_of = ?, data = ?, content_hash = ?, updated_at = ?"
+            " WHERE id = ?",
+            [(*row, stamp, event.id) for event, row in changed],
+        )
+        await db.executemany(
+            "INSERT INTO events (kind, date_value, date_precision, sort_date, city, country,"
+            " part_of, data, content_hash, first_seen, updated_at, id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(*row, stamp, stamp, event.id) for event, row in added],
+        )
+        await self._write_children([event for event, _ in changed], replace=True)
+        await self._write_children([event for event, _ in added], replace=False)
+        return {
+            "added": len(added),
+            "changed": len(changed),
+            "removed": len(removed),
+            "unchanged": len(seen) - len(added) - len(changed),
+        }
+
+    async def _write_children(self, events: list[Event], *, replace: bool) -> None:
+        """Write the participant, topic, organization and source rows of `events`."""
+        db = self._db
+        if replace:
+            ids = [(event.id,) for event in events]
+            for table in _CHILD_TABLES:  # constant names; values stay parameters
+                await db.executemany(f"DELETE FROM {table} WHERE event_id = ?", ids)
+        await db.executemany(
+            "INSERT OR IGNORE INTO event_participants (event_id, person_id, side) VALUES (?, ?, ?)",
+            [(e.id, p.person, p.side) for e in events for p in e.participants],
+        )
+        await db.executemany(
+            "INSERT OR IGNORE INTO event_topics (event_id, topic_id) VALUES (?, ?)",
+            [(e.id, topic) for e in events for topic in e.topics],
+        )
+        await db.executemany(
+            "INSERT OR IGNORE INTO event_organizations (event_id, org_id) VALUES (?, ?)",
+            [(e.id, org) for e in events for org in e.organizations],
+        )
+        await db.executemany(
+            "INSERT OR IGNORE INTO event_sources (event_id, article_id, position) VALUES (?, ?, ?)",
+            [(e.id, s.article, n) for e in events for n, s in enumerate(e.sources)],
+        )
+
+    async def _sync_gazetteer(self, kind: str, records: Iterable[Record]) -> dict[str, int]:
+        db = self._db
+        async with db.execute("SELECT id, data FROM gazetteer WHERE kind = ?", (kind,)) as cursor:
+            stored = dict(await cursor.fetchall())
+        counts = dict.fromkeys(_COUNTS, 0)
+        writes, seen = [], set()
+        for record in records:
+            record_id = record.id  # type: ignore[attr-defined]
+            seen.add(record_id)
+            data = record.model_dump_json()
+            previous = stored.get(record_id)
+            if previous == data:
+                counts["unchanged"] += 1
+                continue
+            counts["added" if previous is None else "changed"] += 1
+            writes.append((kind, record_id, data))
+        removed = [(kind, record_id) for record_id in stored if record_id not in seen]
+        counts["removed"] = len(removed)
+        await db.executemany("DELETE FROM gazetteer WHERE kind = ? AND id = ?", removed)
+        await db.executemany(
+            "INSERT INTO gazetteer (kind, id, data) VALUES (?, ?, ?)"
+            " ON CONFLICT (kind, id) DO UPDATE SET data = excluded.data",
+            writes,
+        )
+        return counts
+
+    async def _sync_texts(self, texts: dict[str, str]) -> None:
+        db = self._db
+        async with db.execute("SELECT id, text FROM article_texts") as cursor:
+            stored = dict(await cursor.fetchall())
+        await db.executemany(
+            "DELETE FROM article_texts WHERE id = ?", [(key,) for key in stored if key not in texts]
+        )
+        await db.executemany(
+            "INSERT INTO article_texts (id, text) VALUES (?, ?)"
+            " ON CONFLICT (id) DO UPDATE SET text = excluded.text",
+            [(key, text) for key, text in texts.items() if stored.get(key) != text],
+        )
+
+    async def read_seedset(self) -> SeedSet:
+        """Rebuild the last synced `SeedSet` from the database alone (no YAML)."""
+        db = self._db
+        async with db.execute("SELECT data FROM events ORDER BY rowid") as cursor:
+            events = [row[0] for row in await cursor.fetchall()]
+        async with db.execute("SELECT kind, data FROM gazetteer ORDER BY rowid") as cursor:
+            gazetteer = await cursor.fetchall()
+        async with db.execute("SELECT id, text FROM article_texts") as cursor:
+            texts = dict(await cursor.fetchall())
+        fingerprint = await self.stored_fingerprint() or ""
+        tables = await asyncio.to_thread(_parse_rows, events, gazetteer)
+        return SeedSet(**tables, article_texts=texts, fingerprint=fingerprint)
+
+    async def events_changed_since(self, iso_ts: str | dt.datetime) -> list[str]:
+        """Ids of the events added or edited after `iso_ts` (naive means UTC), oldest first."""
+        async with self._db.execute(
+            "SELECT id FROM events WHERE updated_at > ? ORDER BY updated_at, id",
+            (to_timestamp(iso_ts),),
+        ) as cursor:
+            return [row[0] for row in await cursor.fetchall()]
+
+
+_COUNTS = ("added", "changed", "removed", "unchanged")
+_CHILD_TABLES = ("event_participants", "event_topics", "event_organizations", "event_sources")
+
+
+def _parse_rows(events: list[str], gazetteer: list[tuple[str, str]]) -> dict[str, dict]:
+    """Validate stored JSON back into models, one bulk call per kind (much faster than per row)."""
+    tables: dict[str, dict] = {"events": _by_id(_EVENT_LIST.validate_json(_json_list(events)))}
+    rows_by_kind: dict[str, list[str]] = {kind: [] for kind in GAZETTEER_KINDS}
+    for kind, data in gazetteer:
+        if kind in rows_by_kind:
+            rows_by_kind[kind].append(data)
+    for kind, (attribute, _) in GAZETTEER_KINDS.items():
+        records = _LISTS[kind].validate_json(_json_list(rows_by_kind[kind]))
+        tables[attribute] = _by_id(records)
+    return tables
+
+
+def _json_list(rows: list[str]) -> str:
+    return "[" + ",".join(rows) + "]"
+
+
+def _by_id(records: list) -> dict:
+    return {record.id: record for record in records}
