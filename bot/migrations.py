@@ -113,6 +113,11 @@ MIGRATIONS: list[str] = [
         message    TEXT NOT NULL
     );
     """,
+    # 2 (digests): when a delivery was claimed, so a stale 'pending' claim can be retried.
+    """
+    ALTER TABLE deliveries ADD COLUMN claimed_at TEXT;
+    CREATE INDEX subscriptions_active ON subscriptions (active);
+    """,
 ]
 
 
