@@ -37,12 +37,17 @@ def normalize_space(text: str) -> str:
 class _Checker:
     """Holds the id sets of one seed set and checks references against them."""
 
-    def __init__(self, seeds: SeedSet, missing: set[str]) -> None:
+    def __init__(self, seeds: SeedSet, missing: set[str], invalid: dict[str, set[str]]) -> None:
         self.seeds = seeds
         self.missing = missing
+        self.invalid = invalid
         self.cities = {key for key, place in seeds.places.items() if place.kind == "city"}
         self.countries = {key for key, place in seeds.places.items() if place.kind == "country"}
         self.texts = {key: normalize_space(text) for key, text in seeds.article_texts.items()}
+
+    def failed(self, attribute: str, value: str) -> bool:
+        """Whether `value` is the id of a record that failed validation (already reported)."""
+        return value in self.invalid.get(attribute, ())
 
     def _unknown(self, what: str, attribute: str, value: str) -> str:
         file = _FILES[attribute]
@@ -59,16 +64,18 @@ class _Checker:
             if value in seen:
                 yield path, f"{value!r} is listed twice"
             seen.add(value)
-            if value not in table:
+            if value not in table and not self.failed(attribute, value):
                 yield path, self._unknown(what, attribute, value)
 
     def one(self, field: str, value: str | None, attribute: str, what: str) -> Iterator:
-        if value is not None and value not in getattr(self.seeds, attribute):
+        table = getattr(self.seeds, attribute)
+        if value is not None and value not in table and not self.failed(attribute, value):
             yield field, self._unknown(what, attribute, value)
 
     def place_kind(self, field: str, value: str | None, kind: str) -> Iterator:
         """`value` must be a place of `kind` ('city' or 'country')."""
-        if value is None or value in (self.cities if kind == "city" else self.countries):
+        known = self.cities if kind == "city" else self.countries
+        if value is None or value in known or self.failed("places", value):
             return
         entry = self.seeds.places.get(value)
         if entry is not None:
@@ -82,7 +89,12 @@ class _Checker:
         yield from self.place_kind(f"{field}.city", place.city, "city")
         yield from self.place_kind(f"{field}.country", place.country, "country")
         city = self.seeds.places.get(place.city or "")
-        if city is not None and place.country and city.country and city.country != place.country:
+        if (
+            city is not None
+            and place.country
+            and city.country in self.countries  # an unknown one is reported on the city
+            and city.country != place.country
+        ):
             message = f"{place.city!r} is in {city.country!r}, not in {place.country!r}"
             yield f"{field}.country", message
 
@@ -94,7 +106,8 @@ class _Checker:
                 yield f"{path}.article", f"{source.article!r} is listed twice: merge its quotes"
             seen.add(source.article)
             if source.article not in self.seeds.articles:
-                yield f"{path}.article", self._unknown("article", "articles", source.article)
+                if not self.failed("articles", source.article):
+                    yield f"{path}.article", self._unknown("article", "articles", source.article)
                 continue
             text = self.texts.get(source.article)
             if text is None:  # the article file itself is missing: reported on the article
@@ -126,7 +139,12 @@ def _event_rules(check: _Checker, event: Event) -> Iterator[tuple[str, str]]:
         yield f"{field}.person", message
     for index, participant in enumerate(event.participants):
         side = participant.side
-        if side not in check.countries and side not in check.seeds.organizations:
+        known = side in check.countries or side in check.seeds.organizations
+        if (
+            not known
+            and not check.failed("places", side)
+            and not check.failed("organizations", side)
+        ):
             message = (
                 f"unknown side {side!r}: neither a country in places.yaml"
                 " nor an organization in organizations.yaml"
@@ -192,8 +210,14 @@ def _gazetteer_findings(check: _Checker) -> Iterator[Finding]:
             yield "future_events", key, field, message
 
 
-def check_references(seeds: SeedSet, missing: set[str]) -> Iterator[Finding]:
-    """Every broken cross-file rule in `seeds`; `missing` names the gazetteers with no file."""
-    check = _Checker(seeds, missing)
+def check_references(
+    seeds: SeedSet, missing: set[str], invalid: dict[str, set[str]]
+) -> Iterator[Finding]:
+    """Every broken cross-file rule in `seeds`.
+
+    `missing` names the gazetteers that have no file; `invalid` maps each to the ids of its
+    records that failed validation (references to those are not reported again).
+    """
+    check = _Checker(seeds, missing, invalid)
     yield from _gazetteer_findings(check)
     yield from _event_findings(check)

@@ -192,9 +192,13 @@ def _message(error: dict) -> str:
 
 
 def _validate_file(
-    path: Path, name: str, model: type[Record], problems: list[SeedProblem]
+    path: Path, name: str, model: type[Record], problems: list[SeedProblem], invalid: set[str]
 ) -> list[tuple[Record, int]]:
-    """Validate each item of one file; return the good records with their lines."""
+    """Validate each item of one file; return the good records with their lines.
+
+    The ids of records that fail go into `invalid`, so references to them are not reported
+    a second time as unknown.
+    """
     records = []
     for position, (line, item) in enumerate(_read_list(path, name, problems), start=1):
         label = f"#{position}"
@@ -207,6 +211,7 @@ def _validate_file(
         try:
             records.append((model.model_validate(item), line))
         except ValidationError as exc:
+            invalid.add(label)
             for error in exc.errors():
                 field_path = _field_path(error["loc"])
                 problems.append(SeedProblem(name, label, field_path, _message(error), line))
@@ -226,6 +231,7 @@ def load_seeds(folder: Path) -> SeedSet:
     tables: dict[str, dict[str, Record]] = {}
     origin: dict[tuple[str, str], tuple[str, int]] = {}  # (attribute, id) -> (file, line)
     missing_files: set[str] = set()
+    invalid: dict[str, set[str]] = {}  # attribute -> ids of records that failed validation
 
     def add(attribute: str, name: str, record: Record, line: int) -> None:
         table = tables.setdefault(attribute, {})
@@ -243,12 +249,14 @@ def load_seeds(folder: Path) -> SeedSet:
         if not path.exists():
             missing_files.add(name)
             continue
-        for record, line in _validate_file(path, name, model, problems):
+        broken = invalid.setdefault(ATTRIBUTES[name], set())
+        for record, line in _validate_file(path, name, model, problems, broken):
             add(ATTRIBUTES[name], name, record, line)
     events_dir = folder / EVENTS_DIR
     for path in sorted(events_dir.glob("*.yaml")) if events_dir.is_dir() else []:
         name = f"{EVENTS_DIR}/{path.name}"
-        for record, line in _validate_file(path, name, Event, problems):
+        broken = invalid.setdefault("events", set())
+        for record, line in _validate_file(path, name, Event, problems, broken):
             add("events", name, record, line)
 
     texts = _read_articles(folder, tables.get("articles", {}), origin, problems)
@@ -258,7 +266,7 @@ def load_seeds(folder: Path) -> SeedSet:
         fingerprint=fingerprint,
     )
     missing = {ATTRIBUTES[name] for name in missing_files}
-    for attribute, record_id, field_path, message in check_references(seedset, missing):
+    for attribute, record_id, field_path, message in check_references(seedset, missing, invalid):
         name, line = origin[(attribute, record_id)]
         problems.append(SeedProblem(name, record_id, field_path, message, line))
     if problems:
