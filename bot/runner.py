@@ -305,14 +305,14 @@ def attach_runtime(application: Application, settings: Settings, mode: str) -> N
 
 def run_bot(settings: Settings) -> int:
     """Run the bot on Telegram until SIGTERM/SIGINT; return the process exit code."""
-    from bot.app import build_application
-
     install_scrubber(secrets_of(settings))
     problems = run_mode_problems(settings)
     if problems:
         for problem in problems:
             logger.error("cannot start: %s", problem)
         return 2
+    from bot.app import build_application  # imported late: the checks above need no PTB app
+
     mode = "webhook" if settings.webhook_url else "polling"
     application = build_application(settings)
     attach_runtime(application, settings, mode)
