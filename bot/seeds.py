@@ -270,7 +270,8 @@ def load_seeds(folder: Path) -> SeedSet:
         name, line = origin[(attribute, record_id)]
         problems.append(SeedProblem(name, record_id, field_path, message, line))
     if problems:
-        raise SeedError(problems)
+        # File by file, top to bottom: the order an editor fixes them in.
+        raise SeedError(sorted(problems, key=lambda problem: (problem.file, problem.line or 0)))
     return seedset
 
 
