@@ -35,7 +35,10 @@ from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
+from bot.digests import compose_digest, digest_messages
 from bot.scheduling import due_deliveries, key_date
+from bot.seeds import SeedSet
+from bot.storage import Storage
 from bot.subscriptions import Subscription, SubscriptionStore
 
 log = logging.getLogger(__name__)
@@ -69,6 +72,17 @@ class TickReport:
     failed: list[tuple[int, str]] = field(default_factory=list)
     retry_later: list[tuple[int, str]] = field(default_factory=list)
     missed: list[tuple[int, str]] = field(default_factory=list)
+
+
+async def subscription_digest(
+    storage: Storage, seeds: SeedSet, sub: Subscription, day: dt.date, send_empty: bool
+) -> list[str]:
+    """The messages of `sub`'s digest for local `day`: what the scheduler sends and what
+    `python -m bot digest --chat` prints. 'New' means changed since the chat's last digest."""
+    since = sub.last_digest_at or sub.created_at
+    changed = await storage.events_changed_since(since) if since else []
+    digest = compose_digest(seeds, day, kind=sub.kind, topics=sub.topics, changed_ids=changed)
+    return digest_messages(digest, seeds, sub.language, send_empty)
 
 
 class GiveUp(Exception):
