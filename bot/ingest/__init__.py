@@ -1,0 +1,233 @@
+"""Draft event records from a new article: `ingest_text(text, knowledge, filename=...)`.
+
+Pure: text and what is already known go in, drafts come out; nothing is written here
+(bot/ingest/writer.py adds drafts to a seeds folder). Every extracted fact keeps the sentence
+it came from, verbatim, and goes into the draft's quotes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from bot.ingest.context import Knowledge
+from bot.ingest.dates import DateFinding, event_date, publication_date
+from bot.ingest.dedupe import find_duplicate
+from bot.ingest.drafts import PeopleBook, slug, summary, title, unique
+from bot.ingest.kinds import classify, lede
+from bot.ingest.language import detect_language
+from bot.ingest.people import PersonMention, find_people
+from bot.ingest.places import find_ids, find_place
+from bot.ingest.text import Sentence, split_sentences
+from bot.records import Article, Event, EventDate, Person, Source
+
+__all__ = ["IngestResult", "Knowledge", "ingest_text"]
+
+_SIDELINES = re.compile(
+    r"на полях|в кулуарах|в ходе визита|on the sidelines|on the margins|"
+    r"аясында|шеңберінде|кулуарында",
+    re.I,
+)
+_MEETING = re.compile(
+    r"двусторонн\w*|встреч\w*|встретил\w*|переговор\w*|кездес\w*|келіссөз\w*|"
+    r"\bmet\b|\bmeetings?\b|talks|bilateral",
+    re.I,
+)
+_OUTLET = re.compile(
+    r"(?:передает|сообщает|пишет|деп хабарлайды|хабарлайды|reports)\s+(?:ИА\s+)?"
+    r"(?P<name>[A-ZА-ЯЁ][\w.()-]*(?:\s[A-ZА-ЯЁ(][\w.()-]*)?)",
+)
+_MAX_QUOTES = 5
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """Draft records from one article, and what the run noticed on the way."""
+
+    article: Article
+    text: str
+    events: list[Event] = field(default_factory=list)
+    additions: list[tuple[str, Source]] = field(default_factory=list)  # (known event, source)
+    people: list[Person] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _outlet(sentences: list[Sentence]) -> str | None:
+    for sentence in sentences[:6]:
+        found = _OUTLET.search(sentence.text)
+        if found:
+            return found.group("name").rstrip(".")
+    return None
+
+
+def _article(
+    text: str, filename: str, known: set[str], published: DateFinding, sentences: list[Sentence]
+) -> Article:
+    stem = filename.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    day = published.date.value or "undated"
+    article_id = unique(slug(f"draft-{day}-{stem}", 70), set(known))
+    heading = next((s.text for s in sentences[:4] if 15 < len(s.text) <= 160), None)
+    return Article(
+        id=article_id,
+        file=f"articles/{filename.rsplit('/', 1)[-1]}",
+        outlet=_outlet(sentences),
+        language=detect_language(text),
+        published=published.date,
+        title=heading if heading and not heading.startswith("date ") else None,
+    )
+
+
+def _report_date(
+    found: DateFinding, published: DateFinding, kind_sentences: list[Sentence]
+) -> DateFinding:
+    """The event date; a dated report of a past meeting that states no day gets its dateline."""
+    pub = published.date
+    if found.date.precision != "unknown" or found.date.reason:
+        return found
+    if pub.precision == "day" and pub.basis == "stated" and kind_sentences:
+        reason = "the text states no day; the report's publication date"
+        return DateFinding(
+            EventDate(value=pub.value, precision="day", basis="inferred", reason=reason)
+        )
+    return found
+
+
+def ingest_text(
+    text: str,
+    knowledge: Knowledge,
+    filename: str = "article.txt",
+    published: dt.date | None = None,
+) -> IngestResult:
+    """Read an article and return draft events (or extra sources for known events) and people."""
+    sentences = split_sentences(text)
+    seeds = knowledge.seeds
+    pub = publication_date(text, sentences, published)
+    article = _article(text, filename, set(seeds.articles), pub, sentences)
+    kind, kind_sentence = classify(sentences)
+    date = _report_date(event_date(sentences, pub), pub, [kind_sentence] if kind_sentence else [])
+    opening = lede(sentences)
+    body = [s for s in sentences if s.text != pub.quote or s.index > 0]
+    countries = {p.id for p in seeds.places.values() if p.kind == "country"}
+    book = PeopleBook(dict(seeds.people), countries, {}, {})
+    mentions = find_people(
+        body,
+        article.language,
+        knowledge.people,
+        knowledge.sides,
+        knowledge.resolve_person,
+        {p.id: p.country for p in seeds.people.values()},
+    )
+    sideline_sentences = _sideline_sentences(sentences, mentions)
+    main_mentions = [m for m in mentions if m.sentence.index not in sideline_sentences]
+    place, place_sentence = find_place(opening, knowledge.places, seeds.places)
+    orgs = _organizations(opening, knowledge, seeds)
+    topics = [topic for topic, _ in find_ids(body, knowledge.topics)]
+    notes = [m.note for m in mentions if m.note]
+    taken = set(seeds.events)
+
+    def make(
+        kind: str, people: list[PersonMention], quotes: list[str], part_of: str | None
+    ) -> Event:
+        participants, seen = [], set()
+        for mention in people:
+            participant = book.participant(mention)
+            if participant is None:
+                notes.append(f"{mention.name}: named without a role or side; left out")
+            elif participant.person not in seen:
+                seen.add(participant.person)
+                participants.append(participant)
+        names = [book.label(p.person) for p in participants]
+        detail = slug(
+            " ".join(n.split()[-1] for n in names[1:3])
+            or (place.city if place and place.city else kind)
+        )
+        event_id = unique(
+            f"{date.date.value or 'undated'}-{slug(kind.split('_')[0])}-{detail}", taken
+        )
+        ordered = [q for s in sentences for q in [s.text] if q in set(quotes)][:_MAX_QUOTES]
+        return Event(
+            id=event_id,
+            kind=kind,
+            title=title(kind, names),
+            date=date.date,
+            end_date=date.end_date,
+            place=place,
+            organizations=orgs,
+            countries=sorted({p.side for p in participants} & countries),
+            participants=participants,
+            topics=topics if part_of is None else [],
+            summary=summary(article.id),
+            sources=[Source(article=article.id, quotes=ordered or [sentences[0].text])],
+            part_of=part_of,
+            notes="Draft from ingest; check every field against the article.",
+        )
+
+    main_quotes = [s.text for s in [kind_sentence, place_sentence] if s]
+    main_quotes += [m.sentence.text for m in main_mentions[:2]] + (
+        [date.quote] if date.quote else []
+    )
+    main = make(kind, main_mentions, main_quotes, None)
+    result_events, additions = [], []
+    duplicate = find_duplicate(main, seeds.events.values())
+    if duplicate:
+        additions.append((duplicate, main.sources[0]))
+    else:
+        result_events.append(main)
+    home = main.participants[0] if main.participants else None
+    home_mention = next((m for m in mentions if home and m.person_id == home.person), None)
+    for mention in _counterparts(mentions, sideline_sentences, home.person if home else None, book):
+        people = [m for m in [home_mention, mention] if m]
+        bilateral = make("bilateral_meeting", people, [mention.sentence.text], duplicate or main.id)
+        known = find_duplicate(bilateral, seeds.events.values())
+        if known:
+            additions.append((known, bilateral.sources[0]))
+        else:
+            result_events.append(bilateral)
+    used = {p.person for e in result_events for p in e.participants}
+    people = [person for person_id, person in book.drafts.items() if person_id in used]
+    return IngestResult(article, text, result_events, additions, people, list(dict.fromkeys(notes)))
+
+
+def _sideline_sentences(sentences: list[Sentence], mentions: list[PersonMention]) -> set[int]:
+    """Indexes of sentences reporting meetings held on the margins, with the people named."""
+    named = {m.sentence.index for m in mentions}
+    found: set[int] = set()
+    for sentence in sentences:
+        if _SIDELINES.search(sentence.text) and _MEETING.search(sentence.text):
+            found.add(sentence.index)
+            following = sentence.index + 1
+            if (
+                following < len(sentences)
+                and following in named
+                and _MEETING.search(sentences[following].text)
+            ):
+                found.add(following)
+    return found
+
+
+def _counterparts(
+    mentions: list[PersonMention], indexes: set[int], home: str | None, book: PeopleBook
+) -> list[PersonMention]:
+    """The people met on the margins, each once, the article's own side left out."""
+    seen: set[str] = set()
+    chosen = []
+    for mention in mentions:
+        if mention.sentence.index not in indexes or (home and mention.person_id == home):
+            continue
+        key = mention.person_id or slug(mention.name, 80)
+        if key in seen or mention.side == "kazakhstan":
+            continue
+        seen.add(key)
+        chosen.append(mention)
+    return chosen
+
+
+def _organizations(opening: list[Sentence], knowledge: Knowledge, seeds) -> list[str]:
+    """Organizations named in the lede, with the bodies they belong to."""
+    found = [org for org, _ in find_ids(opening, knowledge.organizations)]
+    for org in list(found):
+        parent = seeds.organizations[org].parent
+        if parent and parent not in found:
+            found.append(parent)
+    return found

@@ -1,0 +1,228 @@
+"""Dates in an article: its publication date and the date of the event it reports.
+
+Month names are matched by stem in Kazakh, Russian and English, so inflected forms such as
+"2025 жылғы 5 желтоқсанда", "6 Декабря" or "08 Сәуір, 2019" are read; dateparser misses the
+Kazakh locative forms and resolves "3 декабря т.г." to a future year, so it is not used here.
+A day and month without a year get their year from the text or the publication date, and the
+result says so (basis "inferred" with a reason).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from bot.ingest.text import Sentence
+from bot.records import EventDate
+
+_MONTH_STEMS: dict[int, tuple[str, ...]] = {
+    1: ("қаңтар", "январ", "january", "jan"),
+    2: ("ақпан", "феврал", "february", "feb"),
+    3: ("наурыз", "март", "march", "mar"),
+    4: ("сәуір", "апрел", "april", "apr"),
+    5: ("мамыр", "мая", "май", "мае", "may"),
+    6: ("маусым", "июн", "june", "jun"),
+    7: ("шілде", "июл", "july", "jul"),
+    8: ("тамыз", "август", "august", "aug"),
+    9: ("қыркүйек", "сентябр", "september", "sept", "sep"),
+    10: ("қазан", "октябр", "october", "oct"),
+    11: ("қараша", "ноябр", "november", "nov"),
+    12: ("желтоқсан", "декабр", "december", "dec"),
+}
+_STEM_TO_MONTH = {stem: month for month, stems in _MONTH_STEMS.items() for stem in stems}
+_MONTH = "|".join(sorted(_STEM_TO_MONTH, key=len, reverse=True))
+_DAY = r"(?P<day>[0-3]?\d)(?:\s*[–—-]\s*(?P<day2>[0-3]?\d))?"
+_YEAR_BEFORE = r"(?:(?P<year1>(?:19|20)\d\d)\s*(?:жылғы|жылы|ж\.|года|г\.)?\s+)?"
+_YEAR_AFTER = r"(?:,?\s+(?P<year2>(?:19|20)\d\d)(?!\d))?"
+_MONTH_WORD = rf"(?P<month>{_MONTH})[\w.]*"
+# "2025 жылғы 5 желтоқсанда", "5 декабря 2025 года", "08 Сәуір, 2019", "6 Декабря"
+_DAY_MONTH = re.compile(rf"(?<![\w\d]){_YEAR_BEFORE}{_DAY}\s+{_MONTH_WORD}{_YEAR_AFTER}", re.I)
+# "December 5, 2025", "Dec. 5"
+_MONTH_DAY = re.compile(
+    rf"(?<!\w)(?P<month>{_MONTH})[a-z]*\.?\s+(?P<day>[0-3]?\d)(?!\d)(?:st|nd|rd|th)?"
+    rf"(?:,?\s+(?P<year2>(?:19|20)\d\d))?",
+    re.I,
+)
+# "2026 жылғы сәуірде"; "в апреле 2026 года", "in April 2026"
+_YEAR_MONTH = re.compile(rf"(?<![\w\d])(?P<year1>(?:19|20)\d\d)\s+жылғы\s+{_MONTH_WORD}", re.I)
+_MONTH_YEAR = re.compile(rf"(?<![\w\d]){_MONTH_WORD}\s+(?P<year2>(?:19|20)\d\d)(?!\d)", re.I)
+_ISO = re.compile(r"(?<![\d-])(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?![\d-])")
+_DOTTED = re.compile(r"(?<![\d.])(?P<day>[0-3]?\d)\.(?P<month>[01]?\d)\.(?P<year>(?:19|20)\d\d)")
+_YEAR_ONLY = re.compile(
+    r"(?:(?<!\d)(?P<a>(?:19|20)\d\d)\s*(?:жылы|жылғы|жылында|жылдың|году|года|г\.)"
+    r"|\bin\s+(?P<b>(?:19|20)\d\d)\b)",
+    re.I,
+)
+_THIS_YEAR = re.compile(r"т\.\s?г\.|текущего года|этого года|ағымдағы жыл|биыл|this year", re.I)
+_TODAY = re.compile(r"(?<!\w)(?:бүгін|сегодня|today)(?!\w)", re.I)
+_YESTERDAY = re.compile(r"(?<!\w)(?:кеше|вчера|yesterday)(?!\w)", re.I)
+_DATELINE = re.compile(r"^\s*date\s+(?P<year>\d{4})-(?P<month>\d\d)-(?P<day>\d\d)\b")
+_FUTURE = re.compile(
+    r"пройд[её]т|состоится|будет|будут|планиру|запланирован|намерен|предстоящ|"
+    r"өтеді|өтетін|өткізіледі|өткізбек|жоспарла|алдағы|"
+    r"\bwill\b|\bis to be\b|\bscheduled\b|\bplanned\b|\bupcoming\b",
+    re.I,
+)
+_EVENT_WORDS = re.compile(
+    r"встреч|встрет|заседани|переговор|визит|разговор|совещани|конференци|"
+    r"кездес|отырыс|келіссөз|сапар|сөйлес|кеңес|"
+    r"\bmet\b|meeting|talks|visit|session|council|conference|call",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date written in a sentence; any of its parts may be missing."""
+
+    year: int | None
+    month: int
+    day: int | None
+    end_day: int | None
+    sentence: Sentence
+    text: str
+
+    @property
+    def future(self) -> bool:
+        """Whether the sentence speaks of something still to come."""
+        return bool(_FUTURE.search(self.sentence.text))
+
+
+@dataclass(frozen=True)
+class DateFinding:
+    """A date with the sentence it rests on (None when nothing in the text gives it)."""
+
+    date: EventDate
+    quote: str | None = None
+    end_date: dt.date | None = None
+
+
+UNKNOWN = DateFinding(EventDate(precision="unknown", basis="unknown"))
+
+
+def _valid(year: int, month: int, day: int) -> bool:
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def find_mentions(sentences: list[Sentence]) -> list[DateMention]:
+    """Every day-month or month-year date written in the sentences, in text order."""
+    mentions: list[DateMention] = []
+    for sentence in sentences:
+        taken: list[tuple[int, int]] = []
+        for pattern in (_ISO, _DOTTED, _DAY_MONTH, _MONTH_DAY, _YEAR_MONTH, _MONTH_YEAR):
+            for match in pattern.finditer(sentence.text):
+                if any(a < match.end() and match.start() < b for a, b in taken):
+                    continue
+                groups = match.groupdict()
+                raw_month = groups["month"]
+                month = int(raw_month) if raw_month.isdigit() else _STEM_TO_MONTH[raw_month.lower()]
+                year_text = groups.get("year") or groups.get("year1") or groups.get("year2")
+                year = int(year_text) if year_text else None
+                day = int(groups["day"]) if groups.get("day") else None
+                end_day = int(groups["day2"]) if groups.get("day2") else None
+                if day is not None and not _valid(year or 2024, month, day):
+                    continue
+                taken.append((match.start(), match.end()))
+                text = match.group(0).strip()
+                mentions.append(DateMention(year, month, day, end_day, sentence, text))
+    return sorted(mentions, key=lambda m: (m.sentence.index, m.sentence.text.find(m.text)))
+
+
+def years_mentioned(sentences: list[Sentence]) -> list[tuple[int, Sentence]]:
+    """Years written as "в 2024 году", "2024 жылы", "in 2024" in sentences not about the future."""
+    found = []
+    for sentence in sentences:
+        if _FUTURE.search(sentence.text):
+            continue
+        for match in _YEAR_ONLY.finditer(sentence.text):
+            found.append((int(match.group("a") or match.group("b")), sentence))
+    return found
+
+
+def _infer_year(
+    mention: DateMention, sentences: list[Sentence], published: EventDate | None
+) -> tuple[int, str] | None:
+    """The year of a day-month date that has none, with the reason, or None."""
+    pub_year = int(published.value[:4]) if published and published.value else None
+    if _THIS_YEAR.search(mention.sentence.text) and pub_year:
+        return pub_year, f"'{mention.text}' with 'this year' in the text; year of publication"
+    limit = pub_year or dt.date.today().year
+    years = [(year, s) for year, s in years_mentioned(sentences) if year <= limit]
+    if years:
+        year, _ = max(years)
+        return year, f"day and month stated ('{mention.text}'); year {year} from the text"
+    if published and published.start:
+        year = published.start.year
+        if published.precision == "day" and dt.date(year, mention.month, 1) > published.start:
+            year -= 1
+        return year, f"day and month stated ('{mention.text}'); year from the publication date"
+    return None
+
+
+def resolve(
+    mention: DateMention, sentences: list[Sentence], published: EventDate | None
+) -> DateFinding:
+    """Turn a mention into a dated finding, inferring a missing year where the text allows."""
+    quote = mention.sentence.text
+    basis, reason, year = "stated", None, mention.year
+    if year is None:
+        inferred = _infer_year(mention, sentences, published)
+        if inferred is None:
+            why = f"day and month stated ('{mention.text}') but no year"
+            return DateFinding(EventDate(precision="unknown", basis="unknown", reason=why), quote)
+        year, reason = inferred
+        basis = "inferred"
+    if mention.day is None:
+        value, precision = f"{year:04d}-{mention.month:02d}", "month"
+    else:
+        value, precision = f"{year:04d}-{mention.month:02d}-{mention.day:02d}", "day"
+    end = None
+    if mention.end_day and mention.day and mention.end_day > mention.day:
+        end = dt.date(year, mention.month, mention.end_day)
+    date = EventDate(value=value, precision=precision, basis=basis, reason=reason)
+    return DateFinding(date, quote, end)
+
+
+def publication_date(
+    text: str, sentences: list[Sentence], override: dt.date | None = None
+) -> DateFinding:
+    """The article's publication date: given, a " date YYYY-MM-DD" dateline, or a header line."""
+    if override:
+        return DateFinding(EventDate(value=override.isoformat(), precision="day", basis="stated"))
+    dateline = _DATELINE.match(text)
+    if dateline and _valid(*(int(dateline.group(k)) for k in ("year", "month", "day"))):
+        value = "-".join(dateline.group(k) for k in ("year", "month", "day"))
+        first = sentences[0].text if sentences else None
+        return DateFinding(EventDate(value=value, precision="day", basis="stated"), first)
+    for mention in find_mentions(sentences[:4]):
+        # A header line is short: "Саясат • 08 Сәуір, 2019", "6 Декабря, 02:37 373".
+        if mention.day and len(mention.sentence.text) <= 40:
+            return resolve(mention, sentences, None)
+    return UNKNOWN
+
+
+def event_date(sentences: list[Sentence], published: DateFinding) -> DateFinding:
+    """The date of the event the article reports, or an explained unknown."""
+    header = published.quote
+    body = [s for s in sentences if s.text != header and len(s.text) > 40]
+    lede = {s.index for s in body[:2]}
+    for mention in find_mentions(sentences):
+        if mention.sentence.text == header or mention.future:
+            continue
+        if mention.sentence.index in lede or _EVENT_WORDS.search(mention.sentence.text):
+            return resolve(mention, sentences, published.date)
+    pub = published.date
+    for sentence in body:
+        for pattern, days, word in ((_TODAY, 0, "today"), (_YESTERDAY, 1, "yesterday")):
+            found = pattern.search(sentence.text)
+            if found and pub.precision == "day" and pub.start:
+                value = (pub.start - dt.timedelta(days=days)).isoformat()
+                reason = f"'{found.group(0)}' ({word}) in the text, from the publication date"
+                date = EventDate(value=value, precision="day", basis="inferred", reason=reason)
+                return DateFinding(date, sentence.text)
+    return UNKNOWN

@@ -1,0 +1,199 @@
+"""People an article names: known people in any spelling or case, and new people from titles.
+
+Known people come from the people gazetteer (folded, stem-matched names and aliases). New
+people are read from the patterns news uses: a title before the name ("Министр иностранных
+дел Казахстана Ермек Кошербаев", "Сыртқы істер министрі Ермек Көшербаев"), a title after it
+("Hakan Fidan, the Foreign Minister of Turkey"), and lists of country–name pairs ("с главами
+внешнеполитических ведомств Азербайджана Джейхуном Байрамовым, Бельгии – Бернаром Кентеном").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.ingest.gazetteer import Gazetteer, Hit, Word, words
+from bot.ingest.names import nominative
+from bot.ingest.roles import ROLE_PATTERN, Role, role_of
+from bot.ingest.text import Sentence
+
+_UPPER = "A-ZА-ЯЁӘҒҚҢӨҰҮҺІ"
+_NAME_WORD = re.compile(rf"^[{_UPPER}][\w'’-]*$")
+_INSTRUMENTAL_ROLE = re.compile(r"(?:ом|ем|ём|ым|им|ой|ей|ями|ами)$", re.I)
+_GENITIVE_ROLE = re.compile(r"(?:ра|ря|ля|та)$", re.I)
+_LIST_TRIGGER = re.compile(
+    r"(?:глав\w*\s+внешнеполитическ\w*\s+ведомств\w*|министр\w*\s+иностранных\s+дел|"
+    r"(?:с\s+)?коллегами\s+из)\s+(?=[" + _UPPER + "])",
+    re.I,
+)
+_LIST_SEPARATOR = re.compile(r",\s*|\s+и\s+|\s+and\s+")
+_POSTFIX_ROLE = re.compile(r",\s+(?:the\s+)?$")
+_SKIP_WORDS = {"республики", "республикасының", "республикасы", "republic", "of", "the", "rk"}
+MAX_GAP = 8  # words allowed between a title and the name it introduces
+
+
+@dataclass(frozen=True)
+class PersonMention:
+    """A person named in a sentence, known (person_id) or new (name only)."""
+
+    name: str
+    sentence: Sentence
+    person_id: str | None = None
+    role: Role | None = None
+    side: str | None = None
+    note: str | None = None
+
+
+Resolver = Callable[[str], str | None]
+
+
+def _is_name_word(word: Word, taken: set[int], index: int) -> bool:
+    return (
+        index not in taken
+        and bool(_NAME_WORD.match(word.text))
+        and not word.text.isupper()
+        and word.folded not in _SKIP_WORDS
+    )
+
+
+def _name_after(ws: list[Word], start: int, taken: set[int], text: str) -> tuple[int, int] | None:
+    """The span of 1–3 capitalised words within MAX_GAP words after `start`, with initials."""
+    for i in range(start, min(len(ws), start + MAX_GAP)):
+        between = text[ws[i - 1].end : ws[i].start] if i > start else ""
+        if any(mark in between for mark in ',.;:()«»"'):
+            return None
+        if _is_name_word(ws[i], taken, i):
+            first = i
+            if i > 0 and len(ws[i - 1].text) == 1 and ws[i - 1].text.isupper():
+                first = i - 1  # an initial: "М.Нуртлеу", "Н. Герман"
+            end = i + 1
+            while end < len(ws) and end - i < 3 and _is_name_word(ws[end], taken, end):
+                if re.search(r"[,.;:–—]", text[ws[end - 1].end : ws[end].start]):
+                    break
+                end += 1
+            return first, end
+    return None
+
+
+def _span_text(text: str, ws: list[Word], first: int, end: int) -> str:
+    return text[ws[first].start : ws[end - 1].end]
+
+
+def _side(hits: list[Hit], first: int, last: int) -> str | None:
+    """The place or organization named between word indexes first and last (nearest last)."""
+    near = [h for h in hits if first <= h.first < last]
+    return near[-1].id if near else None
+
+
+def find_people(
+    sentences: list[Sentence],
+    lang: str,
+    people: Gazetteer,
+    sides: Gazetteer,
+    resolve: Resolver,
+    home_country: dict[str, str | None],
+) -> list[PersonMention]:
+    """Every person named in the sentences, in text order; known people carry their id."""
+    found: list[PersonMention] = []
+    for sentence in sentences:
+        text = sentence.text
+        ws = words(text)
+        side_hits = sides.find(sentence)
+        taken = {i for h in side_hits for i in range(h.first, h.last)}
+        known = people.find(sentence)
+        for hit in known:
+            taken.update(range(hit.first, hit.last))
+        roles = [(m, len(words(text[: m.start()]))) for m in ROLE_PATTERN.finditer(text)]
+        for match, _ in roles:
+            taken.update(range(len(words(text[: match.start()])), len(words(text[: match.end()]))))
+        mentions: list[tuple[int, PersonMention]] = []
+        for hit in known:
+            role, side = None, home_country.get(hit.id)
+            for match, role_start in roles:
+                role_end = len(words(text[: match.end()]))
+                if role_end <= hit.first <= role_end + MAX_GAP:
+                    role = role_of(match)
+                    side = _side(side_hits, max(0, role_start - 4), hit.first) or side
+            name = _span_text(text, ws, hit.first, hit.last)
+            mentions.append((hit.first, PersonMention(name, sentence, hit.id, role, side)))
+        for match, role_start in roles:
+            role_end = len(words(text[: match.end()]))
+            span = _name_after(ws, role_end, taken, text)
+            case = None
+            if span is None and _POSTFIX_ROLE.search(text[: match.start()]):
+                span = _name_before(ws, role_start, taken)
+            elif lang == "ru" and _INSTRUMENTAL_ROLE.search(match.group(0).split()[0]):
+                case = "instrumental"
+            elif lang == "ru" and _GENITIVE_ROLE.search(match.group(0).split()[0]):
+                case = "genitive"
+            if span is None:
+                continue
+            first, end = span
+            taken.update(range(first, end))
+            raw = _span_text(text, ws, first, end)
+            case = case or ("inflected" if lang == "kk" else None)
+            name, note = nominative(raw, lang, case)
+            side = _side(side_hits, max(0, role_start - 4), max(first, end + 3))
+            mentions.append((first, _new(name, sentence, role_of(match), side, note, resolve)))
+        for first, mention in _list_pairs(sentence, lang, sides, taken, resolve):
+            mentions.append((first, mention))
+        found.extend(m for _, m in sorted(mentions, key=lambda pair: pair[0]))
+    return found
+
+
+def _name_before(ws: list[Word], role_start: int, taken: set[int]) -> tuple[int, int] | None:
+    """The 1–3 capitalised words right before ", the <title>"."""
+    end = role_start
+    while end > 0 and ws[end - 1].folded in {"the"}:
+        end -= 1
+    first = end
+    while first > 0 and end - first < 3 and _is_name_word(ws[first - 1], taken, first - 1):
+        first -= 1
+    return (first, end) if first < end else None
+
+
+def _new(
+    name: str,
+    sentence: Sentence,
+    role: Role | None,
+    side: str | None,
+    note: str | None,
+    resolve: Resolver,
+) -> PersonMention:
+    """A mention of a name found by pattern: known when the resolver recognises it."""
+    return PersonMention(name, sentence, resolve(name), role, side, note)
+
+
+def _list_pairs(
+    sentence: Sentence, lang: str, sides: Gazetteer, taken: set[int], resolve: Resolver
+) -> list[tuple[int, PersonMention]]:
+    """People from "… ведомств Азербайджана Джейхуном Байрамовым, Бельгии – Бернаром …"."""
+    trigger = _LIST_TRIGGER.search(sentence.text)
+    if not trigger:
+        return []
+    role = role_of(ROLE_PATTERN.search("министр иностранных дел"))  # type: ignore[arg-type]
+    case = "instrumental" if lang == "ru" and re.search(r"ами\b", trigger.group(0)) else None
+    offset = len(words(sentence.text[: trigger.end()]))
+    tail = sentence.text[trigger.end() :]
+    results: list[tuple[int, PersonMention]] = []
+    position = 0
+    for part in _LIST_SEPARATOR.split(tail.rstrip(".")):
+        part_start = tail.find(part, position)
+        position = part_start + len(part)
+        piece = Sentence(part, sentence.start + trigger.end() + part_start, sentence.index)
+        country = sides.find(piece)
+        ws = words(part)
+        if not country or country[0].first != 0:
+            continue
+        rest = [w for w in ws[country[0].last :] if _NAME_WORD.match(w.text)]
+        if not rest or len(rest) > 3:
+            continue
+        index = offset + len(words(tail[:part_start])) + country[0].last
+        if index in taken:
+            continue
+        raw = part[rest[0].start : rest[-1].end]
+        name, note = nominative(raw, lang, case)
+        mention = PersonMention(name, sentence, resolve(name), role, country[0].id, note)
+        results.append((index, mention))
+    return results

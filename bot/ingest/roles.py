@@ -1,0 +1,108 @@
+"""Office titles news uses before or after a name, and their wording in kk, ru and en."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.records import Localized
+
+
+@dataclass(frozen=True)
+class Role:
+    """An office found next to a name: its canonical wording, or the article's own words."""
+
+    key: str
+    title: Localized
+
+
+# Most specific first: "заместитель министра иностранных дел" before "министр иностранных дел".
+# Stems cover the cases Russian puts a title in ("министром", "генеральным секретарём").
+_ROLES: list[tuple[str, str, dict[str, str]]] = [
+    (
+        "deputy-foreign-minister",
+        r"заместител\w*\s+министр\w*\s+иностранных\s+дел|замминистр\w*\s+иностранных\s+дел|"
+        r"сыртқы\s+істер\s+министр\w*\s+орынбасар\w*|deputy\s+foreign\s+minister|"
+        r"deputy\s+minister\s+of\s+foreign\s+affairs",
+        {
+            "kk": "Сыртқы істер министрінің орынбасары",
+            "ru": "Заместитель министра иностранных дел",
+            "en": "Deputy Minister of Foreign Affairs",
+        },
+    ),
+    (
+        "foreign-minister",
+        r"министр\w*\s+иностранных\s+дел|глав\w*\s+МИД|глав\w*\s+внешнеполитическ\w*\s+ведомств\w*|"
+        r"сыртқы\s+істер\s+министр\w*|сыртқы\s+саяси\s+ведомств\w*\s+басшы\w*|СІМ\s+басшы\w*|"
+        r"foreign\s+minister|minister\s+of\s+foreign\s+affairs|minister\s+for\s+foreign\s+affairs|"
+        r"сыртқы\s+және\s+еуропалық\s+істер\s+министр\w*",
+        {
+            "kk": "Сыртқы істер министрі",
+            "ru": "Министр иностранных дел",
+            "en": "Minister of Foreign Affairs",
+        },
+    ),
+    (
+        "prime-minister",
+        r"премьер-министр\w*|prime\s+minister",
+        {"kk": "Премьер-Министр", "ru": "Премьер-министр", "en": "Prime Minister"},
+    ),
+    (
+        "president",
+        r"президент\w*|president",
+        {"kk": "Президент", "ru": "Президент", "en": "President"},
+    ),
+    (
+        "secretary-general",
+        r"генеральн\w*\s+секретар\w*|генсек\w*|бас\s+хатшы\w*|secretary[\s-]general",
+        {"kk": "Бас хатшы", "ru": "Генеральный секретарь", "en": "Secretary General"},
+    ),
+    (
+        "special-representative",
+        r"специальн\w*\s+представител\w*|спецпредставител\w*|арнайы\s+(?:уәкіл|өкіл)\w*|"
+        r"special\s+representative|special\s+envoy",
+        {"kk": "Арнайы өкіл", "ru": "Специальный представитель", "en": "Special Representative"},
+    ),
+    (
+        "high-commissioner",
+        r"верховн\w*\s+комиссар\w*|жоғарғы\s+комиссар\w*|high\s+commissioner",
+        {"kk": "Жоғарғы комиссар", "ru": "Верховный комиссар", "en": "High Commissioner"},
+    ),
+    (
+        "ambassador",
+        r"посл\w*|посол|елші\w*|ambassador",
+        {"kk": "Елші", "ru": "Посол", "en": "Ambassador"},
+    ),
+    (
+        "chair",
+        r"председател\w*|төраға\w*|chair(?:person|man|woman)?(?:-in-office)?",
+        {"kk": "Төраға", "ru": "Председатель", "en": "Chair"},
+    ),
+    (
+        "director",
+        r"директор\w*|director",
+        {"kk": "Директор", "ru": "Директор", "en": "Director"},
+    ),
+    (
+        "representative",
+        r"представител\w*|өкілі|representative",
+        {"kk": "Өкіл", "ru": "Представитель", "en": "Representative"},
+    ),
+    (
+        "minister",
+        r"министр\w*|minister",
+        {"kk": "Министр", "ru": "Министр", "en": "Minister"},
+    ),
+]
+
+ROLE_PATTERN = re.compile(
+    "|".join(f"(?P<{key.replace('-', '_')}>(?<!\\w)(?:{rx})(?!\\w))" for key, rx, _ in _ROLES),
+    re.I,
+)
+_TITLES = {key.replace("-", "_"): (key, Localized(**title)) for key, _, title in _ROLES}
+
+
+def role_of(match: re.Match[str]) -> Role:
+    """The role a ROLE_PATTERN match names."""
+    key, title = _TITLES[match.lastgroup or "minister"]
+    return Role(key, title)
