@@ -23,13 +23,18 @@ from telegram import Update
 from telegram.error import Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application, ContextTypes
 
+from bot.context import ENGINE_KEY
 from bot.health import HealthServer
 from bot.i18n import t
 from bot.settings import Settings
+from bot.stats import STARTED_KEY, database_ok, uptime
+from bot.subscriptions import SubscriptionStore
 
 logger = logging.getLogger(__name__)
 
 _SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+MODE_KEY = "run_mode"  # bot_data: "polling" or "webhook"
+LAST_TICK_KEY = "last_tick"  # bot_data: UTC datetime of the digest tick's last run, if any
 REPORT_INTERVAL = 60.0  # seconds between two error reports to the operators
 _MAX_REPORTED_CHARS = 300
 
@@ -221,61 +226,46 @@ class ErrorReporter:
                 logger.warning("could not report the error to admin %s: %s", admin, exc)
 
 
-def _subscription_store(context: ContextTypes.DEFAULT_TYPE) -> Any:
-    engine = getattr(context, "engine", None) or context.bot_data.get("engine")
-    return getattr(engine, "subscriptions", None) or getattr(engine, "store", None)
+def _subscription_store(context: ContextTypes.DEFAULT_TYPE) -> SubscriptionStore | None:
+    engine = context.bot_data.get(ENGINE_KEY)
+    if engine is None or not engine.is_open:
+        return None
+    return SubscriptionStore(engine.storage.db)
 
 
 async def _chat_language(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> str:
-    engine = getattr(context, "engine", None) or context.bot_data.get("engine")
-    language_of = getattr(engine, "chat_language", None)
-    if language_of is not None:
+    engine = context.bot_data.get(ENGINE_KEY)
+    if engine is not None and engine.is_open:
         with contextlib.suppress(Exception):
-            return str(await language_of(chat_id))
+            return await engine.chat_language(chat_id, None)
     return "en"
 
 
 # -- health ----------------------------------------------------------------------------------------
 
 
-class RunState:
-    """What the health endpoint and /stats know about this process."""
-
-    def __init__(self, mode: str) -> None:
-        self.mode = mode
-        self.started = dt.datetime.now(dt.UTC)
-
-    def uptime(self) -> dt.timedelta:
-        """How long this process has been running."""
-        return dt.datetime.now(dt.UTC) - self.started
-
-
 async def health_report(application: Application) -> dict[str, object]:
     """The /healthz payload: ok when the database answers; seeds fingerprint, last tick, uptime."""
-    from bot.stats import database_ok
-
-    engine = application.bot_data.get("engine")
-    state: RunState | None = application.bot_data.get("run_state")
-    storage = getattr(engine, "storage", None)
+    engine = application.bot_data.get(ENGINE_KEY)
     db_ok = False
-    if storage is not None:
+    if engine is not None and engine.is_open:
         with contextlib.suppress(Exception):
-            db_ok = await database_ok(storage.db)
-    seeds = getattr(engine, "seeds", None)
-    last_tick = application.bot_data.get("last_tick")
+            db_ok = await database_ok(engine.storage.db)
+    last_tick = application.bot_data.get(LAST_TICK_KEY)
     return {
         "ok": db_ok,
         "db": "ok" if db_ok else "unavailable",
-        "seeds_fingerprint": getattr(seeds, "fingerprint", None),
+        "seeds_fingerprint": getattr(getattr(engine, "seeds", None), "fingerprint", None),
         "last_tick": last_tick.isoformat() if isinstance(last_tick, dt.datetime) else last_tick,
-        "mode": state.mode if state else None,
-        "uptime_seconds": int(state.uptime().total_seconds()) if state else None,
+        "mode": application.bot_data.get(MODE_KEY),
+        "uptime_seconds": int(uptime(application.bot_data).total_seconds()),
     }
 
 
 def attach_runtime(application: Application, settings: Settings, mode: str) -> None:
     """Add the error handler and the health server to `application` (hooks chain the app's own)."""
-    application.bot_data["run_state"] = RunState(mode)
+    application.bot_data[MODE_KEY] = mode
+    application.bot_data.setdefault(STARTED_KEY, dt.datetime.now(dt.UTC))
     application.add_error_handler(ErrorReporter(settings))
     if settings.health_port is None:
         return

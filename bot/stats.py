@@ -6,9 +6,21 @@ Read-only queries over the tables of bot/migrations.py; writes (errors, deliveri
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import aiosqlite
+
+STARTED_KEY = "started_at"  # bot_data: when this process built its Application (UTC)
+
+
+def uptime(bot_data: Mapping[str, object], now: dt.datetime | None = None) -> dt.timedelta:
+    """How long this process has been up, from the start time kept in `bot_data`."""
+    started = bot_data.get(STARTED_KEY)
+    if not isinstance(started, dt.datetime):
+        return dt.timedelta(0)
+    return (now or dt.datetime.now(dt.UTC)) - started
 
 
 @dataclass(frozen=True)

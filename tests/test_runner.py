@@ -53,7 +53,16 @@ def test_a_valid_webhook_listens_on_the_url_path_not_the_token():
     assert TOKEN not in webhook_path(settings)
 
 
-def test_run_bot_refuses_webhook_without_secret_and_logs_no_token(caplog):
+@pytest.fixture
+def root_filters():
+    """Undo the filters run_bot adds to the root logger's handlers."""
+    handlers = {handler: list(handler.filters) for handler in logging.getLogger().handlers}
+    yield
+    for handler, filters in handlers.items():
+        handler.filters[:] = filters
+
+
+def test_run_bot_refuses_webhook_without_secret_and_logs_no_token(caplog, root_filters):
     settings = _settings(BOT_WEBHOOK_URL=f"https://bot.example.org/{TOKEN}")
     with caplog.at_level(logging.ERROR):
         assert run_bot(settings) == 2
@@ -95,3 +104,79 @@ def test_scrubber_removes_the_token_from_messages_args_and_tracebacks():
     assert TOKEN not in output
     assert TOKEN.split(":")[1] not in output
     assert "webhook-secret-value" not in output
+
+
+# -- the error reporter on a real Application ------------------------------------------------
+
+
+@pytest.fixture
+async def failing_bot(tmp_path):
+    from telegram.ext import CommandHandler
+
+    from bot.app import build_application
+    from bot.botapi import FakeBotAPI, InProcessRequest, make_chat, make_user
+    from bot.runner import attach_runtime
+
+    settings = _settings(
+        BOT_DB=str(tmp_path / "bot.sqlite3"), BOT_ADMINS="2002", BOT_HEALTH_PORT=""
+    )
+    api = FakeBotAPI()
+    api.add_chat(make_chat("private", user=make_user(2002)))
+    application = build_application(settings, InProcessRequest(api), rate_limiter=False)
+
+    async def boom(update, context):
+        raise RuntimeError(f"request to /bot{TOKEN}/x failed: <b>&")
+
+    application.add_handler(CommandHandler("boom", boom), group=-1)
+    attach_runtime(application, settings, "polling")
+    await application.initialize()
+    await application.post_init(application)
+    yield application, api
+    await application.post_shutdown(application)
+    await application.shutdown()
+
+
+async def _command(application, api, text: str, user_id: int = 1001) -> None:
+    from telegram import Update
+
+    from bot.botapi import make_chat, make_message_update, make_user
+
+    sender = make_user(user_id)
+    update = api.receive(make_message_update(text, make_chat("private", user=sender), sender))
+    await application.process_update(Update.de_json(update, application.bot))
+
+
+async def test_errors_are_logged_with_context_journaled_and_reported_once(failing_bot, caplog):
+    from bot.context import ENGINE_KEY
+    from bot.subscriptions import SubscriptionStore
+
+    application, api = failing_bot
+    with caplog.at_level(logging.ERROR, logger="bot.runner"):
+        await _command(application, api, "/boom now")
+        await _command(application, api, "/boom again")
+
+    record = next(r for r in caplog.records if r.name == "bot.runner")
+    assert record.getMessage() == "error in type=message chat_id=1001 command=/boom"
+    reports = api.sent("sendMessage", chat_id=2002)
+    assert len(reports) == 1  # the second error within a minute is counted, not sent
+    text = reports[0].params["text"]
+    assert "Bot error" in text and "command=/boom" in text
+    assert "RuntimeError: request to /bot[REDACTED]/x failed: &lt;b&gt;&amp;" in text
+    assert TOKEN.split(":")[1] not in text
+    to_user = [call.params["text"] for call in api.sent("sendMessage", chat_id=1001)]
+    assert sum("something went wrong" in text for text in to_user) == 2  # each time
+    engine = application.bot_data[ENGINE_KEY]
+    errors = await SubscriptionStore(engine.storage.db).errors()
+    assert [where for _, where, _ in errors] == ["type=message chat_id=1001 command=/boom"] * 2
+    assert all(TOKEN.split(":")[1] not in message for _, _, message in errors)
+
+
+async def test_health_report_reads_the_open_database(failing_bot):
+    from bot.runner import health_report
+
+    application, _ = failing_bot
+    report = await health_report(application)
+    assert report["ok"] is True
+    assert report["db"] == "ok"
+    assert report["mode"] == "polling"
+    assert isinstance(report["seeds_fingerprint"], str) and report["seeds_fingerprint"]
