@@ -9,15 +9,18 @@ really occur in their article. Every problem found is collected, then raised tog
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
+from bot import records
 from bot.records import (
     EVENTS_DIR,
     GAZETTEERS,
@@ -35,6 +38,8 @@ from bot.seedrefs import check_references
 
 # Bump when the way records are stored changes, so every database reloads its seeds.
 FORMAT_VERSION = b"seeds-format-1"
+# The schema's source goes into the fingerprint too: a changed model means reloading the YAML.
+SCHEMA_FILE = Path(records.__file__)
 
 # SeedSet attribute for each gazetteer file.
 ATTRIBUTES: dict[str, str] = {
@@ -100,6 +105,23 @@ class SeedSet:
         return {kind: len(getattr(self, kind)) for kind in kinds}
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many objects at once.
+
+    Bulk-creating a million small objects otherwise triggers collection after collection,
+    each scanning everything built so far: loading 100,000 events runs three to four times
+    faster without them. Nothing built here is garbage, so nothing is lost by waiting.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 # --- reading files -------------------------------------------------------------------------
 
 
@@ -119,6 +141,7 @@ def seeds_fingerprint(folder: Path) -> str:
     if not folder.is_dir():
         raise SeedError([_missing_folder(folder)])
     digest = hashlib.sha256(FORMAT_VERSION)
+    digest.update(SCHEMA_FILE.read_bytes())
     for path in sorted(_seed_files(folder)):
         relative = path.relative_to(folder).as_posix().encode()
         data = path.read_bytes()
@@ -244,21 +267,8 @@ def load_seeds(folder: Path) -> SeedSet:
         table[record_id] = record
         origin[(attribute, record_id)] = (name, line)
 
-    for name, model in GAZETTEERS.items():
-        path = folder / name
-        if not path.exists():
-            missing_files.add(name)
-            continue
-        broken = invalid.setdefault(ATTRIBUTES[name], set())
-        for record, line in _validate_file(path, name, model, problems, broken):
-            add(ATTRIBUTES[name], name, record, line)
-    events_dir = folder / EVENTS_DIR
-    for path in sorted(events_dir.glob("*.yaml")) if events_dir.is_dir() else []:
-        name = f"{EVENTS_DIR}/{path.name}"
-        broken = invalid.setdefault("events", set())
-        for record, line in _validate_file(path, name, Event, problems, broken):
-            add("events", name, record, line)
-
+    with paused_gc():
+        _read_all(folder, add, problems, invalid, missing_files)
     texts = _read_articles(folder, tables.get("articles", {}), origin, problems)
     seedset = SeedSet(
         **{attribute: tables.get(attribute, {}) for attribute in [*ATTRIBUTES.values(), "events"]},
@@ -273,6 +283,30 @@ def load_seeds(folder: Path) -> SeedSet:
         # File by file, top to bottom: the order an editor fixes them in.
         raise SeedError(sorted(problems, key=lambda problem: (problem.file, problem.line or 0)))
     return seedset
+
+
+def _read_all(
+    folder: Path,
+    add: Callable[[str, str, Record, int], None],
+    problems: list[SeedProblem],
+    invalid: dict[str, set[str]],
+    missing_files: set[str],
+) -> None:
+    """Validate every gazetteer file and event file, handing each good record to `add`."""
+    for name, model in GAZETTEERS.items():
+        path = folder / name
+        if not path.exists():
+            missing_files.add(name)
+            continue
+        broken = invalid.setdefault(ATTRIBUTES[name], set())
+        for record, line in _validate_file(path, name, model, problems, broken):
+            add(ATTRIBUTES[name], name, record, line)
+    events_dir = folder / EVENTS_DIR
+    for path in sorted(events_dir.glob("*.yaml")) if events_dir.is_dir() else []:
+        name = f"{EVENTS_DIR}/{path.name}"
+        broken = invalid.setdefault("events", set())
+        for record, line in _validate_file(path, name, Event, problems, broken):
+            add("events", name, record, line)
 
 
 def _read_articles(

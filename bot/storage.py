@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiosqlite
-from pydantic import TypeAdapter
 
 from bot.migrations import migrate
 from bot.records import (
@@ -30,7 +29,7 @@ from bot.records import (
     Record,
     Topic,
 )
-from bot.seeds import SeedSet, load_seeds, seeds_fingerprint
+from bot.seeds import SeedSet, load_seeds, paused_gc, seeds_fingerprint
 
 FINGERPRINT_KEY = "seeds_fingerprint"
 SYNCED_AT_KEY = "seeds_synced_at"
@@ -45,8 +44,6 @@ GAZETTEER_KINDS: dict[str, tuple[str, type[Record]]] = {
     "anniversary": ("anniversaries", Anniversary),
     "future_event": ("future_events", FutureEvent),
 }
-_EVENT_LIST = TypeAdapter(list[Event])
-_LISTS = {kind: TypeAdapter(list[model]) for kind, (_, model) in GAZETTEER_KINDS.items()}
 
 
 @dataclass(frozen=True)
@@ -191,14 +188,14 @@ class Storage:
         async with db.execute("SELECT id, content_hash FROM events") as cursor:
             stored = dict(await cursor.fetchall())
         added, changed, seen = [], [], set()
-        for event in events:
-            seen.add(event.id)
-            data = event.model_dump_json()
-            row = _event_row(event, data)
-            if event.id not in stored:
-                added.append((event, row))
-            elif stored[event.id] != row[-1]:
-                changed.append((event, row))
+        with paused_gc():
+            for event in events:
+                seen.add(event.id)
+                row = _event_row(event, event.model_dump_json())
+                if event.id not in stored:
+                    added.append((event, row))
+                elif stored[event.id] != row[-1]:
+                    changed.append((event, row))
         removed = [(event_id,) for event_id in stored if event_id not in seen]
         await db.executemany("DELETE FROM events WHERE id = ?", removed)
         await db.executemany(
@@ -312,21 +309,18 @@ _CHILD_TABLES = ("event_participants", "event_topics", "event_organizations", "e
 
 
 def _parse_rows(events: list[str], gazetteer: list[tuple[str, str]]) -> dict[str, dict]:
-    """Validate stored JSON back into models, one bulk call per kind (much faster than per row)."""
-    tables: dict[str, dict] = {"events": _by_id(_EVENT_LIST.validate_json(_json_list(events)))}
-    rows_by_kind: dict[str, list[str]] = {kind: [] for kind in GAZETTEER_KINDS}
-    for kind, data in gazetteer:
-        if kind in rows_by_kind:
-            rows_by_kind[kind].append(data)
-    for kind, (attribute, _) in GAZETTEER_KINDS.items():
-        records = _LISTS[kind].validate_json(_json_list(rows_by_kind[kind]))
-        tables[attribute] = _by_id(records)
+    """Validate stored JSON back into models, with the garbage collector paused (much faster)."""
+    tables: dict[str, dict] = {attribute: {} for attribute, _ in GAZETTEER_KINDS.values()}
+    with paused_gc():
+        parse_event = Event.model_validate_json
+        tables["events"] = _by_id(parse_event(data) for data in events)
+        for kind, data in gazetteer:
+            if kind in GAZETTEER_KINDS:
+                attribute, model = GAZETTEER_KINDS[kind]
+                record = model.model_validate_json(data)
+                tables[attribute][record.id] = record  # type: ignore[attr-defined]
     return tables
 
 
-def _json_list(rows: list[str]) -> str:
-    return "[" + ",".join(rows) + "]"
-
-
-def _by_id(records: list) -> dict:
+def _by_id(records: Iterable) -> dict:
     return {record.id: record for record in records}
