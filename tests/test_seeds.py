@@ -8,6 +8,7 @@ import pytest
 
 from bot.seeds import SeedError, SeedProblem, load_seeds, seeds_fingerprint
 from tests.support.seedcopy import (
+    REAL_SEEDS,
     copy_seeds,
     edit_records,
     event_files,
@@ -345,3 +346,73 @@ def test_event_files_are_read_in_name_order(tmp_path):
     folder = write_minimal_seeds(tmp_path / "seeds")
     assert [path.name for path in event_files(folder)] == ["a-council.yaml", "b-sidelines.yaml"]
     assert list(load_seeds(folder).events) == ["vienna-meeting", "vienna-sideline"]
+
+
+# --- the project's own seeds ---------------------------------------------------------------
+
+ARTICLE_FILES = {
+    "baq_vienna": "articles/000_a482fe9d25744079.txt",
+    "astana_2019": "articles/001_02315eec3f8dba4a.txt",
+    "malta": "articles/002_3ebce9fb0e572c4c.txt",
+    "tashkent": "articles/003_caa11e77a7aba525.txt",
+    "centralasia_vienna": "articles/004_a54e16ed6b6c9bb8.txt",
+}
+
+
+@pytest.fixture(scope="module")
+def real():
+    return load_seeds(REAL_SEEDS)
+
+
+def events_citing(seeds, key: str) -> list:
+    """The events with a source in the article stored as ARTICLE_FILES[key]."""
+    [article_id] = [a.id for a in seeds.articles.values() if a.file == ARTICLE_FILES[key]]
+    return [e for e in seeds.events.values() if article_id in {s.article for s in e.sources}]
+
+
+def test_real_seeds_hold_every_record_of_their_files(real):
+    in_files = sum(len(read_records(path)) for path in event_files(REAL_SEEDS))
+    assert real.counts()["events"] == in_files > 0
+    assert real.counts()["articles"] == 5
+    assert sorted(a.language for a in real.articles.values()) == ["kk", "kk", "kk", "ru", "ru"]
+    for kind in ("people", "organizations", "places", "topics", "anniversaries", "future_events"):
+        assert real.counts()[kind] > 0, kind
+    for key in ARTICLE_FILES:  # every article yields at least one event
+        assert events_citing(real, key), key
+    assert set(real.article_texts) == set(real.articles)
+
+
+def test_real_vienna_council_is_one_event_with_two_sources(real):
+    both = {e.id for e in events_citing(real, "baq_vienna")} & {
+        e.id for e in events_citing(real, "centralasia_vienna")
+    }
+    assert len(both) == 1
+    event = real.events[both.pop()]
+    assert event.kind == "ministerial_council"
+    assert len(event.sources) == 2
+    assert (event.date.value, event.date.precision) == ("2025-12-05", "day")
+    assert event.place is not None and event.place.city == "vienna"
+
+
+def test_real_tashkent_events_have_an_unknown_date(real):
+    events = events_citing(real, "tashkent")
+    assert events
+    for event in events:
+        assert (event.date.value, event.date.precision, event.date.basis) == (
+            None,
+            "unknown",
+            "unknown",
+        )
+        assert event.date.start is None
+    assert any(e.place and e.place.city == "tashkent" for e in events)
+
+
+def test_real_malta_events_have_an_inferred_year(real):
+    events = events_citing(real, "malta")
+    assert events
+    for event in events:
+        assert event.date.basis == "inferred"
+        assert event.date.value is not None and event.date.value.startswith("2024")
+        assert event.date.reason
+    council = [e for e in events if e.kind == "ministerial_council"]
+    assert len(council) == 1 and council[0].place and council[0].place.country == "malta"
