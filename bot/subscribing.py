@@ -1,0 +1,132 @@
+"""Reading /subscribe, /unsubscribe and /settings arguments: pure parsing and lookups.
+
+`/subscribe [@channel|-100…] [daily|anniversaries|all] [HH:MM] [topic …]` — the words may come
+in any order; what is not a kind, a time or a target is the topic query. `all` is the full daily
+digest (anniversaries included); `anniversaries` carries only the anniversary sections.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from bot.normalize import fold
+from bot.seeds import SeedSet
+
+KIND_WORDS = {
+    "daily": "daily", "all": "daily", "ежедневно": "daily", "все": "daily", "всё": "daily",
+    "күнделікті": "daily", "барлығы": "daily",
+    "anniversaries": "anniversaries", "годовщины": "anniversaries", "мерейтойлар": "anniversaries",
+}  # fmt: skip
+_TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
+_TARGET = re.compile(r"^(@[A-Za-z][A-Za-z0-9_]{3,31}|-100\d{5,15})$")
+MAX_TOPIC_QUERY = 200
+
+
+@dataclass(frozen=True)
+class SubscribeArgs:
+    """What a /subscribe (or /unsubscribe, /settings) line asked for."""
+
+    target: str | None = None  # a channel: "@name" or "-100…"
+    kind: str | None = None
+    send_time: dt.time | None = None
+    topic_query: str = ""
+    bad_times: list[str] = field(default_factory=list)
+
+
+def parse_time(text: str) -> dt.time | None:
+    """A local time of day from "9:00", "09:30" or "21.15", else None."""
+    match = _TIME.match(text.strip())
+    return dt.time(int(match[1]), int(match[2])) if match else None
+
+
+def parse_subscribe_args(args: list[str]) -> SubscribeArgs:
+    """Split the command's words into target channel, kind, time and the topic query."""
+    target = kind = send_time = None
+    rest: list[str] = []
+    bad: list[str] = []
+    for position, word in enumerate(args):
+        lowered = word.casefold()
+        if position == 0 and _TARGET.match(word):
+            target = word
+        elif kind is None and lowered in KIND_WORDS:
+            kind = KIND_WORDS[lowered]
+        elif send_time is None and (parsed := parse_time(word)):
+            send_time = parsed
+        elif re.fullmatch(r"\d{1,3}[:.]\d{1,3}", word):
+            bad.append(word[:8])
+        else:
+            rest.append(word)
+    query = " ".join(rest)[:MAX_TOPIC_QUERY]
+    return SubscribeArgs(target, kind, send_time, query, bad)
+
+
+def target_chat_id(target: str) -> int | str:
+    """The chat id for a target word: an int for "-100…", the "@name" itself otherwise."""
+    return int(target) if target.lstrip("-").isdigit() else target
+
+
+@cache
+def _zones_folded() -> dict[str, str]:
+    return {name.casefold(): name for name in zoneinfo.available_timezones()}
+
+
+def resolve_timezone(text: str, seeds: SeedSet) -> str | None:
+    """An IANA zone from its name ("Europe/Vienna", any case) or a place in the gazetteer
+    ("Tashkent", "Вена", "Астана"), else None."""
+    text = text.strip()
+    if not text or len(text) > 64:
+        return None
+    if found := _zones_folded().get(text.casefold().replace(" ", "_")):
+        return found
+    wanted = fold(text)
+    for place in seeds.places.values():
+        if not place.timezone:
+            continue
+        names = [place.name.kk, place.name.ru, place.name.en, place.id, *place.aliases.all()]
+        if any(fold(name) == wanted for name in names):
+            return place.timezone
+    return None
+
+
+def _topic_names(seeds: SeedSet) -> dict[str, str]:
+    names = {}
+    for topic in seeds.topics.values():
+        for name in (topic.id, topic.name.kk, topic.name.ru, topic.name.en, *topic.aliases.all()):
+            names.setdefault(fold(name), topic.id)
+    return names
+
+
+def resolve_topics(query: str, seeds: SeedSet, index: Any | None) -> tuple[list[str], list[str]]:
+    """Topic ids for the query (the whole phrase first, then word by word) and unknown words.
+
+    Uses the search index's fuzzy `resolve_topic` when it has one, else exact folded names.
+    """
+    query = query.strip()
+    if not query:
+        return [], []
+    names = _topic_names(seeds)
+
+    def one(text: str) -> str | None:
+        resolver = getattr(index, "resolve_topic", None)
+        if resolver is not None:
+            result = resolver(text)
+            if getattr(result, "status", None) == "found" and result.matches:
+                return result.matches[0].id
+            return None
+        return names.get(fold(text))
+
+    if whole := one(query):
+        return [whole], []
+    found, unknown = [], []
+    for word in query.split():
+        topic = one(word)
+        if topic and topic not in found:
+            found.append(topic)
+        elif not topic:
+            unknown.append(word)
+    return found, unknown

@@ -1,0 +1,424 @@
+"""/subscribe, /unsubscribe, /settings, /digest and /calendar, plus the minute tick that sends
+digests.
+
+Channels: CommandHandler does not see channel posts, so a MessageHandler on
+`filters.UpdateType.CHANNEL_POST` parses the command itself; whoever can post in a channel is
+one of its administrators. A channel can also be managed from a private chat by one of its
+administrators: `/subscribe @channel …` (or its -100… id).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.calendar_export import WINDOW_DAYS, build_calendar
+from bot.context import BriefingContext, MenuCommand
+from bot.delivery import Broadcaster, DeliveryPolicy, subscription_digest
+from bot.digests import compose_digest, day_text, digest_messages
+from bot.i18n import Html, parse_language, t
+from bot.records import LANGS
+from bot.scheduling import next_schedule
+from bot.subscribing import (
+    SubscribeArgs,
+    parse_subscribe_args,
+    parse_time,
+    resolve_timezone,
+    resolve_topics,
+    target_chat_id,
+)
+from bot.subscriptions import Subscription, SubscriptionStore
+
+MENU = [
+    MenuCommand("subscribe", "menu.subscribe"),
+    MenuCommand("unsubscribe", "menu.unsubscribe"),
+    MenuCommand("settings", "menu.settings"),
+    MenuCommand("digest", "menu.digest"),
+    MenuCommand("calendar", "menu.calendar"),
+]
+CALLBACK = re.compile(r"^dg:([tlkxu]):([\w]{0,13}):(-?\d{1,20})$")
+TIME_PRESETS = ("07:00", "08:00", "09:00", "10:00")
+ADMINS = (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
+TICK_SECONDS = 60
+
+
+@dataclasses.dataclass(frozen=True)
+class Target:
+    """The chat whose subscription a command changes, and the forum thread to post into."""
+
+    chat_id: int
+    type: str
+    title: str | None = None
+    thread_id: int | None = None
+
+
+def store(context: BriefingContext) -> SubscriptionStore:
+    return SubscriptionStore(context.engine.storage.db)
+
+
+def command_words(update: Update, context: BriefingContext) -> list[str]:
+    """The command's arguments, for CommandHandler and channel posts alike."""
+    if context.args is not None:
+        return list(context.args)
+    return (update.effective_message.text or "").split()[1:]
+
+
+async def reply(update: Update, text: str, **kwargs: object) -> None:
+    await update.effective_message.reply_text(text, **kwargs)  # type: ignore[arg-type]
+
+
+async def is_admin_of(context: BriefingContext, chat_id: int, user_id: int | None) -> bool:
+    """Whether `user_id` administers chat `chat_id` (getChatMember; False on any error)."""
+    if user_id is None:
+        return False
+    try:
+        member = await context.bot.get_chat_member(chat_id, user_id)
+    except TelegramError:
+        return False
+    return member.status in ADMINS
+
+
+async def find_target(
+    update: Update, context: BriefingContext, target: str | None, lang: str, change: bool
+) -> Target | None:
+    """The chat to act on, after the permission checks; None after a polite refusal."""
+    chat, message = update.effective_chat, update.effective_message
+    if target is None:
+        thread = message.message_thread_id if message and message.is_topic_message else None
+        here = Target(chat.id, chat.type, chat.title, thread)
+        if change and chat.type != ChatType.CHANNEL and not await context.is_admin(update):
+            await reply(update, t(lang, "sub.admins_only"))
+            return None
+        return here
+    try:  # managing a channel from elsewhere: both the user and the bot must be its admins
+        channel = await context.bot.get_chat(target_chat_id(target))
+    except TelegramError:
+        await reply(update, t(lang, "sub.channel_unknown", channel=target))
+        return None
+    if not await is_admin_of(context, channel.id, update.effective_user.id):
+        await reply(update, t(lang, "sub.channel_not_admin", channel=target))
+        return None
+    if not await is_admin_of(context, channel.id, context.bot.id):
+        await reply(update, t(lang, "sub.channel_bot_cannot_post", channel=target))
+        return None
+    return Target(channel.id, channel.type, channel.title)
+
+
+async def chat_timezone(context: BriefingContext, chat_id: int) -> str:
+    chat = await store(context).get_chat(chat_id)
+    return (chat.timezone if chat else None) or context.engine.settings.tz
+
+
+def describe(sub: Subscription, context: BriefingContext, lang: str) -> dict[str, object]:
+    """The values /subscribe and /settings show about a subscription."""
+    seeds = context.engine.seeds
+    names = [seeds.topics[tid].name.get(lang) for tid in sub.topics if tid in seeds.topics]
+    at = next_schedule(dt.datetime.now(dt.UTC), sub.send_time, ZoneInfo(sub.timezone))
+    local = at.astimezone(ZoneInfo(sub.timezone))
+    return {
+        "kind": t(lang, f"sub.kind.{sub.kind}"),
+        "time": sub.send_time.strftime("%H:%M"),
+        "tz": sub.timezone,
+        "language": t(sub.language, f"lang.name.{sub.language}"),
+        "topics": ", ".join(names) or t(lang, "sub.all_topics"),
+        "next": Html(f"{day_text(local.date(), lang)} {local:%H:%M}"),
+    }
+
+
+def settings_keyboard(sub: Subscription, lang: str) -> InlineKeyboardMarkup:
+    """Buttons for the common changes; callback data carries the target chat (≤ 64 bytes)."""
+    chat = sub.chat_id
+
+    def button(text: str, action: str, value: str = "") -> InlineKeyboardButton:
+        return InlineKeyboardButton(text, callback_data=f"dg:{action}:{value}:{chat}")
+
+    rows = [
+        [button(preset, "t", preset.replace(":", "")) for preset in TIME_PRESETS],
+        [button(t(code, f"lang.name.{code}"), "l", code) for code in LANGS],
+        [button(t(lang, f"sub.kind.{kind}"), "k", kind) for kind in ("daily", "anniversaries")],
+        [
+            button(t(lang, "settings.btn.all_topics"), "x"),
+            button(t(lang, "settings.btn.unsubscribe"), "u"),
+        ],
+    ]
+    return InlineKeyboardMarkup(rows)
+
+
+def settings_text(sub: Subscription, context: BriefingContext, lang: str) -> str:
+    paused = t(lang, "sub.inactive", reason=sub.inactive_reason or "?") if not sub.active else ""
+    return t(lang, "settings.text", paused=Html(paused), **describe(sub, context, lang))
+
+
+# -- /subscribe, /unsubscribe ------------------------------------------------------------------
+
+
+async def subscribe(update: Update, context: BriefingContext) -> None:
+    """Subscribe this chat (or a channel its admin names) to the digest."""
+    lang = await context.chat_lang(update)
+    args: SubscribeArgs = parse_subscribe_args(command_words(update, context))
+    if args.bad_times:
+        await reply(update, t(lang, "sub.bad_time", text=args.bad_times[0]))
+        return
+    if not (target := await find_target(update, context, args.target, lang, change=True)):
+        return
+    repo = store(context)
+    await repo.upsert_chat(target.chat_id, target.type, title=target.title)
+    topics, unknown = resolve_topics(args.topic_query, context.engine.seeds, context.engine.index)
+    current = await repo.subscriptions(target.chat_id)
+    sub = await repo.subscribe(
+        Subscription(
+            chat_id=target.chat_id,
+            kind=args.kind or (current[0].kind if current else "daily"),
+            send_time=args.send_time or (current[0].send_time if current else dt.time(9)),
+            timezone=await chat_timezone(context, target.chat_id),
+            language=await context.engine.chat_language(target.chat_id, None)
+            if target.chat_id != update.effective_chat.id
+            else lang,
+            topics=tuple(topics) or (current[0].topics if current and not args.topic_query else ()),
+            thread_id=target.thread_id,
+            created_by=update.effective_user.id if update.effective_user else None,
+        )
+    )
+    text = t(lang, "sub.done", **describe(sub, context, lang))
+    if unknown:
+        text += "\n" + t(lang, "sub.unknown_topics", words=", ".join(unknown)[:200])
+    await reply(update, text)
+
+
+async def unsubscribe(update: Update, context: BriefingContext) -> None:
+    """Stop this chat's (or a named channel's) digest."""
+    lang = await context.chat_lang(update)
+    args = parse_subscribe_args(command_words(update, context))
+    if not (target := await find_target(update, context, args.target, lang, change=True)):
+        return
+    removed = await store(context).unsubscribe(target.chat_id, args.kind)
+    await reply(update, t(lang, "sub.unsubscribed" if removed else "sub.not_subscribed"))
+
+
+# -- /settings -----------------------------------------------------------------------------------
+
+
+async def apply_setting(
+    context: BriefingContext, sub: Subscription, words: list[str]
+) -> str | None:
+    """Change one setting from "/settings time 08:30"-style words; the error key if refused."""
+    name, value = words[0].casefold(), " ".join(words[1:]).strip()
+    repo = store(context)
+    if name in ("time", "время", "уақыт") and (send_time := parse_time(value)):
+        await repo.update_subscriptions(sub.chat_id, send_time=send_time)
+    elif name in ("tz", "timezone", "пояс", "белдеу"):
+        if not (zone := resolve_timezone(value, context.engine.seeds)):
+            return "settings.bad_tz"
+        await repo.set_chat_timezone(sub.chat_id, zone)
+    elif name in ("lang", "language", "язык", "тіл") and (code := parse_language(value)):
+        await repo.update_subscriptions(sub.chat_id, language=code)
+    elif name in ("topics", "темы", "тақырып"):
+        everything = value.casefold() in ("", "all", "все", "барлығы")
+        topics = (
+            []
+            if everything
+            else resolve_topics(value, context.engine.seeds, context.engine.index)[0]
+        )
+        await repo.update_subscriptions(sub.chat_id, topics=topics)
+    elif name in ("kind", "вид", "түрі") and value in ("daily", "anniversaries", "all"):
+        kind = "daily" if value == "all" else value
+        await repo.subscribe(dataclasses.replace(sub, kind=kind))
+    else:
+        return "settings.usage"
+    return None
+
+
+async def settings(update: Update, context: BriefingContext) -> None:
+    """Show the digest settings with buttons; with arguments (admins only), change one."""
+    lang = await context.chat_lang(update)
+    words = command_words(update, context)
+    target_word = words.pop(0) if words and parse_subscribe_args(words[:1]).target else None
+    if not (target := await find_target(update, context, target_word, lang, change=bool(words))):
+        return
+    subs = await store(context).subscriptions(target.chat_id)
+    if not subs:
+        await reply(update, t(lang, "sub.not_subscribed"))
+        return
+    if words and (problem := await apply_setting(context, subs[0], words)):
+        await reply(
+            update,
+            t(lang, problem, text=" ".join(words[1:])[:64])
+            if problem == "settings.bad_tz"
+            else t(lang, problem),
+        )
+        return
+    sub = (await store(context).subscriptions(target.chat_id))[0]
+    await reply(
+        update, settings_text(sub, context, lang), reply_markup=settings_keyboard(sub, lang)
+    )
+
+
+async def settings_button(update: Update, context: BriefingContext) -> None:
+    """Apply a settings button after checking, again, that the presser may change it."""
+    query = update.callback_query
+    lang = await context.chat_lang(update)
+    match = CALLBACK.match(query.data or "")
+    if not match:
+        await query.answer(t(lang, "error.unknown_button"), show_alert=True)
+        return
+    action, value, chat_id = match[1], match[2], int(match[3])
+    if not await may_change(update, context, chat_id):
+        await query.answer(t(lang, "sub.admins_only"), show_alert=True)
+        return
+    subs = await store(context).subscriptions(chat_id)
+    if not subs:
+        await query.answer(t(lang, "sub.not_subscribed"), show_alert=True)
+        return
+    words = {"t": ["time", f"{value[:2]}:{value[2:]}"], "l": ["lang", value], "k": ["kind", value],
+             "x": ["topics", "all"]}.get(action)  # fmt: skip
+    if action == "u":
+        await store(context).unsubscribe(chat_id)
+        await query.answer()
+        await query.edit_message_text(t(lang, "sub.unsubscribed"))
+        return
+    if words is None or await apply_setting(context, subs[0], words):
+        await query.answer(t(lang, "error.unknown_button"), show_alert=True)
+        return
+    await query.answer(t(lang, "settings.saved"))
+    sub = (await store(context).subscriptions(chat_id))[0]
+    await query.edit_message_text(
+        settings_text(sub, context, lang), reply_markup=settings_keyboard(sub, lang)
+    )
+
+
+async def may_change(update: Update, context: BriefingContext, chat_id: int) -> bool:
+    """Whether the user pressing a button may change chat `chat_id`'s subscription."""
+    if update.effective_chat and update.effective_chat.id == chat_id:
+        return update.effective_chat.type == ChatType.CHANNEL or await context.is_admin(update)
+    return await is_admin_of(context, chat_id, update.effective_user.id)
+
+
+# -- /digest, /calendar --------------------------------------------------------------------------
+
+
+async def digest(update: Update, context: BriefingContext) -> None:
+    """Show the digest for today (in the chat's zone) or for /digest YYYY-MM-DD, now."""
+    lang = await context.chat_lang(update)
+    words = command_words(update, context)
+    chat_id = update.effective_chat.id
+    if words:
+        try:
+            day = dt.date.fromisoformat(words[0])
+        except ValueError:
+            await reply(update, t(lang, "digest.bad_date", text=words[0][:32]))
+            return
+    else:
+        day = dt.datetime.now(ZoneInfo(await chat_timezone(context, chat_id))).date()
+    subs = await store(context).subscriptions(chat_id)
+    seeds = context.engine.seeds
+    if subs:
+        sub = dataclasses.replace(subs[0], language=lang)
+        messages = await subscription_digest(
+            context.engine.storage, seeds, sub, day, send_empty=True
+        )
+    else:
+        messages = digest_messages(compose_digest(seeds, day), seeds, lang, send_empty=True)
+    for message in messages:
+        await reply(update, message)
+
+
+async def calendar(update: Update, context: BriefingContext) -> None:
+    """Send the next twelve months of anniversaries and announced events as an .ics file."""
+    lang = await context.chat_lang(update)
+    today = dt.datetime.now(ZoneInfo(await chat_timezone(context, update.effective_chat.id))).date()
+    ics = build_calendar(context.engine.seeds, today, lang)
+    end = today + dt.timedelta(days=WINDOW_DAYS - 1)
+    caption = t(lang, "calendar.caption", start=Html(day_text(today, lang)),
+                end=Html(day_text(end, lang)), count=ics.count(b"BEGIN:VEVENT"))  # fmt: skip
+    await update.effective_message.reply_document(
+        ics, filename="diplomatic-calendar.ics", caption=caption
+    )
+
+
+# -- channel posts -------------------------------------------------------------------------------
+
+CHANNEL_COMMANDS = {
+    "subscribe": subscribe,
+    "unsubscribe": unsubscribe,
+    "settings": settings,
+    "digest": digest,
+    "calendar": calendar,
+}
+
+
+async def channel_command(update: Update, context: BriefingContext) -> None:
+    """Dispatch a command posted in a channel (CommandHandler never sees channel posts)."""
+    first = (update.effective_message.text or "").split(maxsplit=1)[0]
+    name, _, addressee = first[1:].partition("@")
+    if addressee and addressee.casefold() != (context.bot.username or "").casefold():
+        return  # meant for another bot
+    if callback := CHANNEL_COMMANDS.get(name.casefold()):
+        await callback(update, context)
+
+
+# -- the tick ------------------------------------------------------------------------------------
+
+
+class DigestJob:
+    """The minute tick's state: one Broadcaster per process, so claims in flight are known."""
+
+    def __init__(self) -> None:
+        self.broadcaster: Broadcaster | None = None
+
+    def get(self, context: BriefingContext) -> Broadcaster:
+        if self.broadcaster is None:
+            engine = context.engine
+            settings = engine.settings
+
+            async def compose(sub: Subscription, day: dt.date) -> list[str]:
+                return await subscription_digest(
+                    engine.storage, engine.seeds, sub, day, settings.send_empty_digests
+                )
+
+            policy = DeliveryPolicy(grace=dt.timedelta(hours=settings.digest_grace_hours))
+            repo = SubscriptionStore(engine.storage.db)
+            self.broadcaster = Broadcaster(repo, context.bot, compose, policy)
+        return self.broadcaster
+
+
+async def digest_tick(context: BriefingContext) -> None:
+    """Start sending what is due, as a background task, unless a broadcast is still running."""
+    if not context.engine.is_open:
+        return
+    broadcaster = context.job.data.get(context)
+    if not broadcaster.busy:  # the delivery log makes a skipped tick harmless
+        context.application.create_task(broadcaster.tick(dt.datetime.now(dt.UTC)))
+
+
+def register(application: Application) -> None:
+    """Add the digest commands, their buttons, channel-post commands and the minute tick."""
+    for name, callback in CHANNEL_COMMANDS.items():
+        application.add_handler(CommandHandler(name, callback))
+    application.add_handler(CallbackQueryHandler(settings_button, pattern=r"^dg:"))
+    commands = filters.Regex(r"^/(subscribe|unsubscribe|settings|digest|calendar)(@\w+)?(\s|$)")
+    application.add_handler(
+        MessageHandler(filters.UpdateType.CHANNEL_POST & commands, channel_command)
+    )
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(
+            digest_tick,
+            interval=TICK_SECONDS,
+            first=10,
+            name="digest-tick",
+            data=DigestJob(),
+            # APScheduler's default misfire grace is 1 s: a busy loop would silently skip ticks.
+            job_kwargs={"misfire_grace_time": TICK_SECONDS // 2, "coalesce": True},
+        )

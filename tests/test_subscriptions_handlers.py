@@ -1,0 +1,191 @@
+"""/subscribe, /unsubscribe, /settings, /digest, /calendar and membership updates, through the
+real Application, a real SQLite file and the in-process Bot API."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from icalendar import Calendar
+from telegram import Update
+
+from bot.app import build_application
+from bot.botapi import (
+    FakeBotAPI,
+    InProcessRequest,
+    make_callback_update,
+    make_channel_post,
+    make_chat,
+    make_my_chat_member,
+)
+from bot.settings import PROJECT_ROOT, Settings
+from bot.subscriptions import SubscriptionStore
+from tests.support.updates import ADMIN_ID, command_update, user
+
+CHANNEL = make_chat("channel", title="Morning <Brief>")
+GROUP = make_chat("group")
+
+
+@pytest.fixture
+async def app(tmp_path):
+    api = FakeBotAPI()
+    settings = Settings(db_path=tmp_path / "bot.sqlite3", seeds_dir=PROJECT_ROOT / "seeds")
+    application = build_application(settings, InProcessRequest(api), rate_limiter=False)
+    await application.initialize()
+    await application.bot_data["engine"].open()
+    application.api = api  # type: ignore[attr-defined]
+    yield application
+    await application.bot_data["engine"].close()
+    await application.shutdown()
+
+
+async def send(app, update: dict) -> list:
+    """Feed one update through the Application; return the Bot API calls it made."""
+    api = app.api
+    before = len(api.calls)
+    await app.process_update(Update.de_json(api.receive(update), app.bot))
+    return api.calls[before:]
+
+
+def texts(calls) -> list[str]:
+    """The texts of the messages and documents the bot sent."""
+    sent = [c for c in calls if c.method in ("sendMessage", "sendDocument", "editMessageText")]
+    return [c.params.get("text") or c.params.get("caption") or "" for c in sent]
+
+
+def repo(app) -> SubscriptionStore:
+    return SubscriptionStore(app.bot_data["engine"].storage.db)
+
+
+async def test_subscribe_in_private_with_time_and_topic(app):
+    calls = await send(app, command_update("/subscribe daily 08:30 климат", lang="ru"))
+    assert "Подписка оформлена" in texts(calls)[0] and "08:30" in texts(calls)[0]
+    (sub,) = await repo(app).subscriptions(1001)
+    assert (sub.kind, sub.send_time, sub.timezone, sub.language) == (
+        "daily", dt.time(8, 30), "Asia/Almaty", "ru"
+    )  # fmt: skip
+    assert sub.topics == ("climate",)
+
+
+async def test_bad_time_is_refused_politely_and_nothing_saved(app):
+    calls = await send(app, command_update("/subscribe 25:99"))
+    assert "not a time of day" in texts(calls)[0]
+    assert await repo(app).subscriptions(1001) == []
+
+
+async def test_group_admin_subscribes_and_non_admin_is_refused(app):
+    admin = user("en", ADMIN_ID, "Dana")
+    app.api.add_chat(GROUP)
+    app.api.set_member(GROUP["id"], admin, "administrator")
+    refused = await send(app, command_update("/subscribe", GROUP))
+    assert "only this chat's administrators" in texts(refused)[0]
+    assert await repo(app).subscriptions(GROUP["id"]) == []
+    done = await send(app, command_update("/subscribe anniversaries", GROUP, sender=admin))
+    assert "Subscribed" in texts(done)[0]
+    assert [s.kind for s in await repo(app).subscriptions(GROUP["id"])] == ["anniversaries"]
+    # Anyone may read the settings, but not change them.
+    shown = await send(app, command_update("/settings", GROUP))
+    assert "Digest settings" in texts(shown)[0]
+    changed = await send(app, command_update("/settings time 07:15", GROUP))
+    assert "only this chat's administrators" in texts(changed)[0]
+
+
+async def test_forum_topic_subscription_posts_into_its_thread(app):
+    update = command_update("/subscribe", "private")
+    update["message"]["message_thread_id"] = 77
+    update["message"]["is_topic_message"] = True
+    await send(app, update)
+    assert (await repo(app).subscriptions(1001))[0].thread_id == 77
+
+
+async def test_subscribe_by_posting_in_the_channel(app):
+    calls = await send(app, make_channel_post("/subscribe 07:00", CHANNEL))
+    assert "Subscribed" in texts(calls)[0]
+    (sub,) = await repo(app).subscriptions(CHANNEL["id"])
+    assert sub.send_time == dt.time(7)
+    assert (await repo(app).get_chat(CHANNEL["id"])).title == "Morning <Brief>"
+
+
+async def test_channel_admin_subscribes_the_channel_from_private(app):
+    admin = user("en", ADMIN_ID, "Dana")
+    app.api.add_chat(CHANNEL)
+    app.api.set_member(CHANNEL["id"], admin, "administrator")
+    command = f"/subscribe {CHANNEL['id']} 08:00"
+    refused = await send(app, command_update(command))  # user 1001 is no admin there
+    assert "not an administrator" in texts(refused)[0]
+    bot_missing = await send(app, command_update(command, sender=admin))
+    assert "cannot post" in texts(bot_missing)[0]
+    app.api.set_member(CHANNEL["id"], app.api.me, "administrator")
+    done = await send(app, command_update(command, sender=admin))
+    assert "Subscribed" in texts(done)[0]
+    assert (await repo(app).subscriptions(CHANNEL["id"]))[0].created_by == ADMIN_ID
+    unknown = await send(app, command_update("/subscribe @nosuchchannel", sender=admin))
+    assert "cannot find the channel" in texts(unknown)[0]
+
+
+async def test_unsubscribe(app):
+    await send(app, command_update("/subscribe"))
+    calls = await send(app, command_update("/unsubscribe"))
+    assert "no more digests" in texts(calls)[0]
+    assert await repo(app).subscriptions(1001) == []
+    again = await send(app, command_update("/unsubscribe"))
+    assert "no digest subscription" in texts(again)[0]
+
+
+async def test_settings_buttons_change_time_and_language_and_reject_forgeries(app):
+    await send(app, command_update("/subscribe"))
+    (shown,) = await send(app, command_update("/settings"))
+    keyboard = shown.params["reply_markup"]["inline_keyboard"]
+    data = [b["callback_data"] for row in keyboard for b in row]
+    assert all(len(d.encode()) <= 64 for d in data)
+    message = app.api.messages[(1001, max(m for c, m in app.api.messages if c == 1001))]
+    await send(app, make_callback_update("dg:t:0700:1001", message, user()))
+    await send(app, make_callback_update("dg:l:kk:1001", message, user()))
+    (sub,) = await repo(app).subscriptions(1001)
+    assert (sub.send_time, sub.language) == (dt.time(7), "kk")
+    forged = await send(app, make_callback_update("dg:t:0700:-100999", message, user()))
+    answer = [c for c in forged if c.method == "answerCallbackQuery"]
+    assert answer and answer[0].params.get("show_alert")
+    junk = await send(app, make_callback_update("dg:zz:<b>:1", message, user()))
+    assert [c for c in junk if c.method == "answerCallbackQuery"]
+    assert not app.api.unanswered_callbacks
+
+
+async def test_settings_time_zone_by_city_name(app):
+    await send(app, command_update("/subscribe"))
+    await send(app, command_update("/settings tz Вена"))
+    assert (await repo(app).subscriptions(1001))[0].timezone == "Europe/Vienna"
+    bad = await send(app, command_update("/settings tz Atlantis <b>"))
+    assert "Atlantis &lt;b&gt;" in texts(bad)[0]
+
+
+async def test_digest_for_the_fiftieth_helsinki_anniversary(app):
+    calls = await send(app, command_update("/digest 2025-08-01"))
+    text = "\n".join(texts(calls))
+    assert "Helsinki Final Act" in text and "50 years ago today" in text
+    bad = await send(app, command_update("/digest tomorrow"))
+    assert "YYYY-MM-DD" in texts(bad)[0]
+
+
+async def test_calendar_is_an_ics_with_the_helsinki_anniversary(app):
+    (call,) = [
+        c for c in await send(app, command_update("/calendar")) if c.method == "sendDocument"
+    ]
+    upload = call.params["document"]
+    assert upload.filename.endswith(".ics")
+    entries = list(Calendar.from_ical(upload.content).walk("VEVENT"))
+    assert any("Helsinki" in str(entry["summary"]) for entry in entries)
+
+
+async def test_bot_removed_from_group_deactivates_and_migration_moves(app):
+    admin = user("en", ADMIN_ID, "Dana")
+    app.api.add_chat(GROUP)
+    app.api.set_member(GROUP["id"], admin, "administrator")
+    await send(app, command_update("/subscribe", GROUP, sender=admin))
+    await send(app, make_my_chat_member(GROUP, admin, app.api.me, "member", "kicked"))
+    (sub,) = await repo(app).subscriptions(GROUP["id"])
+    assert not sub.active and "kicked" in sub.inactive_reason
+    assert (await repo(app).get_chat(GROUP["id"])).status == "kicked"
+    added = make_chat("group", chat_id=-4242)
+    await send(app, make_my_chat_member(added, admin, app.api.me, "left", "member"))
+    assert (await repo(app).get_chat(-4242)).status == "member"
