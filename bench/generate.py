@@ -399,24 +399,32 @@ def _plain(record: Record) -> dict:
     return record.model_dump(mode="json", exclude_defaults=True)
 
 
-def _dump(items: list[dict], path: Path) -> None:
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    path.write_text(
-        yaml.dump(items, Dumper=dumper, allow_unicode=True, sort_keys=False, width=1000),
-        encoding="utf-8",
-    )
+def _dump(items: list[dict], path: Path, style: str) -> None:
+    """Write a list of records as block YAML, or as JSON (which YAML parsers read, much faster)."""
+    if style == "json":
+        text = "[\n" + ",\n".join(json.dumps(item, ensure_ascii=False) for item in items) + "\n]\n"
+    else:
+        dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+        text = yaml.dump(items, Dumper=dumper, allow_unicode=True, sort_keys=False, width=1000)
+    path.write_text(text, encoding="utf-8")
 
 
-def write_seeds_folder(seedset, folder: Path, events_per_file: int = 5000) -> None:
-    """Write `seedset` as a seeds folder (`load_seeds` reads it back unchanged)."""
+def write_seeds_folder(
+    seedset, folder: Path, style: str = "yaml", events_per_file: int = 5000
+) -> None:
+    """Write `seedset` as a seeds folder that `load_seeds` reads back unchanged.
+
+    `style="json"` writes each file as one JSON list (valid YAML): dumping 100,000 events as
+    block YAML takes minutes, as JSON a few seconds.
+    """
+    from bot.seeds import ATTRIBUTES
+
     folder = Path(folder)
     (folder / "events").mkdir(parents=True, exist_ok=True)
     (folder / "articles").mkdir(exist_ok=True)
-    from bot.seeds import ATTRIBUTES
-
     for file_name, attribute in ATTRIBUTES.items():
         records = getattr(seedset, attribute).values()
-        _dump([_plain(record) for record in records], folder / file_name)
+        _dump([_plain(record) for record in records], folder / file_name, style)
     for article_id, article in seedset.articles.items():
         path = folder / article.file
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -424,7 +432,7 @@ def write_seeds_folder(seedset, folder: Path, events_per_file: int = 5000) -> No
     events = list(seedset.events.values())
     for start in range(0, len(events), events_per_file):
         chunk = [_plain(event) for event in events[start : start + events_per_file]]
-        _dump(chunk, folder / "events" / f"bench-{start // events_per_file:04d}.yaml")
+        _dump(chunk, folder / "events" / f"bench-{start // events_per_file:04d}.yaml", style)
 
 
 async def sync_into_database(seedset, db_path: Path, folder: Path | None = None):
@@ -486,11 +494,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="write a seeds folder here")
     parser.add_argument("--db", type=Path, help="sync into this SQLite file")
     parser.add_argument("--chats", type=int, default=0, help="subscribed chats to add to --db")
+    parser.add_argument("--style", choices=("yaml", "json"), default="yaml", help="file format")
     args = parser.parse_args(argv)
     seedset = generate_seedset(args.events, args.seed)
     print({kind: count for kind, count in seedset.counts().items() if count})
     if args.out:
-        write_seeds_folder(seedset, args.out)
+        write_seeds_folder(seedset, args.out, args.style)
         print(f"seeds folder: {args.out}")
     if args.db:
         print(asyncio.run(sync_into_database(seedset, args.db, args.out)))
