@@ -1,0 +1,22 @@
+"""`python -m bot console`: chat with the bot in this terminal (same Application, no Telegram)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+
+from bot.records import LANGS
+from bot.settings import Settings
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """--lang: your Telegram language; --chat: a private chat or a group."""
+    parser.add_argument("--lang", choices=LANGS, default="en", help="your Telegram language")
+    parser.add_argument("--chat", choices=("private", "group"), default="private")
+
+
+def main(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the terminal chat until EOF (with stdin not a terminal: answer each line, then exit)."""
+    from bot.console import chat  # imported here: `python -m bot --help` needs no PTB
+
+    return asyncio.run(chat(settings, lang=args.lang, chat_kind=args.chat))

@@ -1,0 +1,71 @@
+"""/start and /help: what the bot does and how to ask it, plus the polite fallbacks."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.context import GROUPS, PRIVATE, BriefingContext, MenuCommand
+from bot.i18n import t
+
+MENU = [MenuCommand("start", "menu.start", frozenset({PRIVATE})), MenuCommand("help", "menu.help")]
+
+
+def help_text(lang: str, scope: str) -> str:
+    """The /help answer: every command of `scope` with its description, then examples."""
+    from bot.app import menu_commands  # bot.app imports this module: look it up at call time
+
+    lines = [t(lang, "help.title")]
+    lines += [f"/{e.command} — {t(lang, e.description_key)}" for e in menu_commands(scope)]
+    return "\n".join([*lines, "", t(lang, "help.examples"), "", t(lang, "help.footer")])
+
+
+def _scope(update: Update) -> str:
+    chat = update.effective_chat
+    return PRIVATE if chat is None or chat.type == ChatType.PRIVATE else GROUPS
+
+
+async def start(update: Update, context: BriefingContext) -> None:
+    """Greet the user, say what the bot does, and show how to ask."""
+    lang = await context.chat_lang(update)
+    if _scope(update) == PRIVATE:
+        name = update.effective_user.first_name if update.effective_user else ""
+        text = t(lang, "start.welcome", name=name) + "\n\n" + help_text(lang, PRIVATE)
+    else:
+        text = t(lang, "start.group", bot=context.bot.username)
+    await update.effective_message.reply_text(text)
+
+
+async def help_command(update: Update, context: BriefingContext) -> None:
+    """Answer /help with the commands and examples."""
+    lang = await context.chat_lang(update)
+    await update.effective_message.reply_text(help_text(lang, _scope(update)))
+
+
+async def unknown_command(update: Update, context: BriefingContext) -> None:
+    """Answer a command nobody handles (private chats only: in groups it may be another bot's)."""
+    lang = await context.chat_lang(update)
+    command = (update.effective_message.text or "").split(maxsplit=1)[0][:40]
+    await update.effective_message.reply_text(t(lang, "error.unknown_command", command=command))
+
+
+async def unknown_button(update: Update, context: BriefingContext) -> None:
+    """Answer a press on a button nobody handles (old or forged callback data)."""
+    lang = await context.chat_lang(update)
+    # Answer every CallbackQuery, or the button keeps spinning on the user's screen.
+    await update.callback_query.answer(t(lang, "error.unknown_button"), show_alert=True)
+
+
+def register(application: Application) -> None:
+    """Add /start and /help (edited commands are answered again: a corrected typo deserves it)."""
+    application.add_handler(CommandHandler("start", start))
+    application.add_handler(CommandHandler("help", help_command))
+
+
+def register_fallbacks(application: Application) -> None:
+    """Add the catch-alls; bot/app.py calls this after every handler module."""
+    application.add_handler(
+        MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, unknown_command)
+    )
+    application.add_handler(CallbackQueryHandler(unknown_button))
