@@ -77,10 +77,12 @@ class AnniversaryNote:
 
 @dataclass(frozen=True)
 class EventEcho:
-    """A recorded event that happened on this calendar day `years` ago."""
+    """A recorded event that happened on this calendar day `years` ago, with the meetings held
+    on its margins that day."""
 
     event: Event
     years: int
+    margins: tuple[Event, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -164,7 +166,18 @@ def event_echoes(
             continue
         if occurrence(start, day.year) == day and _keeps(topics, event.topics):
             echoes.append(EventEcho(event, day.year - start.year))
-    return sorted(echoes, key=lambda echo: (echo.years, echo.event.id))
+    # Meetings on the margins of an event echoed the same day are listed under it.
+    ids = {echo.event.id for echo in echoes}
+    margins: dict[str, list[Event]] = {}
+    for echo in echoes:
+        if echo.event.part_of in ids:
+            margins.setdefault(echo.event.part_of, []).append(echo.event)  # type: ignore[arg-type]
+    folded = [
+        replace(echo, margins=tuple(sorted(margins.get(echo.event.id, []), key=lambda e: e.id)))
+        for echo in echoes
+        if echo.event.part_of not in ids
+    ]
+    return sorted(folded, key=lambda echo: (echo.years, echo.event.id))
 
 
 def upcoming_future_events(
@@ -286,7 +299,8 @@ def render_digest(digest: Digest, seeds: SeedSet, lang: str) -> list[str]:
         for echo in digest.echoes:
             ago = Html(plural(lang, "digest.years_ago_today", echo.years))
             line = Html(render_event_line(echo.event, seeds, lang))
-            blocks.append(t(lang, "digest.echo", ago=ago, line=line))
+            margins = [f"   ◦ {escape(event.title.get(lang))}" for event in echo.margins]
+            blocks.append("\n".join([t(lang, "digest.echo", ago=ago, line=line), *margins]))
     if digest.upcoming_anniversaries or digest.upcoming_events:
         blocks.append("\n" + t(lang, "digest.section_coming"))
         blocks += [_upcoming_line(note, lang) for note in digest.upcoming_anniversaries]

@@ -61,7 +61,13 @@ def test_one_year_since_the_vienna_ministerial(seeds):
         if e.date.value == "2025-12-05" and e.date.precision == "day"
     ]
     assert vienna
-    assert sorted(echo.event.id for echo in digest.echoes) == sorted(vienna)
+    listed = [echo.event.id for echo in digest.echoes]
+    listed += [event.id for echo in digest.echoes for event in echo.margins]
+    assert sorted(listed) == sorted(vienna)
+    # Meetings on the margins of the ministerial are listed under it, not beside it.
+    for echo in digest.echoes:
+        assert echo.event.part_of not in vienna
+        assert all(event.part_of == echo.event.id for event in echo.margins)
     assert {echo.years for echo in digest.echoes} == {1}
     assert "1 year ago today" in "\n".join(render_digest(digest, seeds, "en"))
 

@@ -189,3 +189,23 @@ async def test_bot_removed_from_group_deactivates_and_migration_moves(app):
     added = make_chat("group", chat_id=-4242)
     await send(app, make_my_chat_member(added, admin, app.api.me, "left", "member"))
     assert (await repo(app).get_chat(-4242)).status == "member"
+
+
+async def test_minute_tick_sends_the_composed_digest_once(app):
+    from bot.context import BriefingContext
+    from bot.subscriptions import Subscription
+
+    await repo(app).subscribe(
+        Subscription(1001, "daily", dt.time(9), "Asia/Almaty", "en"),
+        now=dt.datetime(2025, 7, 1, tzinfo=dt.UTC),
+    )
+    app.api.add_chat(make_chat("private", user=user()))
+    (job,) = app.job_queue.jobs()
+    assert job.name == "digest-tick"
+    broadcaster = job.data.get(BriefingContext.from_job(job, app))
+    nine = dt.datetime(2025, 8, 1, 4, 0, 30, tzinfo=dt.UTC)  # 09:00:30 in Almaty
+    first = await broadcaster.tick(nine)
+    second = await broadcaster.tick(nine + dt.timedelta(minutes=1))
+    assert first.sent == [(1001, "daily:2025-08-01")] and second.sent == []
+    sent = "\n".join(c.params["text"] for c in app.api.sent("sendMessage", 1001))
+    assert "Helsinki Final Act" in sent and "50 years ago today" in sent
