@@ -207,7 +207,7 @@ def describe_calls(calls: list[ApiCall], numbered: bool = True) -> tuple[str, li
             pressable.append(data)
             labels.append(f"[{len(pressable)} {label}]" if numbered else f"[{label}]")
         if labels:
-            lines.append(" ".join(labels))
+            lines[-1] += "\n" + " ".join(labels)  # buttons right under their message
     return "\n\n".join(lines), pressable
 
 
@@ -226,6 +226,7 @@ async def chat(
 ) -> int:
     """Chat with the bot in the terminal until EOF; a number presses that button."""
     stdin, stdout = stdin or sys.stdin, stdout or sys.stdout
+    logging.getLogger("telegram.ext.Application").setLevel(logging.WARNING)  # no start/stop chatter
     interactive = stdin.isatty()
     async with InProcessBot(settings, lang=lang, chat=chat_kind, start_jobs=True) as bot:
         if interactive:

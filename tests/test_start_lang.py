@@ -114,3 +114,12 @@ async def test_a_user_who_blocked_the_bot_loses_nothing(bot):
     assert calls[-1].method == "sendMessage"  # tried, got 403, no crash of the application
     assert await bot.engine.chat_language(bot.private["id"], "en") == "kk"  # choice kept
     assert texts(await bot.send("/help"))[0].startswith(t("kk", "help.title"))
+
+
+async def test_telegram_timing_out_gets_an_apology_not_silence(bot):
+    bot.api.fail("sendMessage", 0)  # 0 = TIMEOUT: the first reply times out
+    bot.expect_errors = True
+    calls = await bot.send("/help")
+    assert [c.method for c in calls] == ["sendMessage", "sendMessage"]
+    assert texts(calls)[-1] == t("en", "error.generic")
+    assert type(bot.errors[-1]).__name__ == "TimedOut"

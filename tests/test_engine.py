@@ -1,0 +1,79 @@
+"""The Engine: opens storage + seeds + index, reloads atomically, remembers chat languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine import Engine
+from bot.seeds import SeedError
+from bot.settings import Settings
+from tests.support.seedcopy import copy_seeds, edit_event, localized
+
+
+@pytest.fixture
+async def engine(tmp_path):
+    seeds = copy_seeds(tmp_path)
+    engine = Engine(Settings(db_path=tmp_path / "db" / "bot.sqlite3", seeds_dir=seeds))
+    await engine.open()
+    yield engine
+    await engine.close()
+
+
+async def test_open_loads_the_seeds_and_builds_the_index(engine):
+    assert engine.seeds.events and engine.seeds.people
+    assert engine.index is not None
+    async with engine.storage.db.execute("SELECT count(*) FROM events") as cursor:
+        assert (await cursor.fetchone())[0] == len(engine.seeds.events)
+
+
+async def test_reload_picks_up_an_edit(engine):
+    edited = edit_event(
+        engine.settings.seeds_dir,
+        lambda e: True,
+        lambda e: e.update(summary=localized("Edited summary")),
+    )
+    result = await engine.reload()
+    assert result.touched
+    assert engine.seeds.events[edited["id"]].summary.en == "Edited summary"
+
+
+async def test_reload_with_broken_seeds_keeps_the_running_data(engine):
+    before_seeds, before_index = engine.seeds, engine.index
+    edit_event(engine.settings.seeds_dir, lambda e: True, lambda e: e.update(kind="party"))
+    with pytest.raises(SeedError) as caught:
+        await engine.reload()
+    assert any(problem.field and "kind" in problem.field for problem in caught.value.problems)
+    assert engine.seeds is before_seeds and engine.index is before_index
+
+
+async def test_a_restart_on_broken_seeds_uses_the_last_good_copy(engine, tmp_path):
+    count = len(engine.seeds.events)
+    await engine.close()
+    edit_event(engine.settings.seeds_dir, lambda e: True, lambda e: e.update(kind="party"))
+    again = Engine(engine.settings)
+    await again.open()
+    try:
+        assert len(again.seeds.events) == count
+    finally:
+        await again.close()
+
+
+async def test_first_start_on_broken_seeds_fails_loudly(tmp_path):
+    seeds = copy_seeds(tmp_path)
+    edit_event(seeds, lambda e: True, lambda e: e.update(kind="party"))
+    engine = Engine(Settings(db_path=tmp_path / "bot.sqlite3", seeds_dir=seeds))
+    with pytest.raises(SeedError):
+        await engine.open()
+    assert not engine.is_open
+
+
+async def test_chat_language_prefers_the_chat_choice_then_telegram_then_english(engine):
+    assert await engine.chat_language(5, "ru-RU") == "ru"
+    assert await engine.chat_language(5, "de") == "en"
+    assert await engine.chat_language(None, "kk") == "kk"
+    await engine.set_chat_language(5, "private", "kk")
+    assert await engine.chat_language(5, "ru") == "kk"
+    await engine.set_chat_language(5, "private", "en")
+    assert await engine.chat_language(5, "ru") == "en"
+    with pytest.raises(ValueError):
+        await engine.set_chat_language(5, "private", "de")  # type: ignore[arg-type]
