@@ -38,6 +38,7 @@ _OUTLET = re.compile(
     r"(?:передает|сообщает|пишет|деп хабарлайды|хабарлайды|reports)\s+(?:ИА\s+)?"
     r"(?P<name>[A-ZА-ЯЁ][\w.()-]*(?:\s[A-ZА-ЯЁ(][\w.()-]*)?)",
 )
+_OUTLET_CLAUSE = re.compile(r",?\s*(?:передает|сообщает|пишет|со ссылкой на|деп хабарлайды)\b")
 _MAX_QUOTES = 5
 
 
@@ -85,11 +86,16 @@ def _report_date(
     pub = published.date
     if found.date.precision != "unknown" or found.date.reason:
         return found
-    if pub.precision == "day" and pub.basis == "stated" and kind_sentences:
-        reason = "the text states no day; the report's publication date"
-        return DateFinding(
-            EventDate(value=pub.value, precision="day", basis="inferred", reason=reason)
-        )
+    if pub.value and pub.precision == "day" and kind_sentences:
+        if pub.basis == "stated":
+            reason = "the text states no day; the report's publication date"
+            date = EventDate(value=pub.value, precision="day", basis="inferred", reason=reason)
+        else:  # the publication date is itself inferred: keep only its month
+            reason = "the text states no day; the month of the report's inferred publication date"
+            date = EventDate(
+                value=pub.value[:7], precision="month", basis="inferred", reason=reason
+            )
+        return DateFinding(date)
     return found
 
 
@@ -105,9 +111,10 @@ def ingest_text(
     pub = publication_date(text, sentences, published)
     article = _article(text, filename, set(seeds.articles), pub, sentences)
     kind, kind_sentence = classify(sentences)
-    date = _report_date(event_date(sentences, pub), pub, [kind_sentence] if kind_sentence else [])
+    found = event_date(sentences, pub, future=kind == "announcement")
+    date = _report_date(found, pub, [kind_sentence] if kind_sentence else [])
     opening = lede(sentences)
-    body = [s for s in sentences if s.text != pub.quote or s.index > 0]
+    body = [s for s in sentences if s.text != pub.quote]
     countries = {p.id for p in seeds.places.values() if p.kind == "country"}
     book = PeopleBook(dict(seeds.people), countries, {}, {})
     mentions = find_people(
@@ -174,11 +181,14 @@ def ingest_text(
         additions.append((duplicate, main.sources[0]))
     else:
         result_events.append(main)
-    home = main.participants[0] if main.participants else None
+    home = next((p for p in main.participants if p.side == "kazakhstan"), None)
+    home = home or (main.participants[0] if main.participants else None)
     home_mention = next((m for m in mentions if home and m.person_id == home.person), None)
     for mention in _counterparts(mentions, sideline_sentences, home.person if home else None, book):
         people = [m for m in [home_mention, mention] if m]
         bilateral = make("bilateral_meeting", people, [mention.sentence.text], duplicate or main.id)
+        if len(bilateral.participants) < 2 - (home is None):
+            continue
         known = find_duplicate(bilateral, seeds.events.values())
         if known:
             additions.append((known, bilateral.sources[0]))
@@ -225,7 +235,9 @@ def _counterparts(
 
 def _organizations(opening: list[Sentence], knowledge: Knowledge, seeds) -> list[str]:
     """Organizations named in the lede, with the bodies they belong to."""
-    found = [org for org, _ in find_ids(opening, knowledge.organizations)]
+    # "…, сообщает МИД РК": the source of the report is not a party to the event.
+    cut = [Sentence(_OUTLET_CLAUSE.split(s.text)[0], s.start, s.index) for s in opening]
+    found = [org for org, _ in find_ids(cut, knowledge.organizations)]
     for org in list(found):
         parent = seeds.organizations[org].parent
         if parent and parent not in found:

@@ -197,8 +197,8 @@ def publication_date(
     dateline = _DATELINE.match(text)
     if dateline and _valid(*(int(dateline.group(k)) for k in ("year", "month", "day"))):
         value = "-".join(dateline.group(k) for k in ("year", "month", "day"))
-        first = sentences[0].text if sentences else None
-        return DateFinding(EventDate(value=value, precision="day", basis="stated"), first)
+        # No quote: the dateline is not a sentence of its own, the lede follows it on its line.
+        return DateFinding(EventDate(value=value, precision="day", basis="stated"))
     for mention in find_mentions(sentences[:4]):
         # A header line is short: "Саясат • 08 Сәуір, 2019", "6 Декабря, 02:37 373".
         if mention.day and len(mention.sentence.text) <= 40:
@@ -206,14 +206,19 @@ def publication_date(
     return UNKNOWN
 
 
-def event_date(sentences: list[Sentence], published: DateFinding) -> DateFinding:
-    """The date of the event the article reports, or an explained unknown."""
+def event_date(
+    sentences: list[Sentence], published: DateFinding, future: bool = False
+) -> DateFinding:
+    """The date of the event the article reports (announces, when `future`), or unknown."""
     header = published.quote
     body = [s for s in sentences if s.text != header and len(s.text) > 40]
     lede = {s.index for s in body[:2]}
     for mention in find_mentions(sentences):
-        if mention.sentence.text == header or mention.future:
+        if mention.sentence.text == header or mention.future != future:
             continue
+        if mention.sentence.index == 0 and _DATELINE.match(mention.sentence.text):
+            if mention.sentence.text.find(mention.text) < 20:
+                continue  # the " date YYYY-MM-DD" dateline itself
         if mention.sentence.index in lede or _EVENT_WORDS.search(mention.sentence.text):
             return resolve(mention, sentences, published.date)
     pub = published.date

@@ -30,6 +30,13 @@ _LIST_TRIGGER = re.compile(
 _LIST_SEPARATOR = re.compile(r",\s*|\s+и\s+|\s+and\s+")
 _POSTFIX_ROLE = re.compile(r",\s+(?:the\s+)?$")
 _SKIP_WORDS = {"республики", "республикасының", "республикасы", "republic", "of", "the", "rk"}
+# Capitalised words that start no personal name: institutions, regions, titles.
+_NOT_NAMES = re.compile(
+    r"^(?:республик|организаци|ұйым|орталық|азия|азии|центральн|северн|солтүстік|еуроп|европ|"
+    r"министр|совет|кеңес|президент|елбасы|сенат|парламент|мәжіліс|тұңғыш|central|north|europe|"
+    r"republic|organization|ministry|council|united|ХХ|XX)",
+    re.I,
+)
 MAX_GAP = 8  # words allowed between a title and the name it introduces
 
 
@@ -53,8 +60,13 @@ def _is_name_word(word: Word, taken: set[int], index: int) -> bool:
         index not in taken
         and bool(_NAME_WORD.match(word.text))
         and not word.text.isupper()
-        and word.folded not in _SKIP_WORDS
+        and not _NOT_NAMES.match(word.text)
     )
+
+
+def _full_name(raw: str) -> bool:
+    """Whether a found name is a full one: two words or more, or an initial and a surname."""
+    return len(raw.replace(".", ". ").split()) >= 2
 
 
 def _name_after(ws: list[Word], start: int, taken: set[int], text: str) -> tuple[int, int] | None:
@@ -115,6 +127,8 @@ def find_people(
                 if role_end <= hit.first <= role_end + MAX_GAP:
                     role = role_of(match)
                     side = _side(side_hits, max(0, role_start - 4), hit.first) or side
+            if side is None:
+                side = _side(side_hits, 0, hit.first)
             name = _span_text(text, ws, hit.first, hit.last)
             mentions.append((hit.first, PersonMention(name, sentence, hit.id, role, side)))
         for match, role_start in roles:
@@ -130,11 +144,16 @@ def find_people(
             if span is None:
                 continue
             first, end = span
-            taken.update(range(first, end))
             raw = _span_text(text, ws, first, end)
+            if not _full_name(raw):
+                continue
+            taken.update(range(first, end))
             case = case or ("inflected" if lang == "kk" else None)
             name, note = nominative(raw, lang, case)
-            side = _side(side_hits, max(0, role_start - 4), max(first, end + 3))
+            if first < role_start:  # "Hakan Fidan, the Foreign Minister of Turkey"
+                side = _side(side_hits, role_start, role_start + MAX_GAP)
+            else:
+                side = _side(side_hits, max(0, role_start - 4), first)
             mentions.append((first, _new(name, sentence, role_of(match), side, note, resolve)))
         for first, mention in _list_pairs(sentence, lang, sides, taken, resolve):
             mentions.append((first, mention))
@@ -169,11 +188,14 @@ def _list_pairs(
     sentence: Sentence, lang: str, sides: Gazetteer, taken: set[int], resolve: Resolver
 ) -> list[tuple[int, PersonMention]]:
     """People from "… ведомств Азербайджана Джейхуном Байрамовым, Бельгии – Бернаром …"."""
-    trigger = _LIST_TRIGGER.search(sentence.text)
+    triggers = list(_LIST_TRIGGER.finditer(sentence.text))
+    trigger = triggers[-1] if triggers else None  # the list follows the last title
     if not trigger:
         return []
     role = role_of(ROLE_PATTERN.search("министр иностранных дел"))  # type: ignore[arg-type]
-    case = "instrumental" if lang == "ru" and re.search(r"ами\b", trigger.group(0)) else None
+    before = sentence.text[max(0, trigger.start() - 3) : trigger.start()]
+    plural_with = re.search(r"ами\b", trigger.group(0)) or re.search(r"\bс\s*$", before)
+    case = "instrumental" if lang == "ru" and plural_with else None
     offset = len(words(sentence.text[: trigger.end()]))
     tail = sentence.text[trigger.end() :]
     results: list[tuple[int, PersonMention]] = []
@@ -187,7 +209,7 @@ def _list_pairs(
         if not country or country[0].first != 0:
             continue
         rest = [w for w in ws[country[0].last :] if _NAME_WORD.match(w.text)]
-        if not rest or len(rest) > 3:
+        if len(rest) < 2 or len(rest) > 3:
             continue
         index = offset + len(words(tail[:part_start])) + country[0].last
         if index in taken:

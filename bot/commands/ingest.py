@@ -1,0 +1,98 @@
+"""`python -m bot ingest FILE… [--json] [--write]`: draft event records from new article text."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from bot.ingest import IngestResult, Knowledge, ingest_text
+from bot.ingest.intake import ArticleError, article_text
+from bot.ingest.writer import additions_yaml, record_yaml, write_drafts
+from bot.seeds import SeedError, SeedSet, load_seeds
+from bot.settings import Settings
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="+", type=Path, help="article text files (UTF-8)")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of YAML")
+    parser.add_argument("--write", action="store_true", help="add the drafts to seeds/ for review")
+    parser.add_argument("--published", type=dt.date.fromisoformat, help="publication date")
+    parser.add_argument("--seeds", type=Path, help="seeds folder (default: BOT_SEEDS_DIR)")
+
+
+def build_knowledge(seeds: SeedSet) -> Knowledge:
+    """Gazetteers from the seeds, with the search index for names when it is installed."""
+    try:
+        from bot.search import SearchIndex
+    except ImportError:
+        return Knowledge.from_seeds(seeds)
+    return Knowledge.from_seeds(seeds, SearchIndex.build(seeds))
+
+
+def as_data(result: IngestResult) -> dict:
+    """One article's drafts as plain data (for --json)."""
+    dump = lambda r: r.model_dump(mode="json", exclude_defaults=True)  # noqa: E731
+    return {
+        "article": dump(result.article),
+        "events": [dump(e) for e in result.events],
+        "adds_source_to": [{"event": i, "source": dump(s)} for i, s in result.additions],
+        "people": [dump(p) for p in result.people],
+        "notes": result.notes,
+    }
+
+
+def as_yaml(result: IngestResult) -> str:
+    """One article's drafts as commented YAML."""
+    parts = [
+        f"# article {result.article.file} ({result.article.language})",
+        record_yaml([result.article]),
+    ]
+    parts.append(additions_yaml(result))
+    if result.events:
+        parts += ["# events", record_yaml(list(result.events))]
+    if result.people:
+        parts += ["# draft people", record_yaml(list(result.people))]
+    parts += [f"# note: {note}" for note in result.notes]
+    return "\n".join(part for part in parts if part)
+
+
+def main(args: argparse.Namespace, settings: Settings) -> int:
+    seeds_dir = args.seeds or settings.seeds_dir
+    texts = []
+    for path in args.files:
+        try:
+            texts.append((path, article_text(path.read_bytes())))
+        except OSError as exc:
+            print(f"{path}: cannot read: {exc.strerror}", file=sys.stderr)
+            return 2
+        except ArticleError as exc:
+            print(f"{path}: not an article: {exc}. Nothing was written.", file=sys.stderr)
+            return 2
+    try:
+        seeds = load_seeds(seeds_dir)
+    except SeedError as exc:
+        print(f"the seeds folder is invalid, fix it first:\n{exc}", file=sys.stderr)
+        return 2
+    knowledge = build_knowledge(seeds)
+    results = [
+        ingest_text(t, knowledge, filename=p.name, published=args.published) for p, t in texts
+    ]
+    if args.json:
+        print(json.dumps([as_data(r) for r in results], ensure_ascii=False, indent=2))
+    else:
+        print("\n---\n".join(as_yaml(r) for r in results))
+    for result in results:
+        for event_id, _ in result.additions:
+            print(f"{result.article.file}: adds source to {event_id}", file=sys.stderr)
+    if args.write:
+        try:
+            changed = write_drafts(results, seeds_dir, dt.date.today())
+        except (SeedError, FileExistsError) as exc:
+            print(f"nothing was written: {exc}", file=sys.stderr)
+            return 2
+        for path in changed:
+            print(f"wrote {path}", file=sys.stderr)
+    return 0

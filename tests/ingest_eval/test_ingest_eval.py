@@ -1,0 +1,33 @@
+"""The ingest evaluation: run with `pytest -s tests/ingest_eval` to see the report.
+
+Floors are set just under what the extraction reaches today (see the report), so a change
+that makes extraction worse fails here.
+"""
+
+from tests.ingest_eval.evaluate import evaluate, format_report
+
+FLOORS = {
+    ("written", "date", "recall"): 0.85,
+    ("written", "people", "recall"): 0.95,
+    ("written", "people", "precision"): 0.95,
+    ("written", "kind", "recall"): 0.95,
+    ("written", "topics", "recall"): 0.65,
+    ("seed articles", "date", "recall"): 0.7,
+    ("seed articles", "people", "recall"): 0.75,
+    ("seed articles", "people", "precision"): 0.85,
+    ("seed articles", "kind", "recall"): 0.65,
+    ("seed articles", "place", "recall"): 0.55,
+    ("seed articles", "organizations", "recall"): 0.5,
+    ("de-duplication", "adds source", "recall"): 1.0,
+}
+
+
+def test_extraction_meets_its_floors():
+    report = evaluate()
+    print("\n" + format_report(report))
+    below = {
+        key: round(report[key[0]][key[1]][key[2]], 2)
+        for key, floor in FLOORS.items()
+        if report[key[0]][key[1]][key[2]] < floor
+    }
+    assert not below, f"below the floor: {below}"
