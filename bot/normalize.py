@@ -122,19 +122,9 @@ FEMININE_SUFFIXES: frozenset[str] = _fold_all("ой ей ою ею у ю ы и �
 MIN_STEM = 2
 
 
-def is_inflection(query: str, stem: str) -> bool:
+def is_inflection(query: str, stem: str, *, names: bool = False) -> bool:
     """Whether folded `query` is the folded word `stem` plus a Kazakh or Russian case ending."""
-    if len(stem) < MIN_STEM or len(query) <= len(stem):
-        return False
-    if query.startswith(stem):
-        rest = query[len(stem) :]
-        # Doubled letters fold to one, so "Ташкент"+"те" reads "tashkente": lend the ending
-        # the stem's last letter back.
-        if rest in SUFFIXES or stem[-1] + rest in SUFFIXES:
-            return True
-    if stem.endswith("a") and len(stem) > MIN_STEM + 1 and query.startswith(stem[:-1]):
-        return query[len(stem) - 1 :] in FEMININE_SUFFIXES
-    return False
+    return stem != query and stem in stems(query, names=names)
 
 
 # Endings that follow nouns but hardly ever a person's name; left out for names, so that

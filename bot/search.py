@@ -25,7 +25,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from bot.normalize import STOPWORDS, stems, tokens
+from bot.normalize import STOPWORDS, fold_word, stems, tokens
 from bot.textindex import TextIndex, rank
 
 # --- Scores and thresholds (0..100) ---------------------------------------------------------------
@@ -62,6 +62,15 @@ EVENT_RELATIVE_MIN = 0.5
 MAX_QUERY_WORDS = 12  # a 10,000-character query is cut to its first words
 _TAG = re.compile(r"<[^<>]{0,40}>")  # "<b>Кошербаев</b>" pasted from a formatted message
 MAX_EXPANSIONS = 64  # prefix expansions of one query word in event search
+
+
+# Titles typed before a name ("minister Кошербаев", "г-н Лайчак") that are not part of it.
+TITLES: frozenset[str] = frozenset(
+    fold_word(w)
+    for w in "minister министр министрі president президент mr mrs ms dr mister madam г господин "
+    "госпожа мырза ханым deputy secretary general генсек chairman chairperson председатель "
+    "төраға төрағасы ambassador посол елші foreign".split()
+)
 
 
 @dataclass(frozen=True)
@@ -175,8 +184,9 @@ class Gazetteer:
         """Entities matching `query`, best first, each scoring at least MATCH_MIN."""
         words = query_words(query)
         letters: list[str] = []
-        if initials:  # "Е. Кошербаев": "e" is an initial
+        if initials:  # "Е. Кошербаев": "e" is an initial; "министр Кошербаев": a title
             letters = [w for w in words if len(w) == 1]
+            words = [w for w in words if w not in TITLES] or words
         words = [w for w in words if len(w) > 1]
         if not words:
             return []
@@ -248,12 +258,12 @@ class Gazetteer:
     def _best_variant(self, index: int, matched: dict[str, float]) -> tuple[str, float]:
         """The name that shares the most words with the query, and the share it covers.
 
-        Only words met exactly or with a case ending count as covered: "water" covers all of
-        "Water" but not "water-energy", which it only begins.
+        Words met exactly, with a case ending or with a typo count as covered; a word the
+        query only begins does not: "water" covers all of "Water" but not "water-energy".
         """
         best_name, best_key = self.variants[index][0][1], (-1.0, -1.0)
         for words, name in self.variants[index]:
-            strong = sum(matched.get(w, 0.0) >= INFLECTED for w in words) / len(words)
+            strong = sum(_credit(matched.get(w, 0.0)) for w in words) / len(words)
             weak = sum(matched.get(w, 0.0) for w in words) / len(words)
             if (strong, weak) > best_key:
                 best_name, best_key = name, (strong, weak)
@@ -261,6 +271,11 @@ class Gazetteer:
 
     def _has_initial(self, index: int, letter: str) -> bool:
         return any(w.startswith(letter) for words, _ in self.variants[index] for w in words)
+
+
+def _credit(score: float) -> float:
+    """How much a matched name word counts towards covering its name."""
+    return 1.0 if score >= INFLECTED else score / 100 if score >= FOUND_MIN else 0.0
 
 
 def _with_prefix(vocab: list[str], prefix: str, cap: int = 10_000) -> list[str]:
