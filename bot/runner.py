@@ -19,6 +19,7 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
 from telegram import Update
 from telegram.error import Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application, ContextTypes
@@ -35,6 +36,9 @@ logger = logging.getLogger(__name__)
 _SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 MODE_KEY = "run_mode"  # bot_data: "polling" or "webhook"
 LAST_TICK_KEY = "last_tick"  # bot_data: UTC datetime of the digest tick's last run, if any
+TICK_EVERY_KEY = "tick_every"  # bot_data: seconds between digest ticks
+TICK_JOB = "digest-tick"  # the JobQueue job handlers/subscriptions.py registers
+DEFAULT_TICK_SECONDS = 60.0
 REPORT_INTERVAL = 60.0  # seconds between two error reports to the operators
 _MAX_REPORTED_CHARS = 300
 
@@ -244,6 +248,20 @@ async def _chat_language(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> st
 # -- health ----------------------------------------------------------------------------------------
 
 
+def tick_state(bot_data: dict, now: dt.datetime | None = None) -> str:
+    """ "ok", "waiting" (not run yet, or no tick job), or "stalled" when the digest tick has not
+    run for five of its intervals (at least five minutes) although the process is up."""
+    every = float(bot_data.get(TICK_EVERY_KEY) or 0)
+    if not every:
+        return "waiting"
+    now = now or dt.datetime.now(dt.UTC)
+    limit = dt.timedelta(seconds=max(5 * every, 300))
+    last = bot_data.get(LAST_TICK_KEY) or bot_data.get(STARTED_KEY)
+    if not isinstance(last, dt.datetime) or now - last <= limit:
+        return "ok" if bot_data.get(LAST_TICK_KEY) else "waiting"
+    return "stalled"
+
+
 async def health_report(application: Application) -> dict[str, object]:
     """The /healthz payload: ok when the database answers; seeds fingerprint, last tick, uptime."""
     engine = application.bot_data.get(ENGINE_KEY)
@@ -252,14 +270,37 @@ async def health_report(application: Application) -> dict[str, object]:
         with contextlib.suppress(Exception):
             db_ok = await database_ok(engine.storage.db)
     last_tick = application.bot_data.get(LAST_TICK_KEY)
+    tick = tick_state(application.bot_data)
     return {
-        "ok": db_ok,
+        "ok": db_ok and tick != "stalled",
         "db": "ok" if db_ok else "unavailable",
         "seeds_fingerprint": getattr(getattr(engine, "seeds", None), "fingerprint", None),
-        "last_tick": last_tick.isoformat() if isinstance(last_tick, dt.datetime) else last_tick,
+        "tick": tick,
+        "last_tick": last_tick.isoformat() if isinstance(last_tick, dt.datetime) else None,
         "mode": application.bot_data.get(MODE_KEY),
         "uptime_seconds": int(uptime(application.bot_data).total_seconds()),
     }
+
+
+def watch_tick(application: Application, every: float | None = None) -> bool:
+    """Note in bot_data when the digest tick last ran (for /healthz); run it `every` seconds
+    instead of once a minute when given (BOT_TICK_SECONDS, for tests). False: no tick job."""
+    queue = application.job_queue
+    jobs = queue.get_jobs_by_name(TICK_JOB) if queue is not None else ()
+    if not jobs:
+        return False
+    ids = {job.job.id for job in jobs}
+
+    def on_run(event: JobExecutionEvent) -> None:
+        if event.job_id in ids:
+            application.bot_data[LAST_TICK_KEY] = dt.datetime.now(dt.UTC)
+
+    queue.scheduler.add_listener(on_run, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
+    if every:
+        for job in jobs:
+            job.job.reschedule("interval", seconds=every)
+    application.bot_data[TICK_EVERY_KEY] = every or DEFAULT_TICK_SECONDS
+    return True
 
 
 def attach_runtime(application: Application, settings: Settings, mode: str) -> None:
@@ -267,6 +308,8 @@ def attach_runtime(application: Application, settings: Settings, mode: str) -> N
     application.bot_data[MODE_KEY] = mode
     application.bot_data.setdefault(STARTED_KEY, dt.datetime.now(dt.UTC))
     application.add_error_handler(ErrorReporter(settings))
+    tick_every = env_knob(settings, "BOT_TICK_SECONDS")
+    watch_tick(application, float(tick_every) if tick_every else None)
     if settings.health_port is None:
         return
     server = HealthServer(

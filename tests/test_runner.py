@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import logging
 
@@ -180,3 +181,18 @@ async def test_health_report_reads_the_open_database(failing_bot):
     assert report["db"] == "ok"
     assert report["mode"] == "polling"
     assert isinstance(report["seeds_fingerprint"], str) and report["seeds_fingerprint"]
+
+
+def test_tick_state_tells_waiting_ok_and_stalled():
+    from bot.runner import LAST_TICK_KEY, TICK_EVERY_KEY, tick_state
+    from bot.stats import STARTED_KEY
+
+    start = dt.datetime(2026, 3, 2, 6, 0, tzinfo=dt.UTC)
+    minutes = lambda n: start + dt.timedelta(minutes=n)  # noqa: E731
+    assert tick_state({}, minutes(60)) == "waiting"  # no tick job at all
+    data = {STARTED_KEY: start, TICK_EVERY_KEY: 60.0}
+    assert tick_state(data, minutes(1)) == "waiting"
+    assert tick_state(data, minutes(6)) == "stalled"  # up six minutes, never ticked
+    data[LAST_TICK_KEY] = minutes(10)
+    assert tick_state(data, minutes(12)) == "ok"
+    assert tick_state(data, minutes(16)) == "stalled"

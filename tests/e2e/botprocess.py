@@ -51,9 +51,7 @@ class BotProcess:
         except TimeoutError:
             self.process.kill()
             await self.process.wait()
-            raise AssertionError(
-                f"the bot ignored {sig!r} for {within} s\n{self.tail()}"
-            ) from None
+            raise AssertionError(f"the bot ignored {sig!r} for {within} s\n{self.tail()}") from None
 
     @property
     def running(self) -> bool:

@@ -9,6 +9,7 @@ Telegram. It runs in the test's own event loop, so tests may touch `server.api` 
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 from tornado.httpserver import HTTPServer
@@ -56,6 +57,7 @@ class _MethodHandler(RequestHandler):
         else:
             parse_body_arguments(content_type, self.request.body, arguments, files)
             params = decode_parameters(arguments, files)
+        self.server.call_times.append(time.monotonic())  # same index as api.calls
         try:
             status, payload = await self.server.api.handle(method, params)
         except ApiTimeout:
@@ -81,6 +83,7 @@ class FakeTelegram:
         self.port = 0
         self.foreign_tokens = 0
         self.timeouts = 0
+        self.call_times: list[float] = []  # monotonic arrival time of each of api.calls
         self._http: HTTPServer | None = None
 
     @property
