@@ -102,7 +102,7 @@ def _topic_names(seeds: SeedSet) -> dict[str, str]:
 
 
 def resolve_topics(query: str, seeds: SeedSet, index: Any | None) -> tuple[list[str], list[str]]:
-    """Topic ids for the query (the whole phrase first, then word by word) and unknown words.
+    """Topic ids for the query (word by word, else the whole phrase) and the unknown words.
 
     Uses the search index's fuzzy `resolve_topic` when it has one, else exact folded names.
     """
@@ -120,13 +120,14 @@ def resolve_topics(query: str, seeds: SeedSet, index: Any | None) -> tuple[list[
             return None
         return names.get(fold(text))
 
-    if whole := one(query):
-        return [whole], []
-    found, unknown = [], []
+    found: list[str] = []
+    unknown: list[str] = []
     for word in query.split():
         topic = one(word)
-        if topic and topic not in found:
-            found.append(topic)
-        elif not topic:
+        if topic is None:
             unknown.append(word)
+        elif topic not in found:
+            found.append(topic)
+    if unknown and (whole := one(query)):  # a name of several words ("изменение климата")
+        return [whole], []
     return found, unknown

@@ -209,3 +209,24 @@ async def test_minute_tick_sends_the_composed_digest_once(app):
     assert first.sent == [(1001, "daily:2025-08-01")] and second.sent == []
     sent = "\n".join(c.params["text"] for c in app.api.sent("sendMessage", 1001))
     assert "Helsinki Final Act" in sent and "50 years ago today" in sent
+
+
+def test_subscribe_arguments_in_any_order():
+    from bot.subscribing import parse_subscribe_args
+
+    args = parse_subscribe_args(["@osce_desk", "08:30", "all", "изменение", "климата"])
+    assert (args.target, args.kind, args.send_time) == ("@osce_desk", "daily", dt.time(8, 30))
+    assert args.topic_query == "изменение климата"
+    assert parse_subscribe_args(["24:00"]).bad_times == ["24:00"]
+    assert parse_subscribe_args(["anniversaries"]).kind == "anniversaries"
+
+
+def test_time_zone_by_iana_name_or_gazetteer_city(app):
+    from bot.subscribing import resolve_timezone
+
+    seeds = app.bot_data["engine"].seeds
+    assert resolve_timezone("Tashkent", seeds) == "Asia/Tashkent"
+    assert resolve_timezone("Вена", seeds) == "Europe/Vienna"
+    assert resolve_timezone("asia/almaty", seeds) == "Asia/Almaty"
+    assert resolve_timezone("Atlantis", seeds) is None
+    assert resolve_timezone("x" * 500, seeds) is None
