@@ -53,6 +53,14 @@ class BotProcess:
             await self.process.wait()
             raise AssertionError(f"the bot ignored {sig!r} for {within} s\n{self.tail()}") from None
 
+    async def wait(self, within: float = 20) -> int:
+        """Wait for the bot to exit by itself; return its exit code."""
+        assert self.process is not None
+        try:
+            return await asyncio.wait_for(self.process.wait(), within)
+        except TimeoutError:
+            raise AssertionError(f"the bot still runs after {within} s\n{self.tail()}") from None
+
     @property
     def running(self) -> bool:
         return self.process is not None and self.process.returncode is None
