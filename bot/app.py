@@ -24,6 +24,7 @@ from telegram.request import BaseRequest
 
 import handlers.admin
 import handlers.chats
+import handlers.ingest
 import handlers.lang
 import handlers.start
 import handlers.subscriptions
@@ -44,6 +45,7 @@ HANDLER_MODULES: list[ModuleType] = [
     handlers.start,  # /start, /help
     handlers.lang,  # /lang, lang: buttons
     handlers.admin,  # /reload, /stats (BOT_ADMINS only)
+    handlers.ingest,  # /ingest, forwarded articles, .txt documents (BOT_ADMINS only, group 5)
     handlers.chats,  # my_chat_member (bot added/removed), group -> supergroup migration
     handlers.subscriptions,  # /subscribe /unsubscribe /settings /digest /calendar, dg:, tick
 ]

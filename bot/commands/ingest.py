@@ -8,9 +8,10 @@ import json
 import sys
 from pathlib import Path
 
-from bot.ingest import IngestResult, Knowledge, ingest_text
+from bot.ingest import Knowledge, ingest_text
 from bot.ingest.intake import ArticleError, article_text
-from bot.ingest.writer import additions_yaml, record_yaml, write_drafts
+from bot.ingest.output import as_data, as_yaml
+from bot.ingest.writer import write_drafts
 from bot.seeds import SeedError, SeedSet, load_seeds
 from bot.settings import Settings
 
@@ -30,33 +31,6 @@ def build_knowledge(seeds: SeedSet) -> Knowledge:
     except ImportError:
         return Knowledge.from_seeds(seeds)
     return Knowledge.from_seeds(seeds, SearchIndex.build(seeds))
-
-
-def as_data(result: IngestResult) -> dict:
-    """One article's drafts as plain data (for --json)."""
-    dump = lambda r: r.model_dump(mode="json", exclude_defaults=True)  # noqa: E731
-    return {
-        "article": dump(result.article),
-        "events": [dump(e) for e in result.events],
-        "adds_source_to": [{"event": i, "source": dump(s)} for i, s in result.additions],
-        "people": [dump(p) for p in result.people],
-        "notes": result.notes,
-    }
-
-
-def as_yaml(result: IngestResult) -> str:
-    """One article's drafts as commented YAML."""
-    parts = [
-        f"# article {result.article.file} ({result.article.language})",
-        record_yaml([result.article]),
-    ]
-    parts.append(additions_yaml(result))
-    if result.events:
-        parts += ["# events", record_yaml(list(result.events))]
-    if result.people:
-        parts += ["# draft people", record_yaml(list(result.people))]
-    parts += [f"# note: {note}" for note in result.notes]
-    return "\n".join(part for part in parts if part)
 
 
 def main(args: argparse.Namespace, settings: Settings) -> int:

@@ -11,26 +11,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
-import yaml
-
 from bot.ingest import IngestResult
-from bot.records import Record
+from bot.ingest.output import additions_yaml, record_yaml
 from bot.seeds import load_seeds
-
-
-def record_yaml(records: list[Record]) -> str:
-    """Records as a YAML list, in field order, with defaults left out."""
-    data = [r.model_dump(mode="json", exclude_defaults=True) for r in records]
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100) if data else ""
-
-
-def additions_yaml(result: IngestResult) -> str:
-    """Comments telling the editor which known events this article is another source of."""
-    lines = []
-    for event_id, source in result.additions:
-        lines.append(f"# adds source to {event_id}: article {source.article}, quotes:")
-        lines += [f"#   - {quote}" for quote in source.quotes]
-    return "\n".join(lines) + ("\n" if lines else "")
 
 
 def _append(path: Path, text: str) -> None:
