@@ -44,6 +44,7 @@ from bot.records import (
     Topic,
 )
 from bot.settings import PROJECT_ROOT
+from bot.storage import to_timestamp
 
 GENERATOR_VERSION = "bench-gen-1"
 REAL_SEEDS = PROJECT_ROOT / "seeds"
@@ -455,10 +456,19 @@ async def sync_into_database(seedset, db_path: Path, folder: Path | None = None)
         await storage.close()
 
 
+def _iso(moment: dt.datetime) -> str:
+    return moment.replace(microsecond=0).isoformat()
+
+
 def insert_subscriptions(db_path: Path, chats: int, topics: list[str], seed: int = 1) -> None:
-    """Add `chats` chats, each with an active daily digest subscription, to the database."""
+    """Add `chats` chats, each subscribed to the daily digest for a month, to the database.
+
+    Each chat got its last digest a day ago; the events were loaded two months ago, except a
+    few edited since (the digest's "new" section), as on a bot that has been running a while.
+    """
     rng = random.Random(seed)
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    now = dt.datetime.now(dt.UTC)
+    created, last_digest = _iso(now - dt.timedelta(days=30)), _iso(now - dt.timedelta(days=1))
     zones = ("Asia/Almaty",) * 6 + ("Europe/Vienna", "Europe/Moscow", "Asia/Tashkent", "UTC")
     chat_rows, subscription_rows = [], []
     for number in range(chats):
@@ -468,10 +478,10 @@ def insert_subscriptions(db_path: Path, chats: int, topics: list[str], seed: int
         zone = rng.choice(zones)
         chosen = rng.sample(topics, k=rng.choice((0, 0, 1, 2, 3))) if topics else []
         send_time = f"{rng.choice((7, 8, 8, 9, 10)):02d}:{rng.choice((0, 0, 30)):02d}"
-        chat_rows.append((chat_id, chat_type, f"Bench chat {number}", language, zone, now))
-        subscription_rows.append(
-            (chat_id, "daily", send_time, zone, language, json.dumps(chosen), now, now)
-        )
+        chat_rows.append((chat_id, chat_type, f"Bench chat {number}", language, zone, created))
+        topics_json = json.dumps(chosen)
+        row = (chat_id, "daily", send_time, zone, language, topics_json, created, created)
+        subscription_rows.append((*row, last_digest))
     with sqlite3.connect(db_path) as db:
         db.executemany(
             "INSERT OR REPLACE INTO chats (chat_id, type, title, language, timezone, updated_at)"
@@ -479,11 +489,16 @@ def insert_subscriptions(db_path: Path, chats: int, topics: list[str], seed: int
             chat_rows,
         )
         db.executemany(
-            "INSERT OR REPLACE INTO subscriptions"
-            " (chat_id, kind, send_time, timezone, language, topics, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO subscriptions (chat_id, kind, send_time, timezone, language,"
+            " topics, created_at, updated_at, last_digest_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             subscription_rows,
         )
+        loaded = to_timestamp(now - dt.timedelta(days=60))  # events use the storage's format
+        edited = to_timestamp(now - dt.timedelta(hours=3))
+        db.execute("UPDATE events SET first_seen = ?, updated_at = ?", (loaded, loaded))
+        ids = [row[0] for row in db.execute("SELECT id FROM events ORDER BY id")]
+        fresh = [(edited, event_id) for event_id in rng.sample(ids, k=min(len(ids), 20))]
+        db.executemany("UPDATE events SET updated_at = ? WHERE id = ?", fresh)
 
 
 def main(argv: list[str] | None = None) -> int:

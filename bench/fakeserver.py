@@ -1,0 +1,61 @@
+"""A fake Bot API server for the delivery benchmark, in a process of its own.
+
+It serves the emulator core (`bot.botapi.FakeBotAPI`) over HTTP on 127.0.0.1 with
+tests/e2e/fake_telegram.py's `FakeTelegram`, knows every chat in a bot database (as if each had
+written to the bot), prints its port, and runs until its stdin closes. A separate process keeps
+the server's CPU time out of the bot's, as with the real Telegram.
+
+    python -m bench.fakeserver --token 123:abc --db data/bot.sqlite3
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sqlite3
+import sys
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.e2e.fake_telegram import FakeTelegram
+
+
+def known_chats(db_path: Path) -> list[dict]:
+    """Every chat in the database as a Bot API Chat object."""
+    with sqlite3.connect(db_path) as db:
+        rows = db.execute("SELECT chat_id, type, title FROM chats").fetchall()
+    chats = []
+    for chat_id, kind, title in rows:
+        chat = {"id": chat_id, "type": kind}
+        chat.update({"first_name": "Bench"} if kind == "private" else {"title": title or "Bench"})
+        chats.append(chat)
+    return chats
+
+
+async def serve(token: str, db_path: Path) -> None:
+    """Serve until stdin closes, then report how many messages arrived."""
+    server = FakeTelegram(token)
+    for chat in known_chats(db_path):
+        server.api.add_chat(chat)
+    await server.start()
+    print(server.port, flush=True)
+    loop = asyncio.get_running_loop()
+    await loop.run_in_executor(None, sys.stdin.read)
+    await server.stop()
+    print(len(server.api.sent("sendMessage")), flush=True)
+
+
+def main() -> int:
+    """Parse the command line and serve."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--token", required=True)
+    parser.add_argument("--db", type=Path, required=True)
+    args = parser.parse_args()
+    asyncio.run(serve(args.token, args.db))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
