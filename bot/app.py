@@ -24,10 +24,16 @@ from telegram.request import BaseRequest
 
 import handlers.admin
 import handlers.chats
+import handlers.events
 import handlers.ingest
+import handlers.inline
 import handlers.lang
+import handlers.meetings
+import handlers.people
+import handlers.search
 import handlers.start
 import handlers.subscriptions
+import handlers.topics
 from bot.context import ENGINE_KEY, GROUPS, PRIVATE, BriefingContext, MenuCommand
 from bot.engine import Engine
 from bot.i18n import t
@@ -44,6 +50,12 @@ IN_PROCESS_TOKEN = "123456789:in-process-token-never-sent-to-telegram"
 HANDLER_MODULES: list[ModuleType] = [
     handlers.start,  # /start, /help
     handlers.lang,  # /lang, lang: buttons
+    handlers.meetings,  # /meetings, mtg: pages of any list of meetings, nop counter
+    handlers.people,  # /minister (/person), ppl: pages of people
+    handlers.topics,  # /topic, tpl: pages of topics
+    handlers.events,  # /event, evt: card buttons
+    handlers.search,  # /search
+    handlers.inline,  # inline mode: event cards to share
     handlers.admin,  # /reload, /stats (BOT_ADMINS only)
     handlers.ingest,  # /ingest, forwarded articles, .txt documents (BOT_ADMINS only, group 5)
     handlers.chats,  # my_chat_member (bot added/removed), group -> supergroup migration

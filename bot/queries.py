@@ -1,0 +1,288 @@
+"""The decisions behind /meetings, /minister, /topic, /event and /search, as pure functions.
+
+A list of meetings is described by a `MeetingFilter` (all, a year, a range of years, a month,
+a day, a place, an organization, a person, a topic or free text). `parse_meetings_args` reads
+what a user typed after /meetings; `resolve_words` turns names into filters with the search
+index; `select_events` applies a filter and orders the result newest first, meetings of
+unknown date last; `paginate` cuts it into pages. Nothing here talks to Telegram.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from rapidfuzz import fuzz, process
+
+from bot.normalize import fold
+from bot.search import AMBIGUITY_MARGIN, FOUND_MIN
+
+if TYPE_CHECKING:
+    from bot.records import Event
+    from bot.search import Match, SearchIndex
+    from bot.seeds import SeedSet
+
+FilterKind = Literal[
+    "all", "year", "years", "month", "day", "place", "org", "person", "topic", "text"
+]
+# /meetings <words>: places and organizations first, then people and topics.
+MEETINGS_KINDS: tuple[tuple[str, ...], ...] = (("place", "org"), ("person", "topic"))
+PAGE_SIZE = 8
+MAX_ARGUMENT = 200  # characters of an argument worth reading (a 10,000-character one is cut)
+MAX_TEXT_RESULTS = 100  # free-text search keeps this many events at most
+MIN_YEAR, MAX_YEAR = 1900, 2100
+
+_DASH = r"\s*[-–—/.]\s*"
+_YEAR = re.compile(r"^(\d{4})$")
+_YEARS = re.compile(rf"^(\d{{4}}){_DASH}(\d{{4}})$")
+_MONTH = re.compile(rf"^(\d{{4}}){_DASH}(\d{{1,2}})$")
+_DAY = re.compile(rf"^(\d{{4}}){_DASH}(\d{{1,2}}){_DASH}(\d{{1,2}})$")
+
+
+@dataclass(frozen=True)
+class MeetingFilter:
+    """Which meetings a list shows: `kind` and its value (a year, an id, a text...)."""
+
+    kind: FilterKind
+    value: str = ""
+
+
+ALL = MeetingFilter("all")
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """What words came to: one filter, several to choose from, or none (with suggestions)."""
+
+    status: Literal["found", "ambiguous", "none"]
+    filters: tuple[MeetingFilter, ...] = ()
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a list: its events, its number (1-based) and how many pages there are."""
+
+    events: tuple[Event, ...]
+    number: int
+    pages: int
+    total: int
+    first_position: int  # the list number of the page's first event (1-based)
+
+
+def clean_argument(text: str | None) -> str:
+    """The user's argument, trimmed to what is worth reading, whitespace collapsed."""
+    return " ".join((text or "")[: MAX_ARGUMENT * 4].split())[:MAX_ARGUMENT]
+
+
+def parse_meetings_args(text: str | None) -> MeetingFilter:
+    """/meetings' argument as a filter: "", "2019", "2019-2024", "2024-12", "2024-12-05", words.
+
+    Words (a place, country or organization) come back as kind "text" for `resolve_words`.
+    An impossible date ("2024-13", "2030-2019") is read as words too, and will match nothing.
+    """
+    words = clean_argument(text)
+    if not words:
+        return ALL
+    if match := _YEAR.match(words):
+        if MIN_YEAR <= int(match[1]) <= MAX_YEAR:
+            return MeetingFilter("year", match[1])
+    elif match := _YEARS.match(words):
+        first, last = int(match[1]), int(match[2])
+        if MIN_YEAR <= first <= last <= MAX_YEAR:
+            return MeetingFilter("years", f"{first}-{last}")
+    elif match := _MONTH.match(words):
+        year, month = int(match[1]), int(match[2])
+        if MIN_YEAR <= year <= MAX_YEAR and 1 <= month <= 12:
+            return MeetingFilter("month", f"{year}-{month:02d}")
+    elif match := _DAY.match(words):
+        try:
+            day = dt.date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            return MeetingFilter("text", words)
+        return MeetingFilter("day", day.isoformat())
+    return MeetingFilter("text", words)
+
+
+def resolve_words(words: str, index: SearchIndex, kinds: tuple[str, ...]) -> Lookup:
+    """The place, organization, person or topic `words` name (tried in the order of `kinds`).
+
+    The best match over the kinds asked wins; matches about as good as the best are offered
+    as choices. Below the "found" level they are only suggestions.
+    """
+    found: list[tuple[float, MeetingFilter]] = []
+    for kind in kinds:
+        for match in _finder(index, kind)(words):
+            found.append((match.score, MeetingFilter(kind, match.id)))  # type: ignore[arg-type]
+    if not found:
+        return Lookup("none")
+    found.sort(key=lambda pair: -pair[0])
+    best = found[0][0]
+    close = tuple(f for score, f in found if score >= best - AMBIGUITY_MARGIN)
+    if best < FOUND_MIN:
+        return Lookup("none", close[:5])
+    if len(close) > 1:
+        return Lookup("ambiguous", close[:5])
+    return Lookup("found", close)
+
+
+def _finder(index: SearchIndex, kind: str) -> Callable[[str], list[Match]]:
+    return {
+        "place": index.find_places,
+        "org": index.find_organizations,
+        "person": index.find_people,
+        "topic": index.find_topics,
+    }[kind]
+
+
+def lookup_from_resolution(kind: FilterKind, status: str, matches: tuple[Match, ...]) -> Lookup:
+    """A search.Resolution's ids as filters of `kind`."""
+    return Lookup(status, tuple(MeetingFilter(kind, m.id) for m in matches))  # type: ignore[arg-type]
+
+
+def lookup_person(words: str, index: SearchIndex, seeds: SeedSet) -> Lookup:
+    """The person `words` name; when nobody, the closest names as suggestions (never empty)."""
+    resolution = index.resolve_person(words)
+    if resolution.status != "none":
+        return lookup_from_resolution("person", resolution.status, resolution.matches)
+    ids = [m.id for m in resolution.suggestions] or closest_people(words, seeds)
+    return Lookup("none", tuple(MeetingFilter("person", i) for i in ids))
+
+
+def lookup_topic(words: str, index: SearchIndex) -> Lookup:
+    """The topic `words` name, or the candidates, or (none) the closest topics."""
+    resolution = index.resolve_topic(words)
+    matches = resolution.matches if resolution.status != "none" else resolution.suggestions
+    return lookup_from_resolution("topic", resolution.status, matches)
+
+
+def closest_people(words: str, seeds: SeedSet, limit: int = 3) -> list[str]:
+    """The people whose names look most like `words`, however unlike: for "did you mean"."""
+    query = fold(words[:MAX_ARGUMENT])
+    if not query or not seeds.people:
+        return []
+    choices = {pid: fold(f"{p.name.en} {p.name.ru}") for pid, p in seeds.people.items()}
+    found = process.extract(query, choices, scorer=fuzz.partial_ratio, processor=None, limit=limit)
+    return [pid for _, _, pid in found]
+
+
+# -- selecting and ordering -------------------------------------------------------------------
+
+
+def newest_first(events: list[Event]) -> list[Event]:
+    """Events newest first; events with no date at all go last (in a stable order)."""
+    dated = sorted(
+        (e for e in events if e.date.start is not None),
+        key=lambda e: (e.date.start, e.end_date or e.date.start, e.id),
+        reverse=True,
+    )
+    undated = sorted((e for e in events if e.date.start is None), key=lambda e: e.id)
+    return dated + undated
+
+
+def _in_dates(event: Event, kind: str, value: str) -> bool:
+    date = event.date
+    start = date.start
+    if start is None:
+        return False
+    if kind == "year":
+        return start.year == int(value)
+    if kind == "years":
+        first, last = (int(part) for part in value.split("-"))
+        return first <= start.year <= last
+    if kind == "month":
+        return date.precision in ("day", "month") and date.value[:7] == value  # type: ignore[index]
+    if kind == "day":
+        end = event.end_date or start
+        return date.precision == "day" and start.isoformat() <= value <= end.isoformat()
+    return False
+
+
+def select_events(meeting_filter: MeetingFilter, seeds: SeedSet, index: SearchIndex) -> list[Event]:
+    """The events a filter selects, newest first (free text: best match first)."""
+    kind, value = meeting_filter.kind, meeting_filter.value
+    if kind == "text":
+        matches = index.search_events(value, limit=MAX_TEXT_RESULTS) if value else []
+        return [seeds.events[m.id] for m in matches if m.id in seeds.events]
+    if kind == "all":
+        return newest_first(list(seeds.events.values()))
+    if kind in ("year", "years", "month", "day"):
+        return newest_first([e for e in seeds.events.values() if _in_dates(e, kind, value)])
+    ids = {
+        "place": index.events_for_place,
+        "org": index.events_for_organization,
+        "person": index.events_for_person,
+        "topic": index.events_for_topic,
+    }[kind](value)
+    return newest_first([seeds.events[i] for i in ids if i in seeds.events])
+
+
+def is_known(meeting_filter: MeetingFilter, seeds: SeedSet) -> bool:
+    """Whether a filter still makes sense for these seeds (its person/topic/... exists)."""
+    table = {
+        "place": seeds.places,
+        "org": seeds.organizations,
+        "person": seeds.people,
+        "topic": seeds.topics,
+    }.get(meeting_filter.kind)
+    return table is None or meeting_filter.value in table
+
+
+def paginate(events: list[Event], page: int, size: int = PAGE_SIZE) -> Page:
+    """Page `page` (1-based, clamped to the pages there are) of `events`."""
+    pages = max(1, -(-len(events) // size))
+    number = min(max(1, page), pages)
+    start = (number - 1) * size
+    return Page(tuple(events[start : start + size]), number, pages, len(events), start + 1)
+
+
+def suggest_events(text: str, seeds: SeedSet, index: SearchIndex, limit: int = 3) -> list[str]:
+    """Event ids for "did you mean": ids like a mistyped id, else events matching the words."""
+    query = clean_argument(text).lower()
+    if not query:
+        return []
+    found = process.extract(
+        query, list(seeds.events), scorer=fuzz.ratio, processor=None, limit=limit
+    )
+    ids = [event_id for event_id, score, _ in found if score >= 60]
+    ids += [m.id for m in index.search_events(query.replace("-", " "), limit=limit)]
+    return list(dict.fromkeys(i for i in ids if i in seeds.events))[:limit]
+
+
+MAX_INLINE_RESULTS = 50  # Telegram's limit on the results of one inline query
+
+
+def named_entities(words: str, index: SearchIndex) -> list[MeetingFilter]:
+    """The person and the topic `words` clearly name, if any (for /search's extra buttons)."""
+    found = []
+    for kind, resolution in (
+        ("person", index.resolve_person(words)),
+        ("topic", index.resolve_topic(words)),
+    ):
+        if resolution.status == "found":
+            found.append(MeetingFilter(kind, resolution.matches[0].id))  # type: ignore[arg-type]
+    return found
+
+
+def inline_events(words: str, seeds: SeedSet, index: SearchIndex) -> list[Event]:
+    """Events for an inline query: the newest without words, a named person's, else by text."""
+    if not words:
+        return select_events(ALL, seeds, index)
+    person = index.resolve_person(words)
+    if person.status == "found":
+        return select_events(MeetingFilter("person", person.matches[0].id), seeds, index)
+    return select_events(MeetingFilter("text", words), seeds, index)
+
+
+def resolve_first(words: str, index: SearchIndex) -> Lookup:
+    """/meetings' words: a place or organization if they name one, else a person or topic."""
+    lookup = Lookup("none")
+    suggestions: list[MeetingFilter] = []
+    for kinds in MEETINGS_KINDS:
+        lookup = resolve_words(words, index, kinds)
+        if lookup.status != "none":
+            return lookup
+        suggestions += lookup.filters
+    return Lookup("none", tuple(suggestions[:5]))

@@ -1,0 +1,66 @@
+"""/event <id> and the card button under every listed meeting: the full card of one event."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot.callbacks import EventButton, event_data, parse_callback, resolve_event_token
+from bot.context import BriefingContext, MenuCommand
+from bot.i18n import t
+from bot.listings import BUTTON_TEXT, ECHO, render_card, shorten
+from bot.queries import clean_argument, suggest_events
+from handlers.meetings import stale_button
+
+MENU = [MenuCommand("event", "menu.event")]
+
+
+async def send_card(update: Update, context: BriefingContext, event_id: str, lang: str) -> None:
+    """Send an event's card (in as many messages as it needs) to the update's chat."""
+    seeds = context.engine.seeds
+    for text in render_card(seeds.events[event_id], seeds, lang):
+        await context.bot.send_message(update.effective_chat.id, text)
+
+
+async def event(update: Update, context: BriefingContext) -> None:
+    """Answer /event <id> with the card; an unknown id gets suggestions as buttons."""
+    lang = await context.chat_lang(update)
+    seeds = context.engine.seeds
+    given = clean_argument(" ".join(context.args or []))
+    event_id = given.lower()
+    if event_id in seeds.events:
+        await send_card(update, context, event_id, lang)
+        return
+    rows = [
+        [
+            InlineKeyboardButton(
+                shorten(seeds.events[i].title.get(lang), BUTTON_TEXT), callback_data=event_data(i)
+            )
+        ]
+        for i in suggest_events(given, seeds, context.engine.index)
+    ]
+    key = "event.unknown" if given else "event.usage"
+    text = t(lang, key, given=shorten(given, ECHO))
+    await update.effective_message.reply_text(
+        text, reply_markup=InlineKeyboardMarkup(rows) if rows else None
+    )
+
+
+async def event_button(update: Update, context: BriefingContext) -> None:
+    """Send the card of the meeting whose button was pressed (the list stays as it is)."""
+    parsed = parse_callback(update.callback_query.data)
+    seeds = context.engine.seeds
+    event_id = (
+        resolve_event_token(parsed.token, seeds.events) if isinstance(parsed, EventButton) else None
+    )
+    if event_id is None or update.effective_chat is None:
+        await stale_button(update, context)
+        return
+    await update.callback_query.answer()
+    await send_card(update, context, event_id, await context.chat_lang(update))
+
+
+def register(application: Application) -> None:
+    """Add /event and the card buttons (evt:)."""
+    application.add_handler(CommandHandler("event", event))
+    application.add_handler(CallbackQueryHandler(event_button, pattern=r"^evt:"))

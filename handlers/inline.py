@@ -1,0 +1,64 @@
+"""Inline mode: `@bot Koshербаев` in any chat offers event cards to share.
+
+Each result is one event (InlineQueryResultArticle) whose message is its full card in HTML;
+an empty query offers the newest meetings. Results are in the asking user's language, so the
+answer is personal (Telegram would otherwise cache one user's language for everybody).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
+from telegram.constants import ParseMode
+from telegram.ext import Application, InlineQueryHandler
+
+from bot.callbacks import event_token
+from bot.context import BriefingContext
+from bot.listings import render_card, shorten
+from bot.queries import MAX_INLINE_RESULTS, clean_argument, inline_events
+from bot.rendering import format_date_range, render_place
+
+CACHE_SECONDS = 300  # the records change only on reload
+_TAGS = re.compile(r"<[^>]*>")
+
+
+def plain(fragment: str) -> str:
+    """Rendered HTML as plain text (for titles and descriptions, which are not parsed)."""
+    return html.unescape(_TAGS.sub("", fragment))
+
+
+async def inline_query(update: Update, context: BriefingContext) -> None:
+    """Offer the cards of the meetings the query names (newest first when it is empty)."""
+    lang = await context.chat_lang(update)
+    seeds = context.engine.seeds
+    words = clean_argument(update.inline_query.query)
+    events = inline_events(words, seeds, context.engine.index)[:MAX_INLINE_RESULTS]
+    results = [
+        InlineQueryResultArticle(
+            id=event_token(event.id),
+            title=shorten(event.title.get(lang), 100),
+            description=shorten(
+                " · ".join(
+                    part
+                    for part in (
+                        plain(format_date_range(event.date, event.end_date, lang)),
+                        plain(render_place(event, seeds, lang)),
+                    )
+                    if part
+                ),
+                200,
+            ),
+            input_message_content=InputTextMessageContent(
+                render_card(event, seeds, lang)[0], parse_mode=ParseMode.HTML
+            ),
+        )
+        for event in events
+    ]
+    await update.inline_query.answer(results, cache_time=CACHE_SECONDS, is_personal=True)
+
+
+def register(application: Application) -> None:
+    """Add the inline query handler."""
+    application.add_handler(InlineQueryHandler(inline_query))

@@ -1,0 +1,54 @@
+"""/topic <topic>: meetings on a topic across languages, else a search of the records' text."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot.callbacks import TopicsPage, parse_callback
+from bot.context import BriefingContext, MenuCommand
+from bot.i18n import t
+from bot.listings import ECHO, choices_keyboard, picker, shorten
+from bot.queries import MeetingFilter, clean_argument, lookup_topic
+from handlers.meetings import edit_or_send, send_meetings, stale_button
+
+MENU = [MenuCommand("topic", "menu.topic")]
+
+
+async def topic(update: Update, context: BriefingContext) -> None:
+    """Answer /topic <topic> with its meetings; unknown topics fall back to a text search."""
+    lang = await context.chat_lang(update)
+    words = clean_argument(" ".join(context.args or []))
+    seeds = context.engine.seeds
+    if not words:
+        text, keyboard = picker("topic", 1, seeds, lang)
+        await update.effective_message.reply_text(text, reply_markup=keyboard)
+        return
+    lookup = lookup_topic(words, context.engine.index)
+    if lookup.status == "found":
+        await send_meetings(update, context, lookup.filters[0], lang)
+    elif lookup.status == "ambiguous":
+        text = t(lang, "topics.ambiguous", words=shorten(words, ECHO))
+        keyboard = choices_keyboard(lookup.filters, seeds, lang)
+        await update.effective_message.reply_text(text, reply_markup=keyboard)
+    else:
+        note = t(lang, "topics.fallback", words=shorten(words, ECHO))
+        await send_meetings(update, context, MeetingFilter("text", words), lang, note)
+
+
+async def topics_page(update: Update, context: BriefingContext) -> None:
+    """Turn the page of the topic buttons."""
+    parsed = parse_callback(update.callback_query.data)
+    if not isinstance(parsed, TopicsPage):
+        await stale_button(update, context)
+        return
+    lang = await context.chat_lang(update)
+    await update.callback_query.answer()
+    text, keyboard = picker("topic", parsed.page, context.engine.seeds, lang)
+    await edit_or_send(update, context, text, keyboard)
+
+
+def register(application: Application) -> None:
+    """Add /topic and the topic buttons' pages."""
+    application.add_handler(CommandHandler("topic", topic))
+    application.add_handler(CallbackQueryHandler(topics_page, pattern=r"^tpl:"))
