@@ -12,11 +12,14 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import os
 import socket
+import sys
 import urllib.request
 from collections import Counter
 
 from bot.botapi import make_chat, make_message_update, make_user
+from bot.settings import PROJECT_ROOT
 from bot.storage import Storage
 from bot.subscriptions import Subscription, SubscriptionStore
 from tests.e2e.botprocess import BotProcess, until
@@ -39,6 +42,16 @@ def healthz(port: int) -> dict:
             return json.loads(response.read())
     except OSError:
         return {}
+
+
+async def docker_healthcheck(port: int) -> int:
+    """Run the image's HEALTHCHECK command, `python -m bot.health`; return its exit code."""
+    probe = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.health", cwd=PROJECT_ROOT,
+        env={**os.environ, "BOT_HEALTH_PORT": str(port)},
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+    )  # fmt: skip
+    return await asyncio.wait_for(probe.wait(), 15)
 
 
 async def subscribe_earlier(db_path, chats: list[dict], send_time: dt.time) -> None:
@@ -127,6 +140,8 @@ async def test_digests_survive_429_403_and_a_restart(tmp_path, telegram):
                     "a second tick", 10, bot)  # fmt: skip
         report = healthz(health_port)
         assert report["ok"] is True and report["db"] == "ok" and report["seeds_fingerprint"]
+        assert report["tick"] == "ok"
+        assert await docker_healthcheck(health_port) == 0
         assert await bot.stop() == 0, bot.tail()
     finally:
         if bot.running:
