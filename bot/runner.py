@@ -43,10 +43,6 @@ REPORT_INTERVAL = 60.0  # seconds between two error reports to the operators
 _MAX_REPORTED_CHARS = 300
 
 
-class RunError(RuntimeError):
-    """The settings do not allow starting the bot (the message says what to fix)."""
-
-
 # -- settings --------------------------------------------------------------------------------------
 
 
@@ -148,7 +144,7 @@ def install_scrubber(secrets: tuple[str, ...]) -> SecretScrubber:
 def describe_update(update: object) -> dict[str, Any]:
     """Where an error happened: the update type, chat id and command (or callback prefix)."""
     if not isinstance(update, Update):
-        return {"type": type(update).__name__ if update is not None else "job"}
+        return {"type": type(update).__name__ if update is not None else "background-task"}
     kind = next((name for name in Update.ALL_TYPES if getattr(update, name, None)), "unknown")
     info: dict[str, Any] = {"type": kind}
     if update.effective_chat:
@@ -249,8 +245,8 @@ async def _chat_language(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> st
 
 
 def tick_state(bot_data: dict, now: dt.datetime | None = None) -> str:
-    """ "ok", "waiting" (not run yet, or no tick job), or "stalled" when the digest tick has not
-    run for five of its intervals (at least five minutes) although the process is up."""
+    """The digest tick's state: "ok", "waiting" (not run yet, or no tick job), or "stalled" when
+    it has not run for five of its intervals (at least five minutes) while the process is up."""
     every = float(bot_data.get(TICK_EVERY_KEY) or 0)
     if not every:
         return "waiting"
@@ -303,13 +299,25 @@ def watch_tick(application: Application, every: float | None = None) -> bool:
     return True
 
 
+def tick_seconds(settings: Settings) -> float | None:
+    """BOT_TICK_SECONDS as a positive number, or None (the tick's own default) if unset or bad."""
+    raw = env_knob(settings, "BOT_TICK_SECONDS")
+    try:
+        value = float(raw) if raw else None
+    except ValueError:
+        value = None
+    if raw and (value is None or value <= 0):
+        logger.warning("ignoring BOT_TICK_SECONDS=%r: not a positive number of seconds", raw)
+        return None
+    return value
+
+
 def attach_runtime(application: Application, settings: Settings, mode: str) -> None:
     """Add the error handler and the health server to `application` (hooks chain the app's own)."""
     application.bot_data[MODE_KEY] = mode
     application.bot_data.setdefault(STARTED_KEY, dt.datetime.now(dt.UTC))
     application.add_error_handler(ErrorReporter(settings))
-    tick_every = env_knob(settings, "BOT_TICK_SECONDS")
-    watch_tick(application, float(tick_every) if tick_every else None)
+    watch_tick(application, tick_seconds(settings))
     if settings.health_port is None:
         return
     server = HealthServer(
