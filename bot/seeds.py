@@ -9,6 +9,7 @@ really occur in their article. Every problem found is collected, then raised tog
 
 from __future__ import annotations
 
+import bisect
 import gc
 import hashlib
 import os
@@ -126,7 +127,21 @@ def paused_gc() -> Iterator[None]:
 
 
 class _Loader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):
-    """A safe YAML loader that keeps dates as text, so pydantic reports impossible ones."""
+    """A safe YAML loader that keeps dates as text (pydantic reports impossible ones) and
+    notes keys given twice in one mapping, which plain YAML loading silently overwrites."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicate_keys: list[tuple[int, str]] = []  # (line, key)
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: set[str] = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                if key_node.value in seen:
+                    self.duplicate_keys.append((key_node.start_mark.line + 1, key_node.value))
+                seen.add(key_node.value)
+        return super().construct_mapping(node, deep=deep)
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -181,9 +196,13 @@ def _read_list(path: Path, name: str, problems: list[SeedProblem]) -> list[tuple
             problems.append(SeedProblem(name, None, None, message, node.start_mark.line + 1))
             return []
         items = loader.construct_document(node)
-        return [
-            (child.start_mark.line + 1, item) for child, item in zip(node.value, items, strict=True)
-        ]
+        lines = [child.start_mark.line + 1 for child in node.value]
+        for line, key in loader.duplicate_keys:
+            position = bisect.bisect_right(lines, line)  # the item this line falls in
+            label = _label(position, items[position - 1]) if position else None
+            message = f"the key {key!r} is given twice (the last one would win)"
+            problems.append(SeedProblem(name, label, key, message, line))
+        return list(zip(lines, items, strict=True))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark else None
@@ -214,6 +233,13 @@ def _message(error: dict) -> str:
     return message
 
 
+def _label(position: int, item: object) -> str:
+    """How problems name a record: its id, or `#3` for the third item when it has none."""
+    if isinstance(item, dict) and isinstance(item.get("id"), str | int):
+        return str(item["id"])
+    return f"#{position}"
+
+
 def _validate_file(
     path: Path, name: str, model: type[Record], problems: list[SeedProblem], invalid: set[str]
 ) -> list[tuple[Record, int]]:
@@ -224,9 +250,7 @@ def _validate_file(
     """
     records = []
     for position, (line, item) in enumerate(_read_list(path, name, problems), start=1):
-        label = f"#{position}"
-        if isinstance(item, dict) and isinstance(item.get("id"), str | int):
-            label = str(item["id"])
+        label = _label(position, item)
         if not isinstance(item, dict):
             message = f"expected a mapping of fields, found {type(item).__name__}"
             problems.append(SeedProblem(name, label, None, message, line))

@@ -416,3 +416,15 @@ def test_real_malta_events_have_an_inferred_year(real):
         assert event.date.reason
     council = [e for e in events if e.kind == "ministerial_council"]
     assert len(council) == 1 and council[0].place and council[0].place.country == "malta"
+
+
+def test_a_key_given_twice_is_a_problem_not_a_silent_overwrite(folder):
+    name, record = first_event(folder)
+    path = folder / name
+    write_records(path, read_records(path))  # a known layout: "- id: ..." then two-space keys
+    text = path.read_text(encoding="utf-8")
+    marker = f"- id: {record['id']}\n"
+    path.write_text(text.replace(marker, marker + "  kind: visit\n", 1), encoding="utf-8")
+    [problem] = problems_of(folder)
+    assert (problem.file, problem.record, problem.field) == (name, record["id"], "kind")
+    assert "given twice" in problem.message
