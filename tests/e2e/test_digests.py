@@ -120,6 +120,8 @@ async def test_digests_survive_429_403_and_a_restart(tmp_path, telegram):
         # B's first digest message was answered 429; stop the bot while it waits that out.
         await until(lambda: telegram.api.sent("sendMessage", B["id"]), "B's 429", 15, bot)
         assert await bot.stop() == 0, bot.tail()  # SIGTERM: the broadcast in flight finishes
+        wal = db_path.with_name(db_path.name + "-wal")
+        assert not wal.exists(), "the database was not closed (its WAL is still there)"
         to_b = [n for n, call in enumerate(telegram.api.calls) if call.chat_id == B["id"]]
         assert len(to_b) >= 2, "the bot gave up on B instead of waiting out the 429"
         waited = telegram.call_times[to_b[1]] - telegram.call_times[to_b[0]]
