@@ -165,6 +165,26 @@ def seeds_fingerprint(folder: Path) -> str:
     return digest.hexdigest()
 
 
+def seeds_stat_signature(folder: Path) -> str:
+    """A sha256 over the relative path, size, modification time and inode of every seed file.
+
+    Much cheaper than `seeds_fingerprint` (no file is read), and it changes whenever a file is
+    written, added, removed or renamed; `Storage.ensure_seeds` trusts the stored fingerprint
+    while this signature is unchanged, as git trusts its index.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise SeedError([_missing_folder(folder)])
+    digest = hashlib.sha256(FORMAT_VERSION)
+    schema = SCHEMA_FILE.stat()
+    digest.update(b"%d:%d\0" % (schema.st_size, schema.st_mtime_ns))
+    for path in sorted(_seed_files(folder)):
+        info = path.stat()
+        relative = path.relative_to(folder).as_posix().encode()
+        digest.update(b"%s\0%d:%d:%d\0" % (relative, info.st_size, info.st_mtime_ns, info.st_ino))
+    return digest.hexdigest()
+
+
 def _seed_files(folder: Path) -> Iterator[Path]:
     """Every regular file under `folder`, skipping hidden files and folders."""
     for root, dirs, files in os.walk(folder):

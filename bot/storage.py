@@ -29,10 +29,15 @@ from bot.records import (
     Record,
     Topic,
 )
-from bot.seeds import SeedSet, load_seeds, paused_gc, seeds_fingerprint
+from bot.seeds import SeedSet, load_seeds, paused_gc, seeds_fingerprint, seeds_stat_signature
 
 FINGERPRINT_KEY = "seeds_fingerprint"
 SYNCED_AT_KEY = "seeds_synced_at"
+STAT_KEY = "seeds_stat_signature"  # see bot.seeds.seeds_stat_signature
+_UPSERT_META = (
+    "INSERT INTO meta (key, value) VALUES (?, ?)"
+    " ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+)
 
 # gazetteer.kind -> (SeedSet attribute, model)
 GAZETTEER_KINDS: dict[str, tuple[str, type[Record]]] = {
@@ -138,6 +143,10 @@ class Storage:
         """The fingerprint of the seeds last synced, or None before the first sync."""
         return await self._meta(FINGERPRINT_KEY)
 
+    async def _set_meta(self, key: str, value: str) -> None:
+        await self._db.execute(_UPSERT_META, (key, value))
+        await self._db.commit()
+
     async def _meta(self, key: str) -> str | None:
         async with self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)) as cursor:
             row = await cursor.fetchone()
@@ -149,11 +158,19 @@ class Storage:
         Returns the seed set and the sync result, or None when the database was up to date.
         A folder with problems raises `SeedError` and leaves the database as it was.
         """
+        # The stat signature first: a file written after it is caught on the next start.
+        signature = await asyncio.to_thread(seeds_stat_signature, folder)
+        stored = await self.stored_fingerprint()
+        if stored is not None and signature == await self._meta(STAT_KEY):
+            return await self.read_seedset(), None  # no file touched: skip hashing them all
         fingerprint = await asyncio.to_thread(seeds_fingerprint, folder)
-        if fingerprint == await self.stored_fingerprint():
+        if fingerprint == stored:
+            await self._set_meta(STAT_KEY, signature)
             return await self.read_seedset(), None
         seedset = await asyncio.to_thread(load_seeds, folder)
-        return seedset, await self.sync_seeds(seedset)
+        result = await self.sync_seeds(seedset)
+        await self._set_meta(STAT_KEY, signature)
+        return seedset, result
 
     async def sync_seeds(self, seedset: SeedSet, *, now: dt.datetime | None = None) -> SyncResult:
         """Make the stored seeds equal to `seedset`, in one transaction; idempotent.
@@ -172,10 +189,9 @@ class Storage:
                 by_kind[kind] = await self._sync_gazetteer(kind, records)
             await self._sync_texts(seedset.article_texts)
             await db.executemany(
-                "INSERT INTO meta (key, value) VALUES (?, ?)"
-                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                [(FINGERPRINT_KEY, seedset.fingerprint), (SYNCED_AT_KEY, stamp)],
+                _UPSERT_META, [(FINGERPRINT_KEY, seedset.fingerprint), (SYNCED_AT_KEY, stamp)]
             )
+            await db.execute("DELETE FROM meta WHERE key = ?", (STAT_KEY,))
             await db.commit()
         except BaseException:
             await db.rollback()

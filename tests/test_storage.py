@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import aiosqlite
@@ -207,3 +208,20 @@ async def test_a_failing_sync_rolls_back_everything(storage, minimal):
         await storage.sync_seeds(load_seeds(minimal))
     before.pop("event_sources")
     assert await dump(storage, skip=("event_sources",)) == before
+
+
+async def test_a_same_size_edit_is_noticed_and_a_mere_touch_is_not_reloaded(storage, minimal):
+    await storage.ensure_seeds(minimal)
+    path = minimal / "people.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("Yermek Kosherbayev", "Yermek Kosherbayeu"), encoding="utf-8")
+    assert len(path.read_bytes()) == len(text.encode())
+    seeds, result = await storage.ensure_seeds(minimal)
+    assert result is not None and result.by_kind["person"]["changed"] == 1
+    assert seeds.people["kosherbayev-yermek"].name.en == "Yermek Kosherbayeu"
+
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))  # touched, same bytes
+    again, result = await storage.ensure_seeds(minimal)
+    assert result is None and again == seeds
+    assert (await storage.ensure_seeds(minimal))[1] is None
