@@ -184,10 +184,11 @@ class Storage:
         await db.execute("BEGIN IMMEDIATE")
         try:
             by_kind = {"event": await self._sync_events(seedset.events.values(), stamp)}
+            edited_texts = await self._sync_texts(seedset.article_texts)
             for kind, (attribute, _) in GAZETTEER_KINDS.items():
                 records = getattr(seedset, attribute).values()
-                by_kind[kind] = await self._sync_gazetteer(kind, records)
-            await self._sync_texts(seedset.article_texts)
+                edited = edited_texts if kind == "article" else set()
+                by_kind[kind] = await self._sync_gazetteer(kind, records, edited)
             await db.executemany(
                 _UPSERT_META, [(FINGERPRINT_KEY, seedset.fingerprint), (SYNCED_AT_KEY, stamp)]
             )
@@ -259,7 +260,10 @@ class Storage:
             [(e.id, s.article, n) for e in events for n, s in enumerate(e.sources)],
         )
 
-    async def _sync_gazetteer(self, kind: str, records: Iterable[Record]) -> dict[str, int]:
+    async def _sync_gazetteer(
+        self, kind: str, records: Iterable[Record], edited: set[str]
+    ) -> dict[str, int]:
+        """Upsert one kind of gazetteer record; ids in `edited` count as changed regardless."""
         db = self._db
         async with db.execute("SELECT id, data FROM gazetteer WHERE kind = ?", (kind,)) as cursor:
             stored = dict(await cursor.fetchall())
@@ -271,7 +275,7 @@ class Storage:
             data = record.model_dump_json()
             previous = stored.get(record_id)
             if previous == data:
-                counts["unchanged"] += 1
+                counts["changed" if record_id in edited else "unchanged"] += 1
                 continue
             counts["added" if previous is None else "changed"] += 1
             writes.append((kind, record_id, data))
@@ -285,7 +289,8 @@ class Storage:
         )
         return counts
 
-    async def _sync_texts(self, texts: dict[str, str]) -> None:
+    async def _sync_texts(self, texts: dict[str, str]) -> set[str]:
+        """Store the articles' texts; return the ids whose stored text was different."""
         db = self._db
         async with db.execute("SELECT id, text FROM article_texts") as cursor:
             stored = dict(await cursor.fetchall())
@@ -297,6 +302,7 @@ class Storage:
             " ON CONFLICT (id) DO UPDATE SET text = excluded.text",
             [(key, text) for key, text in texts.items() if stored.get(key) != text],
         )
+        return {key for key, text in texts.items() if key in stored and stored[key] != text}
 
     async def read_seedset(self) -> SeedSet:
         """Rebuild the last synced `SeedSet` from the database alone (no YAML)."""

@@ -225,3 +225,13 @@ async def test_a_same_size_edit_is_noticed_and_a_mere_touch_is_not_reloaded(stor
     again, result = await storage.ensure_seeds(minimal)
     assert result is None and again == seeds
     assert (await storage.ensure_seeds(minimal))[1] is None
+
+
+async def test_an_edited_article_text_counts_as_a_changed_article(storage, minimal):
+    await storage.sync_seeds(load_seeds(minimal))
+    article = minimal / "articles/000_a482fe9d25744079.txt"
+    article.write_text(article.read_text(encoding="utf-8") + "\nA line added.\n", encoding="utf-8")
+    result = await storage.sync_seeds(load_seeds(minimal))
+    assert result.by_kind["article"] == {"added": 0, "changed": 1, "removed": 0, "unchanged": 0}
+    assert result.touched
+    assert (await storage.read_seedset()).article_texts["baq-article"].endswith("A line added.\n")
