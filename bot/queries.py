@@ -171,15 +171,11 @@ def closest_people(words: str, seeds: SeedSet, limit: int = 3) -> list[str]:
 # -- selecting and ordering -------------------------------------------------------------------
 
 
-def newest_first(events: list[Event]) -> list[Event]:
-    """Events newest first; events with no date at all go last (in a stable order)."""
-    dated = sorted(
-        (e for e in events if e.date.start is not None),
-        key=lambda e: (e.date.start, e.end_date or e.date.start, e.id),
-        reverse=True,
-    )
-    undated = sorted((e for e in events if e.date.start is None), key=lambda e: e.id)
-    return dated + undated
+def _newest_events(seeds: SeedSet, index: SearchIndex) -> list[Event]:
+    """Every event, newest first, undated last: the index keeps them in date order already."""
+    events = [seeds.events[i] for i in reversed(index.event_ids) if i in seeds.events]
+    dated = [e for e in events if e.date.start is not None]
+    return dated + [e for e in events if e.date.start is None]
 
 
 def _in_dates(event: Event, kind: str, value: str) -> bool:
@@ -207,16 +203,16 @@ def select_events(meeting_filter: MeetingFilter, seeds: SeedSet, index: SearchIn
         matches = index.search_events(value, limit=MAX_TEXT_RESULTS) if value else []
         return [seeds.events[m.id] for m in matches if m.id in seeds.events]
     if kind == "all":
-        return newest_first(list(seeds.events.values()))
+        return _newest_events(seeds, index)
     if kind in ("year", "years", "month", "day"):
-        return newest_first([e for e in seeds.events.values() if _in_dates(e, kind, value)])
+        return [e for e in _newest_events(seeds, index) if _in_dates(e, kind, value)]
     ids = {
         "place": index.events_for_place,
         "org": index.events_for_organization,
         "person": index.events_for_person,
         "topic": index.events_for_topic,
     }[kind](value)
-    return newest_first([seeds.events[i] for i in ids if i in seeds.events])
+    return [seeds.events[i] for i in ids if i in seeds.events]  # the index's order: newest first
 
 
 def is_known(meeting_filter: MeetingFilter, seeds: SeedSet) -> bool:

@@ -34,6 +34,11 @@ async def topic(update: Update, context: BriefingContext) -> None:
     else:
         note = t(lang, "topics.fallback", words=shorten(words, ECHO))
         await send_meetings(update, context, MeetingFilter("text", words), lang, note)
+        if lookup.filters:  # topics whose names look like the words: "did you mean"
+            keyboard = choices_keyboard(lookup.filters, seeds, lang)
+            await update.effective_message.reply_text(
+                t(lang, "topics.suggest"), reply_markup=keyboard
+            )
 
 
 async def topics_page(update: Update, context: BriefingContext) -> None:

@@ -230,6 +230,9 @@ async def test_topic_without_a_match_falls_back_to_text_search_and_says_so(bot):
     assert "No topic is called" not in text  # "Aral" is a topic alias: found directly
     [text] = texts(await bot.send("/topic qwertyzzz"))
     assert t("en", "topics.fallback", words="qwertyzzz") in text
+    calls = await bot.send("/topic humn rihgts")  # no topic, but one looks like it
+    assert t("en", "topics.fallback", words="humn rihgts") in texts(calls)[0]
+    assert "mtg:thuman-rights:1" in button_data(calls)
 
 
 async def test_topic_without_argument_lists_topics_in_pages(bot):
