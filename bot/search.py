@@ -13,7 +13,6 @@ prefix (a sorted vocabulary and bisect) and, only over the vocabulary, fuzzy mat
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from bisect import bisect_left
 from collections import defaultdict
@@ -298,15 +297,14 @@ def _names(record: Any) -> list[str]:
     return names + record.aliases.all()
 
 
-def _event_texts(event: Any) -> list[str]:
+def _event_texts(event: Any) -> tuple[str, ...]:
     """The texts of an event that free-text search reads (names come through the gazetteers)."""
-    texts = [event.title.kk, event.title.ru, event.title.en]
-    texts += [event.summary.kk, event.summary.ru, event.summary.en]
-    for source in event.sources:
-        texts += source.quotes
-    for participant in event.participants:
-        texts += [participant.role.kk, participant.role.ru, participant.role.en]
-    return texts
+    title, summary = event.title, event.summary
+    return (
+        title.kk, title.ru, title.en, summary.kk, summary.ru, summary.en,
+        *(quote for source in event.sources for quote in source.quotes),
+        *(text for p in event.participants for text in (p.role.kk, p.role.ru, p.role.en)),
+    )  # fmt: skip
 
 
 class SearchIndex:
@@ -321,13 +319,20 @@ class SearchIndex:
         organizations = ((o.id, _names(o)) for o in seeds.organizations.values())
         self.organizations = Gazetteer(organizations, coverage=COVERAGE)
         self._topic_parent = {t.id: t.parent for t in seeds.topics.values()}
-        events = sorted(seeds.events.values(), key=lambda e: (e.date.start or dt.date.min, e.id))
+        self._descendants = {t: tuple(self.topic_descendants(t)) for t in self._topic_parent}
+        # ISO dates sort as text; a month ("2024-12") comes before the days in it.
+        events = sorted(seeds.events.values(), key=lambda e: f"{e.date.value or ''} {e.id}")
         self.event_ids = [e.id for e in events]  # position = recency rank, newest last
         self.event_labels = [e.title.en for e in events]
         self.text = TextIndex.build([_event_texts(e) for e in events])
         by_entity: dict[tuple[str, str], list[int]] = defaultdict(list)
+        keys_by_signature: dict[tuple[Any, ...], set[tuple[str, str]]] = {}
         for number, event in enumerate(events):
-            for key in _entity_keys(event, seeds):
+            signature = _references(event)
+            keys = keys_by_signature.get(signature)
+            if keys is None:
+                keys = keys_by_signature[signature] = _entity_keys(event, seeds)
+            for key in keys:
                 by_entity[key].append(number)
         self._by_entity = {k: np.asarray(v, dtype=np.int32) for k, v in by_entity.items()}
 
@@ -374,8 +379,7 @@ class SearchIndex:
                     if score < MATCH_MIN:
                         continue
                     for index in gazetteer.postings[name_word]:
-                        docs = self._entity_docs(kind, gazetteer.ids[index])
-                        if docs.size:
+                        for docs in self._entity_arrays(kind, gazetteer.ids[index]):
                             postings.append((docs, score / 100))
             per_word.append(postings)
         ranked = rank(per_word, len(self.event_ids), limit)
@@ -422,9 +426,12 @@ class SearchIndex:
             ("organization", self.organizations),
         ]
 
+    def _entity_arrays(self, kind: str, entity_id: str) -> list[np.ndarray]:
+        keys = self._descendants.get(entity_id, ()) if kind == "topic" else (entity_id,)
+        return [self._by_entity[(kind, k)] for k in keys if (kind, k) in self._by_entity]
+
     def _entity_docs(self, kind: str, entity_id: str) -> np.ndarray:
-        keys = self.topic_descendants(entity_id) if kind == "topic" else {entity_id}
-        arrays = [self._by_entity[(kind, k)] for k in keys if (kind, k) in self._by_entity]
+        arrays = self._entity_arrays(kind, entity_id)
         if not arrays:
             return np.zeros(0, dtype=np.int32)
         return arrays[0] if len(arrays) == 1 else np.unique(np.concatenate(arrays))
@@ -433,6 +440,17 @@ class SearchIndex:
         if docs is None:
             return []
         return [self.event_ids[n] for n in sorted(docs.tolist(), reverse=True)]
+
+
+def _references(event: Any) -> tuple[Any, ...]:
+    """What `_entity_keys` reads from an event: many events share it."""
+    return (
+        tuple((p.person, p.side) for p in event.participants),
+        tuple(event.topics),
+        tuple(event.organizations),
+        tuple(event.countries),
+        (event.place.city, event.place.country) if event.place else None,
+    )
 
 
 def _entity_keys(event: Any, seeds: Any) -> set[tuple[str, str]]:

@@ -48,33 +48,37 @@ class TextIndex:
         self.sorted_vocab = sorted(vocab)
         self.ptr = ptr
         self.docs = docs
-        self.by_initial: dict[str, list[str]] = defaultdict(list)
+        # Fuzzy candidates by first letter and length: a typo rarely hits the first letter, and
+        # FUZZY_CUTOFF allows a length difference of at most a fifth.
+        self.by_shape: dict[tuple[str, int], list[str]] = defaultdict(list)
         for word in self.sorted_vocab:
-            self.by_initial[word[0]].append(word)
+            self.by_shape[word[0], len(word)].append(word)
 
     @classmethod
-    def build(cls, documents: Sequence[Sequence[str]]) -> TextIndex:
-        """Index documents, each a list of texts; document i is newer than document i - 1."""
-        text_ids: dict[str, int] = {}
-        pair_doc, pair_text = array("i"), array("i")
-        for number, texts in enumerate(documents):
-            for text in texts:
-                text_id = text_ids.setdefault(text, len(text_ids))
-                pair_doc.append(number)
-                pair_text.append(text_id)
-        word_ids: dict[str, int] = {}
-        text_ptr, text_words = array("q", [0]), array("i")
-        for text in text_ids:
-            for word in set(tokens(text)) - STOPWORDS:
-                text_words.append(word_ids.setdefault(word, len(word_ids)))
+    def build(cls, documents: Sequence[tuple[str, ...]]) -> TextIndex:
+        """Index documents, each a tuple of texts; document i is newer than document i - 1.
+
+        Documents with the same texts (say, generated from one template) are folded once; the
+        texts are hashed, not joined, so shared strings cost nothing to compare.
+        """
+        text_ids: dict[tuple[str, ...], int] = {}
+        doc_text = np.fromiter(
+            (text_ids.setdefault(text, len(text_ids)) for text in documents),
+            np.int64,
+            len(documents),
+        )
+        word_ids = _Ids()
+        text_ptr, text_words = array("q", [0]), array("q")
+        words_of = _WordSets()  # each distinct text is folded once
+        for texts in text_ids:
+            words = set().union(*map(words_of.__getitem__, texts))
+            text_words.extend(map(word_ids.__getitem__, words))
             text_ptr.append(len(text_words))
         ptr, docs = _invert(
-            np.asarray(pair_doc, dtype=np.int64),
-            np.asarray(pair_text, dtype=np.int64),
+            doc_text,
             np.asarray(text_ptr, dtype=np.int64),
             np.asarray(text_words, dtype=np.int64),
             len(word_ids),
-            len(documents),
         )
         return cls(list(word_ids), ptr, docs, len(documents))
 
@@ -102,9 +106,15 @@ class TextIndex:
                 for other in self._with_prefix(start):
                     weights.setdefault(other, PREFIX)
         if not weights and len(word) >= FUZZY_MIN_LEN:
+            spread = len(word) // 5
+            candidates = [
+                other
+                for length in range(len(word) - spread, len(word) + spread + 1)
+                for other in self.by_shape.get((word[0], length), ())
+            ]
             for other, score, _ in process.extract(
                 word,
-                self.by_initial.get(word[0], []),
+                candidates,
                 scorer=OSA.normalized_similarity,  # a swap of two letters is one typo
                 processor=None,  # both sides are folded already
                 score_cutoff=FUZZY_CUTOFF / 100,
@@ -142,7 +152,7 @@ def rank(per_word: Sequence[Postings], size: int, limit: int) -> list[tuple[int,
             continue
         best = np.zeros(size, dtype=np.float32)
         for docs, weight in sorted(postings, key=lambda p: p[1]):
-            best[docs] = np.maximum(best[docs], weight)
+            best[docs] = weight  # ascending weights: the best one is written last
         total += best
     found = np.flatnonzero(total)
     if found.size == 0:
@@ -155,6 +165,22 @@ def rank(per_word: Sequence[Postings], size: int, limit: int) -> list[tuple[int,
     return [(int(k % size), round(int(k // size) / 10, 1)) for k in keys]
 
 
+class _WordSets(dict[str, frozenset[str]]):
+    """Text → its folded words other than stopwords, computed on first use."""
+
+    def __missing__(self, text: str) -> frozenset[str]:
+        words = self[text] = frozenset(tokens(text)) - STOPWORDS
+        return words
+
+
+class _Ids(dict[str, int]):
+    """Word → number, numbering new words as they come."""
+
+    def __missing__(self, word: str) -> int:
+        number = self[word] = len(self)
+        return number
+
+
 def _inflections(word: str) -> list[str]:
     """The forms a short folded word takes with each case ending."""
     # Like `stems`: a two-letter word takes endings of two letters or more ("sun" is no "су"+н).
@@ -165,26 +191,29 @@ def _inflections(word: str) -> list[str]:
 
 
 def _invert(
-    pair_doc: np.ndarray,
-    pair_text: np.ndarray,
-    text_ptr: np.ndarray,
-    text_words: np.ndarray,
-    vocab_size: int,
-    size: int,
+    doc_text: np.ndarray, text_ptr: np.ndarray, text_words: np.ndarray, vocab_size: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Turn (document, text) pairs and each text's words into per-word sorted document arrays."""
-    lengths = (text_ptr[1:] - text_ptr[:-1])[pair_text]
-    count = int(lengths.sum())
-    if count == 0:
-        return np.zeros(vocab_size + 1, dtype=np.int64), np.zeros(0, dtype=np.int32)
-    # Position of every (document, word) occurrence inside text_words.
-    first = np.repeat(text_ptr[:-1][pair_text] - (np.cumsum(lengths) - lengths), lengths)
-    words = text_words[first + np.arange(count)]
-    keys = words * max(size, 1) + np.repeat(pair_doc, lengths)
-    keys.sort()
-    keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]  # a word once per document
-    words_sorted = keys // max(size, 1)
-    docs = (keys - words_sorted * max(size, 1)).astype(np.int32)
+    """Per-word document arrays (CSR) from each document's text and each text's words.
+
+    Documents sharing a text share its (word, text) pairs, which are sorted by word once and
+    then expanded to the documents of each text: no sort over all postings.
+    """
+    text_count = len(text_ptr) - 1
+    docs_by_text = np.argsort(doc_text, kind="stable").astype(np.int32)
+    docs_per_text = np.bincount(doc_text, minlength=text_count).astype(np.int32)
+    text_first_doc = np.cumsum(docs_per_text, dtype=np.int32) - docs_per_text
+    pair_text = np.repeat(np.arange(text_count), np.diff(text_ptr))
+    order = np.argsort(text_words)  # the order inside a posting array does not matter
+    pair_word, pair_text = text_words[order], pair_text[order]
+    expand = docs_per_text[pair_text]
+    total = int(expand.sum())
     ptr = np.zeros(vocab_size + 1, dtype=np.int64)
-    np.cumsum(np.bincount(words_sorted, minlength=vocab_size), out=ptr[1:])
-    return ptr, docs
+    np.cumsum(np.bincount(pair_word, weights=expand, minlength=vocab_size), out=ptr[1:])
+    if total == 0:
+        return ptr, np.zeros(0, dtype=np.int32)
+    # int32 throughout: 100k events and 15M postings fit, and the arrays are half the size.
+    starts = np.repeat(
+        text_first_doc[pair_text] - (np.cumsum(expand, dtype=np.int32) - expand), expand
+    )
+    starts += np.arange(total, dtype=np.int32)
+    return ptr, docs_by_text[starts]
