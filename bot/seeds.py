@@ -152,15 +152,13 @@ _Loader.yaml_implicit_resolvers = {
 
 def seeds_fingerprint(folder: Path) -> str:
     """A sha256 over the relative paths and bytes of every file in the folder (no parsing)."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise SeedError([_missing_folder(folder)])
     digest = hashlib.sha256(FORMAT_VERSION)
     digest.update(SCHEMA_FILE.read_bytes())
-    for path in sorted(_seed_files(folder)):
-        relative = path.relative_to(folder).as_posix().encode()
-        data = path.read_bytes()
-        digest.update(b"\0%d:%s\0%d:" % (len(relative), relative, len(data)))
+    for relative, entry in _seed_files(Path(folder)):
+        with open(entry.path, "rb") as file:
+            data = file.read()
+        name = relative.encode()
+        digest.update(b"\0%d:%s\0%d:" % (len(name), name, len(data)))
         digest.update(data)
     return digest.hexdigest()
 
@@ -172,26 +170,39 @@ def seeds_stat_signature(folder: Path) -> str:
     written, added, removed or renamed; `Storage.ensure_seeds` trusts the stored fingerprint
     while this signature is unchanged, as git trusts its index.
     """
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise SeedError([_missing_folder(folder)])
     digest = hashlib.sha256(FORMAT_VERSION)
     schema = SCHEMA_FILE.stat()
     digest.update(b"%d:%d\0" % (schema.st_size, schema.st_mtime_ns))
-    for path in sorted(_seed_files(folder)):
-        info = path.stat()
-        relative = path.relative_to(folder).as_posix().encode()
-        digest.update(b"%s\0%d:%d:%d\0" % (relative, info.st_size, info.st_mtime_ns, info.st_ino))
+    for relative, entry in _seed_files(Path(folder)):
+        info = entry.stat()
+        digest.update(
+            b"%s\0%d:%d:%d\0" % (relative.encode(), info.st_size, info.st_mtime_ns, info.st_ino)
+        )
     return digest.hexdigest()
 
 
-def _seed_files(folder: Path) -> Iterator[Path]:
-    """Every regular file under `folder`, skipping hidden files and folders."""
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = [name for name in dirs if not name.startswith(".") and name != "__pycache__"]
-        for name in files:
-            if not name.startswith("."):
-                yield Path(root, name)
+def _seed_files(folder: Path) -> list[tuple[str, os.DirEntry]]:
+    """Every regular file under `folder` as (relative posix path, entry), sorted by path.
+
+    Hidden files and folders are skipped; a missing folder is a `SeedError`.
+    """
+    if not folder.is_dir():
+        raise SeedError([_missing_folder(folder)])
+    found: list[tuple[str, os.DirEntry]] = []
+    pending = [(folder, "")]
+    while pending:
+        directory, prefix = pending.pop()
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if entry.name.startswith(".") or entry.name == "__pycache__":
+                    continue
+                relative = prefix + entry.name
+                if entry.is_dir():
+                    pending.append((Path(entry.path), relative + "/"))
+                elif entry.is_file():
+                    found.append((relative, entry))
+    found.sort(key=lambda item: item[0])
+    return found
 
 
 def _missing_folder(folder: Path) -> SeedProblem:
