@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
-import os
 import re
 import time
 from typing import Any
@@ -72,11 +71,6 @@ def run_mode_problems(settings: Settings) -> list[str]:
 def webhook_path(settings: Settings) -> str:
     """The path the webhook server listens on: that of BOT_WEBHOOK_URL (never the token)."""
     return urlsplit(settings.webhook_url or "").path.strip("/")
-
-
-def env_knob(settings: Settings, name: str, default: str = "") -> str:
-    """An optional setting not (yet) in Settings: from `settings.extra` or the environment."""
-    return (settings.extra.get(name) or os.environ.get(name) or default).strip()
 
 
 # -- never log the token ---------------------------------------------------------------------------
@@ -299,30 +293,17 @@ def watch_tick(application: Application, every: float | None = None) -> bool:
     return True
 
 
-def tick_seconds(settings: Settings) -> float | None:
-    """BOT_TICK_SECONDS as a positive number, or None (the tick's own default) if unset or bad."""
-    raw = env_knob(settings, "BOT_TICK_SECONDS")
-    try:
-        value = float(raw) if raw else None
-    except ValueError:
-        value = None
-    if raw and (value is None or value <= 0):
-        logger.warning("ignoring BOT_TICK_SECONDS=%r: not a positive number of seconds", raw)
-        return None
-    return value
-
-
 def attach_runtime(application: Application, settings: Settings, mode: str) -> None:
     """Add the error handler and the health server to `application` (hooks chain the app's own)."""
     application.bot_data[MODE_KEY] = mode
     application.bot_data.setdefault(STARTED_KEY, dt.datetime.now(dt.UTC))
     application.add_error_handler(ErrorReporter(settings))
-    watch_tick(application, tick_seconds(settings))
+    watch_tick(application, settings.tick_seconds)
     if settings.health_port is None:
         return
     server = HealthServer(
         lambda: health_report(application),
-        host=env_knob(settings, "BOT_HEALTH_LISTEN", "127.0.0.1"),
+        host=settings.health_listen,
         port=settings.health_port,
     )
     app_post_init, app_post_shutdown = application.post_init, application.post_shutdown

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -22,6 +22,18 @@ def _int_list(raw: str, name: str) -> tuple[int, ...]:
     except ValueError as exc:
         message = f"{name} must be comma-separated Telegram user ids, got {raw!r}"
         raise SettingsError(message) from exc
+
+
+def _positive(raw: str, name: str) -> float | None:
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if value <= 0:
+        raise SettingsError(f"{name} must be a positive number of seconds, got {raw!r}")
+    return value
 
 
 def _bool(raw: str) -> bool:
@@ -43,10 +55,11 @@ class Settings:
     webhook_port: int = 8443
     webhook_secret: str | None = None
     health_port: int | None = None
+    health_listen: str = "127.0.0.1"
+    tick_seconds: float | None = None  # None: the digest tick's own default (60 s)
     digest_grace_hours: float = 6.0
     send_empty_digests: bool = False
     log_level: str = "INFO"
-    extra: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, dotenv: bool = True) -> Settings:
@@ -68,6 +81,8 @@ class Settings:
             webhook_port=int(get("BOT_WEBHOOK_PORT") or cls.webhook_port),
             webhook_secret=get("BOT_WEBHOOK_SECRET") or None,
             health_port=int(get("BOT_HEALTH_PORT")) if get("BOT_HEALTH_PORT") else None,
+            health_listen=get("BOT_HEALTH_LISTEN") or cls.health_listen,
+            tick_seconds=_positive(get("BOT_TICK_SECONDS"), "BOT_TICK_SECONDS"),
             digest_grace_hours=float(get("BOT_DIGEST_GRACE_HOURS") or cls.digest_grace_hours),
             send_empty_digests=_bool(get("BOT_SEND_EMPTY_DIGESTS") or "0"),
             log_level=(get("BOT_LOG_LEVEL") or cls.log_level).upper(),
