@@ -68,13 +68,18 @@ class EventDate(Record):
     """A possibly partial date, with how precise it is and how it was obtained.
 
     `value` is YYYY-MM-DD, YYYY-MM or YYYY to match `precision`, or null when unknown.
-    An inferred date must give its `reason`.
+    An inferred date must give its `reason`: plain text, or {kk, ru, en} so each reader gets it
+    in their language.
     """
 
     value: str | None = None
     precision: Precision
     basis: Basis
-    reason: str | None = None
+    reason: Localized | str | None = None
+
+    def reason_in(self, lang: str) -> str | None:
+        """The reason in `lang` when it is given per language, else as written."""
+        return self.reason.get(lang) if isinstance(self.reason, Localized) else self.reason
 
     @field_validator("value", mode="before")
     @classmethod

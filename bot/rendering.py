@@ -122,7 +122,7 @@ def render_event_card(event: Event, seeds: SeedSet, lang: str) -> str:
     date = Html(format_date_range(event.date, event.end_date, lang))
     lines.append(t(lang, "card.date", date=date))
     if event.date.basis == "inferred" and event.date.reason:
-        lines.append(t(lang, "card.date_reason", reason=event.date.reason))
+        lines.append(t(lang, "card.date_reason", reason=event.date.reason_in(lang)))
     if place := render_place(event, seeds, lang):
         lines.append(t(lang, "card.place", place=Html(place)))
     if event.part_of and (parent := seeds.events.get(event.part_of)):

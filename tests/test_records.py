@@ -37,3 +37,11 @@ def test_invalid_dates(value, precision, basis, reason, message):
 
 def test_date_start_of_partial_value():
     assert str(EventDate(value="2024-12", precision="month", basis="stated").start) == "2024-12-01"
+
+
+def test_reason_given_per_language_is_read_in_that_language():
+    reason = {"kk": "мәтіннен", "ru": "из текста", "en": "from the text"}
+    date = EventDate(value="2024-12", precision="month", basis="inferred", reason=reason)
+    assert date.reason_in("ru") == "из текста"
+    plain = EventDate(value="2024-12", precision="month", basis="inferred", reason="dateline")
+    assert plain.reason_in("kk") == "dateline"
