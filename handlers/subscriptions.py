@@ -217,7 +217,9 @@ async def apply_setting(
     """Change one setting from "/settings time 08:30"-style words; the error key if refused."""
     name, value = words[0].casefold(), " ".join(words[1:]).strip()
     repo = store(context)
-    if name in ("time", "время", "уақыт") and (send_time := parse_time(value)):
+    if name in ("time", "время", "уақыт"):
+        if not (send_time := parse_time(value)):
+            return "sub.bad_time"
         await repo.update_subscriptions(sub.chat_id, send_time=send_time)
     elif name in ("tz", "timezone", "пояс", "белдеу"):
         if not (zone := resolve_timezone(value, context.engine.seeds)):
@@ -225,13 +227,12 @@ async def apply_setting(
         await repo.set_chat_timezone(sub.chat_id, zone)
     elif name in ("lang", "language", "язык", "тіл") and (code := parse_language(value)):
         await repo.update_subscriptions(sub.chat_id, language=code)
-    elif name in ("topics", "темы", "тақырып"):
-        everything = value.casefold() in ("", "all", "все", "барлығы")
-        topics = (
-            []
-            if everything
-            else resolve_topics(value, context.engine.seeds, context.engine.index)[0]
-        )
+    elif name in ("topics", "темы", "тақырып", "тақырыптар"):
+        topics: list[str] = []
+        if value.casefold() not in ("", "all", "все", "барлығы"):
+            topics, unknown = resolve_topics(value, context.engine.seeds, context.engine.index)
+            if unknown:  # keep the filter the chat has rather than widen it to everything
+                return "settings.unknown_topics"
         await repo.update_subscriptions(sub.chat_id, topics=topics)
     elif name in ("kind", "вид", "түрі") and value in ("daily", "anniversaries", "all"):
         kind = "daily" if value == "all" else value
@@ -253,12 +254,7 @@ async def settings(update: Update, context: BriefingContext) -> None:
         await reply(update, t(lang, "sub.not_subscribed"))
         return
     if words and (problem := await apply_setting(context, subs[0], words)):
-        await reply(
-            update,
-            t(lang, problem, text=" ".join(words[1:])[:64])
-            if problem == "settings.bad_tz"
-            else t(lang, problem),
-        )
+        await reply(update, t(lang, problem, text=" ".join(words[1:])[:64]))
         return
     sub = (await store(context).subscriptions(target.chat_id))[0]
     await reply(

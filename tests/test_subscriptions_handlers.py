@@ -159,6 +159,18 @@ async def test_settings_time_zone_by_city_name(app):
     assert "Atlantis &lt;b&gt;" in texts(bad)[0]
 
 
+async def test_settings_unknown_topic_or_bad_time_keeps_what_the_chat_chose(app):
+    await send(app, command_update("/subscribe 08:30 климат", lang="ru"))
+    topic = await send(app, command_update("/settings topics qwzx", lang="ru"))
+    assert "qwzx" in texts(topic)[0] and "остались прежними" in texts(topic)[0]
+    time = await send(app, command_update("/settings time 25:99", lang="ru"))
+    assert "25:99" in texts(time)[0] and "ЧЧ:ММ" in texts(time)[0]
+    (sub,) = await repo(app).subscriptions(1001)
+    assert (sub.topics, sub.send_time) == (("climate",), dt.time(8, 30))
+    await send(app, command_update("/settings тақырыптар су", lang="kk"))
+    assert (await repo(app).subscriptions(1001))[0].topics == ("water",)
+
+
 async def test_digest_for_the_fiftieth_helsinki_anniversary(app):
     calls = await send(app, command_update("/digest 2025-08-01"))
     text = "\n".join(texts(calls))
