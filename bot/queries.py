@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -245,6 +245,24 @@ def suggest_events(text: str, seeds: SeedSet, index: SearchIndex, limit: int = 3
     ids = [event_id for event_id, score, _ in found if score >= 60]
     ids += [m.id for m in index.search_events(query.replace("-", " "), limit=limit)]
     return list(dict.fromkeys(i for i in ids if i in seeds.events))[:limit]
+
+
+MAX_CARDS = 5  # cards one /event sends at most (a group takes about 20 messages a minute)
+
+
+def event_ids_in(text: str, known: Collection[str]) -> tuple[list[str], list[str]]:
+    """The event ids `text` names, and the words that name none.
+
+    The whole text may be one id; else each word (split on spaces or commas) is tried, so
+    "/event id1 id2" or "/event id1, id2" shows both cards.
+    """
+    given = clean_argument(text).lower()
+    if not given or given in known:
+        return ([given] if given else []), []
+    words = [word for word in re.split(r"[\s,;]+", given) if word]
+    found = list(dict.fromkeys(word for word in words if word in known))
+    unknown = [word for word in words if word not in known]
+    return found, unknown
 
 
 MAX_INLINE_RESULTS = 50  # Telegram's limit on the results of one inline query

@@ -9,7 +9,7 @@ from bot.callbacks import EventButton, event_data, parse_callback, resolve_event
 from bot.context import BriefingContext, MenuCommand
 from bot.i18n import t
 from bot.listings import BUTTON_TEXT, ECHO, render_card, shorten
-from bot.queries import clean_argument, suggest_events
+from bot.queries import MAX_CARDS, clean_argument, event_ids_in, suggest_events
 from handlers.meetings import stale_button
 
 MENU = [MenuCommand("event", "menu.event")]
@@ -23,24 +23,27 @@ async def send_card(update: Update, context: BriefingContext, event_id: str, lan
 
 
 async def event(update: Update, context: BriefingContext) -> None:
-    """Answer /event <id> with the card; an unknown id gets suggestions as buttons."""
+    """Answer /event <id> [<id> …] with the cards; an unknown id gets suggestions as buttons."""
     lang = await context.chat_lang(update)
     seeds = context.engine.seeds
     given = clean_argument(" ".join(context.args or []))
-    event_id = given.lower()
-    if event_id in seeds.events:
+    found, unknown = event_ids_in(given, seeds.events)
+    for event_id in found[:MAX_CARDS]:
         await send_card(update, context, event_id, lang)
+    if found and not unknown:
         return
+    words = " ".join(unknown) if found else given
     rows = [
         [
             InlineKeyboardButton(
                 shorten(seeds.events[i].title.get(lang), BUTTON_TEXT), callback_data=event_data(i)
             )
         ]
-        for i in suggest_events(given, seeds, context.engine.index)
+        for i in suggest_events(words, seeds, context.engine.index)
+        if i not in found
     ]
-    key = "event.unknown" if given else "event.usage"
-    text = t(lang, key, given=shorten(given, ECHO))
+    key = ("event.unknown" if rows else "event.unknown_bare") if given else "event.usage"
+    text = t(lang, key, given=shorten(words, ECHO))
     await update.effective_message.reply_text(
         text, reply_markup=InlineKeyboardMarkup(rows) if rows else None
     )

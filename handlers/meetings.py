@@ -65,6 +65,8 @@ async def meetings(update: Update, context: BriefingContext) -> None:
         if lookup.status != "found":
             search = MeetingFilter("text", meeting_filter.value)
             key = "mtg.choose" if lookup.status == "ambiguous" else "mtg.unknown_filter"
+            if not lookup.filters:  # nothing to offer but the text search: don't ask "which?"
+                key = "mtg.unknown_filter_bare"
             keyboard = choices_keyboard(lookup.filters, engine.seeds, lang, search=search)
             words = shorten(meeting_filter.value, 64)
             await update.effective_message.reply_text(

@@ -265,6 +265,23 @@ async def test_event_unknown_id_is_answered_with_suggestions(bot):
     assert "/event" in usage
 
 
+async def test_event_with_several_ids_sends_each_card_and_names_the_unknown_one(bot):
+    calls = await bot.send("/event 2024-12-malta-osce-mc31, 2025-12-05-vienna-osce-mc32 nosuch")
+    sent = [plain(text) for text in texts(calls)]
+    assert sent[0].startswith("<b>31st OSCE Ministerial Council</b>")
+    assert any(text.startswith("<b>32nd OSCE Ministerial Council</b>") for text in sent)
+    assert "“nosuch”" in sent[-1] and "2024-12-malta" not in sent[-1]
+
+
+async def test_no_did_you_mean_question_without_anything_to_choose(bot):
+    [event] = texts(await bot.send("/event zzzzzzzzzz"))
+    assert "no meeting with the id" in event and "Perhaps" not in event
+    calls = await bot.send("/meetings zzzzzzzzzz")
+    assert "Did you mean" not in texts(calls)[0]
+    [search] = button_data(calls)  # the text search is still offered
+    assert "Records mentioning" in texts(await bot.press(search))[0]
+
+
 # -- /search -----------------------------------------------------------------------------------
 
 

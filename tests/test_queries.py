@@ -9,6 +9,7 @@ from bot.queries import (
     PAGE_SIZE,
     MeetingFilter,
     clean_argument,
+    event_ids_in,
     inline_events,
     lookup_person,
     lookup_topic,
@@ -160,3 +161,11 @@ def test_search_names_and_inline_results(seeds, index):
     mine = inline_events("Koshербаев", seeds, index)
     assert len(mine) == 6
     assert all(any(p.person == "kosherbayev-yermek" for p in e.participants) for e in mine)
+
+
+def test_event_ids_in_reads_one_id_or_several():
+    known = {"a-1", "b-2"}
+    assert event_ids_in("A-1", known) == (["a-1"], [])
+    assert event_ids_in("a-1, b-2 a-1", known) == (["a-1", "b-2"], [])
+    assert event_ids_in("a-1 zzz", known) == (["a-1"], ["zzz"])
+    assert event_ids_in("", known) == ([], [])
