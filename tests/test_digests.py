@@ -83,6 +83,24 @@ def test_seven_days_ahead_of_the_fiftieth(seeds):
     assert (later.days_ahead, later.notice) == (6, False)
 
 
+@pytest.mark.parametrize(
+    ("day", "lang", "line"),
+    [
+        (
+            "2025-07-25",
+            "en",
+            "Signing of the Helsinki Final Act</b> — 50 years, a round anniversary",
+        ),
+        ("2025-07-25", "ru", "«<b>Подписание Хельсинкского заключительного акта</b>» — 50 лет"),
+        ("2025-07-26", "en", "1 August 2025: <b>Signing of the Helsinki Final Act</b> — 50 years."),
+    ],
+)
+def test_coming_anniversary_names_the_event_then_the_years(seeds, day, lang, line):
+    # Titles are headlines ("Kazakhstan joins the CSCE"): "50 years since <title>" misreads.
+    digest = compose_digest(seeds, dt.date.fromisoformat(day))
+    assert line in "\n".join(render_digest(digest, seeds, lang))
+
+
 def test_changed_records_are_listed_as_new_and_unknown_ids_ignored(seeds):
     some = sorted(seeds.events)[:2]
     digest = compose_digest(seeds, dt.date(2026, 3, 3), changed_ids=[*some, "no-such-event"])

@@ -119,3 +119,11 @@ def test_differing_placeholders_are_an_error(tmp_path):
     _write(tmp_path, "a.yaml", "hi:\n  en: Hi {name}\n  ru: Привет {имя}\n  kk: Сәлем {name}\n")
     with pytest.raises(CatalogError, match="placeholders differ"):
         load_catalogs(tmp_path)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_command_menu_descriptions_start_with_a_capital_letter(lang):
+    # Telegram lists them one under another in the menu, and /help prints them the same way.
+    menu = {key: by_lang[lang] for key, by_lang in catalog().items() if key.startswith("menu.")}
+    assert len(menu) >= 10
+    assert [key for key, text in menu.items() if not text[0].isupper()] == []
