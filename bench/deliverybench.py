@@ -2,7 +2,7 @@
 
 The bot is the production one (`build_application` with PTB's HTTPXRequest, TELEGRAM_BASE_URL
 pointing at bench/fakeserver.py on 127.0.0.1), the sender is `bot.delivery.Broadcaster` with
-the scheduler's compose function, on a copy of a prepared database. Two runs:
+the scheduler's compositions (`DigestCompositions`), on a copy of a prepared database. Two runs:
 - raw: the rate limiter off, every subscribed chat due at once: messages per second;
 - limited: AIORateLimiter on (as in production), counted over a bounded window after a warm-up,
   as a fraction of Telegram's 30 messages/s.
@@ -34,6 +34,10 @@ class CountingBot:
         self.sent_at: list[float] = []
         self.first_sent = asyncio.Event()
 
+    @property
+    def rate_limiter(self):
+        return self.bot.rate_limiter  # the Broadcaster sizes its concurrency by it
+
     async def send_message(self, *args, **kwargs):
         message = await self.bot.send_message(*args, **kwargs)
         self.sent_at.append(time.perf_counter())
@@ -59,7 +63,7 @@ def copy_database(data: Path, folder: Path, chats: int) -> Path:
 async def broadcast(data: Path, chats: int, limiter: bool, window: float | None) -> dict:
     """Run one tick to `chats` chats; with `window`, count only that many seconds of it."""
     from bot.app import build_application
-    from bot.delivery import Broadcaster, DeliveryPolicy, subscription_digest
+    from bot.delivery import Broadcaster, DeliveryPolicy, DigestCompositions
     from bot.subscriptions import SubscriptionStore
 
     with tempfile.TemporaryDirectory() as folder:
@@ -79,9 +83,7 @@ async def broadcast(data: Path, chats: int, limiter: bool, window: float | None)
             await application.post_init(application)
             engine = application.bot_data["engine"]
 
-            async def compose(sub, day: dt.date) -> list[str]:
-                return await subscription_digest(engine.storage, engine.seeds, sub, day, True)
-
+            compose = DigestCompositions(engine, send_empty=True)  # as the tick job does
             bot = CountingBot(application.bot)
             store = SubscriptionStore(engine.storage.db)
             policy = DeliveryPolicy(grace=dt.timedelta(days=2))  # every chat due, none late

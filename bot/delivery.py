@@ -4,9 +4,13 @@ lets us, with every Telegram error handled in one place.
 How a digest goes out (`Broadcaster.tick(now)`):
 1. `due_deliveries(now)` lists digests with no row in the delivery log. One due longer ago than
    the grace period is recorded 'missed'; the others are *claimed*: `INSERT … status 'pending'`
-   on the unique key (chat_id, digest_key). Only the caller whose insert succeeded sends.
-2. The digest is composed and split into messages; after each message is accepted its id is
-   stored on the row, then the row is marked 'sent' (or 'empty' when there was nothing to say).
+   on the unique key (chat_id, digest_key), all of a tick's claims in one transaction. Only the
+   caller whose insert succeeded sends, and only after the claims are committed.
+2. The digest is composed (once per distinct content in a tick: `DigestComposer`) and split into
+   messages, sent to several chats at once. After each message but the last is accepted its id
+   is stored on the row; after the last, the row is marked 'sent' with every id and the chat's
+   last-digest time set, in one commit. Concurrent senders share commits (`GroupCommit`), and
+   each waits for its own before going on, so batching widens no window below.
 3. A 'pending' row whose claim is older than `stale_after` belongs to a sender that died (crash,
    restart mid-broadcast) or gave up on a flaky network; the next tick takes it over and resumes
    after the parts already recorded, until `max_attempts` or the grace period runs out.
@@ -26,20 +30,22 @@ a bounded number of times. Every failure is written to the errors table.
 from __future__ import annotations
 
 import asyncio
+import bisect
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
-from bot.digests import compose_digest, digest_messages
+from bot.digests import KIND_SECTIONS, compose_digest, digest_index, digest_messages
 from bot.scheduling import due_deliveries, key_date
 from bot.seeds import SeedSet
-from bot.storage import Storage
-from bot.subscriptions import Subscription, SubscriptionStore
+from bot.storage import Storage, to_timestamp
+from bot.subscriptions import Delivery, Subscription, SubscriptionStore
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +53,12 @@ log = logging.getLogger(__name__)
 # local date; an empty list means there is nothing to send.
 ComposeFn = Callable[[Subscription, dt.date], Awaitable[list[str]]]
 SleepFn = Callable[[float], Awaitable[object]]
+
+
+class PerTick(Protocol):
+    """A source of a fresh ComposeFn for each tick (so work is shared within one tick)."""
+
+    def for_tick(self) -> ComposeFn: ...
 
 
 @dataclass(frozen=True)
@@ -60,7 +72,9 @@ class DeliveryPolicy:
     backoff: float = 1.0
     rate_limit_retries: int = 5  # 429s per message
     max_retry_after: float = 60.0  # wait longer than this and we give the row back to a later tick
-    concurrency: int = 8  # chats sent to at once; AIORateLimiter keeps the global ~30 msg/s
+    # Chats sent to at once. None: 8 with PTB's rate limiter (it holds the global ~30 msg/s, so
+    # more would only queue), 64 without (the fake server, or a bot whose limiter is elsewhere).
+    concurrency: int | None = None
 
 
 @dataclass
@@ -85,6 +99,87 @@ async def subscription_digest(
     return digest_messages(digest, seeds, sub.language, send_empty)
 
 
+class DigestComposer:
+    """The scheduler's compose function for one tick: each distinct digest is composed once.
+
+    Chats with the same day, kind, topics, language and changed records read the same messages,
+    so thousands of chats cost a few hundred compositions. The records changed since each chat's
+    last digest come from one read per tick (re-read only for a chat with an older boundary).
+    `composed` counts the compositions.
+    """
+
+    def __init__(
+        self,
+        store: SubscriptionStore,
+        seeds: SeedSet,
+        send_empty: bool,
+        search: object | None = None,
+    ) -> None:
+        self.store = store
+        self.seeds = seeds
+        self.send_empty = send_empty
+        self.index = digest_index(seeds, search)
+        self.composed = 0
+        self._cache: dict[tuple, list[str]] = {}
+        self._changes: list[tuple[str, str]] = []  # (updated_at, id), oldest first
+        self._loaded_from: str | None = None  # the boundary _changes were read after
+        self._generation = 0  # bumped when _changes is re-read, so cached offsets stay exact
+        self._lock = asyncio.Lock()
+        self._warm = False
+
+    async def __call__(self, sub: Subscription, day: dt.date) -> list[str]:
+        """The messages of `sub`'s digest for local `day` (as `subscription_digest`)."""
+        if not self._warm:  # the first digest of a SeedSet builds its lookups off the loop
+            await asyncio.to_thread(self.index.warm)
+            self._warm = True
+        since = sub.last_digest_at or sub.created_at
+        changes: tuple = ()
+        if since and "new" in KIND_SECTIONS.get(sub.kind, KIND_SECTIONS["daily"]):
+            changes = await self._changed_after(to_timestamp(since))
+        key = (day, sub.kind, tuple(sub.topics), sub.language, changes)
+        if (messages := self._cache.get(key)) is None:
+            ids = [event_id for _, event_id in self._changes[changes[1] :]] if changes else []
+            digest = compose_digest(
+                self.seeds, day, kind=sub.kind, topics=sub.topics, changed_ids=ids
+            )
+            messages = digest_messages(digest, self.seeds, sub.language, self.send_empty)
+            self._cache[key] = messages
+            self.composed += 1
+        return list(messages)
+
+    async def _changed_after(self, stamp: str) -> tuple[int, int]:
+        """(generation, offset): the changes after `stamp` are `_changes[offset:]`."""
+        async with self._lock:
+            if self._loaded_from is None or stamp < self._loaded_from:
+                since = dt.datetime.fromisoformat(stamp)
+                self._changes = await self.store.event_changes_since(since)
+                self._loaded_from = stamp
+                self._generation += 1
+        offset = bisect.bisect_right(self._changes, (stamp, "\uffff"))
+        return self._generation, offset
+
+
+class DigestCompositions:
+    """A DigestComposer per tick, on the engine's current seeds (`for_tick`)."""
+
+    def __init__(self, engine: object, send_empty: bool) -> None:
+        self.engine = engine
+        self.send_empty = send_empty
+        self.last: DigestComposer | None = None
+
+    def for_tick(self) -> DigestComposer:
+        """A composer for one tick (its cache ends with the tick)."""
+        engine = self.engine
+        store = SubscriptionStore(engine.storage.db)  # type: ignore[attr-defined]
+        self.last = DigestComposer(
+            store,
+            engine.seeds,  # type: ignore[attr-defined]
+            self.send_empty,
+            getattr(engine, "index", None),
+        )
+        return self.last
+
+
 class GiveUp(Exception):
     """Sending failed for good (`permanent`) or for now; the message says why."""
 
@@ -99,6 +194,15 @@ def retry_after_seconds(exc: RetryAfter) -> float:
     return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
 
 
+@dataclass(frozen=True)
+class Job:
+    """A claimed digest to send; `resumed` is the row of a stale claim taken over."""
+
+    subscription: Subscription
+    digest_key: str
+    resumed: Delivery | None = None
+
+
 class Broadcaster:
     """Runs the delivery log: claims due digests, sends them, and records the outcome."""
 
@@ -106,7 +210,7 @@ class Broadcaster:
         self,
         store: SubscriptionStore,
         bot: Bot,
-        compose: ComposeFn,
+        compose: ComposeFn | PerTick,
         policy: DeliveryPolicy | None = None,
         sleep: SleepFn = asyncio.sleep,
     ) -> None:
@@ -128,28 +232,40 @@ class Broadcaster:
         report = TickReport()
         async with self._lock:
             jobs = await self._claim_due(now, report) + await self._reclaim_stale(now, report)
-            semaphore = asyncio.Semaphore(self.policy.concurrency)
+            if not jobs:
+                return report
+            compose = self.compose.for_tick() if hasattr(self.compose, "for_tick") else self.compose
+            semaphore = asyncio.Semaphore(self.concurrency)
 
-            async def guarded(job: tuple[Subscription, str]) -> None:
+            async def guarded(job: Job) -> None:
                 async with semaphore:
-                    await self._deliver(*job, now=now, report=report)
+                    await self._deliver(job, compose, now=now, report=report)
 
             await asyncio.gather(*(guarded(job) for job in jobs))
         return report
 
-    async def _claim_due(self, now: dt.datetime, report: TickReport) -> list:
-        jobs = []
-        for due in await due_deliveries(self.store, now, self.policy.grace):
-            chat_id, key = due.subscription.chat_id, due.digest_key
-            if due.late:
-                late_by = now - due.due_at
-                if await self.store.record_missed(chat_id, key, due.due_at, f"late by {late_by}"):
-                    report.missed.append((chat_id, key))
-            elif await self.store.claim(chat_id, key, due.due_at, now):
-                jobs.append((due.subscription, key))
-        return jobs
+    @property
+    def concurrency(self) -> int:
+        """Chats sent to at once (see DeliveryPolicy.concurrency)."""
+        if self.policy.concurrency:
+            return self.policy.concurrency
+        return 8 if getattr(self.bot, "rate_limiter", None) is not None else 64
 
-    async def _reclaim_stale(self, now: dt.datetime, report: TickReport) -> list:
+    async def _claim_due(self, now: dt.datetime, report: TickReport) -> list[Job]:
+        due = await due_deliveries(self.store, now, self.policy.grace)
+        late = [d for d in due if d.late]
+        missed = [
+            (d.subscription.chat_id, d.digest_key, d.due_at, f"late by {now - d.due_at}")
+            for d in late
+        ]
+        created = await self.store.record_missed_many(missed)
+        report.missed += [(row[0], row[1]) for row, new in zip(missed, created, strict=True) if new]
+        fresh = [d for d in due if not d.late]
+        claims = [(d.subscription.chat_id, d.digest_key, d.due_at) for d in fresh]
+        won = await self.store.claim_many(claims, now)
+        return [Job(d.subscription, d.digest_key) for d, ok in zip(fresh, won, strict=True) if ok]
+
+    async def _reclaim_stale(self, now: dt.datetime, report: TickReport) -> list[Job]:
         jobs = []
         cutoff = now - self.policy.stale_after
         for row in await self.store.stale_pending(cutoff):
@@ -166,41 +282,42 @@ class Broadcaster:
                 await self.store.finish(*pair, "failed", now, error=reason)
                 report.failed.append(pair)
             elif await self.store.reclaim_stale(*pair, cutoff, now):
-                jobs.append((subs[0], row.digest_key))
+                jobs.append(Job(subs[0], row.digest_key, row))
         return jobs
 
     async def _deliver(
-        self, sub: Subscription, key: str, *, now: dt.datetime, report: TickReport
+        self, job: Job, compose: ComposeFn, *, now: dt.datetime, report: TickReport
     ) -> None:
+        sub, key = job.subscription, job.digest_key
         chat_id = sub.chat_id
         self._in_flight.add((chat_id, key))
         try:
-            row = await self.store.delivery(chat_id, key)
-            done = list(row.message_ids) if row else []
-            parts = await self.compose(sub, key_date(key))
+            done = list(job.resumed.message_ids) if job.resumed else []
+            parts = await compose(sub, key_date(key))
             if not parts:
-                await self.store.finish(chat_id, key, "empty", now)
+                await self.store.complete(chat_id, key, "empty", now)
                 report.empty.append((chat_id, key))
                 return
             for part in parts[len(done) :]:
                 chat_id, message_id = await self._send(chat_id, sub.thread_id, part)
                 done.append(message_id)
-                await self.store.record_progress(chat_id, key, done)
-            await self.store.finish(chat_id, key, "sent", now, message_ids=done)
-            await self.store.mark_digested(chat_id, sub.kind, now)
+                if len(done) < len(parts):  # the last part's id goes in with 'sent'
+                    await self.store.save_progress(chat_id, key, done)
+            await self.store.complete(
+                chat_id, key, "sent", now, message_ids=done, digested_kind=sub.kind
+            )
             report.sent.append((chat_id, key))
         except GiveUp as exc:
-            await self.store.log_error(f"digest {key} to {chat_id}", str(exc), now)
-            if exc.permanent:
-                await self.store.finish(chat_id, key, "failed", now, error=str(exc))
-                report.failed.append((chat_id, key))
-            else:  # stays 'pending': a later tick takes it over once the claim is stale
-                await self.store.finish(chat_id, key, "pending", now, error=str(exc))
-                report.retry_later.append((chat_id, key))
+            status = "failed" if exc.permanent else "pending"  # pending: a later tick takes over
+            await self.store.complete(
+                chat_id, key, status, now, error=str(exc), where=f"digest {key} to {chat_id}"
+            )
+            (report.failed if exc.permanent else report.retry_later).append((chat_id, key))
         except Exception as exc:  # a bug in composing must not stop the other chats
             log.exception("digest %s to %s failed", key, chat_id)
-            await self.store.log_error(f"digest {key} to {chat_id}", repr(exc), now)
-            await self.store.finish(chat_id, key, "failed", now, error=repr(exc))
+            await self.store.complete(
+                chat_id, key, "failed", now, error=repr(exc), where=f"digest {key} to {chat_id}"
+            )
             report.failed.append((chat_id, key))
         finally:
             self._in_flight.discard((sub.chat_id, key))

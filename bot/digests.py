@@ -20,6 +20,8 @@ common years.
 
 from __future__ import annotations
 
+import bisect
+import calendar
 import datetime as dt
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
@@ -113,12 +115,14 @@ class Digest:
 def expand_topics(seeds: SeedSet, topic_ids: Iterable[str]) -> frozenset[str]:
     """The topics and all their descendants in the taxonomy (a filter on 'security' keeps
     records tagged with its sub-topics)."""
+    children = digest_index(seeds).children
     wanted = set(topic_ids)
-    changed = True
-    while changed:
-        children = {tid for tid, topic in seeds.topics.items() if topic.parent in wanted}
-        changed = not children <= wanted
-        wanted |= children
+    stack = list(wanted)
+    while stack:
+        for child in children.get(stack.pop(), ()):
+            if child not in wanted:
+                wanted.add(child)
+                stack.append(child)
     return frozenset(wanted)
 
 
@@ -132,26 +136,109 @@ def _sort_key(event: Event) -> str:
 
 def mentioning(seeds: SeedSet, anniversary_id: str) -> tuple[Event, ...]:
     """Records whose `anniversaries` list cites the anniversary, newest first."""
-    found = [event for event in seeds.events.values() if anniversary_id in event.anniversaries]
-    return tuple(sorted(found, key=_sort_key, reverse=True))
+    return digest_index(seeds).mentions(anniversary_id)
+
+
+class DigestIndex:
+    """Lookups a digest needs, built once per SeedSet so no digest scans every record.
+
+    Events on a calendar day and events citing an anniversary come from the search index when it
+    offers them (`events_on_day`, `events_for_anniversary`); otherwise from maps built here on the
+    first use of each, in one pass over the events.
+    """
+
+    def __init__(self, seeds: SeedSet, search: object | None = None) -> None:
+        self.seeds = seeds
+        self.search = search
+        self.children: dict[str, list[str]] = {}
+        for tid, topic in seeds.topics.items():
+            if topic.parent:
+                self.children.setdefault(topic.parent, []).append(tid)
+        self.anniversaries_on: dict[tuple[int, int], list[Anniversary]] = {}
+        for anniversary in seeds.anniversaries.values():
+            month_day = (anniversary.date.month, anniversary.date.day)
+            self.anniversaries_on.setdefault(month_day, []).append(anniversary)
+        self.future = sorted(
+            (event for event in seeds.future_events.values() if event.date.start),
+            key=lambda event: (event.date.start, event.id),
+        )
+        self.future_starts = [event.date.start for event in self.future]
+        self._on_day: dict[tuple[int, int], list[Event]] | None = None
+        self._mentions: dict[str, tuple[Event, ...]] | None = None
+
+    def events_on(self, month: int, day: int) -> list[Event]:
+        """Day-precision records dated on this month and day, in any year."""
+        if callable(finder := getattr(self.search, "events_on_day", None)):
+            events = self.seeds.events
+            return [events[eid] for eid in finder(month, day) if eid in events]
+        if self._on_day is None:
+            self._on_day = {}
+            for event in self.seeds.events.values():
+                start = event.date.start
+                if event.date.precision == "day" and start is not None:
+                    self._on_day.setdefault((start.month, start.day), []).append(event)
+        return self._on_day.get((month, day), [])
+
+    def warm(self) -> None:
+        """Build the maps the search index does not provide now (to run in a worker thread)."""
+        self.events_on(1, 1)
+        self.mentions("")
+
+    def mentions(self, anniversary_id: str) -> tuple[Event, ...]:
+        """Records citing the anniversary, newest first."""
+        if callable(finder := getattr(self.search, "events_for_anniversary", None)):
+            events = self.seeds.events
+            found = [events[eid] for eid in finder(anniversary_id) if eid in events]
+            return tuple(sorted(found, key=_sort_key, reverse=True))
+        if self._mentions is None:
+            cited: dict[str, list[Event]] = {}
+            for event in self.seeds.events.values():
+                for aid in event.anniversaries:
+                    cited.setdefault(aid, []).append(event)
+            self._mentions = {
+                aid: tuple(sorted(found, key=_sort_key, reverse=True))
+                for aid, found in cited.items()
+            }
+        return self._mentions.get(anniversary_id, ())
+
+
+_INDEXES: list[DigestIndex] = []  # the latest few, matched by the SeedSet's identity
+
+
+def digest_index(seeds: SeedSet, search: object | None = None) -> DigestIndex:
+    """The DigestIndex of `seeds` (built on first use; a search index, once given, is kept)."""
+    for index in _INDEXES:
+        if index.seeds is seeds:
+            if search is not None and index.search is not search:
+                index.search = search
+            return index
+    index = DigestIndex(seeds, search)
+    _INDEXES.insert(0, index)
+    del _INDEXES[2:]
+    return index
+
+
+def _month_days(target: dt.date) -> list[tuple[int, int]]:
+    """The (month, day) dates whose anniversaries fall on `target` (29 Feb on 28 Feb)."""
+    if (target.month, target.day) == (2, 28) and not calendar.isleap(target.year):
+        return [(2, 28), (2, 29)]
+    return [(target.month, target.day)]
 
 
 def anniversary_notes(
     seeds: SeedSet, day: dt.date, days: range, topics: frozenset[str] = frozenset()
 ) -> list[AnniversaryNote]:
     """Anniversaries falling `days` days after `day` (0 = today), nearest first."""
+    index = digest_index(seeds)
     notes = []
-    for anniversary in seeds.anniversaries.values():
-        if not _keeps(topics, anniversary.topics):
-            continue
-        for ahead in days:
-            target = day + dt.timedelta(days=ahead)
-            if occurrence(anniversary.date, target.year) != target:
-                continue
-            years = target.year - anniversary.date.year
-            if years > 0:
-                mentions = mentioning(seeds, anniversary.id)
-                notes.append(AnniversaryNote(anniversary, target, years, ahead, mentions))
+    for ahead in days:
+        target = day + dt.timedelta(days=ahead)
+        for month_day in _month_days(target):
+            for anniversary in index.anniversaries_on.get(month_day, ()):
+                years = target.year - anniversary.date.year
+                if years > 0 and _keeps(topics, anniversary.topics):
+                    mentions = index.mentions(anniversary.id)
+                    notes.append(AnniversaryNote(anniversary, target, years, ahead, mentions))
     return sorted(notes, key=lambda note: (note.days_ahead, -note.years, note.anniversary.id))
 
 
@@ -159,13 +246,15 @@ def event_echoes(
     seeds: SeedSet, day: dt.date, topics: frozenset[str] = frozenset()
 ) -> list[EventEcho]:
     """Day-precision records that happened on this calendar day in an earlier year."""
+    index = digest_index(seeds)
     echoes = []
-    for event in seeds.events.values():
-        start = event.date.start
-        if event.date.precision != "day" or start is None or start.year >= day.year:
-            continue
-        if occurrence(start, day.year) == day and _keeps(topics, event.topics):
-            echoes.append(EventEcho(event, day.year - start.year))
+    for month, day_of_month in _month_days(day):
+        for event in index.events_on(month, day_of_month):
+            start = event.date.start
+            if event.date.precision != "day" or start is None or start.year >= day.year:
+                continue
+            if _keeps(topics, event.topics):
+                echoes.append(EventEcho(event, day.year - start.year))
     # Meetings on the margins of an event echoed the same day are listed under it.
     ids = {echo.event.id for echo in echoes}
     margins: dict[str, list[Event]] = {}
@@ -184,13 +273,11 @@ def upcoming_future_events(
     seeds: SeedSet, day: dt.date, topics: frozenset[str] = frozenset()
 ) -> list[FutureEvent]:
     """Announced future events whose first possible day is within the coming week."""
+    index = digest_index(seeds)
     end = day + dt.timedelta(days=HORIZON_DAYS)
-    found = [
-        event
-        for event in seeds.future_events.values()
-        if event.date.start and day <= event.date.start <= end and _keeps(topics, event.topics)
-    ]
-    return sorted(found, key=lambda event: (event.date.start, event.id))
+    first = bisect.bisect_left(index.future_starts, day)
+    last = bisect.bisect_right(index.future_starts, end)
+    return [event for event in index.future[first:last] if _keeps(topics, event.topics)]
 
 
 def compose_digest(

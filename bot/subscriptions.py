@@ -14,6 +14,9 @@ from dataclasses import dataclass
 
 import aiosqlite
 
+from bot.group_commit import GroupCommit
+from bot.storage import to_timestamp
+
 KINDS: tuple[str, ...] = ("daily", "anniversaries")
 
 
@@ -121,11 +124,39 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+_FINISH_SQL = (
+    "UPDATE deliveries SET status = ?, sent_at = ?, error = ?,"
+    " message_ids = COALESCE(?, message_ids) WHERE chat_id = ? AND digest_key = ?"
+)
+_PROGRESS_SQL = "UPDATE deliveries SET message_ids = ? WHERE chat_id = ? AND digest_key = ?"
+_DIGESTED_SQL = "UPDATE subscriptions SET last_digest_at = ? WHERE chat_id = ? AND kind = ?"
+_ERROR_SQL = "INSERT INTO errors (at, where_, message) VALUES (?, ?, ?)"
+
+
+def _finish_params(
+    chat_id: int,
+    digest_key: str,
+    status: str,
+    now: dt.datetime,
+    message_ids: list[int] | None,
+    error: str | None,
+) -> tuple:
+    return (
+        status,
+        utc_iso(now) if status == "sent" else None,
+        error[:500] if error else None,
+        json.dumps(message_ids) if message_ids is not None else None,
+        chat_id,
+        digest_key,
+    )
+
+
 class SubscriptionStore:
     """Reads and writes chats, subscriptions, deliveries and errors on one aiosqlite connection."""
 
     def __init__(self, db: aiosqlite.Connection) -> None:
         self.db = db
+        self._group_commit: GroupCommit | None = None
 
     # -- chats ---------------------------------------------------------------------------------
 
@@ -293,10 +324,7 @@ class SubscriptionStore:
 
     async def mark_digested(self, chat_id: int, kind: str, at: dt.datetime) -> None:
         """Remember when the chat last got this digest (the 'new since' boundary)."""
-        await self.db.execute(
-            "UPDATE subscriptions SET last_digest_at = ? WHERE chat_id = ? AND kind = ?",
-            (utc_iso(at), chat_id, kind),
-        )
+        await self.db.execute(_DIGESTED_SQL, (utc_iso(at), chat_id, kind))
         await self.db.commit()
 
     # -- deliveries ----------------------------------------------------------------------------
@@ -367,10 +395,7 @@ class SubscriptionStore:
 
     async def record_progress(self, chat_id: int, digest_key: str, message_ids: list[int]) -> None:
         """Store the ids of the parts sent so far, so a retry resumes after them."""
-        await self.db.execute(
-            "UPDATE deliveries SET message_ids = ? WHERE chat_id = ? AND digest_key = ?",
-            (json.dumps(message_ids), chat_id, digest_key),
-        )
+        await self.db.execute(_PROGRESS_SQL, (json.dumps(message_ids), chat_id, digest_key))
         await self.db.commit()
 
     async def finish(
@@ -384,16 +409,7 @@ class SubscriptionStore:
     ) -> None:
         """Close a delivery as sent, empty, failed or missed."""
         await self.db.execute(
-            "UPDATE deliveries SET status = ?, sent_at = ?, error = ?,"
-            " message_ids = COALESCE(?, message_ids) WHERE chat_id = ? AND digest_key = ?",
-            (
-                status,
-                utc_iso(now) if status == "sent" else None,
-                error[:500] if error else None,
-                json.dumps(message_ids) if message_ids is not None else None,
-                chat_id,
-                digest_key,
-            ),
+            _FINISH_SQL, _finish_params(chat_id, digest_key, status, now, message_ids, error)
         )
         await self.db.commit()
 
@@ -409,14 +425,93 @@ class SubscriptionStore:
         await self.db.commit()
         return cursor.rowcount == 1
 
+    async def claim_many(
+        self, claims: Sequence[tuple[int, str, dt.datetime]], now: dt.datetime
+    ) -> list[bool]:
+        """Claim many (chat_id, digest_key, due_at) in one transaction, as `claim` does each;
+        True for each row this caller created. On any error nothing is claimed."""
+        return await self._insert_each(
+            "INSERT OR IGNORE INTO deliveries (chat_id, digest_key, status, attempts, due_at,"
+            " claimed_at) VALUES (?, ?, 'pending', 1, ?, ?)",
+            [(chat_id, key, utc_iso(due_at), utc_iso(now)) for chat_id, key, due_at in claims],
+        )
+
+    async def record_missed_many(
+        self, missed: Sequence[tuple[int, str, dt.datetime, str]]
+    ) -> list[bool]:
+        """`record_missed` for many (chat_id, digest_key, due_at, reason), one transaction."""
+        return await self._insert_each(
+            "INSERT OR IGNORE INTO deliveries (chat_id, digest_key, status, attempts, error,"
+            " due_at) VALUES (?, ?, 'missed', 0, ?, ?)",
+            [(chat_id, key, reason, utc_iso(due_at)) for chat_id, key, due_at, reason in missed],
+        )
+
+    async def _insert_each(self, sql: str, rows: list[tuple]) -> list[bool]:
+        if not rows:
+            return []
+        created = []
+        try:
+            for row in rows:
+                cursor = await self.db.execute(sql, row)
+                created.append(cursor.rowcount == 1)
+            await self.db.commit()
+        except BaseException:
+            await self.db.rollback()
+            raise
+        return created
+
+    async def complete(
+        self,
+        chat_id: int,
+        digest_key: str,
+        status: str,
+        now: dt.datetime,
+        *,
+        message_ids: list[int] | None = None,
+        error: str | None = None,
+        digested_kind: str | None = None,
+        where: str | None = None,
+    ) -> None:
+        """`finish` the delivery, and in the same commit `mark_digested` (`digested_kind`) and
+        log the error (`where`); commits are shared with concurrent callers (see GroupCommit)."""
+        statements = [
+            (
+                _FINISH_SQL,
+                _finish_params(chat_id, digest_key, status, now, message_ids, error),
+            )
+        ]
+        if digested_kind:
+            statements.append((_DIGESTED_SQL, (utc_iso(now), chat_id, digested_kind)))
+        if where and error:
+            statements.append((_ERROR_SQL, (utc_iso(now), where[:200], error[:1000])))
+        await self.group_commit.write(statements)
+
+    async def save_progress(self, chat_id: int, digest_key: str, message_ids: list[int]) -> None:
+        """`record_progress` through the shared commit (returns once it is durable)."""
+        params = (json.dumps(message_ids), chat_id, digest_key)
+        await self.group_commit.write([(_PROGRESS_SQL, params)])
+
+    @property
+    def group_commit(self) -> GroupCommit:
+        """The connection's GroupCommit (one per store)."""
+        if self._group_commit is None:
+            self._group_commit = GroupCommit(self.db)
+        return self._group_commit
+
+    async def event_changes_since(self, since: dt.datetime) -> list[tuple[str, str]]:
+        """(updated_at, id) of the records added or edited after `since`, oldest first (the
+        stored timestamp format of bot.storage, which sorts as text)."""
+        async with self.db.execute(
+            "SELECT updated_at, id FROM events WHERE updated_at > ? ORDER BY updated_at, id",
+            (to_timestamp(since),),
+        ) as cursor:
+            return [(row[0], row[1]) for row in await cursor.fetchall()]
+
     # -- errors --------------------------------------------------------------------------------
 
     async def log_error(self, where: str, message: str, now: dt.datetime | None = None) -> None:
         """Append to the errors table (never with the token: callers pass Telegram's message)."""
-        await self.db.execute(
-            "INSERT INTO errors (at, where_, message) VALUES (?, ?, ?)",
-            (utc_iso(now or _now()), where[:200], message[:1000]),
-        )
+        await self.db.execute(_ERROR_SQL, (utc_iso(now or _now()), where[:200], message[:1000]))
         await self.db.commit()
 
     async def errors(self, limit: int = 100) -> list[tuple[str, str, str]]:

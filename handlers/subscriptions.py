@@ -27,7 +27,12 @@ from telegram.ext import (
 
 from bot.calendar_export import WINDOW_DAYS, build_calendar
 from bot.context import BriefingContext, MenuCommand
-from bot.delivery import Broadcaster, DeliveryPolicy, subscription_digest
+from bot.delivery import (
+    Broadcaster,
+    DeliveryPolicy,
+    DigestCompositions,
+    subscription_digest,
+)
 from bot.digests import compose_digest, day_text, digest_messages
 from bot.i18n import Html, parse_language, t
 from bot.records import LANGS
@@ -379,11 +384,7 @@ class DigestJob:
             engine = context.engine
             settings = engine.settings
 
-            async def compose(sub: Subscription, day: dt.date) -> list[str]:
-                return await subscription_digest(
-                    engine.storage, engine.seeds, sub, day, settings.send_empty_digests
-                )
-
+            compose = DigestCompositions(engine, settings.send_empty_digests)
             policy = DeliveryPolicy(grace=dt.timedelta(hours=settings.digest_grace_hours))
             repo = SubscriptionStore(engine.storage.db)
             self.broadcaster = Broadcaster(repo, context.bot, compose, policy)
