@@ -7,7 +7,9 @@ Handlers reach it as `context.engine` (see bot/context.py). It is opened in the 
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
+from typing import Literal
 
 from bot.i18n import language_from_code
 from bot.records import LANGS, Lang
@@ -17,6 +19,9 @@ from bot.settings import Settings
 from bot.storage import Storage, SyncResult, to_timestamp, utc_now
 
 log = logging.getLogger(__name__)
+
+# Whether the search index can be stored and loaded (SearchIndex.dump / SearchIndex.load).
+_PERSISTABLE = hasattr(SearchIndex, "dump") and hasattr(SearchIndex, "load")
 
 
 class EngineClosed(RuntimeError):
@@ -31,6 +36,10 @@ class Engine:
         self._storage: Storage | None = None
         self.seeds: SeedSet = SeedSet()
         self.index: SearchIndex | None = None
+        # Where the current index came from, and how many times this engine built one: a
+        # start on unchanged seeds loads the stored index instead of building it.
+        self.index_source: Literal["built", "loaded"] | None = None
+        self.index_builds = 0
         self._reload_lock = asyncio.Lock()
 
     @property
@@ -60,21 +69,57 @@ class Engine:
                     raise
                 log.error("seeds have problems, starting on the last good copy:\n%s", exc)
                 seeds, result = await storage.read_seedset(), None
-            index = await asyncio.to_thread(SearchIndex.build, seeds)
+            index = await self._stored_index(storage, seeds)
+            if index is None:
+                index = await self._build_index(seeds)
+                await self._store_index(storage, seeds, index)
+            if result is not None:  # loaded from YAML: keep the lazy copy, not every model
+                seeds = await storage.read_seedset()
         except BaseException:
             await storage.close()
             raise
         self._storage, self.seeds, self.index = storage, seeds, index
+        gc.freeze()  # what start-up built lives as long as the process: never scan it again
         return result
 
     async def reload(self) -> SyncResult:
         """Load the seeds folder again; on problems raise SeedError and keep the running data."""
         async with self._reload_lock:
             seeds = await asyncio.to_thread(load_seeds, self.settings.seeds_dir)
-            index = await asyncio.to_thread(SearchIndex.build, seeds)
+            index = await self._build_index(seeds)
             result = await self.storage.sync_seeds(seeds)
+            await self._store_index(self.storage, seeds, index)
+            seeds = await self.storage.read_seedset()  # lazy: the parsed models can go
             self.seeds, self.index = seeds, index  # swapped together, after everything worked
+            gc.freeze()
             return result
+
+    async def _stored_index(self, storage: Storage, seeds: SeedSet) -> SearchIndex | None:
+        """The search index stored for these seeds, or None when there is none (or it is stale)."""
+        if not _PERSISTABLE:
+            return None
+        version = getattr(SearchIndex, "VERSION", 0)
+        blobs = await storage.load_index_blobs(seeds.fingerprint, version)
+        if blobs is None:
+            return None
+        index = await asyncio.to_thread(SearchIndex.load, blobs, seeds)
+        if index is not None:
+            self.index_source = "loaded"
+        return index
+
+    async def _build_index(self, seeds: SeedSet) -> SearchIndex:
+        """Build the search index of `seeds` (in a thread)."""
+        index = await asyncio.to_thread(SearchIndex.build, seeds)
+        self.index_builds += 1
+        self.index_source = "built"
+        return index
+
+    async def _store_index(self, storage: Storage, seeds: SeedSet, index: SearchIndex) -> None:
+        """Store the index built for `seeds`, so the next start on them loads it."""
+        if _PERSISTABLE:
+            blobs = await asyncio.to_thread(index.dump)
+            version = getattr(SearchIndex, "VERSION", 0)
+            await storage.save_index_blobs(seeds.fingerprint, version, blobs)
 
     async def close(self) -> None:
         """Close the database (safe to call twice)."""

@@ -9,7 +9,7 @@ one button per meeting to its card), the people and topic pickers, and choice ke
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from babel.dates import format_date as babel_format_date
@@ -29,6 +29,7 @@ BUTTON_TEXT = 48  # characters of a title on a button
 ECHO = 64  # characters of the user's words quoted back
 PICKER_PAGE = 12  # topics or people per page of buttons
 PICKER_COLUMNS = 2
+ROLE_SAMPLE = 50  # meetings read for the roles of a person the gazetteer gives none
 
 
 def shorten(text: str, limit: int) -> str:
@@ -67,17 +68,18 @@ def _period(meeting_filter: MeetingFilter, lang: str) -> str:
     return t(lang, "date.year", year=value)
 
 
-def person_roles(person_id: str, seeds: SeedSet, events: list[Event], lang: str) -> list[str]:
+def person_roles(person_id: str, seeds: SeedSet, events: Sequence[Event], lang: str) -> list[str]:
     """The roles a person is known in: the gazetteer's, else those of their meetings."""
     person = seeds.people.get(person_id)
     roles = [role.get(lang) for role in person.roles] if person else []
-    if not roles:
-        roles = [p.role.get(lang) for e in events for p in e.participants if p.person == person_id]
+    if not roles:  # from their newest meetings: reading all of 10,000 would take seconds
+        newest = events[:ROLE_SAMPLE]
+        roles = [p.role.get(lang) for e in newest for p in e.participants if p.person == person_id]
     return list(dict.fromkeys(roles))[:3]
 
 
 def filter_title(
-    meeting_filter: MeetingFilter, seeds: SeedSet, events: list[Event], lang: str
+    meeting_filter: MeetingFilter, seeds: SeedSet, events: Sequence[Event], lang: str
 ) -> str:
     """The header of a list: what it shows (who, which topic, which period...)."""
     kind = meeting_filter.kind
@@ -98,7 +100,7 @@ def filter_title(
 
 def render_page(
     meeting_filter: MeetingFilter,
-    events: list[Event],
+    events: Sequence[Event],
     page_number: int,
     seeds: SeedSet,
     lang: str,

@@ -118,6 +118,22 @@ MIGRATIONS: list[str] = [
     ALTER TABLE deliveries ADD COLUMN claimed_at TEXT;
     CREATE INDEX subscriptions_active ON subscriptions (active);
     """,
+    # 3 (performance): events kept packed for lazy loading (bot/eventstore.py), their end date
+    # for date filters without decoding, "changed since" by updated_at, and the search index
+    # persisted between starts.
+    """
+    ALTER TABLE events ADD COLUMN packed BLOB;   -- zlib JSON against meta's events_zdict;
+                                                 -- NULL until Storage.read_seedset fills it
+    ALTER TABLE events ADD COLUMN end_date TEXT;
+    UPDATE events SET end_date = json_extract(data, '$.end_date');
+    CREATE INDEX events_updated ON events (updated_at);
+    CREATE TABLE search_index (
+        name        TEXT PRIMARY KEY,   -- one part of the index (SearchIndex.dump's keys)
+        fingerprint TEXT NOT NULL,      -- the seeds it was built from
+        version     INTEGER NOT NULL,   -- the index format
+        data        BLOB NOT NULL
+    );
+    """,
 ]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from babel.dates import format_date as babel_format_date
@@ -42,37 +43,43 @@ def escape(text: object) -> str:
 # -- dates ------------------------------------------------------------------------------------
 
 
-def _plain_date(date: EventDate, lang: str) -> str:
+def _plain_date(start: dt.date | None, precision: str, lang: str) -> str:
     locale = BABEL_LOCALES.get(lang, "en_GB")
-    start = date.start
-    if date.precision == "day" and start:
+    if precision == "day" and start:
         return babel_format_date(start, "long", locale=locale)
-    if date.precision == "month" and start:
+    if precision == "month" and start:
         return format_skeleton("yMMMM", start, locale=locale)
-    if date.precision == "year" and start:
+    if precision == "year" and start:
         return t(lang, "date.year", year=start.year)
     return t(lang, "date.unknown")
 
 
-def _mark_inferred(text: str, date: EventDate, lang: str) -> str:
-    if date.basis == "inferred":
+def _mark_inferred(text: str, basis: str, lang: str) -> str:
+    if basis == "inferred":
         return t(lang, "date.inferred", date=Html(text))
     return text
 
 
 def format_date(date: EventDate, lang: str) -> str:
     """A date as a reader says it, at its precision: "5 December 2025 (inferred)", "2019 ж."."""
-    return _mark_inferred(escape(_plain_date(date, lang)), date, lang)
+    return _formatted(date.start, date.precision, date.basis, None, lang)
 
 
 def format_date_range(date: EventDate, end_date: dt.date | None, lang: str) -> str:
     """Like `format_date`, but a meeting over several days reads "4–5 December 2025"."""
-    start = date.start
-    if date.precision != "day" or not start or not end_date or end_date == start:
-        return format_date(date, lang)
+    return _formatted(date.start, date.precision, date.basis, end_date, lang)
+
+
+# Lists show the same dates again and again, and babel takes ~50 µs a date: remember them.
+@lru_cache(maxsize=16384)
+def _formatted(
+    start: dt.date | None, precision: str, basis: str, end_date: dt.date | None, lang: str
+) -> str:
+    if precision != "day" or not start or not end_date or end_date == start:
+        return _mark_inferred(escape(_plain_date(start, precision, lang)), basis, lang)
     locale = BABEL_LOCALES.get(lang, "en_GB")
     text = format_interval(start, end_date, "yMMMMd", locale=locale)
-    return _mark_inferred(escape(text), date, lang)
+    return _mark_inferred(escape(text), basis, lang)
 
 
 # -- records ----------------------------------------------------------------------------------
@@ -143,6 +150,7 @@ def render_event_card(event: Event, seeds: SeedSet, lang: str) -> str:
     for source in event.sources:
         lines += ["", _render_source(source.article, seeds, lang)]
         lines += [f"<blockquote>{escape(quote)}</blockquote>" for quote in source.quotes]
+    lines += ["", t(lang, "card.permalink", id=event.id)]  # users can ask for it again, or share it
     return "\n".join(lines)
 
 

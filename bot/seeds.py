@@ -13,7 +13,7 @@ import bisect
 import gc
 import hashlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,7 +87,11 @@ class SeedError(ValueError):
 
 @dataclass(frozen=True)
 class SeedSet:
-    """Every validated record of a seeds folder, keyed by id, and the articles' texts."""
+    """Every validated record of a seeds folder, keyed by id, and the articles' texts.
+
+    `events` and `article_texts` are plain dicts when loaded from YAML; read back from the
+    database they are lazy mappings (`bot.eventstore`) that decode a record when asked for it.
+    """
 
     articles: dict[str, Article] = field(default_factory=dict)
     people: dict[str, Person] = field(default_factory=dict)
@@ -96,8 +100,8 @@ class SeedSet:
     topics: dict[str, Topic] = field(default_factory=dict)
     anniversaries: dict[str, Anniversary] = field(default_factory=dict)
     future_events: dict[str, FutureEvent] = field(default_factory=dict)
-    events: dict[str, Event] = field(default_factory=dict)
-    article_texts: dict[str, str] = field(default_factory=dict)
+    events: Mapping[str, Event] = field(default_factory=dict)
+    article_texts: Mapping[str, str] = field(default_factory=dict)
     fingerprint: str = ""
 
     def counts(self) -> dict[str, int]:

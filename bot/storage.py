@@ -4,6 +4,10 @@
 (subscriptions, deliveries) share. Seeds are stored as the JSON of their validated models, so
 `read_seedset()` rebuilds a `SeedSet` without reading YAML, and `ensure_seeds(folder)` only
 parses the folder when its fingerprint differs from the one stored with the last sync.
+
+Events are also stored packed (`bot.eventstore`): `read_seedset()` reads only ids, dates and
+packed bytes, and decodes an event when something asks for it. The search index can be stored
+too (`save_index_blobs` / `load_index_blobs`), so a start on unchanged seeds does not rebuild it.
 """
 
 from __future__ import annotations
@@ -17,6 +21,13 @@ from pathlib import Path
 
 import aiosqlite
 
+from bot.eventstore import (
+    ZDICT_SAMPLES,
+    EncodedTexts,
+    PackedEvents,
+    make_zdict,
+    pack,
+)
 from bot.migrations import migrate
 from bot.records import (
     Anniversary,
@@ -34,6 +45,7 @@ from bot.seeds import SeedSet, load_seeds, paused_gc, seeds_fingerprint, seeds_s
 FINGERPRINT_KEY = "seeds_fingerprint"
 SYNCED_AT_KEY = "seeds_synced_at"
 STAT_KEY = "seeds_stat_signature"  # see bot.seeds.seeds_stat_signature
+ZDICT_KEY = "events_zdict"  # hex of the dictionary events are packed against; never changes
 _UPSERT_META = (
     "INSERT INTO meta (key, value) VALUES (?, ?)"
     " ON CONFLICT (key) DO UPDATE SET value = excluded.value"
@@ -84,7 +96,8 @@ def _hash(data: str) -> str:
     return hashlib.sha256(data.encode()).hexdigest()
 
 
-def _event_row(event: Event, data: str) -> tuple:
+def _event_row(event: Event, data: str, packed: bytes) -> tuple:
+    """The values of an events row, in the order of `_EVENT_COLUMNS`."""
     place = event.place
     start = event.date.start
     return (
@@ -92,12 +105,20 @@ def _event_row(event: Event, data: str) -> tuple:
         event.date.value,
         event.date.precision,
         start.isoformat() if start else None,
+        event.end_date.isoformat() if event.end_date else None,
         place.city if place else None,
         place.country if place else None,
         event.part_of,
         data,
+        packed,
         _hash(data),
     )
+
+
+_EVENT_COLUMNS = (
+    "kind, date_value, date_precision, sort_date, end_date, city, country, part_of, data,"
+    " packed, content_hash"
+)
 
 
 class Storage:
@@ -117,6 +138,9 @@ class Storage:
             await db.execute("PRAGMA journal_mode = WAL")
             await db.execute("PRAGMA foreign_keys = ON")
             await db.execute("PRAGMA busy_timeout = 5000")
+            # With WAL, NORMAL is durable across application crashes and only a power loss
+            # may lose the last commits; it makes each commit an order of magnitude cheaper.
+            await db.execute("PRAGMA synchronous = NORMAL")
             await migrate(db)
         except BaseException:
             await db.close()
@@ -200,32 +224,41 @@ class Storage:
         totals = {name: sum(counts[name] for counts in by_kind.values()) for name in _COUNTS}
         return SyncResult(**totals, by_kind=by_kind)
 
+    async def _events_zdict(self, samples: list[bytes]) -> bytes:
+        """The dictionary events are packed against: the stored one, else one from `samples`.
+
+        It is made once, when the first events are packed, and never changes after, so every
+        stored packed event stays readable.
+        """
+        stored = await self._meta(ZDICT_KEY)
+        if stored is not None:
+            return bytes.fromhex(stored)
+        if not samples:
+            return b""  # nothing to pack yet
+        zdict = make_zdict(samples)
+        await self._db.execute(_UPSERT_META, (ZDICT_KEY, zdict.hex()))
+        return zdict
+
     async def _sync_events(self, events: Iterable[Event], stamp: str) -> dict[str, int]:
         db = self._db
         async with db.execute("SELECT id, content_hash FROM events") as cursor:
             stored = dict(await cursor.fetchall())
-        added, changed, seen = [], [], set()
-        with paused_gc():
-            for event in events:
-                seen.add(event.id)
-                row = _event_row(event, event.model_dump_json())
-                if event.id not in stored:
-                    added.append((event, row))
-                elif stored[event.id] != row[-1]:
-                    changed.append((event, row))
+        seen, added, changed = await asyncio.to_thread(_diff_events, events, stored)
+        samples = [data.encode() for _, data in (added or changed)[:ZDICT_SAMPLES]]
+        zdict = await self._events_zdict(samples)
+        added_rows = await asyncio.to_thread(_rows, added, zdict)
+        changed_rows = await asyncio.to_thread(_rows, changed, zdict)
         removed = [(event_id,) for event_id in stored if event_id not in seen]
         await db.executemany("DELETE FROM events WHERE id = ?", removed)
+        assignments = ", ".join(f"{name.strip()} = ?" for name in _EVENT_COLUMNS.split(","))
         await db.executemany(
-            "UPDATE events SET kind = ?, date_value = ?, date_precision = ?, sort_date = ?,"
-            " city = ?, country = ?, part_of = ?, data = ?, content_hash = ?, updated_at = ?"
-            " WHERE id = ?",
-            [(*row, stamp, event.id) for event, row in changed],
+            f"UPDATE events SET {assignments}, updated_at = ? WHERE id = ?",
+            [(*row, stamp, event.id) for event, row in changed_rows],
         )
         await db.executemany(
-            "INSERT INTO events (kind, date_value, date_precision, sort_date, city, country,"
-            " part_of, data, content_hash, first_seen, updated_at, id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(*row, stamp, stamp, event.id) for event, row in added],
+            f"INSERT INTO events ({_EVENT_COLUMNS}, first_seen, updated_at, id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(*row, stamp, stamp, event.id) for event, row in added_rows],
         )
         await self._write_children([event for event, _ in changed], replace=True)
         await self._write_children([event for event, _ in added], replace=False)
@@ -305,17 +338,67 @@ class Storage:
         return {key for key, text in texts.items() if key in stored and stored[key] != text}
 
     async def read_seedset(self) -> SeedSet:
-        """Rebuild the last synced `SeedSet` from the database alone (no YAML)."""
+        """Rebuild the last synced `SeedSet` from the database alone (no YAML).
+
+        Events and article texts stay encoded (`PackedEvents`, `EncodedTexts`) and are
+        decoded one at a time when asked for; gazetteers are small and parsed at once.
+        """
         db = self._db
-        async with db.execute("SELECT data FROM events ORDER BY rowid") as cursor:
-            events = [row[0] for row in await cursor.fetchall()]
+        await self._pack_unpacked_events()
+        query = "SELECT id, packed, date_value, end_date FROM events ORDER BY rowid"
+        async with db.execute(query) as cursor:
+            rows = await cursor.fetchall()
+        zdict = bytes.fromhex(await self._meta(ZDICT_KEY) or "")
         async with db.execute("SELECT kind, data FROM gazetteer ORDER BY rowid") as cursor:
             gazetteer = await cursor.fetchall()
-        async with db.execute("SELECT id, text FROM article_texts") as cursor:
-            texts = dict(await cursor.fetchall())
+        async with db.execute("SELECT id, CAST(text AS BLOB) FROM article_texts") as cursor:
+            texts = EncodedTexts(dict(await cursor.fetchall()))
         fingerprint = await self.stored_fingerprint() or ""
-        tables = await asyncio.to_thread(_parse_rows, events, gazetteer)
+        tables = await asyncio.to_thread(_parse_rows, rows, zdict, gazetteer)
         return SeedSet(**tables, article_texts=texts, fingerprint=fingerprint)
+
+    async def _pack_unpacked_events(self) -> None:
+        """Fill `events.packed` where it is missing (rows written before migration 3)."""
+        db = self._db
+        async with db.execute("SELECT id, data FROM events WHERE packed IS NULL") as cursor:
+            rows = await cursor.fetchall()
+        if not rows:
+            return
+        zdict = await self._events_zdict([data.encode() for _, data in rows[:ZDICT_SAMPLES]])
+        packed = await asyncio.to_thread(
+            lambda: [(pack(data.encode(), zdict), event_id) for event_id, data in rows]
+        )
+        await db.executemany("UPDATE events SET packed = ? WHERE id = ?", packed)
+        await db.commit()
+
+    # --- the persisted search index ----------------------------------------------------------
+
+    async def save_index_blobs(
+        self, fingerprint: str, version: int, blobs: dict[str, bytes]
+    ) -> None:
+        """Store the search index built for the seeds of `fingerprint`, replacing any other."""
+        db = self._db
+        await db.commit()
+        await db.execute("BEGIN IMMEDIATE")
+        try:
+            await db.execute("DELETE FROM search_index")
+            await db.executemany(
+                "INSERT INTO search_index (name, fingerprint, version, data) VALUES (?, ?, ?, ?)",
+                [(name, fingerprint, version, data) for name, data in blobs.items()],
+            )
+            await db.commit()
+        except BaseException:
+            await db.rollback()
+            raise
+
+    async def load_index_blobs(self, fingerprint: str, version: int) -> dict[str, bytes] | None:
+        """The stored search index of the seeds of `fingerprint` in format `version`, if any."""
+        async with self._db.execute(
+            "SELECT name, data FROM search_index WHERE fingerprint = ? AND version = ?",
+            (fingerprint, version),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return dict(rows) if rows else None
 
     async def events_changed_since(self, iso_ts: str | dt.datetime) -> list[str]:
         """Ids of the events added or edited after `iso_ts` (naive means UTC), oldest first."""
@@ -330,19 +413,47 @@ _COUNTS = ("added", "changed", "removed", "unchanged")
 _CHILD_TABLES = ("event_participants", "event_topics", "event_organizations", "event_sources")
 
 
-def _parse_rows(events: list[str], gazetteer: list[tuple[str, str]]) -> dict[str, dict]:
-    """Validate stored JSON back into models, with the garbage collector paused (much faster)."""
-    tables: dict[str, dict] = {attribute: {} for attribute, _ in GAZETTEER_KINDS.values()}
+def _diff_events(
+    events: Iterable[Event], stored: dict[str, str]
+) -> tuple[set[str], list[tuple[Event, str]], list[tuple[Event, str]]]:
+    """The ids of `events`, and the (event, JSON) of those added and of those changed."""
+    seen: set[str] = set()
+    added, changed = [], []
     with paused_gc():
-        parse_event = Event.model_validate_json
-        tables["events"] = _by_id(parse_event(data) for data in events)
+        for event in events:
+            seen.add(event.id)
+            data = event.model_dump_json()
+            previous = stored.get(event.id)
+            if previous is None:
+                added.append((event, data))
+            elif previous != _hash(data):
+                changed.append((event, data))
+    return seen, added, changed
+
+
+def _rows(events: list[tuple[Event, str]], zdict: bytes) -> list[tuple[Event, tuple]]:
+    """Each event with its row values (packing its JSON)."""
+    return [(event, _event_row(event, data, pack(data.encode(), zdict))) for event, data in events]
+
+
+def _parse_rows(
+    events: list[tuple[str, bytes, str | None, str | None]],
+    zdict: bytes,
+    gazetteer: list[tuple[str, str]],
+) -> dict:
+    """Packed events as `PackedEvents`; gazetteer JSON validated back into models."""
+    tables: dict = {attribute: {} for attribute, _ in GAZETTEER_KINDS.values()}
+    with paused_gc():
+        blobs = {event_id: packed for event_id, packed, _, _ in events}
+        spans: dict[tuple, tuple] = {}  # many events share a date: share its tuple
+        dates = {
+            event_id: spans.setdefault((value, end), (value, end))
+            for event_id, _, value, end in events
+        }
+        tables["events"] = PackedEvents(blobs, zdict, dates)
         for kind, data in gazetteer:
             if kind in GAZETTEER_KINDS:
                 attribute, model = GAZETTEER_KINDS[kind]
                 record = model.model_validate_json(data)
                 tables[attribute][record.id] = record  # type: ignore[attr-defined]
     return tables
-
-
-def _by_id(records: Iterable) -> dict:
-    return {record.id: record for record in records}
