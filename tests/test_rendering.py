@@ -128,6 +128,7 @@ def test_event_card_shows_everything_escaped(lang):
     assert "Friday <5th>" in visible  # why the date was inferred
     assert "BAQ.KZ & Co" in visible
     assert "<blockquote>Көшербаев &lt;сөз&gt; сөйледі &amp; т.б.</blockquote>" in card
+    assert visible.rstrip().endswith(f"/event {event.id}")  # how to ask for this card again
 
 
 def test_event_line_is_one_line_with_date_title_place():
