@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 import aiosqlite
@@ -213,3 +214,64 @@ async def test_down_within_grace_sends_late(store, api, bot):
     await subscribe(store, ALICE)
     report = await Broadcaster(store, bot, two_parts).tick(NINE_ALMATY + dt.timedelta(hours=5))
     assert report.sent == [(ALICE, KEY)]
+
+
+# -- batched claims and crashes ------------------------------------------------------------------
+
+
+async def test_failed_claim_transaction_claims_nothing_and_the_next_tick_sends_all(store, api, bot):
+    await subscribe(store, ALICE, BOB)
+    # SQLite itself refuses Bob's claim halfway through the tick's claim transaction.
+    await store.db.execute(
+        f"CREATE TRIGGER refuse BEFORE INSERT ON deliveries WHEN NEW.chat_id = {BOB}"
+        " BEGIN SELECT RAISE(ABORT, 'disk went away'); END"
+    )
+    await store.db.commit()
+    with pytest.raises(aiosqlite.IntegrityError, match="disk went away"):
+        await Broadcaster(store, bot, two_parts).tick(NINE_ALMATY)
+    assert await store.deliveries() == []  # Alice's claim was rolled back with Bob's
+    assert api.sent("sendMessage") == []  # and nobody was sent anything before the commit
+    await store.db.execute("DROP TRIGGER refuse")
+    await store.db.commit()
+    report = await Broadcaster(store, bot, two_parts).tick(NINE_ALMATY + dt.timedelta(minutes=1))
+    assert sorted(report.sent) == [(ALICE, KEY), (BOB, KEY)]
+    assert texts(api, ALICE) == texts(api, BOB) == ["<b>Digest</b> 01.08 part 1", "part 2"]
+
+
+class CrashingAPI(MigratingAPI):
+    """The Bot API, where the bot's process dies (its tick is cancelled) after `after` messages."""
+
+    after = 3
+    tick: asyncio.Task | None = None
+
+    async def handle(self, method, params):
+        answer = await super().handle(method, params)
+        if method == "sendMessage" and len(self.sent("sendMessage")) == self.after:
+            self.tick.cancel()
+        return answer
+
+
+async def test_crash_mid_broadcast_after_batched_claims_neither_repeats_nor_skips(store):
+    chats = [2001, 2002, 2003, 2004, 2005]
+    api = CrashingAPI()
+    for chat_id in chats:
+        api.add_chat(make_chat("private", user=make_user(chat_id)))
+    bot = Bot("123456:TEST", request=InProcessRequest(api))
+    await bot.initialize()
+    await subscribe(store, *chats)
+
+    api.tick = asyncio.create_task(Broadcaster(store, bot, two_parts).tick(NINE_ALMATY))
+    with pytest.raises(asyncio.CancelledError):
+        await api.tick
+    rows = {row.chat_id: row for row in await store.deliveries()}
+    assert sorted(rows) == chats  # every chat was claimed before the first message
+    assert {row.status for row in rows.values()} <= {"pending", "sent"}
+    assert "pending" in {row.status for row in rows.values()}
+
+    restarted = Broadcaster(store, bot, two_parts)  # a new process, past stale_after
+    report = await restarted.tick(NINE_ALMATY + dt.timedelta(minutes=11))
+    finished_before = [chat for chat, row in rows.items() if row.status == "sent"]
+    assert sorted(chat for chat, _ in report.sent) == sorted(set(chats) - set(finished_before))
+    for chat_id in chats:  # each part exactly once: no repeat, no gap
+        assert texts(api, chat_id) == ["<b>Digest</b> 01.08 part 1", "part 2"], chat_id
+        assert (await store.delivery(chat_id, KEY)).status == "sent"

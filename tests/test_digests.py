@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from bot.delivery import DigestComposer, subscription_digest
 from bot.digests import (
     compose_digest,
     digest_messages,
@@ -16,9 +17,11 @@ from bot.digests import (
     render_digest,
 )
 from bot.records import Anniversary, Localized
-from bot.rendering import utf16_len
+from bot.rendering import escape, utf16_len
 from bot.seeds import SeedSet, load_seeds
 from bot.settings import PROJECT_ROOT
+from bot.storage import Storage, to_timestamp
+from bot.subscriptions import Subscription, SubscriptionStore
 
 HELSINKI = "helsinki-final-act"
 
@@ -173,3 +176,40 @@ def test_jubilees_are_multiples_of_five():
 def test_leap_day_anniversary_falls_on_28_february():
     assert occurrence(dt.date(1992, 2, 29), 2025) == dt.date(2025, 2, 28)
     assert occurrence(dt.date(1992, 2, 29), 2028) == dt.date(2028, 2, 29)
+
+
+# -- one composition per distinct digest in a tick -----------------------------------------------
+
+
+async def test_chats_with_the_same_digest_share_one_composition(tmp_path, seeds):
+    storage = await Storage.open(tmp_path / "bot.sqlite3")
+    try:
+        await storage.sync_seeds(seeds)
+        store = SubscriptionStore(storage.db)
+        edited = sorted(seeds.events)[:2]
+        old, fresh = to_timestamp("2026-01-01T00:00:00"), to_timestamp("2026-07-31T12:00:00")
+        await storage.db.execute("UPDATE events SET updated_at = ?", (old,))
+        await storage.db.executemany(
+            "UPDATE events SET updated_at = ? WHERE id = ?", [(fresh, eid) for eid in edited]
+        )
+        await storage.db.commit()
+        before = dt.datetime(2026, 7, 31, tzinfo=dt.UTC)
+        after = dt.datetime(2026, 8, 1, tzinfo=dt.UTC)
+
+        def sub(chat_id, lang, last_digest):
+            return Subscription(chat_id, "daily", dt.time(9), "UTC", lang, created_at=before,
+                                last_digest_at=last_digest)  # fmt: skip
+
+        alice, bob = sub(1, "en", before), sub(2, "en", before)  # the same digest
+        olga, dana = sub(3, "ru", before), sub(4, "en", after)  # another language; nothing new
+        composer = DigestComposer(store, seeds, send_empty=True)
+        day = dt.date(2026, 8, 1)
+        got = {s.chat_id: await composer(s, day) for s in (alice, bob, olga, dana)}
+        assert composer.composed == 3
+        assert got[1] == got[2] and got[1] != got[4]
+        for s in (alice, bob, olga, dana):  # the same messages as composed chat by chat
+            assert got[s.chat_id] == await subscription_digest(storage, seeds, s, day, True)
+        new_titles = [seeds.events[eid].title.get("en") for eid in edited]
+        assert all(escape(title) in "\n".join(got[1]) for title in new_titles)
+    finally:
+        await storage.close()
