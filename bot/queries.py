@@ -3,20 +3,25 @@
 A list of meetings is described by a `MeetingFilter` (all, a year, a range of years, a month,
 a day, a place, an organization, a person, a topic or free text). `parse_meetings_args` reads
 what a user typed after /meetings; `resolve_words` turns names into filters with the search
-index; `select_events` applies a filter and orders the result newest first, meetings of
-unknown date last; `paginate` cuts it into pages. Nothing here talks to Telegram.
+index; `select_ids` applies a filter and orders the result newest first, meetings of
+unknown date last, from the index alone; `select_events` wraps those ids in a lazy `EventList`
+and `paginate` cuts it into pages, so only a page's events are ever decoded. Nothing here talks
+to Telegram.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Collection
+from bisect import bisect_left
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
+from weakref import WeakKeyDictionary
 
 from rapidfuzz import fuzz, process
 
+from bot.eventstore import EventList, date_span
 from bot.normalize import fold
 from bot.search import AMBIGUITY_MARGIN, FOUND_MIN
 
@@ -171,48 +176,78 @@ def closest_people(words: str, seeds: SeedSet, limit: int = 3) -> list[str]:
 # -- selecting and ordering -------------------------------------------------------------------
 
 
-def _newest_events(seeds: SeedSet, index: SearchIndex) -> list[Event]:
-    """Every event, newest first, undated last: the index keeps them in date order already."""
-    events = [seeds.events[i] for i in reversed(index.event_ids) if i in seeds.events]
-    dated = [e for e in events if e.date.start is not None]
-    return dated + [e for e in events if e.date.start is None]
+class _DateOrder:
+    """The date value of each event in the index's order, for finding a period by bisection.
+
+    The index orders events by date value as text, then id (undated first), and dates sort as
+    text: the events of 2019 are the run of values from "2019" up to "2020", a month's the run
+    from "2024-12" to "2024-12~". Meetings over several days are kept aside for /meetings <day>.
+    """
+
+    def __init__(self, index: SearchIndex, events: Mapping[str, Event]) -> None:
+        self.ids = index.event_ids
+        self.values: list[str] = []
+        self.spans: list[tuple[int, str, str]] = []  # (position, first day, last day)
+        for position, event_id in enumerate(self.ids):
+            value, end = date_span(events, event_id)
+            self.values.append(value or "")
+            if value and len(value) == 10 and end and end != value:  # several days
+                self.spans.append((position, value, end))
+        self.sorted = all(a <= b for a, b in zip(self.values, self.values[1:], strict=False))
+
+    def positions(self, kind: str, value: str) -> range | list[int]:
+        """Positions (in the index's order) of the events a date filter selects, oldest first."""
+        if kind == "day":
+            days = range(*self._between(value, value + "~"))
+            during = [p for p, first, last in self.spans if first < value <= last]
+            return sorted({*days, *during})
+        if kind == "month":
+            return range(*self._between(value, value + "~"))
+        first, _, last = value.partition("-")
+        return range(*self._between(first, str(int(last or first) + 1)))
+
+    def _between(self, low: str, high: str) -> tuple[int, int]:
+        if not self.sorted:  # an index in some other order: look at every event
+            inside = [p for p, v in enumerate(self.values) if low <= v < high]
+            return (inside[0], inside[-1] + 1) if inside else (0, 0)
+        return bisect_left(self.values, low), bisect_left(self.values, high)
 
 
-def _in_dates(event: Event, kind: str, value: str) -> bool:
-    date = event.date
-    start = date.start
-    if start is None:
-        return False
-    if kind == "year":
-        return start.year == int(value)
-    if kind == "years":
-        first, last = (int(part) for part in value.split("-"))
-        return first <= start.year <= last
-    if kind == "month":
-        return date.precision in ("day", "month") and date.value[:7] == value  # type: ignore[index]
-    if kind == "day":
-        end = event.end_date or start
-        return date.precision == "day" and start.isoformat() <= value <= end.isoformat()
-    return False
+_date_orders: WeakKeyDictionary[SearchIndex, _DateOrder] = WeakKeyDictionary()
 
 
-def select_events(meeting_filter: MeetingFilter, seeds: SeedSet, index: SearchIndex) -> list[Event]:
-    """The events a filter selects, newest first (free text: best match first)."""
+def _date_order(index: SearchIndex, events: Mapping[str, Event]) -> _DateOrder:
+    order = _date_orders.get(index)
+    if order is None or order.ids is not index.event_ids:
+        order = _date_orders[index] = _DateOrder(index, events)
+    return order
+
+
+def select_ids(meeting_filter: MeetingFilter, seeds: SeedSet, index: SearchIndex) -> list[str]:
+    """The ids of the events a filter selects, newest first (free text: best match first).
+
+    Only the index and the events' dates are read: no event is decoded.
+    """
     kind, value = meeting_filter.kind, meeting_filter.value
     if kind == "text":
         matches = index.search_events(value, limit=MAX_TEXT_RESULTS) if value else []
-        return [seeds.events[m.id] for m in matches if m.id in seeds.events]
-    if kind == "all":
-        return _newest_events(seeds, index)
+        return [m.id for m in matches if m.id in seeds.events]
+    if kind == "all":  # undated events sort first in the index: newest first puts them last
+        return index.event_ids[::-1]
     if kind in ("year", "years", "month", "day"):
-        return [e for e in _newest_events(seeds, index) if _in_dates(e, kind, value)]
-    ids = {
+        order = _date_order(index, seeds.events)
+        return [order.ids[p] for p in reversed(order.positions(kind, value))]
+    return {
         "place": index.events_for_place,
         "org": index.events_for_organization,
         "person": index.events_for_person,
         "topic": index.events_for_topic,
-    }[kind](value)
-    return [seeds.events[i] for i in ids if i in seeds.events]  # the index's order: newest first
+    }[kind](value)  # the index's order: newest first
+
+
+def select_events(meeting_filter: MeetingFilter, seeds: SeedSet, index: SearchIndex) -> EventList:
+    """The events a filter selects, newest first, decoded only as they are read (pages)."""
+    return EventList(select_ids(meeting_filter, seeds, index), seeds.events)
 
 
 def is_known(meeting_filter: MeetingFilter, seeds: SeedSet) -> bool:
@@ -226,7 +261,7 @@ def is_known(meeting_filter: MeetingFilter, seeds: SeedSet) -> bool:
     return table is None or meeting_filter.value in table
 
 
-def paginate(events: list[Event], page: int, size: int = PAGE_SIZE) -> Page:
+def paginate(events: Sequence[Event], page: int, size: int = PAGE_SIZE) -> Page:
     """Page `page` (1-based, clamped to the pages there are) of `events`."""
     pages = max(1, -(-len(events) // size))
     number = min(max(1, page), pages)
@@ -280,7 +315,7 @@ def named_entities(words: str, index: SearchIndex) -> list[MeetingFilter]:
     return found
 
 
-def inline_events(words: str, seeds: SeedSet, index: SearchIndex) -> list[Event]:
+def inline_events(words: str, seeds: SeedSet, index: SearchIndex) -> EventList:
     """Events for an inline query: the newest without words, a named person's, else by text."""
     if not words:
         return select_events(ALL, seeds, index)

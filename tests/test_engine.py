@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.engine import Engine
+from bot.engine import _PERSISTABLE, Engine
 from bot.seeds import SeedError
 from bot.settings import Settings
 from tests.support.seedcopy import copy_seeds, edit_event, localized
@@ -77,3 +77,36 @@ async def test_chat_language_prefers_the_chat_choice_then_telegram_then_english(
     assert await engine.chat_language(5, "ru") == "en"
     with pytest.raises(ValueError):
         await engine.set_chat_language(5, "private", "de")  # type: ignore[arg-type]
+
+
+@pytest.mark.skipif(not _PERSISTABLE, reason="SearchIndex.dump/load not available yet")
+async def test_a_second_start_on_unchanged_seeds_loads_the_stored_index(engine, tmp_path):
+    assert engine.index_source == "built" and engine.index_builds == 1
+    expected = engine.index.search_events("OSCE Vienna", 5)
+    await engine.close()
+    again = Engine(engine.settings)
+    await again.open()
+    try:
+        assert again.index_source == "loaded" and again.index_builds == 0
+        assert again.index.search_events("OSCE Vienna", 5) == expected
+        assert again.seeds.events.cached == 0  # nothing decoded to get started
+        await again.reload()  # an explicit reload builds (and stores) it again
+        assert again.index_source == "built" and again.index_builds == 1
+    finally:
+        await again.close()
+
+
+async def test_a_start_after_the_seeds_changed_builds_the_index_again(engine):
+    await engine.close()
+    edit_event(
+        engine.settings.seeds_dir,
+        lambda e: True,
+        lambda e: e.update(summary=localized("Edited again")),
+    )
+    again = Engine(engine.settings)
+    await again.open()
+    try:
+        assert again.index_source == "built" and again.index_builds == 1
+        assert any(m.label for m in again.index.search_events("Edited again", 3))
+    finally:
+        await again.close()

@@ -169,3 +169,23 @@ def test_event_ids_in_reads_one_id_or_several():
     assert event_ids_in("a-1, b-2 a-1", known) == (["a-1", "b-2"], [])
     assert event_ids_in("a-1 zzz", known) == (["a-1"], ["zzz"])
     assert event_ids_in("", known) == ([], [])
+
+
+def test_a_meeting_over_several_days_is_listed_on_each_of_its_days(seeds):
+    import dataclasses
+    import datetime as dt
+
+    event = next(e for e in seeds.events.values() if e.date.precision == "day")
+    start = event.date.start
+    longer = event.model_copy(update={"end_date": start + dt.timedelta(days=2)})
+    changed = dataclasses.replace(seeds, events={**seeds.events, event.id: longer})
+    index = SearchIndex.build(changed)
+
+    def day(offset: int) -> list[str]:
+        value = (start + dt.timedelta(days=offset)).isoformat()
+        return [e.id for e in select_events(MeetingFilter("day", value), changed, index)]
+
+    assert event.id in day(0) and event.id in day(1) and event.id in day(2)
+    assert event.id not in day(3) and event.id not in day(-1)
+    month = select_events(MeetingFilter("month", event.date.value[:7]), changed, index)
+    assert [e.id for e in month].count(event.id) == 1

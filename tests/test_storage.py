@@ -235,3 +235,50 @@ async def test_an_edited_article_text_counts_as_a_changed_article(storage, minim
     assert result.by_kind["article"] == {"added": 0, "changed": 1, "removed": 0, "unchanged": 0}
     assert result.touched
     assert (await storage.read_seedset()).article_texts["baq-article"].endswith("A line added.\n")
+
+
+# --- packed events and the stored search index ------------------------------------------------
+
+
+async def test_read_seedset_keeps_events_packed_until_asked(storage, folder):
+    from bot.eventstore import EncodedTexts, PackedEvents
+
+    seeds = load_seeds(folder)
+    await storage.sync_seeds(seeds)
+    stored = await storage.read_seedset()
+    assert isinstance(stored.events, PackedEvents) and stored.events.cached == 0
+    assert isinstance(stored.article_texts, EncodedTexts)
+    assert list(stored.events) == list(seeds.events)
+    for event_id, event in seeds.events.items():
+        end = event.end_date.isoformat() if event.end_date else None
+        assert stored.events.date_span(event_id) == (event.date.value, end)
+    assert stored.events.cached == 0  # dates come from their columns
+    assert stored == seeds
+    assert stored.article_texts == seeds.article_texts
+
+
+async def test_events_stored_before_packing_are_packed_on_read(storage, folder):
+    seeds = load_seeds(folder)
+    await storage.sync_seeds(seeds)
+    await storage.db.execute("UPDATE events SET packed = NULL")  # as after migration 3
+    await storage.db.execute("DELETE FROM meta WHERE key = 'events_zdict'")
+    await storage.db.commit()
+    assert (await storage.read_seedset()).events == seeds.events
+    assert await rows(storage, "SELECT count(*) FROM events WHERE packed IS NULL") == [(0,)]
+    edited = seeds.events[next(iter(seeds.events))].model_copy(update={"notes": "edited"})
+    changed = type(seeds)(**{**seeds.__dict__, "events": {**seeds.events, edited.id: edited}})
+    result = await storage.sync_seeds(changed)
+    assert result.by_kind["event"]["changed"] == 1
+    assert (await storage.read_seedset()).events[edited.id].notes == "edited"
+
+
+async def test_search_index_blobs_are_kept_per_fingerprint_and_version(storage):
+    assert await storage.load_index_blobs("abc", 1) is None
+    blobs = {"meta": b"{}", "docs": bytes(range(256))}
+    await storage.save_index_blobs("abc", 1, blobs)
+    assert await storage.load_index_blobs("abc", 1) == blobs
+    assert await storage.load_index_blobs("abc", 2) is None
+    assert await storage.load_index_blobs("other", 1) is None
+    await storage.save_index_blobs("def", 1, {"meta": b"[]"})  # replaces the older index
+    assert await storage.load_index_blobs("abc", 1) is None
+    assert await storage.load_index_blobs("def", 1) == {"meta": b"[]"}
