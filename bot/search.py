@@ -13,17 +13,26 @@ prefix (a sorted vocabulary and bisect) and, only over the vocabulary, fuzzy mat
 
 from __future__ import annotations
 
+import datetime as dt
+import gc
+import hashlib
 import re
+import sys
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from functools import lru_cache
+from itertools import repeat
+from pathlib import Path
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from bot.eventtable import KINDS, PRECISIONS, EventTable, sort_key
+from bot.indexblobs import BlobError, Groups, pack_json, unpack_json
 from bot.normalize import STOPWORDS, fold_word, stems, tokens
 from bot.textindex import TextIndex, rank
 
@@ -61,6 +70,7 @@ EVENT_RELATIVE_MIN = 0.5
 MAX_QUERY_WORDS = 12  # a 10,000-character query is cut to its first words
 _TAG = re.compile(r"<[^<>]{0,40}>")  # "<b>Кошербаев</b>" pasted from a formatted message
 MAX_EXPANSIONS = 64  # prefix expansions of one query word in event search
+FORMAT_VERSION = 1  # of `SearchIndex.dump`; bump when its blobs change meaning
 
 
 # Titles typed before a name ("minister Кошербаев", "г-н Лайчак") that are not part of it.
@@ -307,10 +317,42 @@ def _event_texts(event: Any) -> tuple[str, ...]:
     )  # fmt: skip
 
 
-class SearchIndex:
-    """All lookups the bot makes from user text: gazetteers plus the event text index."""
+class EventFacts(NamedTuple):
+    """What the index knows of one event without decoding it (dates as YYYYMMDD integers)."""
 
-    def __init__(self, seeds: Any) -> None:
+    id: str
+    label: str  # the English title
+    date_key: int  # YYYYMMDD, 00 for what a month/year precision leaves out, 0 when unknown
+    first_day: dt.date | None  # the first and last day the date can mean
+    last_day: dt.date | None
+    precision: str  # "day", "month", "year", "unknown"
+    kind: str  # an EventKind
+    part_of: str | None  # the event this one was held on the margins of
+
+
+class SearchIndex:
+    """All lookups the bot makes from user text and event facts, without scanning the events.
+
+    Build it with `SearchIndex.build(seeds)`; persist it with `dump() -> dict[str, bytes]` and get
+    it back with `SearchIndex.load(blobs, seeds)` (None when the blobs are missing or of another
+    format, then build). After `load`, nothing here reads `seeds.events`: event facts live in
+    arrays. Events are numbered by recency (`event_ids[n]`, oldest first, undated first); every
+    list of ids returned below is newest first.
+
+    Matching text: `find_people`, `find_topics`, `find_places`, `find_organizations`,
+    `search_events(query, limit)` → ranked `Match` lists; `resolve_person`, `resolve_topic`.
+    Events by what they refer to: `events_for_person`, `events_for_topic` (with narrower
+    topics), `events_for_place`, `events_for_organization`, `events_for_anniversary`.
+    Events by date: `events_between(start, end)` (inclusive; day-precision events overlapping
+    the range, months and years lying inside it), `events_on_day(month, day)` (day-precision
+    events on that calendar day of any year). `newest_event_ids()`; `event_facts(id)` (date,
+    precision, kind, part_of, label) and `event_label(id)` without decoding the event; the
+    arrays themselves are in `self.events` (a bot.eventtable.EventTable).
+    """
+
+    def __init__(self, seeds: Any, text: TextIndex, events: EventTable, entities: Groups) -> None:
+        if text.size != len(events.ids):
+            raise BlobError("text index and event table differ in size")
         self.people = Gazetteer(((p.id, _names(p)) for p in seeds.people.values()), names=True)
         topics = ((t.id, _names(t)) for t in seeds.topics.values())
         self.topics = Gazetteer(topics, derived=True, coverage=COVERAGE)
@@ -320,26 +362,52 @@ class SearchIndex:
         self.organizations = Gazetteer(organizations, coverage=COVERAGE)
         self._topic_parent = {t.id: t.parent for t in seeds.topics.values()}
         self._descendants = {t: tuple(self.topic_descendants(t)) for t in self._topic_parent}
-        # ISO dates sort as text; a month ("2024-12") comes before the days in it.
-        events = sorted(seeds.events.values(), key=lambda e: f"{e.date.value or ''} {e.id}")
-        self.event_ids = [e.id for e in events]  # position = recency rank, newest last
-        self.event_labels = [e.title.en for e in events]
-        self.text = TextIndex.build([_event_texts(e) for e in events])
-        by_entity: dict[tuple[str, str], list[int]] = defaultdict(list)
-        keys_by_signature: dict[tuple[Any, ...], set[tuple[str, str]]] = {}
-        for number, event in enumerate(events):
-            signature = _references(event)
-            keys = keys_by_signature.get(signature)
-            if keys is None:
-                keys = keys_by_signature[signature] = _entity_keys(event, seeds)
-            for key in keys:
-                by_entity[key].append(number)
-        self._by_entity = {k: np.asarray(v, dtype=np.int32) for k, v in by_entity.items()}
+        self.text = text
+        self.events = events
+        self.entities = entities  # "person:<id>", "topic:<id>", ... → event numbers
+        self.event_ids = events.ids  # position = recency rank, newest last
+        self.event_labels = events.labels
 
     @classmethod
     def build(cls, seeds: Any) -> SearchIndex:
         """Index a SeedSet (or anything with its people/organizations/places/topics/events)."""
-        return cls(seeds)
+        collecting = gc.isenabled()
+        gc.disable()  # millions of small objects and none of them cyclic: no collector passes
+        try:
+            events = sorted(seeds.events.values(), key=sort_key)
+            table = EventTable.build(events)
+            text = TextIndex.build(map(_event_texts, events))
+            entities = _entity_groups(events, seeds)
+        finally:
+            if collecting:
+                gc.enable()
+        return cls(seeds, text, table, entities)
+
+    def dump(self) -> dict[str, bytes]:
+        """The event side of the index as named blobs (no pickle), for `load`."""
+        meta = {"format": index_format(), "events": len(self.event_ids)}
+        return {
+            "meta": pack_json(meta),
+            **self.text.dump(),
+            **self.events.dump(),
+            **self.entities.dump("entities"),
+        }
+
+    @classmethod
+    def load(cls, blobs: Mapping[str, bytes], seeds: Any) -> SearchIndex | None:
+        """The index `dump` stored, with gazetteers rebuilt from `seeds` (never its events).
+
+        None when a blob is missing or malformed or the format (including the matching code)
+        changed since: build the index then.
+        """
+        try:
+            meta = unpack_json(blobs, "meta")
+            if not isinstance(meta, dict) or meta.get("format") != index_format():
+                return None
+            events = EventTable.load(blobs)
+            return cls(seeds, TextIndex.load(blobs), events, Groups.load(blobs, "entities"))
+        except BlobError:
+            return None
 
     def find_people(self, query: str, limit: int = 5) -> list[Match]:
         """People whose name in any language or spelling matches `query`, best first."""
@@ -392,21 +460,60 @@ class SearchIndex:
 
     def events_for_person(self, person_id: str) -> list[str]:
         """Ids of the events a person took part in, newest first."""
-        return self._ids(self._by_entity.get(("person", person_id)))
+        return self._ids(self.entities.get(f"person:{person_id}"))
 
     def events_for_topic(self, topic_id: str, *, include_children: bool = True) -> list[str]:
         """Ids of the events filed under a topic (and its narrower topics), newest first."""
         if not include_children:
-            return self._ids(self._by_entity.get(("topic", topic_id)))
+            return self._ids(self.entities.get(f"topic:{topic_id}"))
         return self._ids(self._entity_docs("topic", topic_id))
 
     def events_for_place(self, place_id: str) -> list[str]:
         """Ids of the events held in a city or country, or with that country taking part."""
-        return self._ids(self._by_entity.get(("place", place_id)))
+        return self._ids(self.entities.get(f"place:{place_id}"))
 
     def events_for_organization(self, organization_id: str) -> list[str]:
         """Ids of the events an organization held or took part in, newest first."""
-        return self._ids(self._by_entity.get(("organization", organization_id)))
+        return self._ids(self.entities.get(f"organization:{organization_id}"))
+
+    def events_for_anniversary(self, anniversary_id: str) -> list[str]:
+        """Ids of the events that cite an anniversary (helsinki-final-act), newest first."""
+        return self._ids(self.events.anniversaries.get(anniversary_id))
+
+    def events_between(self, start: dt.date, end: dt.date) -> list[str]:
+        """Ids of the events dated within [start, end], newest first (see the class doc)."""
+        return self._ids(self.events.between(start, end))
+
+    def events_on_day(self, month: int, day: int) -> list[str]:
+        """Ids of the day-precision events on this calendar day in any year, newest first."""
+        return self._ids(self.events.on_day(month, day))
+
+    def newest_event_ids(self) -> list[str]:
+        """Every event id, newest first, undated last."""
+        return self.event_ids[::-1]
+
+    def event_label(self, event_id: str) -> str | None:
+        """The English title of an event, or None for an unknown id."""
+        number = self.events.number.get(event_id)
+        return None if number is None else self.event_labels[number]
+
+    def event_facts(self, event_id: str) -> EventFacts | None:
+        """Date, precision, kind, part_of and label of an event, or None for an unknown id."""
+        table = self.events
+        n = table.number.get(event_id)
+        if n is None:
+            return None
+        parent = int(table.part_of[n])
+        return EventFacts(
+            id=event_id,
+            label=table.labels[n],
+            date_key=int(table.date_keys[n]),
+            first_day=_day(int(table.first_days[n])),
+            last_day=_day(int(table.last_days[n])),
+            precision=PRECISIONS[table.precisions[n]],
+            kind=KINDS[table.kinds[n]],
+            part_of=table.ids[parent] if parent >= 0 else None,
+        )
 
     def topic_descendants(self, topic_id: str) -> set[str]:
         """The topic and every topic narrower than it."""
@@ -428,7 +535,8 @@ class SearchIndex:
 
     def _entity_arrays(self, kind: str, entity_id: str) -> list[np.ndarray]:
         keys = self._descendants.get(entity_id, ()) if kind == "topic" else (entity_id,)
-        return [self._by_entity[(kind, k)] for k in keys if (kind, k) in self._by_entity]
+        found = (self.entities.get(f"{kind}:{key}") for key in keys)
+        return [docs for docs in found if docs is not None]
 
     def _entity_docs(self, kind: str, entity_id: str) -> np.ndarray:
         arrays = self._entity_arrays(kind, entity_id)
@@ -437,37 +545,57 @@ class SearchIndex:
         return arrays[0] if len(arrays) == 1 else np.unique(np.concatenate(arrays))
 
     def _ids(self, docs: np.ndarray | None) -> list[str]:
+        """Event ids of ascending event numbers, newest first."""
         if docs is None:
             return []
-        return [self.event_ids[n] for n in sorted(docs.tolist(), reverse=True)]
+        ids = self.event_ids
+        return [ids[n] for n in docs[::-1].tolist()]
 
 
-def _references(event: Any) -> tuple[Any, ...]:
-    """What `_entity_keys` reads from an event: many events share it."""
-    return (
-        tuple((p.person, p.side) for p in event.participants),
-        tuple(event.topics),
-        tuple(event.organizations),
-        tuple(event.countries),
-        (event.place.city, event.place.country) if event.place else None,
-    )
+def _day(number: int) -> dt.date | None:
+    return dt.date(number // 10_000, number // 100 % 100, number % 100) if number else None
 
 
-def _entity_keys(event: Any, seeds: Any) -> set[tuple[str, str]]:
-    """(kind, id) of every gazetteer record an event refers to."""
-    keys = {("person", p.person) for p in event.participants}
-    keys |= {("topic", t) for t in event.topics}
-    keys |= {("organization", o) for o in event.organizations}
+@lru_cache(maxsize=1)
+def index_format() -> str:
+    """The persisted format: a version plus a hash of the code that folds and indexes text.
+
+    Changing a folding rule changes what the blobs should hold, so it invalidates them too.
+    """
+    digest = hashlib.sha256(str(FORMAT_VERSION).encode())
+    for module in ("bot.normalize", "bot.textindex", "bot.eventtable", "bot.indexblobs", __name__):
+        digest.update(Path(sys.modules[module].__file__ or "").read_bytes())
+    return f"{FORMAT_VERSION}-{digest.hexdigest()[:16]}"
+
+
+def _entity_groups(events: list[Any], seeds: Any) -> Groups:
+    """Event numbers by the gazetteer record ("person:<id>", "topic:<id>", ...) they refer to."""
+    numbers: dict[str, int] = {}
+    pair_keys: list[int] = []
+    pair_docs: list[int] = []
+    for doc, event in enumerate(events):
+        keys = _entity_keys(event, seeds)
+        pair_keys += [numbers.setdefault(key, len(numbers)) for key in keys]
+        pair_docs += repeat(doc, len(keys))
+    return Groups.from_pairs(pair_keys, pair_docs, list(numbers))
+
+
+def _entity_keys(event: Any, seeds: Any) -> set[str]:
+    """ "kind:id" of every gazetteer record an event refers to."""
+    keys = {f"person:{p.person}" for p in event.participants}
+    keys.update([f"topic:{t}" for t in event.topics])
+    keys.update([f"organization:{o}" for o in event.organizations])
     places = set(event.countries)
     if event.place is not None:
-        places |= {p for p in (event.place.city, event.place.country) if p}
-        city = seeds.places.get(event.place.city) if event.place.city else None
-        if city is not None and city.country:
-            places.add(city.country)
+        city, country = event.place.city, event.place.country
+        places.update(p for p in (city, country) if p)
+        city_record = seeds.places.get(city) if city else None
+        if city_record is not None and city_record.country:
+            places.add(city_record.country)
     for participant in event.participants:
         if participant.side in seeds.organizations:
-            keys.add(("organization", participant.side))
+            keys.add(f"organization:{participant.side}")
         else:
             places.add(participant.side)
-    keys |= {("place", p) for p in places}
+    keys.update([f"place:{p}" for p in places])
     return keys

@@ -3,8 +3,8 @@
 Documents are numbered by recency (a higher number is newer). Each folded word has a posting
 array of the documents holding it, stored together as one CSR pair (`ptr`, `docs`), so building
 is a few numpy passes rather than millions of Python appends, and a query costs a handful of
-array operations however common its words are. Texts repeated across documents (a participant's
-role, a boilerplate summary) are folded once.
+array operations however common its words are. Each distinct chunk of text ("ОБСЕ,") is folded
+once, however many documents hold it. `dump`/`load` persist the index as bytes (bot.indexblobs).
 
 A query word finds documents through its exact form, its stems without a Kazakh/Russian case
 ending, words it is the prefix of (a sorted vocabulary and bisect), and, when none of those
@@ -16,12 +16,23 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import chain
 
 import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from bot.indexblobs import (
+    BlobError,
+    Blobs,
+    pack_array,
+    pack_json,
+    pack_words,
+    unpack_array,
+    unpack_json,
+    unpack_words,
+)
 from bot.normalize import FEMININE_SUFFIXES, STOPWORDS, SUFFIXES, stems, tokens
 
 # Weights of the ways a query word can meet a document word (a document's score per query word
@@ -44,6 +55,7 @@ class TextIndex:
 
     def __init__(self, vocab: list[str], ptr: np.ndarray, docs: np.ndarray, size: int) -> None:
         self.size = size
+        self.vocab = vocab
         self.word_ids = {word: i for i, word in enumerate(vocab)}
         self.sorted_vocab = sorted(vocab)
         self.ptr = ptr
@@ -55,32 +67,47 @@ class TextIndex:
             self.by_shape[word[0], len(word)].append(word)
 
     @classmethod
-    def build(cls, documents: Sequence[tuple[str, ...]]) -> TextIndex:
-        """Index documents, each a tuple of texts; document i is newer than document i - 1.
+    def build(cls, documents: Iterable[Sequence[str]]) -> TextIndex:
+        """Index documents, each a sequence of texts; document i is newer than document i - 1.
 
-        Documents with the same texts (say, generated from one template) are folded once; the
-        texts are hashed, not joined, so shared strings cost nothing to compare.
+        Whitespace-separated chunks ("ОБСЕ,", "ЕҚЫҰ-ның") repeat across texts far more than
+        texts do, so each distinct chunk is folded once into word numbers, and a document's
+        words are a set built from those numbers in C loops (no Python code per chunk).
         """
-        text_ids: dict[tuple[str, ...], int] = {}
-        doc_text = np.fromiter(
-            (text_ids.setdefault(text, len(text_ids)) for text in documents),
-            np.int64,
-            len(documents),
-        )
         word_ids = _Ids()
-        text_ptr, text_words = array("q", [0]), array("q")
-        words_of = _WordSets()  # each distinct text is folded once
-        for texts in text_ids:
-            words = set().union(*map(words_of.__getitem__, texts))
-            text_words.extend(map(word_ids.__getitem__, words))
-            text_ptr.append(len(text_words))
-        ptr, docs = _invert(
-            doc_text,
-            np.asarray(text_ptr, dtype=np.int64),
-            np.asarray(text_words, dtype=np.int64),
-            len(word_ids),
-        )
-        return cls(list(word_ids), ptr, docs, len(documents))
+        chunk_words = _ChunkWords(word_ids)
+        words_of_chunk = chunk_words.__getitem__
+        doc_ptr, doc_words = array("q", [0]), array("i")
+        for texts in documents:
+            chunks = chain.from_iterable(map(str.split, texts))
+            doc_words.extend(set(chain.from_iterable(map(words_of_chunk, chunks))))
+            doc_ptr.append(len(doc_words))
+        size = len(doc_ptr) - 1
+        pair_word = np.frombuffer(doc_words, dtype=np.int32)
+        pair_doc = np.repeat(np.arange(size, dtype=np.int32), np.diff(doc_ptr))
+        order = np.argsort(pair_word, kind="stable")  # documents stay ascending per word
+        ptr = np.zeros(len(word_ids) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(pair_word, minlength=len(word_ids)), out=ptr[1:])
+        return cls(list(word_ids), ptr, pair_doc[order], size)
+
+    def dump(self) -> Blobs:
+        """The index as blobs named `text.*` (see bot.indexblobs)."""
+        return {
+            "text.vocab": pack_words(self.vocab),
+            "text.ptr": pack_array(self.ptr),
+            "text.docs": pack_array(self.docs),
+            "text.size": pack_json(self.size),
+        }
+
+    @classmethod
+    def load(cls, blobs: Mapping[str, bytes]) -> TextIndex:
+        """An index stored by `dump` (BlobError when incomplete)."""
+        vocab = unpack_words(blobs, "text.vocab")
+        ptr, docs = unpack_array(blobs, "text.ptr"), unpack_array(blobs, "text.docs")
+        size = unpack_json(blobs, "text.size")
+        if len(ptr) != len(vocab) + 1 or (len(vocab) and ptr[-1] != len(docs)):
+            raise BlobError("text: inconsistent sizes")
+        return cls(vocab, ptr, docs, size)
 
     def postings(self, word: str) -> np.ndarray:
         """The documents holding exactly this folded word."""
@@ -165,12 +192,17 @@ def rank(per_word: Sequence[Postings], size: int, limit: int) -> list[tuple[int,
     return [(int(k % size), round(int(k // size) / 10, 1)) for k in keys]
 
 
-class _WordSets(dict[str, frozenset[str]]):
-    """Text → its folded words other than stopwords, computed on first use."""
+class _ChunkWords(dict[str, tuple[int, ...]]):
+    """Chunk of text → the numbers of its folded words other than stopwords, on first use."""
 
-    def __missing__(self, text: str) -> frozenset[str]:
-        words = self[text] = frozenset(tokens(text)) - STOPWORDS
-        return words
+    def __init__(self, word_ids: _Ids) -> None:
+        super().__init__()
+        self.word_ids = word_ids
+
+    def __missing__(self, chunk: str) -> tuple[int, ...]:
+        words = [w for w in tokens(chunk) if w not in STOPWORDS]
+        numbers = self[chunk] = tuple(map(self.word_ids.__getitem__, words))
+        return numbers
 
 
 class _Ids(dict[str, int]):
@@ -188,32 +220,3 @@ def _inflections(word: str) -> list[str]:
     if word.endswith("a") and len(word) > 2:
         forms += [word[:-1] + ending for ending in FEMININE_SUFFIXES]
     return forms
-
-
-def _invert(
-    doc_text: np.ndarray, text_ptr: np.ndarray, text_words: np.ndarray, vocab_size: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per-word document arrays (CSR) from each document's text and each text's words.
-
-    Documents sharing a text share its (word, text) pairs, which are sorted by word once and
-    then expanded to the documents of each text: no sort over all postings.
-    """
-    text_count = len(text_ptr) - 1
-    docs_by_text = np.argsort(doc_text, kind="stable").astype(np.int32)
-    docs_per_text = np.bincount(doc_text, minlength=text_count).astype(np.int32)
-    text_first_doc = np.cumsum(docs_per_text, dtype=np.int32) - docs_per_text
-    pair_text = np.repeat(np.arange(text_count), np.diff(text_ptr))
-    order = np.argsort(text_words)  # the order inside a posting array does not matter
-    pair_word, pair_text = text_words[order], pair_text[order]
-    expand = docs_per_text[pair_text]
-    total = int(expand.sum())
-    ptr = np.zeros(vocab_size + 1, dtype=np.int64)
-    np.cumsum(np.bincount(pair_word, weights=expand, minlength=vocab_size), out=ptr[1:])
-    if total == 0:
-        return ptr, np.zeros(0, dtype=np.int32)
-    # int32 throughout: 100k events and 15M postings fit, and the arrays are half the size.
-    starts = np.repeat(
-        text_first_doc[pair_text] - (np.cumsum(expand, dtype=np.int32) - expand), expand
-    )
-    starts += np.arange(total, dtype=np.int32)
-    return ptr, docs_by_text[starts]
