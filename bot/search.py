@@ -28,10 +28,9 @@ from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
 import numpy as np
-from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
 
 from bot.eventtable import KINDS, PRECISIONS, EventTable, sort_key
+from bot.fuzzyvocab import FuzzyVocab
 from bot.indexblobs import BlobError, Groups, pack_json, unpack_json
 from bot.normalize import STOPWORDS, fold_word, stems, tokens
 from bot.textindex import TextIndex, rank
@@ -70,6 +69,7 @@ EVENT_RELATIVE_MIN = 0.5
 MAX_QUERY_WORDS = 12  # a 10,000-character query is cut to its first words
 _TAG = re.compile(r"<[^<>]{0,40}>")  # "<b>Кошербаев</b>" pasted from a formatted message
 MAX_EXPANSIONS = 64  # prefix expansions of one query word in event search
+WORD_HITS_MEMO = 20_000  # query words whose gazetteer matches are remembered
 FORMAT_VERSION = 1  # of `SearchIndex.dump`; bump when its blobs change meaning
 
 
@@ -147,9 +147,20 @@ class Gazetteer:
         self.postings = dict(postings)
         self.vocab = sorted(self.postings)
         self.full_names = [(i, " ".join(w), n) for i, vs in enumerate(self.variants) for w, n in vs]
+        self.fuzzy_vocab = FuzzyVocab(self.vocab)
+        self.fuzzy_names = FuzzyVocab([full for _, full, _ in self.full_names])
+        self._hits: dict[str, dict[str, float]] = {}
 
     def word_hits(self, word: str) -> dict[str, float]:
-        """Vocabulary words that `word` may stand for, each with how well it matches."""
+        """Vocabulary words that `word` may stand for, each with how well it matches (memo)."""
+        hits = self._hits.get(word)
+        if hits is None:
+            if len(self._hits) >= WORD_HITS_MEMO:
+                self._hits.clear()
+            hits = self._hits[word] = self._word_hits(word)
+        return hits
+
+    def _word_hits(self, word: str) -> dict[str, float]:
         hits: dict[str, float] = {}
 
         def hit(name_word: str, score: float) -> None:
@@ -172,14 +183,8 @@ class Gazetteer:
         if len(word) >= FUZZY_MIN_LEN:
             candidates = [word, *(s for s in word_stems if len(s) >= FUZZY_MIN_LEN)]
             for candidate in candidates:
-                found = process.extract(
-                    candidate,
-                    self.vocab,
-                    scorer=OSA.normalized_similarity,  # a swap of two letters is one typo
-                    processor=None,  # both sides are folded already
-                    score_cutoff=FUZZY_CUTOFF / 100,
-                    limit=10,
-                )
+                # OSA similarity: a swap of two letters is one typo.
+                found = self.fuzzy_vocab.typos(candidate, FUZZY_CUTOFF / 100, limit=10)
                 for name_word, similarity, _ in found:
                     score = 100 * similarity
                     # A name inside the word or the word inside a name is an ending or a
@@ -238,14 +243,7 @@ class Gazetteer:
         folded = " ".join(query_words(query, keep_stopwords=True))
         if len(folded) < 3:
             return []
-        found = process.extract(
-            folded,
-            [full for _, full, _ in self.full_names],
-            scorer=fuzz.ratio,
-            processor=None,
-            score_cutoff=SUGGEST_MIN,
-            limit=limit * 4,
-        )
+        found = self.fuzzy_names.close_names(folded, SUGGEST_MIN, limit=limit * 4)
         results: dict[str, Match] = {}
         for _, score, position in found:
             index, _, name = self.full_names[position]
@@ -349,6 +347,8 @@ class SearchIndex:
     precision, kind, part_of, label) and `event_label(id)` without decoding the event; the
     arrays themselves are in `self.events` (a bot.eventtable.EventTable).
     """
+
+    VERSION = FORMAT_VERSION  # what storage keys the blobs by; `load` checks the code hash too
 
     def __init__(self, seeds: Any, text: TextIndex, events: EventTable, entities: Groups) -> None:
         if text.size != len(events.ids):
