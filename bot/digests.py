@@ -36,6 +36,8 @@ from bot.seeds import SeedSet
 JUBILEE_EVERY = 5
 NOTICE_DAYS = 7
 HORIZON_DAYS = 7
+DAY_MEMO = 16  # calendar days whose records a DigestIndex keeps decoded
+MENTION_MEMO = 512  # anniversaries whose citing records it keeps
 MAX_MENTIONS = 3  # records listed under an anniversary before "…and N more"
 KIND_SECTIONS = {
     "daily": frozenset({"anniversaries", "echoes", "upcoming_events", "new"}),
@@ -165,9 +167,31 @@ class DigestIndex:
         self.future_starts = [event.date.start for event in self.future]
         self._on_day: dict[tuple[int, int], list[Event]] | None = None
         self._mentions: dict[str, tuple[Event, ...]] | None = None
+        # Decoded answers for the days and anniversaries digests asked about lately (bounded,
+        # so a long-running bot does not end up holding every record decoded).
+        self._day_memo: dict[tuple[int, int], list[Event]] = {}
+        self._mention_memo: dict[str, tuple[Event, ...]] = {}
 
     def events_on(self, month: int, day: int) -> list[Event]:
         """Day-precision records dated on this month and day, in any year."""
+        if (found := self._day_memo.get((month, day))) is None:
+            found = self._day_memo[(month, day)] = self._events_on(month, day)
+            _trim(self._day_memo, DAY_MEMO)
+        return found
+
+    def mentions(self, anniversary_id: str) -> tuple[Event, ...]:
+        """Records citing the anniversary, newest first."""
+        if (found := self._mention_memo.get(anniversary_id)) is None:
+            found = self._mention_memo[anniversary_id] = self._mentions_of(anniversary_id)
+            _trim(self._mention_memo, MENTION_MEMO)
+        return found
+
+    def warm(self) -> None:
+        """Build the maps the search index does not provide now (to run in a worker thread)."""
+        self._events_on(1, 1)
+        self._mentions_of("")
+
+    def _events_on(self, month: int, day: int) -> list[Event]:
         if callable(finder := getattr(self.search, "events_on_day", None)):
             events = self.seeds.events
             return [events[eid] for eid in finder(month, day) if eid in events]
@@ -179,13 +203,7 @@ class DigestIndex:
                     self._on_day.setdefault((start.month, start.day), []).append(event)
         return self._on_day.get((month, day), [])
 
-    def warm(self) -> None:
-        """Build the maps the search index does not provide now (to run in a worker thread)."""
-        self.events_on(1, 1)
-        self.mentions("")
-
-    def mentions(self, anniversary_id: str) -> tuple[Event, ...]:
-        """Records citing the anniversary, newest first."""
+    def _mentions_of(self, anniversary_id: str) -> tuple[Event, ...]:
         if callable(finder := getattr(self.search, "events_for_anniversary", None)):
             events = self.seeds.events
             found = [events[eid] for eid in finder(anniversary_id) if eid in events]
@@ -200,6 +218,11 @@ class DigestIndex:
                 for aid, found in cited.items()
             }
         return self._mentions.get(anniversary_id, ())
+
+
+def _trim(memo: dict, size: int) -> None:
+    while len(memo) > size:
+        del memo[next(iter(memo))]  # the oldest entry
 
 
 _INDEXES: list[DigestIndex] = []  # the latest few, matched by the SeedSet's identity
