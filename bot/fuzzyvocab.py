@@ -42,13 +42,14 @@ class FuzzyVocab:
     def __init__(self, words: Sequence[str]) -> None:
         self.words = list(words)
         self.lengths = np.array([len(w) for w in self.words], dtype=np.int16)
-        self.histograms = _histograms(self.words)
+        # One row per letter: a query touches only the rows of its own letters.
+        self.columns = np.ascontiguousarray(_histograms(self.words).T)
 
     def typos(self, word: str, cutoff: float, limit: int) -> list[tuple[str, float, int]]:
         """`process.extract` with OSA normalized similarity >= cutoff (0..1), best first."""
         if not self.words:
             return []
-        l1 = np.abs(self.histograms - _histogram(word)).sum(axis=1)
+        l1 = self._l1(word)
         allowed = (1 - cutoff) * np.maximum(self.lengths, len(word)) + 1e-9
         length_gap = np.abs(self.lengths - len(word))
         keep = np.flatnonzero((l1 <= 2 * allowed) & (length_gap <= allowed))
@@ -58,9 +59,23 @@ class FuzzyVocab:
         """`process.extract` with `fuzz.ratio` >= cutoff (0..100), best first."""
         if not self.words:
             return []
-        l1 = np.abs(self.histograms - _histogram(text)).sum(axis=1)
+        l1 = self._l1(text)
         keep = np.flatnonzero(l1 <= (1 - cutoff / 100) * (self.lengths + len(text)) + 1e-9)
         return self._extract(text, keep, fuzz.ratio, cutoff, limit)
+
+    def _l1(self, query: str) -> np.ndarray:
+        """Each word's L1 distance between its letter histogram and the query's.
+
+        Letters absent from the query contribute their whole count: the word's length minus
+        the counts of the query's letters, so only the query's few letters are visited.
+        """
+        counts = _histogram(query)
+        distance = self.lengths.copy()
+        for column in np.flatnonzero(counts).tolist():
+            row = self.columns[column]
+            distance -= row
+            distance += np.abs(row - counts[column])
+        return distance
 
     def _extract(
         self, query: str, keep: np.ndarray, scorer, cutoff: float, limit: int
