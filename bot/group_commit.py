@@ -49,14 +49,30 @@ class GroupCommit:
                     await self.db.executemany(sql, rows)
                 await self.db.commit()
                 self.commits += 1
-            except BaseException as exc:
+            except Exception:
                 await self.db.rollback()
-                for _, future in batch:
-                    if not future.done():
-                        future.set_exception(exc)
-                if not isinstance(exc, Exception):
-                    raise
+                await self._one_by_one(batch)  # only the writes that fail by themselves fail
                 continue
+            except BaseException:  # cancelled (the loop is closing): so are the callers
+                for _, future in batch:
+                    future.cancel()
+                await self.db.rollback()
+                raise
             for _, future in batch:
+                if not future.done():
+                    future.set_result(None)
+
+    async def _one_by_one(self, batch: list[tuple[list[Statement], asyncio.Future]]) -> None:
+        for statements, future in batch:
+            try:
+                for sql, params in statements:
+                    await self.db.execute(sql, params)
+                await self.db.commit()
+                self.commits += 1
+            except Exception as exc:
+                await self.db.rollback()
+                if not future.done():
+                    future.set_exception(exc)
+            else:
                 if not future.done():
                     future.set_result(None)
