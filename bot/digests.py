@@ -23,6 +23,7 @@ from __future__ import annotations
 import bisect
 import calendar
 import datetime as dt
+import functools
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 
@@ -341,6 +342,7 @@ def _with(digest: Digest, **changes: object) -> Digest:
 # -- rendering --------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)  # a pure function of its arguments
 def plural(lang: str, key: str, n: int) -> str:
     """The catalog text `key.<form>` for `n`, the form chosen by babel's CLDR plural rules."""
     try:
@@ -352,6 +354,7 @@ def plural(lang: str, key: str, n: int) -> str:
     return t(lang, f"{key}.{form}", n=n)
 
 
+@functools.lru_cache(maxsize=4096)
 def day_text(day: dt.date, lang: str) -> str:
     """A calendar day as a reader says it ("1 August 2026", "1 августа 2026 г.")."""
     return format_date(EventDate(value=day.isoformat(), precision="day", basis="stated"), lang)
