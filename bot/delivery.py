@@ -93,13 +93,20 @@ class TickReport:
 
 
 async def subscription_digest(
-    storage: Storage, seeds: SeedSet, sub: Subscription, day: dt.date, send_empty: bool
+    storage: Storage,
+    seeds: SeedSet,
+    sub: Subscription,
+    day: dt.date,
+    send_empty: bool,
+    search: object | None = None,
 ) -> list[str]:
     """The messages of `sub`'s digest for local `day`: what the scheduler sends and what
     `python -m bot digest --chat` prints. 'New' means changed since the chat's last digest."""
     since = sub.last_digest_at or sub.created_at
     changed = await storage.events_changed_since(since) if since else []
-    digest = compose_digest(seeds, day, kind=sub.kind, topics=sub.topics, changed_ids=changed)
+    digest = compose_digest(
+        seeds, day, kind=sub.kind, topics=sub.topics, changed_ids=changed, search=search
+    )
     return digest_messages(digest, seeds, sub.language, send_empty)
 
 

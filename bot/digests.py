@@ -311,8 +311,15 @@ def compose_digest(
     kind: str = "daily",
     topics: Iterable[str] = (),
     changed_ids: Iterable[str] = (),
+    search: object | None = None,
 ) -> Digest:
-    """The digest of `kind` for local date `day`, filtered to `topics` (and their sub-topics)."""
+    """The digest of `kind` for local date `day`, filtered to `topics` (and their sub-topics).
+
+    `search` (the engine's SearchIndex) answers the calendar-day and anniversary lookups;
+    without one they are built from the records once per SeedSet.
+    """
+    if search is not None:
+        digest_index(seeds, search)
     sections = KIND_SECTIONS.get(kind, KIND_SECTIONS["daily"])
     topics = tuple(topics)
     wanted = expand_topics(seeds, topics) if topics else frozenset()

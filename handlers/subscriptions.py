@@ -328,10 +328,11 @@ async def digest(update: Update, context: BriefingContext) -> None:
     if subs:
         sub = dataclasses.replace(subs[0], language=lang)
         messages = await subscription_digest(
-            context.engine.storage, seeds, sub, day, send_empty=True
+            context.engine.storage, seeds, sub, day, send_empty=True, search=context.engine.index
         )
     else:
-        messages = digest_messages(compose_digest(seeds, day), seeds, lang, send_empty=True)
+        digest = compose_digest(seeds, day, search=context.engine.index)
+        messages = digest_messages(digest, seeds, lang, send_empty=True)
     for message in messages:
         await reply(update, message)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 
@@ -213,3 +214,14 @@ async def test_chats_with_the_same_digest_share_one_composition(tmp_path, seeds)
         assert all(escape(title) in "\n".join(got[1]) for title in new_titles)
     finally:
         await storage.close()
+
+
+def test_search_index_lookups_give_the_same_digests_as_the_records(seeds):
+    from bot.search import SearchIndex
+
+    indexed = dataclasses.replace(seeds)  # another SeedSet object: its own DigestIndex
+    search = SearchIndex.build(indexed)
+    for day in (dt.date(2025, 8, 1), dt.date(2026, 12, 5), dt.date(2025, 7, 25)):
+        plain = compose_digest(seeds, day)
+        assert plain.anniversaries or plain.echoes or plain.upcoming_anniversaries
+        assert compose_digest(indexed, day, search=search) == plain
