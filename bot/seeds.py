@@ -89,11 +89,12 @@ class SeedError(ValueError):
 class SeedSet:
     """Every validated record of a seeds folder, keyed by id, and the articles' texts.
 
-    `events` and `article_texts` are plain dicts when loaded from YAML; read back from the
-    database they are lazy mappings (`bot.eventstore`) that decode a record when asked for it.
+    `events`, `articles` and `article_texts` are plain dicts when loaded from YAML; read back
+    from the database they are lazy mappings (`bot.eventstore`) that decode a record when
+    asked for it.
     """
 
-    articles: dict[str, Article] = field(default_factory=dict)
+    articles: Mapping[str, Article] = field(default_factory=dict)
     people: dict[str, Person] = field(default_factory=dict)
     organizations: dict[str, Organization] = field(default_factory=dict)
     places: dict[str, PlaceEntry] = field(default_factory=dict)

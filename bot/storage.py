@@ -24,6 +24,7 @@ import aiosqlite
 from bot.eventstore import (
     ZDICT_SAMPLES,
     EncodedTexts,
+    JsonRecords,
     PackedEvents,
     make_zdict,
     pack,
@@ -45,6 +46,7 @@ from bot.seeds import SeedSet, load_seeds, paused_gc, seeds_fingerprint, seeds_s
 FINGERPRINT_KEY = "seeds_fingerprint"
 SYNCED_AT_KEY = "seeds_synced_at"
 STAT_KEY = "seeds_stat_signature"  # see bot.seeds.seeds_stat_signature
+LAZY_KINDS = ("article",)  # gazetteer kinds read back lazily (JsonRecords)
 ZDICT_KEY = "events_zdict"  # hex of the dictionary events are packed against; never changes
 _UPSERT_META = (
     "INSERT INTO meta (key, value) VALUES (?, ?)"
@@ -183,10 +185,19 @@ class Storage:
         A folder with problems raises `SeedError` and leaves the database as it was.
         """
         # The stat signature first: a file written after it is caught on the next start.
-        signature = await asyncio.to_thread(seeds_stat_signature, folder)
+        signing = asyncio.ensure_future(asyncio.to_thread(seeds_stat_signature, folder))
         stored = await self.stored_fingerprint()
-        if stored is not None and signature == await self._meta(STAT_KEY):
-            return await self.read_seedset(), None  # no file touched: skip hashing them all
+        stored_signature = await self._meta(STAT_KEY)
+        if stored is not None and stored_signature is not None:
+            # Most starts find no file touched: read the stored seeds while the files are
+            # looked at (both take about half a second at 100,000 events).
+            try:
+                seeds = await self.read_seedset()
+            finally:
+                signature = await signing
+            if signature == stored_signature:
+                return seeds, None  # no file touched: skip hashing them all
+        signature = await signing
         fingerprint = await asyncio.to_thread(seeds_fingerprint, folder)
         if fingerprint == stored:
             await self._set_meta(STAT_KEY, signature)
@@ -349,7 +360,7 @@ class Storage:
         async with db.execute(query) as cursor:
             rows = await cursor.fetchall()
         zdict = bytes.fromhex(await self._meta(ZDICT_KEY) or "")
-        async with db.execute("SELECT kind, data FROM gazetteer ORDER BY rowid") as cursor:
+        async with db.execute("SELECT kind, id, data FROM gazetteer ORDER BY rowid") as cursor:
             gazetteer = await cursor.fetchall()
         async with db.execute("SELECT id, CAST(text AS BLOB) FROM article_texts") as cursor:
             texts = EncodedTexts(dict(await cursor.fetchall()))
@@ -439,9 +450,10 @@ def _rows(events: list[tuple[Event, str]], zdict: bytes) -> list[tuple[Event, tu
 def _parse_rows(
     events: list[tuple[str, bytes, str | None, str | None]],
     zdict: bytes,
-    gazetteer: list[tuple[str, str]],
+    gazetteer: list[tuple[str, str, str]],
 ) -> dict:
-    """Packed events as `PackedEvents`; gazetteer JSON validated back into models."""
+    """Packed events as `PackedEvents`, articles as `JsonRecords` (there is one per few
+    events, and only cards read them); the other gazetteers validated back into models."""
     tables: dict = {attribute: {} for attribute, _ in GAZETTEER_KINDS.values()}
     with paused_gc():
         blobs = {event_id: packed for event_id, packed, _, _ in events}
@@ -451,9 +463,12 @@ def _parse_rows(
             for event_id, _, value, end in events
         }
         tables["events"] = PackedEvents(blobs, zdict, dates)
-        for kind, data in gazetteer:
+        for kind, record_id, data in gazetteer:
             if kind in GAZETTEER_KINDS:
                 attribute, model = GAZETTEER_KINDS[kind]
-                record = model.model_validate_json(data)
-                tables[attribute][record.id] = record  # type: ignore[attr-defined]
+                table = tables[attribute]
+                table[record_id] = data if kind in LAZY_KINDS else model.model_validate_json(data)
+        for kind in LAZY_KINDS:
+            attribute, model = GAZETTEER_KINDS[kind]
+            tables[attribute] = JsonRecords(model, tables[attribute])
     return tables
