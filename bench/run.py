@@ -171,18 +171,14 @@ def format_table(results: dict) -> str:
             )
     lines += [
         "",
-        "| events | cold start s (open / read / index) | RSS after start MB | peak RSS MB "
+        "| events | cold start s (index loaded/built per run) | RSS after start MB | peak RSS MB "
         "| digest per chat median / p95 ms | digests for all chats s |",
         "|---:|---|---:|---:|---|---:|",
     ]
     for scale in results["scales"]:
         runs = scale["coldstart"]
-        cold = (
-            f"{median([r['total_s'] for r in runs]):.2f} "
-            f"({median([r['open_s'] for r in runs]):.2f} / "
-            f"{median([r['read_seeds_s'] for r in runs]):.2f} / "
-            f"{median([r['build_index_s'] for r in runs]):.2f})"
-        )
+        sources = "/".join(str(r.get("index_source")) for r in runs)
+        cold = f"{median([r['total_s'] for r in runs]):.2f} (index {sources})"
         app_memory = scale["commands"]["memory_before_baseline"]
         digest = scale.get("digest")
         if digest:
