@@ -19,7 +19,8 @@ Exactly-once trade-off: a restart neither skips a chat (its row stays 'pending' 
 nor repeats one whose row says 'sent'. The one window left is between Telegram accepting a
 message and our commit of its id (or a timeout after Telegram did accept it): that message may be
 sent twice. We choose at-least-once there — a rare duplicate morning digest is better than a
-silently lost one — and the window is one message wide, because progress is stored per part.
+silently lost one — and the window is one message per chat in flight (so at most
+`concurrency` messages in all), because progress is stored per part.
 
 Telegram answers: 403 deactivates the chat's subscriptions and records why; 429 waits
 `retry_after` (capped) and retries; a group migrated to a supergroup moves its subscription and
