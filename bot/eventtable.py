@@ -83,6 +83,7 @@ class EventTable:
         self.kinds: np.ndarray = arrays["kinds"]
         self.part_of: np.ndarray = arrays["part_of"]  # the parent's number, -1 for none
         self.anniversaries = anniversaries
+        self.none = np.zeros(0, dtype=np.int32)  # no events
 
     @classmethod
     def build(cls, events: Sequence[Any]) -> EventTable:

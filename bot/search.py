@@ -104,7 +104,9 @@ class SearchIndex:
     the range, months and years lying inside it), `events_on_day(month, day)` (day-precision
     events on that calendar day of any year). `newest_event_ids()`; `event_facts(id)` (date,
     precision, kind, part_of, label) and `event_label(id)` without decoding the event; the
-    arrays themselves are in `self.events` (a bot.eventtable.EventTable).
+    arrays themselves are in `self.events` (a bot.eventtable.EventTable). For long lists,
+    `event_numbers(kind, id)` gives the ascending numbers and `ids_of(numbers, start, stop)`
+    one page of their ids, newest first.
     """
 
     VERSION = FORMAT_VERSION  # what storage keys the blobs by; `load` checks the code hash too
@@ -126,6 +128,8 @@ class SearchIndex:
         self.entities = entities  # "person:<id>", "topic:<id>", ... → event numbers
         self.event_ids = events.ids  # position = recency rank, newest last
         self.event_labels = events.labels
+        self._id_array = np.array(events.ids, dtype=object)  # fancy indexing beats a loop
+        self._topic_trees = self._merge_topic_trees()
 
     @classmethod
     def build(cls, seeds: Any) -> SearchIndex:
@@ -293,22 +297,50 @@ class SearchIndex:
         ]
 
     def _entity_arrays(self, kind: str, entity_id: str) -> list[np.ndarray]:
-        keys = self._descendants.get(entity_id, ()) if kind == "topic" else (entity_id,)
-        found = (self.entities.get(f"{kind}:{key}") for key in keys)
-        return [docs for docs in found if docs is not None]
+        docs = self._entity_docs(kind, entity_id)
+        return [docs] if docs.size else []
 
     def _entity_docs(self, kind: str, entity_id: str) -> np.ndarray:
-        arrays = self._entity_arrays(kind, entity_id)
-        if not arrays:
-            return np.zeros(0, dtype=np.int32)
-        return arrays[0] if len(arrays) == 1 else np.unique(np.concatenate(arrays))
+        """Ascending numbers of the events filed under an entity (a topic: with narrower ones)."""
+        if kind == "topic" and entity_id in self._topic_trees:
+            return self._topic_trees[entity_id]
+        docs = self.entities.get(f"{kind}:{entity_id}")
+        return self.events.none if docs is None else docs
+
+    def _merge_topic_trees(self) -> dict[str, np.ndarray]:
+        """Events of each topic with narrower topics, merged once (not on every /topic)."""
+        merged = {}
+        for topic, narrower in self._descendants.items():
+            arrays = [self.entities.get(f"topic:{t}") for t in narrower]
+            arrays = [a for a in arrays if a is not None]
+            if len(narrower) == 1:
+                continue  # no narrower topic: its own events, as filed
+            if len(arrays) <= 1:
+                merged[topic] = arrays[0] if arrays else self.events.none
+                continue
+            mask = np.zeros(len(self.event_ids), dtype=bool)
+            for docs in arrays:
+                mask[docs] = True
+            merged[topic] = np.flatnonzero(mask).astype(np.int32)
+        return merged
+
+    def event_numbers(self, kind: str, entity_id: str) -> np.ndarray:
+        """Ascending numbers (positions in `event_ids`) of the events filed under an entity.
+
+        `kind` is "person", "topic" (with narrower topics), "place" or "organization"; with
+        `ids_of` a caller can page through a long list without building it whole.
+        """
+        return self._entity_docs(kind, entity_id)
+
+    def ids_of(self, numbers: np.ndarray, start: int = 0, stop: int | None = None) -> list[str]:
+        """Ids of ascending event numbers, newest first, from position `start` to `stop`."""
+        return self._id_array[numbers[::-1][start:stop]].tolist()
 
     def _ids(self, docs: np.ndarray | None) -> list[str]:
         """Event ids of ascending event numbers, newest first."""
         if docs is None:
             return []
-        ids = self.event_ids
-        return [ids[n] for n in docs[::-1].tolist()]
+        return self._id_array[docs[::-1]].tolist()
 
 
 def _day(number: int) -> dt.date | None:

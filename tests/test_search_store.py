@@ -156,3 +156,44 @@ def test_event_facts_without_decoding(index, seeds):
     newest = lazy.newest_event_ids()
     dated = [seeds.events[i].date.value for i in newest if seeds.events[i].date.value]
     assert dated == sorted(dated, reverse=True)
+
+
+def test_pages_of_a_long_list_match_the_whole_list(index, seeds):
+    for kind, entity_id, whole in (
+        ("person", "kosherbayev-yermek", index.events_for_person("kosherbayev-yermek")),
+        ("place", "kazakhstan", index.events_for_place("kazakhstan")),
+        ("topic", "security", index.events_for_topic("security")),
+    ):
+        numbers = index.event_numbers(kind, entity_id)
+        assert len(numbers) == len(whole) > 2
+        assert index.ids_of(numbers, 0, 2) + index.ids_of(numbers, 2) == whole
+    assert index.ids_of(index.event_numbers("person", "nobody")) == []
+
+
+def test_a_broad_topic_gathers_its_narrower_topics_events():
+    from types import SimpleNamespace
+
+    from bot.records import Topic
+    from tests.test_search import _event
+
+    def topic(topic_id: str, parent: str | None = None) -> Topic:
+        return Topic(
+            id=topic_id, name={"kk": topic_id, "ru": topic_id, "en": topic_id}, parent=parent
+        )
+
+    topics = [topic("security"), topic("cyber", "security"), topic("mines", "cyber")]
+    events = [
+        _event("e1", "2020-01-01", "Cyber talks", [], topics=["cyber"]),
+        _event("e2", "2021-01-01", "Demining", [], topics=["mines"]),
+        _event("e3", "2022-01-01", "Talks", [], topics=["security", "cyber"]),
+    ]
+    seeds = SimpleNamespace(
+        people={}, organizations={}, places={}, topics={t.id: t for t in topics},
+        events={e.id: e for e in events},
+    )  # fmt: skip
+    index = SearchIndex.build(seeds)
+    assert index.events_for_topic("security") == ["e3", "e2", "e1"]
+    assert index.events_for_topic("security", include_children=False) == ["e3"]
+    assert index.events_for_topic("cyber") == ["e3", "e2", "e1"]
+    assert index.events_for_topic("mines") == ["e2"]
+    assert [m.id for m in index.search_events("security")] == ["e3", "e2", "e1"]
