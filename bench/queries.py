@@ -105,8 +105,8 @@ def search_query(event, rng: random.Random) -> str:
 def command_queries(seeds, count: int, seed: int = 7) -> dict[str, list[str]]:
     """`count` argument strings for each of minister, topic, meetings and search."""
     rng = random.Random(seed)
-    events = list(seeds.events.values())
-    cited = sorted({p.person for event in events[:5000] for p in event.participants})
+    ids = list(seeds.events)  # decode only the events used: the bot's seeds are lazy
+    cited = sorted({p.person for i in ids[:5000] for p in seeds.events[i].participants})
     people = [seeds.people[person_id] for person_id in cited if person_id in seeds.people]
     people = people or list(seeds.people.values())
     topics = list(seeds.topics.values())
@@ -114,5 +114,5 @@ def command_queries(seeds, count: int, seed: int = 7) -> dict[str, list[str]]:
         "minister": [person_query(rng.choice(people), rng) for _ in range(count)],
         "topic": [topic_query(rng.choice(topics), rng) for _ in range(count)],
         "meetings": [place_query(seeds, rng) for _ in range(count)],
-        "search": [search_query(rng.choice(events), rng) for _ in range(count)],
+        "search": [search_query(seeds.events[rng.choice(ids)], rng) for _ in range(count)],
     }

@@ -20,9 +20,6 @@ from bot.storage import Storage, SyncResult, to_timestamp, utc_now
 
 log = logging.getLogger(__name__)
 
-# Whether the search index can be stored and loaded (SearchIndex.dump / SearchIndex.load).
-_PERSISTABLE = hasattr(SearchIndex, "dump") and hasattr(SearchIndex, "load")
-
 
 class EngineClosed(RuntimeError):
     """The engine was used before `open()` or after `close()`."""
@@ -96,10 +93,7 @@ class Engine:
 
     async def _stored_index(self, storage: Storage, seeds: SeedSet) -> SearchIndex | None:
         """The search index stored for these seeds, or None when there is none (or it is stale)."""
-        if not _PERSISTABLE:
-            return None
-        version = getattr(SearchIndex, "VERSION", 0)
-        blobs = await storage.load_index_blobs(seeds.fingerprint, version)
+        blobs = await storage.load_index_blobs(seeds.fingerprint, SearchIndex.VERSION)
         if blobs is None:
             return None
         index = await asyncio.to_thread(SearchIndex.load, blobs, seeds)
@@ -116,10 +110,8 @@ class Engine:
 
     async def _store_index(self, storage: Storage, seeds: SeedSet, index: SearchIndex) -> None:
         """Store the index built for `seeds`, so the next start on them loads it."""
-        if _PERSISTABLE:
-            blobs = await asyncio.to_thread(index.dump)
-            version = getattr(SearchIndex, "VERSION", 0)
-            await storage.save_index_blobs(seeds.fingerprint, version, blobs)
+        blobs = await asyncio.to_thread(index.dump)
+        await storage.save_index_blobs(seeds.fingerprint, SearchIndex.VERSION, blobs)
 
     async def close(self) -> None:
         """Close the database (safe to call twice)."""

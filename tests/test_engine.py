@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.engine import _PERSISTABLE, Engine
+from bot.engine import Engine
 from bot.seeds import SeedError
 from bot.settings import Settings
 from tests.support.seedcopy import copy_seeds, edit_event, localized
@@ -79,7 +79,6 @@ async def test_chat_language_prefers_the_chat_choice_then_telegram_then_english(
         await engine.set_chat_language(5, "private", "de")  # type: ignore[arg-type]
 
 
-@pytest.mark.skipif(not _PERSISTABLE, reason="SearchIndex.dump/load not available yet")
 async def test_a_second_start_on_unchanged_seeds_loads_the_stored_index(engine, tmp_path):
     assert engine.index_source == "built" and engine.index_builds == 1
     expected = engine.index.search_events("OSCE Vienna", 5)
