@@ -261,9 +261,14 @@ def anniversary_notes(
             for anniversary in index.anniversaries_on.get(month_day, ()):
                 years = target.year - anniversary.date.year
                 if years > 0 and _keeps(topics, anniversary.topics):
-                    mentions = index.mentions(anniversary.id)
+                    mentions = _known_by(day, index.mentions(anniversary.id))
                     notes.append(AnniversaryNote(anniversary, target, years, ahead, mentions))
     return sorted(notes, key=lambda note: (note.days_ahead, -note.years, note.anniversary.id))
+
+
+def _known_by(day: dt.date, events: tuple[Event, ...]) -> tuple[Event, ...]:
+    """The records a digest for `day` can cite: none dated after it (undated ones stay)."""
+    return tuple(e for e in events if e.date.start is None or e.date.start <= day)
 
 
 def event_echoes(

@@ -41,8 +41,18 @@ def test_fiftieth_helsinki_anniversary_is_a_jubilee(seeds):
     digest = compose_digest(seeds, dt.date(2025, 8, 1))
     note = note_for(digest.anniversaries, HELSINKI)
     assert (note.years, note.jubilee, note.days_ahead) == (50, True, 0)
-    cited = [e.id for e in seeds.events.values() if HELSINKI in e.anniversaries]
+    # A digest cites the records known by its day: the 2019 and 2024 reports, not Vienna 2025.
+    cited = [
+        e.id
+        for e in seeds.events.values()
+        if HELSINKI in e.anniversaries and e.date.start <= dt.date(2025, 8, 1)
+    ]
     assert cited and sorted(e.id for e in note.mentioned_in) == sorted(cited)
+    assert "2025-12-05-vienna-osce-mc32" not in cited
+    later = compose_digest(seeds, dt.date(2026, 8, 1))
+    assert "2025-12-05-vienna-osce-mc32" in [
+        e.id for e in note_for(later.anniversaries, HELSINKI).mentioned_in
+    ]
     text = "\n".join(digest_messages(digest, seeds, "en", send_empty=False))
     assert "50 years ago today" in text and "round anniversary" in text
 
@@ -225,3 +235,15 @@ def test_search_index_lookups_give_the_same_digests_as_the_records(seeds):
         plain = compose_digest(seeds, day)
         assert plain.anniversaries or plain.echoes or plain.upcoming_anniversaries
         assert compose_digest(indexed, day, search=search) == plain
+
+
+def test_digest_command_prints_the_day_in_the_chosen_language(tmp_path, monkeypatch, capsys):
+    from bot.cli import main
+
+    monkeypatch.setenv("BOT_DB", str(tmp_path / "bot.sqlite3"))
+    assert main(["digest", "--date", "2025-08-01", "--lang", "ru"]) == 0
+    out = capsys.readouterr().out
+    assert "Хельсинкского заключительного акта" in out and "50 лет" in out
+    assert "<b>" not in out  # terminal text, not Telegram HTML
+    assert main(["digest", "--date", "2025-08-01", "--chat", "42"]) == 2
+    assert "chat 42 has no subscription" in capsys.readouterr().err

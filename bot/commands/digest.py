@@ -12,9 +12,9 @@ from dataclasses import replace
 
 from bot.delivery import subscription_digest
 from bot.digests import compose_digest, digest_messages
+from bot.engine import Engine
 from bot.records import LANGS
 from bot.settings import Settings
-from bot.storage import Storage
 from bot.subscriptions import SubscriptionStore
 
 
@@ -34,23 +34,27 @@ def to_plain(message: str) -> str:
 
 
 async def render(args: argparse.Namespace, settings: Settings) -> list[str]:
-    """The digest's messages, composed from the database brought up to date with the seeds."""
-    storage = await Storage.open(settings.db_path)
+    """The digest's messages, composed as the running bot does: through the engine (the
+    database brought up to date with the seeds, and the search index for the day lookups)."""
+    engine = Engine(settings)
+    await engine.open()
     try:
-        seeds, _ = await storage.ensure_seeds(settings.seeds_dir)
+        seeds, index = engine.seeds, engine.index
         day = args.date or dt.datetime.now(settings.zone()).date()
         if args.chat is not None:
-            subs = await SubscriptionStore(storage.db).subscriptions(args.chat)
+            subs = await SubscriptionStore(engine.storage.db).subscriptions(args.chat)
             if not subs:
                 raise LookupError(f"chat {args.chat} has no subscription")
             sub = subs[0]
             if args.lang:
                 sub = replace(sub, language=args.lang)
-            return await subscription_digest(storage, seeds, sub, day, send_empty=True)
-        digest = compose_digest(seeds, day)
+            return await subscription_digest(
+                engine.storage, seeds, sub, day, send_empty=True, search=index
+            )
+        digest = compose_digest(seeds, day, search=index)
         return digest_messages(digest, seeds, args.lang or "en", send_empty=True)
     finally:
-        await storage.close()
+        await engine.close()
 
 
 def main(args: argparse.Namespace, settings: Settings) -> int:
