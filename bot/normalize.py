@@ -60,9 +60,16 @@ _REPLACEMENTS: tuple[tuple[str, str], ...] = (
     ("y", "i"),  # ы, і, й, и all become i
     ("ng", "n"),  # Kazakh ң is н in Russian spelling
 )
-_DOUBLED = re.compile(r"([b-df-hj-np-tv-z])\1+")  # Kassym = Касым, Pellegrini = Пеллегрини
+# Kassym = Касым, Pellegrini = Пеллегрини; a run of three or more is no spelling of a name and is
+# kept, so that keyboard mashing ("qqqzzz") does not fold into a real short word ("kz").
+_DOUBLED = re.compile(r"([b-df-hj-np-tv-z])\1+")
 _II = re.compile(r"ii+")  # Dmitriy = Дмитрий, Maria = Мария (vowels stay doubled: ООН ≠ on)
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")  # anyascii may emit punctuation (ь → ')
+
+
+def _one_of_a_pair(match: re.Match[str]) -> str:
+    run = match.group(0)
+    return run[0] if len(run) == 2 else run
 
 
 def _fold_piece(piece: str) -> str:
@@ -77,7 +84,7 @@ def _fold_piece(piece: str) -> str:
     for old, new in _REPLACEMENTS:
         if old in piece:
             piece = piece.replace(old, new)
-    piece = _DOUBLED.sub(r"\1", piece)
+    piece = _DOUBLED.sub(_one_of_a_pair, piece)
     if "ii" in piece:
         piece = _II.sub("i", piece)
     return piece

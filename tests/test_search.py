@@ -144,6 +144,7 @@ PEOPLE = {
 }
 
 UNRELATED = [
+    "qqqzzz",  # mashed keys must not fold into a real short word ("KZ")
     "Smith",
     "John Smith",
     "Путин",
@@ -410,7 +411,9 @@ def test_event_search_ranks_more_matched_words_first(index, seeds):
     assert [m.score for m in found] == sorted((m.score for m in found), reverse=True)
 
 
-@pytest.mark.parametrize("query", ["Smith", "qwerty", "", "🎉", "<b>", "x" * 10_000, "sun"])
+@pytest.mark.parametrize(
+    "query", ["Smith", "qwerty", "", "🎉", "<b>", "x" * 10_000, "sun", "qqqzzz", "zzzzz"]
+)
 def test_event_search_finds_nothing_for_unrelated_text(index, query):
     assert index.search_events(query) == []
 
