@@ -18,7 +18,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import NOOP, event_data, list_data, people_data, topics_data
 from bot.i18n import t
-from bot.queries import MeetingFilter, Page, paginate
+from bot.queries import MeetingFilter, Page, gazetteer_of, paginate
 from bot.rendering import BABEL_LOCALES, escape, render_event_card, render_event_line, split_html
 
 if TYPE_CHECKING:
@@ -40,12 +40,7 @@ def shorten(text: str, limit: int) -> str:
 
 def entity_name(meeting_filter: MeetingFilter, seeds: SeedSet, lang: str) -> str:
     """The plain (unescaped) name of a filter's person, topic, place or organization."""
-    table = {
-        "place": seeds.places,
-        "org": seeds.organizations,
-        "person": seeds.people,
-        "topic": seeds.topics,
-    }.get(meeting_filter.kind)
+    table = gazetteer_of(meeting_filter, seeds)
     entry = table.get(meeting_filter.value) if table is not None else None
     if entry is None:
         return meeting_filter.value

@@ -16,7 +16,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from weakref import WeakKeyDictionary
 
 from rapidfuzz import fuzz, process
@@ -250,14 +250,19 @@ def select_events(meeting_filter: MeetingFilter, seeds: SeedSet, index: SearchIn
     return EventList(select_ids(meeting_filter, seeds, index), seeds.events)
 
 
-def is_known(meeting_filter: MeetingFilter, seeds: SeedSet) -> bool:
-    """Whether a filter still makes sense for these seeds (its person/topic/... exists)."""
-    table = {
+def gazetteer_of(meeting_filter: MeetingFilter, seeds: SeedSet) -> Mapping[str, Any] | None:
+    """The gazetteer a person/topic/place/organization filter's value refers into, else None."""
+    return {
         "place": seeds.places,
         "org": seeds.organizations,
         "person": seeds.people,
         "topic": seeds.topics,
     }.get(meeting_filter.kind)
+
+
+def is_known(meeting_filter: MeetingFilter, seeds: SeedSet) -> bool:
+    """Whether a filter still makes sense for these seeds (its person/topic/... exists)."""
+    table = gazetteer_of(meeting_filter, seeds)
     return table is None or meeting_filter.value in table
 
 
