@@ -1,5 +1,6 @@
 """`python -m bot ingest` prints drafts, writes only into a valid seeds folder, refuses junk."""
 
+import difflib
 import json
 import shutil
 
@@ -91,3 +92,48 @@ def test_bad_input_exits_2_and_writes_nothing(tmp_path, seeds_dir, capsys, conte
 def test_missing_file_exits_2(tmp_path, seeds_dir, capsys):
     assert main(["ingest", str(tmp_path / "nope.txt"), "--seeds", str(seeds_dir)]) == 2
     assert "cannot read" in capsys.readouterr().err
+
+
+MC32_EN = (
+    " date 2025-12-05 Minister of Foreign Affairs of Kazakhstan Yermek Kosherbayev took part "
+    "in the 32nd meeting of the OSCE Ministerial Council in Vienna.\n"
+)
+MC32_FILE = "events/2025-12-vienna-osce-mc32.yaml"
+
+
+def test_write_adds_the_article_as_a_source_keeping_the_file(tmp_path, seeds_dir, capsys):
+    article = tmp_path / "mc32-en.txt"
+    article.write_text(MC32_EN, encoding="utf-8")
+    old_lines = (seeds_dir / MC32_FILE).read_text(encoding="utf-8").splitlines()
+    old_sources = load_seeds(seeds_dir).events["2025-12-05-vienna-osce-mc32"].sources
+    assert main(["ingest", str(article), "--write", "--seeds", str(seeds_dir)]) == 0
+    assert f"wrote {seeds_dir / MC32_FILE}" in capsys.readouterr().err
+    new_lines = (seeds_dir / MC32_FILE).read_text(encoding="utf-8").splitlines()
+    # The file is its old lines, unchanged and in order, with the new source's lines inserted.
+    changes = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False).get_opcodes()
+    [(op, _, _, j1, j2)] = [c for c in changes if c[0] != "equal"]
+    assert op == "insert"
+    assert [line.strip() for line in new_lines[j1:j2]] == [
+        "- article: draft-2025-12-05-mc32-en",
+        "quotes:",
+        '- "' + MC32_EN.strip() + '"',
+    ]
+    assert any(line.startswith("# To add a record") for line in new_lines)
+    seeds = load_seeds(seeds_dir)
+    sources = seeds.events["2025-12-05-vienna-osce-mc32"].sources
+    assert sources[: len(old_sources)] == old_sources
+    [new] = sources[len(old_sources) :]
+    assert new.article == "draft-2025-12-05-mc32-en" and new.quotes == [MC32_EN.strip()]
+    assert not list(seeds_dir.glob("events/drafts-*.yaml"))  # no duplicate record
+    assert main(["check", "--seeds", str(seeds_dir)]) == 0
+
+
+def test_write_of_a_source_to_a_broken_record_file_writes_nothing(tmp_path, seeds_dir, capsys):
+    article = tmp_path / "mc32-en.txt"
+    article.write_text(MC32_EN, encoding="utf-8")
+    # The editor broke another file after the run read the seeds: the result would not validate.
+    people = seeds_dir / "people.yaml"
+    people.write_text(people.read_text(encoding="utf-8") + "\n- id: Not A Slug\n", "utf-8")
+    before = snapshot(seeds_dir)
+    assert main(["ingest", str(article), "--write", "--seeds", str(seeds_dir)]) == 2
+    assert snapshot(seeds_dir) == before

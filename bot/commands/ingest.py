@@ -11,6 +11,7 @@ from pathlib import Path
 from bot.ingest import Knowledge, ingest_text
 from bot.ingest.intake import ArticleError, article_text
 from bot.ingest.output import as_data, as_yaml
+from bot.ingest.seedfile import SeedFileError
 from bot.ingest.writer import write_drafts
 from bot.seeds import SeedError, SeedSet, load_seeds
 from bot.settings import Settings
@@ -64,7 +65,7 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
     if args.write:
         try:
             changed = write_drafts(results, seeds_dir, dt.date.today())
-        except (SeedError, FileExistsError) as exc:
+        except (SeedError, SeedFileError, FileExistsError) as exc:
             print(f"nothing was written: {exc}", file=sys.stderr)
             return 2
         for path in changed:

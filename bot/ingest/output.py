@@ -4,20 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-import yaml
-
 from bot.ingest import IngestResult
+from bot.ingest.seedfile import render_records
 from bot.records import Record
 
 
 def record_yaml(records: list[Record]) -> str:
-    """Records as a YAML list, in field order, with defaults left out."""
-    data = [r.model_dump(mode="json", exclude_defaults=True) for r in records]
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100) if data else ""
+    """Records as a YAML list, in field order, with defaults left out (as --write adds them)."""
+    return render_records(records)
 
 
 def additions_yaml(result: IngestResult) -> str:
-    """Comments telling the editor which known events this article is another source of."""
+    """Comments saying which known events this article is another source of (--write adds it)."""
     lines = []
     for event_id, source in result.additions:
         lines.append(f"# adds source to {event_id}: article {source.article}, quotes:")
