@@ -50,6 +50,7 @@ class InProcessBot:
         chat: str = "private",
         api: FakeBotAPI | None = None,
         start_jobs: bool = False,
+        admin: bool = False,
     ) -> None:
         self.api = api or FakeBotAPI()
         self.application = build_application(
@@ -59,6 +60,8 @@ class InProcessBot:
         self.errors: list[BaseException] = []
         self.user = make_user(CONSOLE_USER_ID, "Console", lang)
         self.chat = make_chat(chat, user=self.user)
+        if admin and chat != "private":  # the console user administers the console group
+            self.api.set_member(self.chat["id"], self.user, "administrator")
         self.start_jobs = start_jobs
 
     async def __aenter__(self) -> InProcessBot:
@@ -211,6 +214,12 @@ def describe_calls(calls: list[ApiCall], numbered: bool = True) -> tuple[str, li
     return "\n\n".join(lines), pressable
 
 
+def no_such_button(number: str, count: int) -> str:
+    """What the console says when the number typed is not one of the `count` buttons shown."""
+    choices = "1" if count == 1 else f"1–{count}"
+    return f"(there is no button {number[:12]}: type {choices} to press one)"
+
+
 def answered(calls: list[ApiCall]) -> bool:
     """Whether the bot replied to the user (a message, an edit, a file or inline results)."""
     return any(call.method in REPLY_METHODS for call in calls)
@@ -221,6 +230,7 @@ async def chat(
     *,
     lang: str = "en",
     chat_kind: str = "private",
+    admin: bool = False,
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
 ) -> int:
@@ -228,7 +238,9 @@ async def chat(
     stdin, stdout = stdin or sys.stdin, stdout or sys.stdout
     logging.getLogger("telegram.ext.Application").setLevel(logging.WARNING)  # no start/stop chatter
     interactive = stdin.isatty()
-    async with InProcessBot(settings, lang=lang, chat=chat_kind, start_jobs=True) as bot:
+    async with InProcessBot(
+        settings, lang=lang, chat=chat_kind, start_jobs=True, admin=admin
+    ) as bot:
         if interactive:
             print(
                 f"Chatting with @{bot.api.username} ({chat_kind}, {lang}). Ctrl-D quits; "
@@ -245,7 +257,10 @@ async def chat(
             text = line.strip()
             if not text:
                 continue
-            if text.isdigit() and 1 <= int(text) <= len(pressable):
+            if text.isdigit() and pressable and not 1 <= int(text) <= len(pressable):
+                print(no_such_button(text, len(pressable)), file=stdout)
+                continue  # the buttons shown stay pressable
+            if text.isdigit() and pressable:
                 calls = await bot.press(pressable[int(text) - 1])
             else:
                 calls = await bot.send(text)

@@ -201,8 +201,14 @@ class GiveUp(Exception):
 
 
 def retry_after_seconds(exc: RetryAfter) -> float:
-    """The wait Telegram asked for, in seconds (PTB gives an int or a timedelta)."""
-    value = getattr(exc, "_retry_after", None) or exc.retry_after
+    """The wait Telegram asked for, in seconds (PTB gives an int or a timedelta).
+
+    Read from PTB's stored timedelta when it has one, as its own AIORateLimiter does: the
+    public attribute warns unless PTB_TIMEDELTA is set (bot/__init__.py sets it).
+    """
+    value = getattr(exc, "_retry_after", None)
+    if value is None:
+        value = exc.retry_after
     return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
 
 

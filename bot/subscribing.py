@@ -22,6 +22,21 @@ KIND_WORDS = {
     "күнделікті": "daily", "барлығы": "daily",
     "anniversaries": "anniversaries", "годовщины": "anniversaries", "мерейтойлар": "anniversaries",
 }  # fmt: skip
+SETTING_WORDS = {
+    "time": "time", "время": "time", "уақыт": "time",
+    "tz": "tz", "timezone": "tz", "пояс": "tz", "белдеу": "tz",
+    "lang": "lang", "language": "lang", "язык": "lang", "тіл": "lang",
+    "topics": "topics", "темы": "topics", "тақырып": "topics", "тақырыптар": "topics",
+    "kind": "kind", "вид": "kind", "түрі": "kind",
+}  # fmt: skip
+RELATIVE_DAYS = {
+    "today": 0, "сегодня": 0, "бүгін": 0,
+    "tomorrow": 1, "завтра": 1, "ертең": 1,
+    "yesterday": -1, "вчера": -1, "кеше": -1,
+}  # fmt: skip
+DIGEST_DAYS = (dt.date(1900, 1, 1), dt.date(2100, 12, 31))  # the days /digest composes
+_ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_DOTTED_DAY = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")  # 01.08.2025, as ru/kk write it
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 _TARGET = re.compile(r"^(@[A-Za-z][A-Za-z0-9_]{3,31}|-100\d{5,15})$")
 MAX_TOPIC_QUERY = 200
@@ -42,6 +57,37 @@ def parse_time(text: str) -> dt.time | None:
     """A local time of day from "9:00", "09:30" or "21.15", else None."""
     match = _TIME.match(text.strip())
     return dt.time(int(match[1]), int(match[2])) if match else None
+
+
+def parse_digest_day(text: str, today: dt.date) -> dt.date | str:
+    """The day "/digest 2025-08-01" (or 01.08.2025, today, завтра, кеше) asks for, else the
+    catalog key saying what is wrong: digest.bad_date, digest.no_such_day, digest.out_of_range."""
+    word = text.strip().casefold()
+    if word in RELATIVE_DAYS:
+        return today + dt.timedelta(days=RELATIVE_DAYS[word])
+    if match := _ISO_DAY.match(word):
+        year, month, day = match.groups()
+    elif match := _DOTTED_DAY.match(word):
+        day, month, year = match.groups()
+    else:
+        return "digest.bad_date"
+    try:
+        wanted = dt.date(int(year), int(month), int(day))
+    except ValueError:  # 2025-02-29, 2024-13-01, 0000-01-01
+        return "digest.no_such_day"
+    return wanted if DIGEST_DAYS[0] <= wanted <= DIGEST_DAYS[1] else "digest.out_of_range"
+
+
+def parse_setting(words: list[str]) -> tuple[str | None, str]:
+    """The setting a "/settings time 08:30"-style line names (None if unknown) and its value."""
+    if not words:
+        return None, ""
+    return SETTING_WORDS.get(words[0].casefold()), " ".join(words[1:]).strip()
+
+
+def parse_kind(text: str) -> str | None:
+    """A digest kind from a word in any of the three languages ("all" is the daily digest)."""
+    return KIND_WORDS.get(text.strip().casefold())
 
 
 def parse_subscribe_args(args: list[str]) -> SubscribeArgs:

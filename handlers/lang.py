@@ -33,13 +33,13 @@ async def lang_command(update: Update, context: BriefingContext) -> None:
     """Set the chat's language from /lang kk|ru|en, or offer the three as buttons."""
     lang = await context.chat_lang(update)
     given = " ".join(context.args or [])
+    if not await context.is_admin(update):  # no buttons a group member is not allowed to use
+        await update.effective_message.reply_text(t(lang, "lang.admins_only"))
+        return
     choice = parse_language(given)
     if choice is None:
         text = t(lang, "lang.unknown", given=given[:MAX_ECHO]) if given else t(lang, "lang.choose")
         await update.effective_message.reply_text(text, reply_markup=language_keyboard())
-        return
-    if not await context.is_admin(update):
-        await update.effective_message.reply_text(t(lang, "lang.admins_only"))
         return
     await context.engine.set_chat_language(
         update.effective_chat.id, update.effective_chat.type, choice

@@ -38,7 +38,11 @@ from bot.i18n import Html, parse_language, t
 from bot.records import LANGS
 from bot.scheduling import next_schedule
 from bot.subscribing import (
+    DIGEST_DAYS,
     SubscribeArgs,
+    parse_digest_day,
+    parse_kind,
+    parse_setting,
     parse_subscribe_args,
     parse_time,
     resolve_timezone,
@@ -163,7 +167,10 @@ def settings_keyboard(sub: Subscription, lang: str) -> InlineKeyboardMarkup:
 
 
 def settings_text(sub: Subscription, context: BriefingContext, lang: str) -> str:
-    paused = t(lang, "sub.inactive", reason=sub.inactive_reason or "?") if not sub.active else ""
+    """The /settings message; a paused subscription says why after the title."""
+    paused = ""
+    if not sub.active:
+        paused = " " + t(lang, "sub.inactive", reason=sub.inactive_reason or "?")
     return t(lang, "settings.text", paused=Html(paused), **describe(sub, context, lang))
 
 
@@ -220,30 +227,33 @@ async def apply_setting(
     context: BriefingContext, sub: Subscription, words: list[str]
 ) -> str | None:
     """Change one setting from "/settings time 08:30"-style words; the error key if refused."""
-    name, value = words[0].casefold(), " ".join(words[1:]).strip()
+    name, value = parse_setting(words)
     repo = store(context)
-    if name in ("time", "время", "уақыт"):
+    if name is None or (not value and name != "topics"):  # bare "/settings topics" means all
+        return "settings.usage"
+    if name == "time":
         if not (send_time := parse_time(value)):
             return "sub.bad_time"
         await repo.update_subscriptions(sub.chat_id, send_time=send_time)
-    elif name in ("tz", "timezone", "пояс", "белдеу"):
+    elif name == "tz":
         if not (zone := resolve_timezone(value, context.engine.seeds)):
             return "settings.bad_tz"
         await repo.set_chat_timezone(sub.chat_id, zone)
-    elif name in ("lang", "language", "язык", "тіл") and (code := parse_language(value)):
+    elif name == "lang":
+        if not (code := parse_language(value)):
+            return "settings.bad_lang"
         await repo.update_subscriptions(sub.chat_id, language=code)
-    elif name in ("topics", "темы", "тақырып", "тақырыптар"):
+    elif name == "topics":
         topics: list[str] = []
         if value.casefold() not in ("", "all", "все", "барлығы"):
             topics, unknown = resolve_topics(value, context.engine.seeds, context.engine.index)
             if unknown:  # keep the filter the chat has rather than widen it to everything
                 return "settings.unknown_topics"
         await repo.update_subscriptions(sub.chat_id, topics=topics)
-    elif name in ("kind", "вид", "түрі") and value in ("daily", "anniversaries", "all"):
-        kind = "daily" if value == "all" else value
+    elif name == "kind":
+        if not (kind := parse_kind(value)):
+            return "settings.bad_kind"
         await repo.subscribe(dataclasses.replace(sub, kind=kind))
-    else:
-        return "settings.usage"
     return None
 
 
@@ -315,14 +325,12 @@ async def digest(update: Update, context: BriefingContext) -> None:
     lang = await context.chat_lang(update)
     words = command_words(update, context)
     chat_id = update.effective_chat.id
-    if words:
-        try:
-            day = dt.date.fromisoformat(words[0])
-        except ValueError:
-            await reply(update, t(lang, "digest.bad_date", text=words[0][:32]))
-            return
-    else:
-        day = dt.datetime.now(ZoneInfo(await chat_timezone(context, chat_id))).date()
+    today = dt.datetime.now(ZoneInfo(await chat_timezone(context, chat_id))).date()
+    day = parse_digest_day(words[0], today) if words else today
+    if isinstance(day, str):
+        first, last = (Html(day_text(limit, lang)) for limit in DIGEST_DAYS)
+        await reply(update, t(lang, day, text=words[0][:32], first=first, last=last))
+        return
     subs = await store(context).subscriptions(chat_id)
     seeds = context.engine.seeds
     if subs:

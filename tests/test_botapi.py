@@ -22,6 +22,7 @@ from bot.botapi import (
     make_user,
     to_json,
 )
+from bot.delivery import retry_after_seconds
 
 USER = make_user(1001, "Aigerim", "ru")
 PRIVATE = make_chat("private", user=USER)
@@ -60,15 +61,17 @@ async def test_message_ids_continue_the_chat(api_and_bot):
     ("code", "error", "text"),
     [
         (403, Forbidden, "bot was blocked by the user"),
-        (429, RetryAfter, "Retry in 7"),
+        (429, RetryAfter, "Flood control exceeded"),
         (TIMEOUT, TimedOut, "Timed out"),
     ],
 )
 async def test_injected_failures_reach_ptb_as_its_exceptions(api_and_bot, code, error, text):
     api, bot = api_and_bot
     api.fail("sendMessage", code, retry_after=7 if code == 429 else None)
-    with pytest.raises(error, match=text):
+    with pytest.raises(error, match=text) as raised:
         await bot.send_message(1001, "x")
+    if code == 429:
+        assert retry_after_seconds(raised.value) == 7.0
     await bot.send_message(1001, "the next one goes through")  # times=1
 
 

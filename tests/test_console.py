@@ -34,6 +34,16 @@ async def test_console_answers_each_line_and_presses_buttons_by_number(tmp_path)
     assert "<b>" not in out  # HTML turned into terminal text
 
 
+async def test_a_number_with_no_button_says_which_exist_and_keeps_them(tmp_path):
+    stdin = io.StringIO("/lang\n7\n0\n2\n")
+    stdout = io.StringIO()
+    assert await chat(_settings(tmp_path), lang="en", stdin=stdin, stdout=stdout) == 0
+    out = stdout.getvalue()
+    assert "no button 7: type 1–3" in out and "no button 0: type 1–3" in out
+    assert "(no reply)" not in out
+    assert "в этом чате я буду отвечать по-русски" in out  # button 2 still pressable after
+
+
 async def test_ask_prints_the_reply_and_exits_0(tmp_path, capsys):
     assert await ask(_settings(tmp_path), "/help", "kk", "private", as_json=False) == 0
     out = capsys.readouterr().out
@@ -41,13 +51,21 @@ async def test_ask_prints_the_reply_and_exits_0(tmp_path, capsys):
 
 
 async def test_ask_json_prints_one_object_per_call(tmp_path, capsys):
-    assert await ask(_settings(tmp_path), "/lang", "ru", "group", as_json=True) == 0
+    assert await ask(_settings(tmp_path), "/lang", "ru", "group", as_json=True, admin=True) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     calls = [json.loads(line) for line in lines]
-    assert [call["method"] for call in calls] == ["sendMessage"]
+    assert [call["method"] for call in calls] == ["getChatMember", "sendMessage"]
+    calls = calls[1:]
     assert calls[0]["params"]["chat_id"] < 0  # the group
     buttons = calls[0]["params"]["reply_markup"]["inline_keyboard"][0]
     assert [b["callback_data"] for b in buttons] == ["lang:kk", "lang:ru", "lang:en"]
+
+
+async def test_ask_in_a_group_as_a_member_or_as_an_admin(tmp_path, capsys):
+    assert await ask(_settings(tmp_path), "/subscribe", "en", "group", as_json=False) == 0
+    assert "only this chat's administrators" in capsys.readouterr().out
+    assert await ask(_settings(tmp_path), "/subscribe", "en", "group", False, admin=True) == 0
+    assert "Subscribed" in capsys.readouterr().out
 
 
 async def test_ask_exits_1_when_the_bot_does_not_answer(tmp_path, capsys):

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import warnings
 
 import aiosqlite
 import pytest
 from telegram import Bot
+from telegram.error import RetryAfter
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.botapi import TIMEOUT, ApiCall, FakeBotAPI, InProcessRequest, make_chat, make_user
-from bot.delivery import Broadcaster, DeliveryPolicy
+from bot.delivery import Broadcaster, DeliveryPolicy, retry_after_seconds
 from bot.migrations import migrate
 from bot.subscriptions import Subscription, SubscriptionStore
 
@@ -145,6 +148,19 @@ async def test_rate_limit_waits_and_retries(store, api, bot):
     assert report.sent == [(ALICE, KEY)]
     assert waits.seconds == [3.0, 3.0]
     assert len(texts(api, ALICE)) == 2  # 429 answers are not messages
+
+
+async def test_rate_limit_is_read_without_ptb_deprecation_warnings(store, api, bot):
+    await subscribe(store, ALICE)
+    api.fail("sendMessage", 429, chat_id=ALICE, retry_after=2)
+    waits = Waits()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PTBDeprecationWarning)
+        report = await Broadcaster(store, bot, two_parts, sleep=waits).tick(NINE_ALMATY)
+        # PTB gives retry_after as seconds today and as a timedelta in its next major version.
+        assert retry_after_seconds(RetryAfter(5)) == 5.0
+        assert retry_after_seconds(RetryAfter(dt.timedelta(seconds=1.5))) == 1.5
+    assert report.sent == [(ALICE, KEY)] and waits.seconds == [2.0]
 
 
 async def test_timeout_retries_with_backoff(store, api, bot):

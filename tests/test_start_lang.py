@@ -98,7 +98,11 @@ async def test_only_group_admins_change_the_group_language(bot):
     await bot.send("hello", chat="group", user=ADMIN)  # the group becomes known
     bot.api.set_member(bot.group["id"], ADMIN, "administrator")
     assert texts(await bot.send("/lang ru", chat="group")) == [t("en", "lang.admins_only")]
-    await bot.send("/lang", chat="group")
+    # A member gets no buttons they may not use, whatever they typed after /lang.
+    for command in ("/lang", "/lang xx", "/lang <b>"):
+        calls = await bot.send(command, chat="group")
+        assert texts(calls) == [t("en", "lang.admins_only")] and button_data(calls) == []
+    await bot.send("/lang", chat="group", user=ADMIN)  # an admin's buttons, pressed by a member
     calls = await bot.press("lang:ru", chat_id=bot.group["id"])
     assert calls[-1].params.get("show_alert") and "administrators" in calls[-1].params["text"]
     calls = await bot.send("/lang ru", chat="group", user=ADMIN)

@@ -18,8 +18,12 @@ from bot.botapi import (
     make_chat,
     make_my_chat_member,
 )
+from bot.i18n import t
 from bot.settings import PROJECT_ROOT, Settings
+from bot.subscribing import parse_digest_day
 from bot.subscriptions import SubscriptionStore
+from tests.support.harness import running_bot
+from tests.support.harness import texts as bot_texts
 from tests.support.updates import ADMIN_ID, command_update, user
 
 CHANNEL = make_chat("channel", title="Morning <Brief>")
@@ -175,7 +179,7 @@ async def test_digest_for_the_fiftieth_helsinki_anniversary(app):
     calls = await send(app, command_update("/digest 2025-08-01"))
     text = "\n".join(texts(calls))
     assert "Helsinki Final Act" in text and "50 years ago today" in text
-    bad = await send(app, command_update("/digest tomorrow"))
+    bad = await send(app, command_update("/digest someday"))
     assert "YYYY-MM-DD" in texts(bad)[0]
 
 
@@ -242,3 +246,83 @@ def test_time_zone_by_iana_name_or_gazetteer_city(app):
     assert resolve_timezone("asia/almaty", seeds) == "Asia/Almaty"
     assert resolve_timezone("Atlantis", seeds) is None
     assert resolve_timezone("x" * 500, seeds) is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", ["I don't know the language “xx”", "“Xx” is not a kind of digest"]),
+        ("ru", ["Язык «xx» мне неизвестен", "«Xx» — не вид дайджеста"]),
+        ("kk", ["«xx» тілін білмеймін", "«Xx» — дайджест түрі емес"]),
+    ],
+)
+async def test_settings_says_which_language_or_kind_it_does_not_know(tmp_path, lang, said):
+    async with running_bot(tmp_path, lang=lang) as bot:
+        await bot.send("/subscribe anniversaries")
+        [bad_lang] = bot_texts(await bot.send("/settings lang xx"))
+        [bad_kind] = bot_texts(await bot.send("/settings kind Xx"))
+        (sub,) = await SubscriptionStore(bot.engine.storage.db).subscriptions(bot.private["id"])
+    assert bad_lang.startswith(said[0]) and "kk, ru" in bad_lang
+    assert bad_kind.startswith(said[1]) and "anniversaries" in bad_kind
+    assert (sub.language, sub.kind) == (lang, "anniversaries")  # nothing changed
+
+
+async def test_settings_kind_and_language_in_the_chats_own_words(tmp_path):
+    async with running_bot(tmp_path, lang="ru") as bot:
+        await bot.send("/subscribe")
+        await bot.send("/settings вид годовщины")
+        await bot.send("/settings язык english")
+        (sub,) = await SubscriptionStore(bot.engine.storage.db).subscriptions(bot.private["id"])
+        assert (sub.kind, sub.language) == ("anniversaries", "en")
+        [bare] = bot_texts(await bot.send("/settings язык"))
+    assert bare == t("ru", "settings.usage")
+
+
+async def test_settings_title_has_no_trailing_space_unless_paused(bot):
+    await bot.send("/subscribe")
+    [shown] = bot_texts(await bot.send("/settings"))
+    assert shown.startswith("<b>Digest settings</b>\n")
+    await SubscriptionStore(bot.engine.storage.db).deactivate(bot.private["id"], "blocked")
+    [paused] = bot_texts(await bot.send("/settings"))
+    assert paused.startswith("<b>Digest settings</b> (paused: blocked)\n")
+
+
+ODD_DATES = {  # what /digest gets, and a piece of each answer
+    "en": {
+        "2025-02-29": "no day “2025-02-29”",
+        "9999-12-31": "31 December 2100",
+        "<b>": "&lt;b&gt;",
+    },
+    "ru": {"2024-13-01": "Дня «2024-13-01»", "0001-01-01": "1 января 1900", "послезавтра": "ГГГГ"},
+    "kk": {"2023-02-29": "«2023-02-29» деген күн жоқ", "9999-12-31": "2100", "ертеңгі": "ЖЖЖЖ"},
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
+async def test_digest_says_what_is_wrong_with_an_odd_date(tmp_path, lang):
+    async with running_bot(tmp_path, lang=lang) as bot:
+        for word, said in ODD_DATES[lang].items():
+            [text] = bot_texts(await bot.send(f"/digest {word}"))
+            assert said in text
+
+
+async def test_digest_for_tomorrow_in_each_language_and_for_a_dotted_date(bot):
+    tomorrow: list[str] = []
+    for word in ("tomorrow", "завтра", "ертең"):
+        digest = bot_texts(await bot.send(f"/digest {word}"))
+        tomorrow.append(digest[0].split("\n")[0])
+    assert len(set(tomorrow)) == 1  # the same day, whichever language asked
+    dotted = bot_texts(await bot.send("/digest 01.08.2025"))
+    assert dotted == bot_texts(await bot.send("/digest 2025-08-01"))
+    assert "Helsinki Final Act" in "\n".join(dotted)
+
+
+def test_parse_digest_day_words_and_limits():
+    today = dt.date(2025, 12, 31)
+    assert parse_digest_day("Tomorrow", today) == dt.date(2026, 1, 1)
+    assert parse_digest_day("кеше", today) == dt.date(2025, 12, 30)
+    assert parse_digest_day("2024-2-29", today) == dt.date(2024, 2, 29)
+    assert parse_digest_day("29/02/2024", today) == dt.date(2024, 2, 29)
+    assert parse_digest_day("2025-02-29", today) == "digest.no_such_day"
+    assert parse_digest_day("1899-12-31", today) == "digest.out_of_range"
+    assert parse_digest_day("2024-13", today) == "digest.bad_date"

@@ -10,21 +10,26 @@ from bot.settings import Settings
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The message, plus --lang, --chat and --json."""
+    """The message, plus --lang, --chat, --admin and --json."""
     parser.add_argument("text", help='what to send, e.g. "/minister Көшербаев"')
     parser.add_argument("--lang", choices=LANGS, default="en", help="your Telegram language")
     parser.add_argument("--chat", choices=("private", "group"), default="private")
+    parser.add_argument(
+        "--admin", action="store_true", help="in a group: you are one of its administrators"
+    )
     parser.add_argument(
         "--json", action="store_true", help="print every Bot API call the bot made, one per line"
     )
 
 
-async def ask(settings: Settings, text: str, lang: str, chat: str, as_json: bool) -> int:
+async def ask(
+    settings: Settings, text: str, lang: str, chat: str, as_json: bool, admin: bool = False
+) -> int:
     """Send `text`, print the reply (or the calls as JSON lines); 0 if the bot answered."""
     from bot.botapi import to_json  # imported here: `python -m bot --help` needs no PTB
     from bot.console import InProcessBot, answered, describe_calls
 
-    async with InProcessBot(settings, lang=lang, chat=chat) as bot:
+    async with InProcessBot(settings, lang=lang, chat=chat, admin=admin) as bot:
         calls = await bot.send(text)
     if as_json:
         for call in calls:
@@ -38,4 +43,4 @@ async def ask(settings: Settings, text: str, lang: str, chat: str, as_json: bool
 
 def main(args: argparse.Namespace, settings: Settings) -> int:
     """Entry point for the CLI registry."""
-    return asyncio.run(ask(settings, args.text, args.lang, args.chat, args.json))
+    return asyncio.run(ask(settings, args.text, args.lang, args.chat, args.json, args.admin))

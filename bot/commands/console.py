@@ -10,13 +10,16 @@ from bot.settings import Settings
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """--lang: your Telegram language; --chat: a private chat or a group."""
+    """--lang: your Telegram language; --chat: a private chat or a group; --admin: its admin."""
     parser.add_argument("--lang", choices=LANGS, default="en", help="your Telegram language")
     parser.add_argument("--chat", choices=("private", "group"), default="private")
+    parser.add_argument(
+        "--admin", action="store_true", help="in a group: you are one of its administrators"
+    )
 
 
 def main(args: argparse.Namespace, settings: Settings) -> int:
     """Run the terminal chat until EOF (with stdin not a terminal: answer each line, then exit)."""
     from bot.console import chat  # imported here: `python -m bot --help` needs no PTB
 
-    return asyncio.run(chat(settings, lang=args.lang, chat_kind=args.chat))
+    return asyncio.run(chat(settings, lang=args.lang, chat_kind=args.chat, admin=args.admin))
