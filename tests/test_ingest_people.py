@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from bot.ingest import Knowledge, ingest_text
+from bot.ingest.drafts import event_id
 from bot.ingest.names import nominative
 from bot.seeds import load_seeds
 from bot.settings import PROJECT_ROOT
@@ -96,3 +97,32 @@ def test_report_of_a_seeded_event_in_another_language_adds_a_source(knowledge):
     result = ingest_text(text, knowledge)
     assert result.events == []
     assert [event_id for event_id, _ in result.additions] == ["2025-12-05-vienna-osce-mc32"]
+
+
+def test_titles_name_people_in_each_language_and_ids_read_well(knowledge):
+    text = (
+        " date 2025-06-10 Сыртқы істер министрі Мұрат Нұртілеу Әзербайжан Сыртқы істер министрі "
+        "Джейхун Байрамовпен Астанада кездесті."
+    )
+    [event] = ingest_text(text, knowledge).events
+    assert event.title.kk == "Екіжақты кездесу (Астана): Мұрат Нұртілеу, Жейхун Байрамов"
+    assert event.title.ru == "Двусторонняя встреча (Астана): Мурат Нуртлеу, Джейхун Байрамов"
+    assert event.title.en == "Bilateral meeting (Astana): Murat Nurtleu, Jeyhun Bayramov"
+    assert event.id == "2025-06-10-astana-nurtleu-bayramov"
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ((None, None, [], "ministerial_council"), "undated-ministerial-council"),
+        (("2024-12", "vienna", ["vienna-x"], "summit"), "2024-12-vienna-summit"),
+        (
+            ("2025-03-14", None, ["kosherbayev-yermek", "fidan-hakan"], "phone_call"),
+            "2025-03-14-kosherbayev-fidan-call",
+        ),
+    ],
+)
+def test_event_ids_repeat_no_word(args, expected):
+    taken: set[str] = set()
+    assert event_id(*args, taken) == expected
+    assert event_id(*args, taken) == expected + "-2"  # the first is taken now

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from bot.ingest.context import Knowledge
 from bot.ingest.dates import DateFinding, event_date, publication_date
 from bot.ingest.dedupe import find_duplicate
-from bot.ingest.drafts import PeopleBook, slug, summary, title, unique
+from bot.ingest.drafts import PeopleBook, event_id, slug, summary, title, unique
 from bot.ingest.kinds import classify, lede
 from bot.ingest.language import detect_language
 from bot.ingest.people import PersonMention, find_people
@@ -144,19 +144,16 @@ def ingest_text(
             elif participant.person not in seen:
                 seen.add(participant.person)
                 participants.append(participant)
-        names = [book.label(p.person) for p in participants]
-        detail = slug(
-            " ".join(n.split()[-1] for n in names[1:3])
-            or (place.city if place and place.city else kind)
-        )
-        event_id = unique(
-            f"{date.date.value or 'undated'}-{slug(kind.split('_')[0])}-{detail}", taken
-        )
+        people_ids = [p.person for p in participants]
+        names = {lang: [book.label(i, lang) for i in people_ids] for lang in ("kk", "ru", "en")}
+        city = place.city if place else None
+        where = seeds.places.get(city or (place.country if place else "") or "")
+        record_id = event_id(date.date.value, city, people_ids, kind, taken)
         ordered = [q for s in sentences for q in [s.text] if q in set(quotes)][:_MAX_QUOTES]
         return Event(
-            id=event_id,
+            id=record_id,
             kind=kind,
-            title=title(kind, names),
+            title=title(kind, names, where.name.model_dump() if where else None),
             date=date.date,
             end_date=date.end_date,
             place=place,

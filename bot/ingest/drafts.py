@@ -58,11 +58,44 @@ def unique(candidate: str, taken: set[str]) -> str:
     return result
 
 
-def title(kind: str, names: list[str]) -> Localized:
-    """A draft title: the kind, and who met."""
+# The word an id gives each kind when people's names do not already say it was a meeting.
+_KIND_WORDS = {
+    "bilateral_meeting": "",
+    "multilateral_meeting": "meeting",
+    "ministerial_council": "ministerial-council",
+    "summit": "summit",
+    "visit": "visit",
+    "phone_call": "call",
+    "statement": "statement",
+    "announcement": "announced",
+}
+
+
+def title(kind: str, names: dict[str, list[str]], place: dict[str, str] | None = None) -> Localized:
+    """A draft title in each language: the kind, who met (names as that language writes them)
+    and where."""
     labels = KIND_LABELS[kind]
-    tail = f": {', '.join(names[:4])}" if names else ""
-    return Localized(**{lang: labels[lang] + tail for lang in ("kk", "ru", "en")})
+    texts = {}
+    for lang in ("kk", "ru", "en"):
+        where = f" ({place[lang]})" if place else ""
+        who = f": {', '.join(names[lang][:4])}" if names.get(lang) else ""
+        texts[lang] = labels[lang] + where + who
+    return Localized(**texts)
+
+
+def event_id(
+    date: str | None, city: str | None, people: list[str], kind: str, taken: set[str]
+) -> str:
+    """A readable, stable id: date (or "undated"), city, the first two people's surnames, the
+    kind's word; repeated words once (then taken)."""
+    surnames = [person.split("-")[0] for person in people[:2]]
+    kind_word = _KIND_WORDS[kind] if len(surnames) >= 2 else _KIND_WORDS[kind] or "meeting"
+    parts = [date or "undated", city or "", *surnames, kind_word]
+    seen: list[str] = []
+    for word in slug(" ".join(parts), 200).split("-"):
+        if word not in seen or word.isdigit():
+            seen.append(word)
+    return unique(slug("-".join(seen), 70), taken)
 
 
 def summary(article_id: str) -> Localized:
@@ -119,7 +152,7 @@ class PeopleBook:
             return None
         return Participant(person=person_id, role=role, side=side)
 
-    def label(self, person_id: str) -> str:
-        """The person's English name."""
+    def label(self, person_id: str, lang: str = "en") -> str:
+        """The person's name in `lang` (a draft person's as the article wrote it)."""
         person = self.known.get(person_id) or self.drafts[person_id]
-        return person.name.en
+        return person.name.get(lang)
