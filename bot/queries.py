@@ -86,7 +86,8 @@ def parse_meetings_args(text: str | None) -> MeetingFilter:
     """/meetings' argument as a filter: "", "2019", "2019-2024", "2024-12", "2024-12-05", words.
 
     Words (a place, country or organization) come back as kind "text" for `resolve_words`.
-    An impossible date ("2024-13", "2030-2019") is read as words too, and will match nothing.
+    A range of years may come either way round; an impossible date ("2024-13", "0-99999") is
+    read as words too, and will match nothing.
     """
     words = clean_argument(text)
     if not words:
@@ -95,7 +96,7 @@ def parse_meetings_args(text: str | None) -> MeetingFilter:
         if MIN_YEAR <= int(match[1]) <= MAX_YEAR:
             return MeetingFilter("year", match[1])
     elif match := _YEARS.match(words):
-        first, last = int(match[1]), int(match[2])
+        first, last = sorted((int(match[1]), int(match[2])))  # "2024-2019" means 2019-2024
         if MIN_YEAR <= first <= last <= MAX_YEAR:
             return MeetingFilter("years", f"{first}-{last}")
     elif match := _MONTH.match(words):

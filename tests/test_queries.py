@@ -49,7 +49,7 @@ def index(seeds):
         ("2025-12-05", MeetingFilter("day", "2025-12-05")),
         ("2024-13", MeetingFilter("text", "2024-13")),
         ("2024-02-30", MeetingFilter("text", "2024-02-30")),
-        ("2030-2019", MeetingFilter("text", "2030-2019")),
+        ("2030-2019", MeetingFilter("years", "2019-2030")),  # either way round
         ("0001", MeetingFilter("text", "0001")),
         ("  Мальта ", MeetingFilter("text", "Мальта")),
     ],
