@@ -126,3 +126,25 @@ def test_event_ids_repeat_no_word(args, expected):
     taken: set[str] = set()
     assert event_id(*args, taken) == expected
     assert event_id(*args, taken) == expected + "-2"  # the first is taken now
+
+
+def test_in_the_capital_is_the_capital_city(knowledge):
+    text = (
+        " date 2021-05-10 Сыртқы істер министрі Бейбіт Атамқұлов ЕҚЫҰ-ның Іс басындағы Төрағасы "
+        "Мирослав Лайчакпен бүгін Қазақстанның астанасында кездесті."
+    )
+    [event] = ingest_text(text, knowledge).events
+    assert (event.place.city, event.place.country) == ("astana", "kazakhstan")
+
+
+def test_margin_meetings_take_topics_from_their_own_sentences(knowledge):
+    text = (
+        " date 2025-09-24 Министр иностранных дел Казахстана Ермек Кошербаев принял участие во "
+        "встрече министров иностранных дел стран Центральной Азии в Нью-Йорке. Министры обсудили "
+        "вопросы водных ресурсов.\n"
+        "На полях сессии Е.Кошербаев провел встречу с министром иностранных дел Турции "
+        "Хаканом Фиданом. Стороны обсудили вопросы развития экономики."
+    )
+    main, bilateral = ingest_text(text, knowledge).events
+    assert "water" in main.topics and "economy" not in main.topics
+    assert "economy" in bilateral.topics and "water" not in bilateral.topics

@@ -111,6 +111,7 @@ def ingest_text(
     pub = publication_date(text, sentences, published)
     article = _article(text, filename, set(seeds.articles), pub, sentences)
     kind, kind_sentence = classify(sentences)
+    main_kind = kind
     found = event_date(sentences, pub, future=kind == "announcement")
     date = _report_date(found, pub, [kind_sentence] if kind_sentence else [])
     opening = lede(sentences)
@@ -129,12 +130,20 @@ def ingest_text(
     main_mentions = [m for m in mentions if m.sentence.index not in sideline_sentences]
     place, place_sentence = find_place(opening, knowledge.places, seeds.places)
     orgs = _organizations(opening, knowledge, seeds)
-    topics = [topic for topic, _ in find_ids(body, knowledge.topics)]
+    windows = _meeting_windows(sentences, mentions, sideline_sentences)
+    in_windows = {i for window in windows.values() for i in window}
+    topics = [
+        t for t, _ in find_ids([s for s in body if s.index not in in_windows], knowledge.topics)
+    ]
     notes = [m.note for m in mentions if m.note]
     taken = set(seeds.events)
 
     def make(
-        kind: str, people: list[PersonMention], quotes: list[str], part_of: str | None
+        kind: str,
+        people: list[PersonMention],
+        quotes: list[str],
+        part_of: str | None,
+        own: list[Sentence] | None = None,
     ) -> Event:
         participants, seen = [], set()
         for mention in people:
@@ -157,10 +166,12 @@ def ingest_text(
             date=date.date,
             end_date=date.end_date,
             place=place,
-            organizations=orgs,
+            organizations=orgs
+            if part_of is None
+            else _margin_organizations(orgs, participants, main_kind, seeds),
             countries=sorted({p.side for p in participants} & countries),
             participants=participants,
-            topics=topics if part_of is None else [],
+            topics=topics if own is None else [t for t, _ in find_ids(own, knowledge.topics)],
             summary=summary(article.id),
             sources=[Source(article=article.id, quotes=ordered or [sentences[0].text])],
             part_of=part_of,
@@ -183,7 +194,10 @@ def ingest_text(
     home_mention = next((m for m in mentions if home and m.person_id == home.person), None)
     for mention in _counterparts(mentions, sideline_sentences, home.person if home else None, book):
         people = [m for m in [home_mention, mention] if m]
-        bilateral = make("bilateral_meeting", people, [mention.sentence.text], duplicate or main.id)
+        own = [sentences[i] for i in windows.get(mention.sentence.index, [mention.sentence.index])]
+        bilateral = make(
+            "bilateral_meeting", people, [mention.sentence.text], duplicate or main.id, own
+        )
         if len(bilateral.participants) < 2 - (home is None):
             continue
         known = find_duplicate(bilateral, seeds.events.values())
@@ -239,4 +253,36 @@ def _organizations(opening: list[Sentence], knowledge: Knowledge, seeds) -> list
         parent = seeds.organizations[org].parent
         if parent and parent not in found:
             found.append(parent)
+    return found
+
+
+def _meeting_windows(
+    sentences: list[Sentence], mentions: list[PersonMention], sideline: set[int]
+) -> dict[int, list[int]]:
+    """For each sentence naming people met on the margins, it and the sentences about those
+    talks that follow ("Стороны обсудили …"), up to the next sentence naming someone new."""
+    named: dict[int, set[str]] = {}
+    for mention in mentions:
+        named.setdefault(mention.sentence.index, set()).add(mention.person_id or mention.name)
+    windows: dict[int, list[int]] = {}
+    for start in sorted(sideline & set(named)):
+        window = [start]
+        for sentence in sentences[start + 1 :]:
+            if sentence.index in sideline or (named.get(sentence.index, set()) - named[start]):
+                break
+            window.append(sentence.index)
+        windows[start] = window
+    return windows
+
+
+def _margin_organizations(orgs: list[str], participants: list, main_kind: str, seeds) -> list[str]:
+    """A meeting on the margins: the lede's organizations, but not the council or summit it was
+    held beside (a body with a parent), and the organizations its participants represent."""
+    body_met = main_kind in {"ministerial_council", "summit"}
+    found = [org for org in orgs if not (body_met and seeds.organizations[org].parent)]
+    for participant in participants:
+        org = seeds.organizations.get(participant.side)
+        while org is not None and org.id not in found:
+            found.append(org.id)
+            org = seeds.organizations.get(org.parent) if org.parent else None
     return found

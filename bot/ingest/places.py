@@ -9,6 +9,24 @@ from bot.records import Place, PlaceEntry
 _BEFORE_PLACE = {"v", "vo", "na", "in", "at"}  # folded в, во, на, in, at
 _KK_LOCATIVE = ("da", "de", "ta", "te", "nda", "nde", "dagi", "degi", "tagi", "tegi")
 _CITY_WORDS = ("kala", "gorod", "city")  # "Ташкент қаласында", "в городе Ташкенте"
+# "Қазақстанның астанасында", "в столице Казахстана", "in the capital of Kazakhstan": folded
+# stems of the word "capital", and the capitals of countries (used when the gazetteer has them).
+_CAPITAL_WORDS = ("astana", "stolits", "capital")
+CAPITALS = {
+    "kazakhstan": "astana",
+    "uzbekistan": "tashkent",
+    "kyrgyzstan": "bishkek",
+    "tajikistan": "dushanbe",
+    "turkmenistan": "ashgabat",
+    "austria": "vienna",
+    "slovakia": "bratislava",
+    "saudi-arabia": "riyadh",
+    "russia": "moscow",
+    "china": "beijing",
+    "turkey": "ankara",
+    "azerbaijan": "baku",
+    "malta": "valletta",
+}
 
 
 def _locative(hit: Hit) -> bool:
@@ -26,7 +44,8 @@ def find_place(
     sentences: list[Sentence], places: Gazetteer, entries: dict[str, PlaceEntry]
 ) -> tuple[Place | None, Sentence | None]:
     """The city (else country) named as the event's location in the given sentences."""
-    hits = [h for h in places.find_all(sentences) if _locative(h) and h.id in entries]
+    all_hits = [h for h in places.find_all(sentences) if h.id in entries]
+    hits = [h for h in all_hits if _locative(h)]
     for kind in ("city", "country"):
         for hit in hits:
             entry = entries[hit.id]
@@ -35,6 +54,25 @@ def find_place(
             if kind == "city":
                 return Place(city=entry.id, country=entry.country), hit.sentence
             return Place(country=entry.id), hit.sentence
+    return _capital(all_hits, entries)
+
+
+def _capital(
+    hits: list[Hit], entries: dict[str, PlaceEntry]
+) -> tuple[Place | None, Sentence | None]:
+    """The capital, where the text says "in the capital" next to the country's name."""
+    for hit in hits:
+        city = entries.get(CAPITALS.get(hit.id, ""))
+        if entries[hit.id].kind != "country" or city is None:
+            continue
+        ws = words(hit.sentence.text)
+        near = ws[max(0, hit.first - 3) : hit.first] + ws[hit.last : hit.last + 2]
+        for word in near:
+            capital = word.folded.startswith(_CAPITAL_WORDS) and not word.capitalised
+            if capital and _locative(
+                Hit(hit.id, hit.sentence, ws.index(word), ws.index(word) + 1, "")
+            ):
+                return Place(city=city.id, country=city.country), hit.sentence
     return None, None
 
 

@@ -16,8 +16,12 @@ FLOORS = {
     ("seed articles", "people", "recall"): 0.75,
     ("seed articles", "people", "precision"): 0.85,
     ("seed articles", "kind", "recall"): 0.65,
-    ("seed articles", "place", "recall"): 0.55,
-    ("seed articles", "organizations", "recall"): 0.5,
+    ("seed articles", "place", "recall"): 0.6,
+    ("seed articles", "place", "precision"): 0.9,
+    ("seed articles", "organizations", "recall"): 0.55,
+    ("seed articles", "organizations", "precision"): 0.8,
+    ("seed articles", "topics", "recall"): 0.44,
+    ("seed articles", "topics", "precision"): 0.6,
     ("de-duplication", "adds source", "recall"): 1.0,
 }
 
