@@ -97,7 +97,7 @@ def parse_subscribe_args(args: list[str]) -> SubscribeArgs:
     bad: list[str] = []
     for position, word in enumerate(args):
         lowered = word.casefold()
-        if position == 0 and _TARGET.match(word):
+        if position == 0 and (_TARGET.match(word) or word.startswith("@")):  # "@x": a channel
             target = word
         elif kind is None and lowered in KIND_WORDS:
             kind = KIND_WORDS[lowered]

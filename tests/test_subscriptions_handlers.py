@@ -326,3 +326,9 @@ def test_parse_digest_day_words_and_limits():
     assert parse_digest_day("2025-02-29", today) == "digest.no_such_day"
     assert parse_digest_day("1899-12-31", today) == "digest.out_of_range"
     assert parse_digest_day("2024-13", today) == "digest.bad_date"
+
+
+async def test_subscribe_to_a_misspelt_channel_says_so_and_subscribes_nothing(bot):
+    [text] = bot_texts(await bot.send("/subscribe @x daily"))
+    assert "cannot find the channel @x" in text
+    assert await SubscriptionStore(bot.engine.storage.db).subscriptions(bot.private["id"]) == []
