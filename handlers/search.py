@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler
+from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
 from bot.context import BriefingContext, MenuCommand
 from bot.i18n import t
@@ -15,8 +15,18 @@ MENU = [MenuCommand("search", "menu.search")]
 
 async def search(update: Update, context: BriefingContext) -> None:
     """Answer /search <words> with the matching records; offer the /minister or /topic view."""
+    await answer_search(update, context, " ".join(context.args or []))
+
+
+async def plain_text(update: Update, context: BriefingContext) -> None:
+    """Answer a plain message in a private chat as a search: people type a name, not a command."""
+    await answer_search(update, context, update.effective_message.text or "")
+
+
+async def answer_search(update: Update, context: BriefingContext, query: str) -> None:
+    """Reply with the records matching `query`, and the people or topics it names."""
     lang = await context.chat_lang(update)
-    words = clean_argument(" ".join(context.args or []))
+    words = clean_argument(query)
     if not words:
         await update.effective_message.reply_text(t(lang, "search.usage"))
         return
@@ -34,3 +44,6 @@ async def search(update: Update, context: BriefingContext) -> None:
 def register(application: Application) -> None:
     """Add /search (its pages are turned by the mtg: callback in handlers/meetings.py)."""
     application.add_handler(CommandHandler("search", search))
+    # Forwarded articles go to operators' intake (handlers/ingest.py), inline results are ours.
+    typed = filters.TEXT & ~filters.COMMAND & ~filters.FORWARDED & ~filters.VIA_BOT
+    application.add_handler(MessageHandler(filters.ChatType.PRIVATE & typed, plain_text))

@@ -293,6 +293,16 @@ async def test_search_lists_records_and_offers_the_person_view(bot):
     assert "/search" in usage
 
 
+async def test_a_plain_message_in_a_private_chat_is_a_search(bot):
+    calls = await bot.send("Лайчак")
+    assert "Atamkulov – Lajčák talks" in plain(texts(calls)[0])
+    assert "mtg:wlajcak-miroslav:1" in button_data(calls)
+
+
+async def test_plain_messages_in_groups_are_left_alone(bot):
+    assert await bot.send("Лайчак", chat="group") == []
+
+
 # -- inline mode -------------------------------------------------------------------------------
 
 
