@@ -186,9 +186,12 @@ async def subscribe(update: Update, context: BriefingContext) -> None:
         return
     if not (target := await find_target(update, context, args.target, lang, change=True)):
         return
+    topics, unknown = resolve_topics(args.topic_query, context.engine.seeds, context.engine.index)
+    if args.topic_query and not topics:  # a filter of only unknown words would mean "everything"
+        await reply(update, t(lang, "sub.no_known_topics", words=", ".join(unknown)[:200]))
+        return
     repo = store(context)
     await repo.upsert_chat(target.chat_id, target.type, title=target.title)
-    topics, unknown = resolve_topics(args.topic_query, context.engine.seeds, context.engine.index)
     current = await repo.subscriptions(target.chat_id)
     sub = await repo.subscribe(
         Subscription(

@@ -77,6 +77,14 @@ async def test_bad_time_is_refused_politely_and_nothing_saved(app):
     assert await repo(app).subscriptions(1001) == []
 
 
+async def test_subscribe_with_only_unknown_topics_saves_nothing(app):
+    calls = await send(app, command_update("/subscribe 08:30 qwzx блаблабла", lang="en"))
+    assert "qwzx" in texts(calls)[0] and "Nothing was changed" in texts(calls)[0]
+    assert await repo(app).subscriptions(1001) == []  # not silently "every topic"
+    await send(app, command_update("/subscribe климат qwzx", lang="en"))
+    assert (await repo(app).subscriptions(1001))[0].topics == ("climate",)  # the known one kept
+
+
 async def test_group_admin_subscribes_and_non_admin_is_refused(app):
     admin = user("en", ADMIN_ID, "Dana")
     app.api.add_chat(GROUP)
