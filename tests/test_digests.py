@@ -247,3 +247,6 @@ def test_digest_command_prints_the_day_in_the_chosen_language(tmp_path, monkeypa
     assert "<b>" not in out  # terminal text, not Telegram HTML
     assert main(["digest", "--date", "2025-08-01", "--chat", "42"]) == 2
     assert "chat 42 has no subscription" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as refused:  # argparse: a clear message, exit 2
+        main(["digest", "--date", "9999-12-31"])
+    assert refused.value.code == 2 and "outside" in capsys.readouterr().err

@@ -15,17 +15,30 @@ from bot.digests import compose_digest, digest_messages
 from bot.engine import Engine
 from bot.records import LANGS
 from bot.settings import Settings
+from bot.subscribing import DIGEST_DAYS
 from bot.subscriptions import SubscriptionStore
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--date", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
+    parser.add_argument("--date", type=digest_day, metavar="YYYY-MM-DD",
                         help="the day (default: today in BOT_TZ)")  # fmt: skip
     parser.add_argument("--lang", choices=LANGS, help="language (default: the chat's, else en)")
     parser.add_argument(
         "--chat", type=int, metavar="ID", help="use this chat's subscription (kind, topics, 'new')"
     )
     parser.add_argument("--html", action="store_true", help="print the HTML as sent to Telegram")
+
+
+def digest_day(text: str) -> dt.date:
+    """An ISO date within the days a digest can be composed for (argparse type)."""
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a day: {text!r} (use YYYY-MM-DD)") from None
+    first, last = DIGEST_DAYS
+    if not first <= day <= last:
+        raise argparse.ArgumentTypeError(f"{text} is outside {first} … {last}")
+    return day
 
 
 def to_plain(message: str) -> str:
