@@ -51,8 +51,10 @@ class InProcessBot:
         api: FakeBotAPI | None = None,
         start_jobs: bool = False,
         admin: bool = False,
+        chat_lang: str | None = None,
     ) -> None:
         self.api = api or FakeBotAPI()
+        self.chat_lang = chat_lang  # when given, set as the chat's language (what /lang does)
         self.application = build_application(
             settings, InProcessRequest(self.api), rate_limiter=False
         )
@@ -70,6 +72,10 @@ class InProcessBot:
         try:
             if app.post_init:
                 await app.post_init(app)  # run_polling would call it; we call it ourselves
+            if self.chat_lang:
+                await self.engine.set_chat_language(
+                    self.chat["id"], self.chat["type"], self.chat_lang
+                )
             if self.start_jobs:
                 await app.start()
         except BaseException:
@@ -228,7 +234,7 @@ def answered(calls: list[ApiCall]) -> bool:
 async def chat(
     settings: Settings,
     *,
-    lang: str = "en",
+    lang: str | None = None,
     chat_kind: str = "private",
     admin: bool = False,
     stdin: TextIO | None = None,
@@ -239,11 +245,11 @@ async def chat(
     logging.getLogger("telegram.ext.Application").setLevel(logging.WARNING)  # no start/stop chatter
     interactive = stdin.isatty()
     async with InProcessBot(
-        settings, lang=lang, chat=chat_kind, start_jobs=True, admin=admin
+        settings, lang=lang or "en", chat=chat_kind, start_jobs=True, admin=admin, chat_lang=lang
     ) as bot:
         if interactive:
             print(
-                f"Chatting with @{bot.api.username} ({chat_kind}, {lang}). Ctrl-D quits; "
+                f"Chatting with @{bot.api.username} ({chat_kind}). Ctrl-D quits; "
                 "type a button's number to press it.",
                 file=stdout,
             )

@@ -50,6 +50,16 @@ async def test_ask_prints_the_reply_and_exits_0(tmp_path, capsys):
     assert "Мен не істей аламын" in out and "<b>" not in out
 
 
+async def test_ask_lang_is_the_chats_language_like_lang(tmp_path, capsys):
+    settings = _settings(tmp_path)
+    assert await ask(settings, "/lang kk", None, "private", as_json=False) == 0
+    capsys.readouterr()
+    assert await ask(settings, "/help", None, "private", as_json=False) == 0
+    assert "Мен не істей аламын" in capsys.readouterr().out  # the chat's choice is kept
+    assert await ask(settings, "/help", "en", "private", as_json=False) == 0
+    assert "What I can do" in capsys.readouterr().out  # an explicit --lang wins, as /lang would
+
+
 async def test_ask_json_prints_one_object_per_call(tmp_path, capsys):
     assert await ask(_settings(tmp_path), "/lang", "ru", "group", as_json=True, admin=True) == 0
     lines = capsys.readouterr().out.strip().splitlines()

@@ -12,7 +12,9 @@ from bot.settings import Settings
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The message, plus --lang, --chat, --admin and --json."""
     parser.add_argument("text", help='what to send, e.g. "/minister Көшербаев"')
-    parser.add_argument("--lang", choices=LANGS, default="en", help="your Telegram language")
+    parser.add_argument(
+        "--lang", choices=LANGS, help="reply language, set for this chat as /lang does"
+    )
     parser.add_argument("--chat", choices=("private", "group"), default="private")
     parser.add_argument(
         "--admin", action="store_true", help="in a group: you are one of its administrators"
@@ -23,13 +25,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 async def ask(
-    settings: Settings, text: str, lang: str, chat: str, as_json: bool, admin: bool = False
+    settings: Settings,
+    text: str,
+    lang: str | None,
+    chat: str,
+    as_json: bool,
+    admin: bool = False,
 ) -> int:
     """Send `text`, print the reply (or the calls as JSON lines); 0 if the bot answered."""
     from bot.botapi import to_json  # imported here: `python -m bot --help` needs no PTB
     from bot.console import InProcessBot, answered, describe_calls
 
-    async with InProcessBot(settings, lang=lang, chat=chat, admin=admin) as bot:
+    async with InProcessBot(
+        settings, lang=lang or "en", chat=chat, admin=admin, chat_lang=lang
+    ) as bot:
         calls = await bot.send(text)
     if as_json:
         for call in calls:

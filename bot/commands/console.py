@@ -11,7 +11,9 @@ from bot.settings import Settings
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """--lang: your Telegram language; --chat: a private chat or a group; --admin: its admin."""
-    parser.add_argument("--lang", choices=LANGS, default="en", help="your Telegram language")
+    parser.add_argument(
+        "--lang", choices=LANGS, help="reply language, set for this chat as /lang does"
+    )
     parser.add_argument("--chat", choices=("private", "group"), default="private")
     parser.add_argument(
         "--admin", action="store_true", help="in a group: you are one of its administrators"
