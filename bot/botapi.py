@@ -612,16 +612,16 @@ def make_callback_update(
 
 
 def make_inline_query(
-    query: str, user: dict[str, Any], chat_type: str = "private"
+    query: str, user: dict[str, Any], chat_type: str = "private", offset: str = ""
 ) -> dict[str, Any]:
-    """An inline query `@bot query` typed by `user`."""
+    """An inline query `@bot query` typed by `user` (`offset`: a `next_offset` answered before)."""
     return {
         "update_id": 0,
         "inline_query": {
             "id": f"inl{next(_ids)}",
             "from": user,
             "query": query,
-            "offset": "",
+            "offset": offset,
             "chat_type": chat_type,
         },
     }

@@ -322,13 +322,21 @@ def named_entities(words: str, index: SearchIndex) -> list[MeetingFilter]:
 
 
 def inline_events(words: str, seeds: SeedSet, index: SearchIndex) -> EventList:
-    """Events for an inline query: the newest without words, a named person's, else by text."""
+    """Events for an inline query: the newest without words, a named person's, else by text.
+
+    Words that are an event's id (what a card's share button types) put that event first.
+    """
     if not words:
         return select_events(ALL, seeds, index)
     person = index.resolve_person(words)
     if person.status == "found":
-        return select_events(MeetingFilter("person", person.matches[0].id), seeds, index)
-    return select_events(MeetingFilter("text", words), seeds, index)
+        found = select_events(MeetingFilter("person", person.matches[0].id), seeds, index)
+    else:
+        found = select_events(MeetingFilter("text", words), seeds, index)
+    named = words.lower()
+    if named not in seeds.events:
+        return found
+    return EventList([named, *(i for i in found.ids if i != named)], seeds.events)
 
 
 def resolve_first(words: str, index: SearchIndex) -> Lookup:

@@ -3,6 +3,9 @@
 Each result is one event (InlineQueryResultArticle) whose message is its full card in HTML;
 an empty query offers the newest meetings. Results are in the asking user's language, so the
 answer is personal (Telegram would otherwise cache one user's language for everybody).
+Telegram takes 50 results an answer: the answer's `next_offset` (the position of the next
+result) makes the client ask again with that `offset` as the user scrolls; none ends the list
+(not "": PTB 22.8 sends an empty next_offset as "[]", an offset the client would then send).
 """
 
 from __future__ import annotations
@@ -29,12 +32,22 @@ def plain(fragment: str) -> str:
     return html.unescape(_TAGS.sub("", fragment))
 
 
+def result_offset(offset: str, total: int) -> int:
+    """The position to answer from: the `next_offset` we gave (0 for "" or text we never gave)."""
+    if not (offset.isascii() and offset.isdigit() and len(offset) <= 9):
+        return 0
+    return min(int(offset), total)  # past the end (the records shrank on reload): no more
+
+
 async def inline_query(update: Update, context: BriefingContext) -> None:
     """Offer the cards of the meetings the query names (newest first when it is empty)."""
     lang = await context.chat_lang(update)
     seeds = context.engine.seeds
     words = clean_argument(update.inline_query.query)
-    events = inline_events(words, seeds, context.engine.index)[:MAX_INLINE_RESULTS]
+    matching = inline_events(words, seeds, context.engine.index)
+    start = result_offset(update.inline_query.offset, len(matching))
+    end = start + MAX_INLINE_RESULTS
+    events = matching[start:end]
     results = [
         InlineQueryResultArticle(
             id=event_token(event.id),
@@ -56,7 +69,12 @@ async def inline_query(update: Update, context: BriefingContext) -> None:
         )
         for event in events
     ]
-    await update.inline_query.answer(results, cache_time=CACHE_SECONDS, is_personal=True)
+    await update.inline_query.answer(
+        results,
+        cache_time=CACHE_SECONDS,
+        is_personal=True,
+        next_offset=str(end) if end < len(matching) else None,  # none: the list ends
+    )
 
 
 def register(application: Application) -> None:

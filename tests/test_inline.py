@@ -1,0 +1,53 @@
+"""Inline mode through the real Application: paging with next_offset, and the share button."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.botapi import make_inline_query
+from tests.support.harness import running_bot
+from tests.support.seedcopy import copy_seeds, find_event, read_records, write_records
+
+MC32 = "2025-12-05-vienna-osce-mc32"
+CLONES = 60  # with the real OSCE meetings: two answers (50, then the rest)
+
+
+def seeds_with_many_osce_meetings(tmp_path: Path) -> Path:
+    """A seeds copy with `CLONES` more OSCE councils (copies of the 32nd under new ids)."""
+    folder = copy_seeds(tmp_path)
+    _, _, council = find_event(folder, lambda record: record["id"] == MC32)
+    clones = []
+    for number in range(CLONES):
+        clone = dict(council, id=f"osce-council-copy-{number:02d}")
+        clone.pop("part_of", None)
+        clones.append(clone)
+    write_records(folder / "events" / "zz-copies.yaml", clones)
+    assert len(read_records(folder / "events" / "zz-copies.yaml")) == CLONES
+    return folder
+
+
+async def ask_inline(bot, query: str, offset: str = "") -> tuple[list[dict], str]:
+    [answer] = await bot.process(make_inline_query(query, bot.inner.user, offset=offset))
+    assert answer.method == "answerInlineQuery"
+    return answer.params["results"], answer.params.get("next_offset", "")  # absent: the end
+
+
+async def test_inline_pages_through_every_matching_meeting(tmp_path):
+    async with running_bot(tmp_path, seeds_dir=seeds_with_many_osce_meetings(tmp_path)) as bot:
+        first, offset = await ask_inline(bot, "OSCE")
+        assert len(first) == 50 and offset
+        second, end = await ask_inline(bot, "OSCE", offset)
+        assert second and end == ""  # the client stops asking
+        ids = [r["id"] for r in first + second]
+        assert len(ids) == len(set(ids))  # no meeting twice
+        copies = {f"osce-council-copy-{n:02d}" for n in range(CLONES)}
+        assert copies | {MC32, "2024-12-malta-osce-mc31"} <= set(ids)
+
+
+async def test_inline_offset_it_never_gave_is_read_as_the_start(tmp_path):
+    async with running_bot(tmp_path) as bot:
+        start, _ = await ask_inline(bot, "OSCE")
+        forged, end = await ask_inline(bot, "OSCE", "<b>9</b>")
+        assert [r["id"] for r in forged] == [r["id"] for r in start] and end == ""
+        past_the_end, end = await ask_inline(bot, "OSCE", "9" * 9)
+        assert past_the_end == [] and end == ""
