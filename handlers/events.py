@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatType
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import EventButton, event_data, parse_callback, resolve_event_token
@@ -15,11 +16,23 @@ from handlers.meetings import stale_button
 MENU = [MenuCommand("event", "menu.event")]
 
 
+def share_keyboard(event_id: str, lang: str) -> InlineKeyboardMarkup:
+    """A button that opens inline mode on this card, to send it to another chat."""
+    button = InlineKeyboardButton(t(lang, "btn.share"), switch_inline_query=event_id)
+    return InlineKeyboardMarkup([[button]])
+
+
 async def send_card(update: Update, context: BriefingContext, event_id: str, lang: str) -> None:
-    """Send an event's card (in as many messages as it needs) to the update's chat."""
+    """Send an event's card (in as many messages as it needs) to the update's chat.
+
+    The last message carries the share button (Telegram allows none in channels).
+    """
     seeds = context.engine.seeds
-    for text in render_card(seeds.events[event_id], seeds, lang):
-        await context.bot.send_message(update.effective_chat.id, text)
+    parts = render_card(seeds.events[event_id], seeds, lang)
+    shareable = update.effective_chat.type != ChatType.CHANNEL
+    for number, text in enumerate(parts, 1):
+        markup = share_keyboard(event_id, lang) if shareable and number == len(parts) else None
+        await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
 
 
 async def event(update: Update, context: BriefingContext) -> None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bot.botapi import make_inline_query
-from tests.support.harness import running_bot
+from tests.support.harness import running_bot, texts
 from tests.support.seedcopy import copy_seeds, find_event, read_records, write_records
 
 MC32 = "2025-12-05-vienna-osce-mc32"
@@ -51,3 +53,41 @@ async def test_inline_offset_it_never_gave_is_read_as_the_start(tmp_path):
         assert [r["id"] for r in forged] == [r["id"] for r in start] and end == ""
         past_the_end, end = await ask_inline(bot, "OSCE", "9" * 9)
         assert past_the_end == [] and end == ""
+
+
+@pytest.mark.parametrize(
+    ("lang", "label"), [("en", "Share"), ("ru", "Поделиться"), ("kk", "Бөлісу")]
+)
+async def test_a_card_has_a_share_button_that_opens_inline_mode_on_it(tmp_path, lang, label):
+    async with running_bot(tmp_path, lang=lang) as bot:
+        calls = await bot.send(f"/event {MC32}")
+        [(text, query)] = share_buttons(calls)
+        assert label in text and query == MC32
+        results, _ = await ask_inline(bot, query)
+        assert results[0]["id"] == MC32  # exactly that card first
+        card = results[0]["input_message_content"]["message_text"]
+        assert card == texts(calls)[0]
+
+
+async def test_a_card_pressed_from_a_list_is_shareable_too(bot):
+    await bot.send("/minister Lajčák")
+    calls = await bot.press("evt:2019-04-tokayev-lajcak")
+    assert [q for _, q in share_buttons(calls)] == ["2019-04-tokayev-lajcak"]
+    results, _ = await ask_inline(bot, "2019-04-tokayev-lajcak")
+    assert results[0]["id"] == "2019-04-tokayev-lajcak"
+
+
+async def test_cards_in_channels_have_no_share_button(bot):
+    calls = await bot.send(f"/event {MC32}", chat="channel")
+    assert texts(calls) and share_buttons(calls) == []
+
+
+def share_buttons(calls) -> list[tuple[str, str]]:
+    """(label, query) of every switch-inline button the bot sent."""
+    return [
+        (button["text"], button["switch_inline_query"])
+        for call in calls
+        for row in (call.params.get("reply_markup") or {}).get("inline_keyboard", [])
+        for button in row
+        if "switch_inline_query" in button
+    ]
