@@ -137,11 +137,6 @@ def _sort_key(event: Event) -> str:
     return event.date.value or ""
 
 
-def mentioning(seeds: SeedSet, anniversary_id: str) -> tuple[Event, ...]:
-    """Records whose `anniversaries` list cites the anniversary, newest first."""
-    return digest_index(seeds).mentions(anniversary_id)
-
-
 class DigestIndex:
     """Lookups a digest needs, built once per SeedSet so no digest scans every record.
 

@@ -322,11 +322,6 @@ class SubscriptionStore:
             await self.db.rollback()
             raise
 
-    async def mark_digested(self, chat_id: int, kind: str, at: dt.datetime) -> None:
-        """Remember when the chat last got this digest (the 'new since' boundary)."""
-        await self.db.execute(_DIGESTED_SQL, (utc_iso(at), chat_id, kind))
-        await self.db.commit()
-
     # -- deliveries ----------------------------------------------------------------------------
 
     async def delivery(self, chat_id: int, digest_key: str) -> Delivery | None:
@@ -359,18 +354,6 @@ class SubscriptionStore:
         ) as cursor:
             return {(row[0], row[1]) for row in await cursor.fetchall()} & wanted
 
-    async def claim(
-        self, chat_id: int, digest_key: str, due_at: dt.datetime, now: dt.datetime
-    ) -> bool:
-        """Insert a 'pending' row; True only for the one caller that created it."""
-        cursor = await self.db.execute(
-            "INSERT OR IGNORE INTO deliveries (chat_id, digest_key, status, attempts, due_at,"
-            " claimed_at) VALUES (?, ?, 'pending', 1, ?, ?)",
-            (chat_id, digest_key, utc_iso(due_at), utc_iso(now)),
-        )
-        await self.db.commit()
-        return cursor.rowcount == 1
-
     async def reclaim_stale(
         self, chat_id: int, digest_key: str, older_than: dt.datetime, now: dt.datetime
     ) -> bool:
@@ -393,11 +376,6 @@ class SubscriptionStore:
         ) as cursor:
             return [_delivery(row) for row in await cursor.fetchall()]
 
-    async def record_progress(self, chat_id: int, digest_key: str, message_ids: list[int]) -> None:
-        """Store the ids of the parts sent so far, so a retry resumes after them."""
-        await self.db.execute(_PROGRESS_SQL, (json.dumps(message_ids), chat_id, digest_key))
-        await self.db.commit()
-
     async def finish(
         self,
         chat_id: int,
@@ -413,23 +391,11 @@ class SubscriptionStore:
         )
         await self.db.commit()
 
-    async def record_missed(
-        self, chat_id: int, digest_key: str, due_at: dt.datetime, reason: str
-    ) -> bool:
-        """Log a digest that was due too long ago to send; True if the row was new."""
-        cursor = await self.db.execute(
-            "INSERT OR IGNORE INTO deliveries (chat_id, digest_key, status, attempts, error,"
-            " due_at) VALUES (?, ?, 'missed', 0, ?, ?)",
-            (chat_id, digest_key, reason, utc_iso(due_at)),
-        )
-        await self.db.commit()
-        return cursor.rowcount == 1
-
     async def claim_many(
         self, claims: Sequence[tuple[int, str, dt.datetime]], now: dt.datetime
     ) -> list[bool]:
-        """Claim many (chat_id, digest_key, due_at) in one transaction, as `claim` does each;
-        True for each row this caller created. On any error nothing is claimed."""
+        """Claim (chat_id, digest_key, due_at) rows as 'pending', in one transaction; True for
+        each row this caller created (only its creator sends). On any error nothing is claimed."""
         return await self._insert_each(
             "INSERT OR IGNORE INTO deliveries (chat_id, digest_key, status, attempts, due_at,"
             " claimed_at) VALUES (?, ?, 'pending', 1, ?, ?)",
@@ -439,7 +405,8 @@ class SubscriptionStore:
     async def record_missed_many(
         self, missed: Sequence[tuple[int, str, dt.datetime, str]]
     ) -> list[bool]:
-        """`record_missed` for many (chat_id, digest_key, due_at, reason), one transaction."""
+        """Log digests that were due too long ago to send, as (chat_id, digest_key, due_at,
+        reason) rows in one transaction; True for each row that was new."""
         return await self._insert_each(
             "INSERT OR IGNORE INTO deliveries (chat_id, digest_key, status, attempts, error,"
             " due_at) VALUES (?, ?, 'missed', 0, ?, ?)",
@@ -472,8 +439,9 @@ class SubscriptionStore:
         digested_kind: str | None = None,
         where: str | None = None,
     ) -> None:
-        """`finish` the delivery, and in the same commit `mark_digested` (`digested_kind`) and
-        log the error (`where`); commits are shared with concurrent callers (see GroupCommit)."""
+        """`finish` the delivery, and in the same commit set the chat's last-digest time for
+        `digested_kind` (the 'new since' boundary) and log the error (`where`); commits are
+        shared with concurrent callers (see GroupCommit)."""
         statements = [
             (
                 _FINISH_SQL,
@@ -487,7 +455,8 @@ class SubscriptionStore:
         await self.group_commit.write(statements)
 
     async def save_progress(self, chat_id: int, digest_key: str, message_ids: list[int]) -> None:
-        """`record_progress` through the shared commit (returns once it is durable)."""
+        """Store the ids of the parts sent so far, so a retry resumes after them; through the
+        shared commit (returns once it is durable)."""
         params = (json.dumps(message_ids), chat_id, digest_key)
         await self.group_commit.write([(_PROGRESS_SQL, params)])
 

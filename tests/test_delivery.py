@@ -200,10 +200,9 @@ async def test_migrated_group_moves_subscription_and_retries(store, api, bot):
 async def test_restart_mid_broadcast_neither_repeats_nor_skips(store, api, bot):
     await subscribe(store, ALICE, BOB)
     # The first process claimed both, sent Alice's first part, then crashed.
-    await store.claim(ALICE, KEY, NINE_ALMATY, NINE_ALMATY)
-    await store.claim(BOB, KEY, NINE_ALMATY, NINE_ALMATY)
+    await store.claim_many([(ALICE, KEY, NINE_ALMATY), (BOB, KEY, NINE_ALMATY)], NINE_ALMATY)
     first = await bot.send_message(ALICE, "<b>Digest</b> 01.08 part 1", parse_mode="HTML")
-    await store.record_progress(ALICE, KEY, [first.message_id])
+    await store.save_progress(ALICE, KEY, [first.message_id])
 
     restarted = Broadcaster(store, bot, two_parts)
     early = await restarted.tick(NINE_ALMATY + dt.timedelta(minutes=1))

@@ -111,8 +111,9 @@ async def test_a_logged_delivery_is_not_due_again(store):
     await store.subscribe(sub(1), now=CREATED)
     now = utc(2026, 8, 1, 4, 0, 30)
     (due,) = await due_deliveries(store, now, GRACE)
-    assert await store.claim(1, due.digest_key, due.due_at, now)
-    assert not await store.claim(1, due.digest_key, due.due_at, now)  # a second claimer loses
+    assert await store.claim_many([(1, due.digest_key, due.due_at)], now) == [True]
+    second = await store.claim_many([(1, due.digest_key, due.due_at)], now)
+    assert second == [False]  # a second claimer loses
     assert await due_deliveries(store, now + dt.timedelta(minutes=1), GRACE) == []
 
 
@@ -143,7 +144,7 @@ async def test_inactive_and_unknown_zone_are_never_due(store):
 async def test_migration_moves_subscription_and_log(store):
     await store.upsert_chat(-100, "group", title="Desk")
     await store.subscribe(sub(-100), now=CREATED)
-    await store.claim(-100, "daily:2026-07-31", utc(2026, 7, 31, 4), utc(2026, 7, 31, 4))
+    await store.claim_many([(-100, "daily:2026-07-31", utc(2026, 7, 31, 4))], utc(2026, 7, 31, 4))
     await store.migrate_chat(-100, -1001234)
     assert await store.subscriptions(-100) == []
     assert [s.chat_id for s in await store.subscriptions(-1001234)] == [-1001234]
@@ -154,7 +155,7 @@ async def test_migration_moves_subscription_and_log(store):
 
 async def test_stale_pending_can_be_reclaimed_once(store):
     claimed = utc(2026, 8, 1, 4)
-    await store.claim(1, "daily:2026-08-01", claimed, claimed)
+    await store.claim_many([(1, "daily:2026-08-01", claimed)], claimed)
     later = claimed + dt.timedelta(minutes=10)
     assert [d.digest_key for d in await store.stale_pending(later - dt.timedelta(minutes=5))] == [
         "daily:2026-08-01"
