@@ -1,7 +1,8 @@
 """/meetings [year | range | month | place | country | organization] and its ◀ ▶ pages.
 
 Also the helpers every list of meetings shares (/minister, /topic, /search send theirs through
-`send_meetings`), and the one callback that turns the pages of any such list: `mtg:<filter>:<n>`.
+`send_meetings`; /minister and /topic turn their button pickers with `picker_page`), and the one
+callback that turns the pages of any such list: `mtg:<filter>:<n>`.
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.callbacks import ListPage, parse_callback
+from bot.callbacks import ListPage, PeoplePage, TopicsPage, parse_callback
 from bot.context import BriefingContext, MenuCommand
 from bot.i18n import t
-from bot.listings import choices_keyboard, render_page, shorten
+from bot.listings import choices_keyboard, picker, render_page, shorten
 from bot.queries import MeetingFilter, is_known, parse_meetings_args, resolve_first, select_events
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,18 @@ async def stale_button(update: Update, context: BriefingContext) -> None:
     lang = await context.chat_lang(update)
     # Answer every CallbackQuery, or the button keeps spinning on the user's screen.
     await update.callback_query.answer(t(lang, "error.unknown_button"), show_alert=True)
+
+
+async def picker_page(update: Update, context: BriefingContext, kind: str) -> None:
+    """Turn the page of the people (`kind` "person", ppl:) or topic ("topic", tpl:) buttons."""
+    parsed = parse_callback(update.callback_query.data)
+    if not isinstance(parsed, PeoplePage if kind == "person" else TopicsPage):
+        await stale_button(update, context)
+        return
+    lang = await context.chat_lang(update)
+    await update.callback_query.answer()
+    text, keyboard = picker(kind, parsed.page, context.engine.seeds, lang)
+    await edit_or_send(update, context, text, keyboard)
 
 
 async def meetings(update: Update, context: BriefingContext) -> None:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.callbacks import PeoplePage, parse_callback
 from bot.context import BriefingContext, MenuCommand
 from bot.i18n import t
 from bot.listings import ECHO, choices_keyboard, picker, shorten
 from bot.queries import clean_argument, lookup_person
-from handlers.meetings import edit_or_send, send_meetings, stale_button
+from handlers.meetings import picker_page, send_meetings
 
 MENU = [MenuCommand("minister", "menu.minister")]
 
@@ -38,14 +37,7 @@ async def minister(update: Update, context: BriefingContext) -> None:
 
 async def people_page(update: Update, context: BriefingContext) -> None:
     """Turn the page of the people buttons."""
-    parsed = parse_callback(update.callback_query.data)
-    if not isinstance(parsed, PeoplePage):
-        await stale_button(update, context)
-        return
-    lang = await context.chat_lang(update)
-    await update.callback_query.answer()
-    text, keyboard = picker("person", parsed.page, context.engine.seeds, lang)
-    await edit_or_send(update, context, text, keyboard)
+    await picker_page(update, context, "person")
 
 
 def register(application: Application) -> None:
