@@ -26,6 +26,7 @@ from bot.botapi import (
     make_message_update,
     make_user,
 )
+from bot.callbacks import NOOP
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -189,7 +190,12 @@ def terminal_text(text: str, parse_mode: str | None = "HTML") -> str:
 
 
 def describe_calls(calls: list[ApiCall], numbered: bool = True) -> tuple[str, list[str]]:
-    """The bot's replies as terminal text, and the callback data of the buttons shown."""
+    """The bot's replies as terminal text, and the callback data of the buttons shown.
+
+    Buttons are `[label]`, a keyboard row a line; in the console a button that can be pressed
+    gets its number in front, `3) [1. 32nd OSCE Ministerial Council]`, apart from the number a
+    list puts in the label itself. Share buttons and page counters have no number.
+    """
     lines: list[str] = []
     pressable: list[str] = []
     for call in calls:
@@ -208,16 +214,26 @@ def describe_calls(calls: list[ApiCall], numbered: bool = True) -> tuple[str, li
             lines.append("\n".join(f"• {title}" for title in titles) or "(no results)")
         else:
             continue
-        labels = []
-        for label, data in buttons(params.get("reply_markup")):
-            if data is None:
-                labels.append(f"[{label}]")
-                continue
-            pressable.append(data)
-            labels.append(f"[{len(pressable)} {label}]" if numbered else f"[{label}]")
-        if labels:
-            lines[-1] += "\n" + " ".join(labels)  # buttons right under their message
+        rows = []
+        for row in keyboard_rows(params.get("reply_markup")):
+            labels = []
+            for label, data in row:
+                if data in (None, NOOP):  # a share button, the page counter: nothing to press
+                    labels.append(f"[{label}]")
+                    continue
+                pressable.append(data)
+                number = f"{len(pressable)}) " if numbered else ""
+                labels.append(f"{number}[{label}]")
+            rows.append("  ".join(labels))
+        if rows:
+            lines[-1] += "\n" + "\n".join(rows)  # buttons right under their message, row by row
     return "\n\n".join(lines), pressable
+
+
+def keyboard_rows(markup: dict[str, Any] | None) -> list[list[tuple[str, str | None]]]:
+    """The (label, callback data) of an inline keyboard's buttons, one list per row."""
+    rows = (markup or {}).get("inline_keyboard", [])
+    return [[(b.get("text", ""), b.get("callback_data")) for b in row] for row in rows]
 
 
 def no_such_button(number: str, count: int) -> str:

@@ -28,10 +28,22 @@ async def test_console_answers_each_line_and_presses_buttons_by_number(tmp_path)
     stdout = io.StringIO()
     assert await chat(_settings(tmp_path), lang="en", stdin=stdin, stdout=stdout) == 0
     out = stdout.getvalue()
-    assert "[1 Қазақша] [2 Русский] [3 English]" in out
+    assert "1) [Қазақша]  2) [Русский]  3) [English]" in out
     assert "в этом чате я буду отвечать по-русски" in out  # button 2 pressed: Russian
     assert "Что я умею" in out  # and /help now answers in Russian
     assert "<b>" not in out  # HTML turned into terminal text
+
+
+async def test_list_buttons_keep_their_own_number_apart_from_the_press_number(tmp_path):
+    stdin = io.StringIO("/meetings\n9\n1\n")
+    stdout = io.StringIO()
+    assert await chat(_settings(tmp_path), lang="en", stdin=stdin, stdout=stdout) == 0
+    first_page, rest = stdout.getvalue().split("Page ")[1:]
+    second_page, card = rest.split("📅")  # the card's first field: its date
+    assert "\n1) [1. 32nd OSCE Ministerial Council]\n" in first_page  # a keyboard row a line
+    assert "\n[1/4]  9) [2 ▶]" in first_page  # the page counter is no button to press
+    assert "\n1) [9. Nurtleu meets Finland's" in second_page  # 9 pressed: the next page
+    assert "Elina Valtonen" in card and "\n[↗ Share]" in card  # 1 pressed: list item 9's card
 
 
 async def test_a_number_with_no_button_says_which_exist_and_keeps_them(tmp_path):
