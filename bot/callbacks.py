@@ -21,6 +21,7 @@ import base64
 import hashlib
 import re
 from collections import OrderedDict
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from bot.queries import MeetingFilter
@@ -144,11 +145,11 @@ def event_token(event_id: str) -> str:
     return "~" + hashlib.blake2b(event_id.encode(), digest_size=9).hexdigest()
 
 
-def resolve_event_token(token: str, event_ids: object) -> str | None:
-    """The event id a token stands for, if that event exists (`event_ids`: a container)."""
+def resolve_event_token(token: str, event_ids: Collection[str]) -> str | None:
+    """The event id a token stands for, if that event exists (`event_ids`: ids or a mapping)."""
     if not token.startswith("~"):
-        return token if token in event_ids else None  # type: ignore[operator]
-    for event_id in event_ids:  # type: ignore[attr-defined]
+        return token if token in event_ids else None
+    for event_id in event_ids:
         if event_token(event_id) == token:
             return event_id
     return None

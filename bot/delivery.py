@@ -36,7 +36,7 @@ import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -47,6 +47,9 @@ from bot.scheduling import due_deliveries, key_date
 from bot.seeds import SeedSet
 from bot.storage import Storage, to_timestamp
 from bot.subscriptions import Delivery, Subscription, SubscriptionStore
+
+if TYPE_CHECKING:
+    from bot.search import SearchIndex
 
 log = logging.getLogger(__name__)
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)  # immutable, so one for every message
@@ -99,7 +102,7 @@ async def subscription_digest(
     sub: Subscription,
     day: dt.date,
     send_empty: bool,
-    search: object | None = None,
+    search: SearchIndex | None = None,
 ) -> list[str]:
     """The messages of `sub`'s digest for local `day`: what the scheduler sends and what
     `python -m bot digest --chat` prints. 'New' means changed since the chat's last digest."""
@@ -125,7 +128,7 @@ class DigestComposer:
         store: SubscriptionStore,
         seeds: SeedSet,
         send_empty: bool,
-        search: object | None = None,
+        search: SearchIndex | None = None,
     ) -> None:
         self.store = store
         self.seeds = seeds

@@ -26,6 +26,7 @@ import datetime as dt
 import functools
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from babel import Locale
 
@@ -33,6 +34,9 @@ from bot.i18n import Html, t
 from bot.records import Anniversary, Event, EventDate, FutureEvent
 from bot.rendering import escape, format_date, render_event_line, split_html
 from bot.seeds import SeedSet
+
+if TYPE_CHECKING:
+    from bot.search import SearchIndex
 
 JUBILEE_EVERY = 5
 NOTICE_DAYS = 7
@@ -140,12 +144,12 @@ def _sort_key(event: Event) -> str:
 class DigestIndex:
     """Lookups a digest needs, built once per SeedSet so no digest scans every record.
 
-    Events on a calendar day and events citing an anniversary come from the search index when it
-    offers them (`events_on_day`, `events_for_anniversary`); otherwise from maps built here on the
-    first use of each, in one pass over the events.
+    Events on a calendar day and events citing an anniversary come from the search index when
+    one is given (`events_on_day`, `events_for_anniversary`); otherwise from maps built here on
+    the first use of each, in one pass over the events.
     """
 
-    def __init__(self, seeds: SeedSet, search: object | None = None) -> None:
+    def __init__(self, seeds: SeedSet, search: SearchIndex | None = None) -> None:
         self.seeds = seeds
         self.search = search
         self.children: dict[str, list[str]] = {}
@@ -188,9 +192,9 @@ class DigestIndex:
         self._mentions_of("")
 
     def _events_on(self, month: int, day: int) -> list[Event]:
-        if callable(finder := getattr(self.search, "events_on_day", None)):
+        if self.search is not None:
             events = self.seeds.events
-            return [events[eid] for eid in finder(month, day) if eid in events]
+            return [events[eid] for eid in self.search.events_on_day(month, day) if eid in events]
         if self._on_day is None:
             self._on_day = {}
             for event in self.seeds.events.values():
@@ -200,9 +204,10 @@ class DigestIndex:
         return self._on_day.get((month, day), [])
 
     def _mentions_of(self, anniversary_id: str) -> tuple[Event, ...]:
-        if callable(finder := getattr(self.search, "events_for_anniversary", None)):
+        if self.search is not None:
             events = self.seeds.events
-            found = [events[eid] for eid in finder(anniversary_id) if eid in events]
+            citing = self.search.events_for_anniversary(anniversary_id)
+            found = [events[eid] for eid in citing if eid in events]
             return tuple(sorted(found, key=_sort_key, reverse=True))
         if self._mentions is None:
             cited: dict[str, list[Event]] = {}
@@ -224,7 +229,7 @@ def _trim(memo: dict, size: int) -> None:
 _INDEXES: list[DigestIndex] = []  # the latest few, matched by the SeedSet's identity
 
 
-def digest_index(seeds: SeedSet, search: object | None = None) -> DigestIndex:
+def digest_index(seeds: SeedSet, search: SearchIndex | None = None) -> DigestIndex:
     """The DigestIndex of `seeds` (built on first use; a search index, once given, is kept)."""
     for index in _INDEXES:
         if index.seeds is seeds:
@@ -311,7 +316,7 @@ def compose_digest(
     kind: str = "daily",
     topics: Iterable[str] = (),
     changed_ids: Iterable[str] = (),
-    search: object | None = None,
+    search: SearchIndex | None = None,
 ) -> Digest:
     """The digest of `kind` for local date `day`, filtered to `topics` (and their sub-topics).
 

@@ -12,10 +12,13 @@ import re
 import zoneinfo
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING
 
 from bot.normalize import fold
 from bot.seeds import SeedSet
+
+if TYPE_CHECKING:
+    from bot.search import SearchIndex
 
 KIND_WORDS = {
     "daily": "daily", "all": "daily", "ежедневно": "daily", "все": "daily", "всё": "daily",
@@ -147,10 +150,13 @@ def _topic_names(seeds: SeedSet) -> dict[str, str]:
     return names
 
 
-def resolve_topics(query: str, seeds: SeedSet, index: Any | None) -> tuple[list[str], list[str]]:
+def resolve_topics(
+    query: str, seeds: SeedSet, index: SearchIndex | None
+) -> tuple[list[str], list[str]]:
     """Topic ids for the query (word by word, else the whole phrase) and the unknown words.
 
-    Uses the search index's fuzzy `resolve_topic` when it has one, else exact folded names.
+    Uses the search index's fuzzy `resolve_topic` when an index is given, else exact folded
+    names.
     """
     query = query.strip()
     if not query:
@@ -158,10 +164,9 @@ def resolve_topics(query: str, seeds: SeedSet, index: Any | None) -> tuple[list[
     names = _topic_names(seeds)
 
     def one(text: str) -> str | None:
-        resolver = getattr(index, "resolve_topic", None)
-        if resolver is not None:
-            result = resolver(text)
-            if getattr(result, "status", None) == "found" and result.matches:
+        if index is not None:
+            result = index.resolve_topic(text)
+            if result.status == "found" and result.matches:
                 return result.matches[0].id
             return None
         return names.get(fold(text))

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.ingest.gazetteer import Gazetteer
 from bot.ingest.text import Sentence
 from bot.records import Aliases, Localized
 from bot.seeds import SeedSet
+
+if TYPE_CHECKING:
+    from bot.search import SearchIndex
 
 
 def _names(entries: Iterable[object]) -> list[tuple[str, str]]:
@@ -40,8 +44,8 @@ class Knowledge:
     resolve_person: Callable[[str], str | None]
 
     @classmethod
-    def from_seeds(cls, seeds: SeedSet, index: object | None = None) -> Knowledge:
-        """Build the gazetteers; `index` (a bot.search.SearchIndex) resolves names if given."""
+    def from_seeds(cls, seeds: SeedSet, index: SearchIndex | None = None) -> Knowledge:
+        """Build the gazetteers; `index` resolves names if given."""
         people = Gazetteer(_names(seeds.people.values()))
         places = Gazetteer(_names(seeds.places.values()))
         organizations = Gazetteer(_names(seeds.organizations.values()))
@@ -50,9 +54,8 @@ class Knowledge:
 
         def resolve_person(name: str) -> str | None:
             """The id of the known person `name` refers to, or None."""
-            finder = getattr(index, "find_people", None)
-            if finder is not None:
-                matches = finder(name)
+            if index is not None:
+                matches = index.find_people(name)
                 if matches and matches[0].score >= 90:
                     return matches[0].id
                 return None
