@@ -98,6 +98,7 @@ MC32_EN = (
     " date 2025-12-05 Minister of Foreign Affairs of Kazakhstan Yermek Kosherbayev took part "
     "in the 32nd meeting of the OSCE Ministerial Council in Vienna.\n"
 )
+MC32_EN_QUOTE = MC32_EN.strip().removeprefix("date 2025-12-05 ")  # the dateline is not quoted
 MC32_FILE = "events/2025-12-vienna-osce-mc32.yaml"
 
 
@@ -116,14 +117,14 @@ def test_write_adds_the_article_as_a_source_keeping_the_file(tmp_path, seeds_dir
     assert [line.strip() for line in new_lines[j1:j2]] == [
         "- article: draft-2025-12-05-mc32-en",
         "quotes:",
-        '- "' + MC32_EN.strip() + '"',
+        '- "' + MC32_EN_QUOTE + '"',
     ]
     assert any(line.startswith("# To add a record") for line in new_lines)
     seeds = load_seeds(seeds_dir)
     sources = seeds.events["2025-12-05-vienna-osce-mc32"].sources
     assert sources[: len(old_sources)] == old_sources
     [new] = sources[len(old_sources) :]
-    assert new.article == "draft-2025-12-05-mc32-en" and new.quotes == [MC32_EN.strip()]
+    assert new.article == "draft-2025-12-05-mc32-en" and new.quotes == [MC32_EN_QUOTE]
     assert not list(seeds_dir.glob("events/drafts-*.yaml"))  # no duplicate record
     assert main(["check", "--seeds", str(seeds_dir)]) == 0
 

@@ -67,7 +67,8 @@ _PAST_MEETING = re.compile(
 def lede(sentences: list[Sentence], size: int = 3) -> list[Sentence]:
     """The headline (if any) and the first body sentences: where news says what happened."""
     body = [s for s in sentences if len(s.text) > 40 and not s.text.lstrip().startswith("date ")]
-    head = [s for s in sentences[:4] if 15 < len(s.text) <= 160 and s not in body[:size]]
+    first_body = body[0].index if body else len(sentences)
+    head = [s for s in sentences[:4] if 15 < len(s.text) <= 160 and s.index < first_body]
     dateline = [s for s in sentences[:1] if s.text.lstrip().startswith("date ")]
     return (head[:1] + dateline + body[:size])[: size + 2]
 

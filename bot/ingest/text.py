@@ -12,6 +12,8 @@ _BOUNDARY = re.compile(r"(?<=[.!?…])[»\"”)]?\s+(?=[«\"“(\d\w])|\n+")
 _NO_END = re.compile(
     r"(?:^|[\s(«\"])(?:\w|т\.г|т\.ж|г|гг|ст|см|др|им|обл|мр|mr|mrs|dr|st|no)\.$", re.I
 )
+# The " date 2025-12-05 " some articles open with: a dateline, not part of the lede's sentence.
+_DATELINE = re.compile(r"^\s*date\s+\d{4}-\d\d-\d\d\s+")
 
 
 @dataclass(frozen=True)
@@ -24,10 +26,14 @@ class Sentence:
 
 
 def split_sentences(text: str) -> list[Sentence]:
-    """Split `text` into sentences whose `.text` occurs verbatim in `text`."""
+    """Split `text` into sentences whose `.text` occurs verbatim in `text`.
+
+    An opening dateline (" date 2025-12-05 ") belongs to no sentence: the first starts after it.
+    """
     pieces: list[tuple[int, int]] = []
-    start = 0
-    for match in _BOUNDARY.finditer(text):
+    dateline = _DATELINE.match(text)
+    start = dateline.end() if dateline else 0
+    for match in _BOUNDARY.finditer(text, start):
         head = text[start : match.start()]
         if "\n" not in match.group(0) and _NO_END.search(head):
             continue

@@ -1,0 +1,33 @@
+"""Ingest quotes are verbatim slices of the article, starting after an opening dateline."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from bot.ingest.text import split_sentences
+from tests.support.harness import running_bot, texts
+from tests.support.seedcopy import FIRST_ARTICLE, REAL_SEEDS
+from tests.support.updates import ADMIN_ID
+
+ARTICLE = (REAL_SEEDS / FIRST_ARTICLE).read_text(encoding="utf-8")  # opens " date 2025-12-05 "
+
+
+def test_the_first_sentence_starts_after_the_dateline():
+    assert ARTICLE.startswith(" date 2025-12-05 ")
+    first, second = split_sentences(ARTICLE)[:2]
+    assert first.text.startswith("Қазақстан Республикасының Сыртқы істер министрі")
+    assert ARTICLE[first.start :].startswith(first.text)
+    assert ARTICLE[second.start :].startswith(second.text)
+    assert split_sentences(" date 2025-12-05 ") == []  # a dateline alone is no sentence
+    assert split_sentences("The date 2025-12-05 was set.")[0].text.startswith("The date")
+
+
+async def test_ingest_quotes_from_a_dated_article_are_verbatim_and_skip_the_dateline(tmp_path):
+    async with running_bot(tmp_path, admins=(ADMIN_ID,)) as bot:
+        calls = await bot.send(f"/ingest {ARTICLE}", user=bot.user("en", ADMIN_ID))
+    reply = html.unescape("\n".join(texts(calls)))
+    assert "published: 2025-12-05" in reply  # the dateline is still read as the date
+    quotes = re.findall(r"^#   - (.+)$", reply, re.M)
+    assert quotes and quotes[0].startswith("Қазақстан Республикасының")
+    assert all(quote in ARTICLE and not quote.startswith("date ") for quote in quotes)
