@@ -290,7 +290,7 @@ class _Builder:
             participants=participants,
             topics=topic_ids,
             summary=Localized(**summaries),
-            sources=[],  # filled in by `attach_sources`
+            sources=[],  # filled in by `flush_article` with the article it is written into
             anniversaries=[],
             announces=[],
             part_of=None,
