@@ -296,11 +296,11 @@ class Broadcaster:
             kind = row.digest_key.split(":", 1)[0]
             subs = [s for s in await self.store.subscriptions(row.chat_id, True) if s.kind == kind]
             if now - row.due_at > self.policy.grace:
-                await self.store.finish(*pair, "missed", now, error=row.error or "grace ran out")
+                await self.store.complete(*pair, "missed", now, error=row.error or "grace ran out")
                 report.missed.append(pair)
             elif not subs or row.attempts >= self.policy.max_attempts:
                 reason = "unsubscribed meanwhile" if not subs else f"gave up: {row.error}"
-                await self.store.finish(*pair, "failed", now, error=reason)
+                await self.store.complete(*pair, "failed", now, error=reason)
                 report.failed.append(pair)
             elif await self.store.reclaim_stale(*pair, cutoff, now):
                 jobs.append(Job(subs[0], row.digest_key, row))

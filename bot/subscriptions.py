@@ -376,21 +376,6 @@ class SubscriptionStore:
         ) as cursor:
             return [_delivery(row) for row in await cursor.fetchall()]
 
-    async def finish(
-        self,
-        chat_id: int,
-        digest_key: str,
-        status: str,
-        now: dt.datetime,
-        message_ids: list[int] | None = None,
-        error: str | None = None,
-    ) -> None:
-        """Close a delivery as sent, empty, failed or missed."""
-        await self.db.execute(
-            _FINISH_SQL, _finish_params(chat_id, digest_key, status, now, message_ids, error)
-        )
-        await self.db.commit()
-
     async def claim_many(
         self, claims: Sequence[tuple[int, str, dt.datetime]], now: dt.datetime
     ) -> list[bool]:
@@ -439,9 +424,9 @@ class SubscriptionStore:
         digested_kind: str | None = None,
         where: str | None = None,
     ) -> None:
-        """`finish` the delivery, and in the same commit set the chat's last-digest time for
-        `digested_kind` (the 'new since' boundary) and log the error (`where`); commits are
-        shared with concurrent callers (see GroupCommit)."""
+        """Close a delivery as sent, empty, failed or missed; in the same commit set the chat's
+        last-digest time for `digested_kind` (the 'new since' boundary) and log the error
+        (`where`). Commits are shared with concurrent callers (see GroupCommit)."""
         statements = [
             (
                 _FINISH_SQL,

@@ -83,7 +83,7 @@ async def test_stats_reports_chats_subscriptions_deliveries_errors_and_events(bo
         )
     await store.deactivate(2, "403 Forbidden: bot was blocked by the user")
     await store.claim_many([(1, "daily:2026-03-02", NOW)], NOW)
-    await store.finish(1, "daily:2026-03-02", "sent", NOW, message_ids=[5])
+    await store.complete(1, "daily:2026-03-02", "sent", NOW, message_ids=[5])
     await store.log_error("digest daily:2026-03-02 to 2", "403 <blocked> & gone")
 
     [answer] = await bot.send("/stats")
