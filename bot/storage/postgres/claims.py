@@ -19,7 +19,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from bot.postgres.database import PgDatabase
+from bot.storage.postgres.database import PgDatabase
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 """Chats, subscriptions, the delivery log's reads and the error log on PostgreSQL.
 
-The same methods and answers as bot.subscriptions.SubscriptionStore (the contract tests run the
-same tests on both); claiming and closing deliveries live in bot.postgres.claims. Timestamps are
-`timestamptz`, written from the database clock unless the caller passes a moment.
+The same methods and answers as bot.storage.subscriptions.SubscriptionStore (the contract tests
+run the same tests on both); claiming and closing deliveries live in bot.storage.postgres.claims.
+Timestamps are `timestamptz`, written from the database clock unless the caller passes a moment.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from collections.abc import Iterable, Sequence
 
 import asyncpg
 
-from bot.postgres.database import PgDatabase
-from bot.storage import to_timestamp
-from bot.subscriptions import Chat, Delivery, Subscription
+from bot.storage.postgres.database import PgDatabase
+from bot.storage.seedsync import to_timestamp
+from bot.storage.subscriptions import Chat, Delivery, Subscription
 
 _SUB_COLUMNS = (
     "chat_id, kind, send_time, timezone, language, topics, thread_id, active, inactive_reason,"

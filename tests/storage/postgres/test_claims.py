@@ -6,11 +6,11 @@ import asyncio
 import datetime as dt
 import functools
 
-from bot.postgres.claims import PgDeliveryLog
-from bot.postgres.database import PgDatabase
-from bot.postgres.subscriptions import PgSubscriptionStore, active_subscriptions
-from bot.scheduling import compute_due
-from bot.subscriptions import Subscription
+from bot.digests.schedule import compute_due
+from bot.storage.postgres.claims import PgDeliveryLog
+from bot.storage.postgres.database import PgDatabase
+from bot.storage.postgres.subscriptions import PgSubscriptionStore, active_subscriptions
+from bot.storage.subscriptions import Subscription
 
 GRACE = dt.timedelta(hours=6)
 

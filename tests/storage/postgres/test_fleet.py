@@ -9,10 +9,11 @@ import time
 import pytest
 from telegram.error import RetryAfter
 
-from bot.postgres import dataversion
-from bot.postgres.budget import FleetRateLimiter, SendBudget
-from bot.postgres.database import PgDatabase
-from bot.postgres.leases import Leases, RoleLease
+from bot.storage.postgres import dataversion
+from bot.storage.postgres.budget import SendBudget
+from bot.storage.postgres.database import PgDatabase
+from bot.storage.postgres.leases import Leases, RoleLease
+from bot.telegram.fleet_limiter import FleetRateLimiter
 
 
 def max_in_window(times: list[float], width: float = 1.0) -> int:

@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 
 import asyncpg
 
-from bot.postgres.database import PgDatabase
+from bot.storage.postgres.database import PgDatabase
 
 log = logging.getLogger(__name__)
 
