@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.records import Localized
+from bot.records.models import Localized
 
 
 @dataclass(frozen=True)
