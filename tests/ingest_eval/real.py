@@ -19,9 +19,9 @@ from pathlib import Path
 import yaml
 
 from bot.ingest import Knowledge, ingest_text
-from bot.ingest.gazetteer import fold_word
+from bot.ingest.mentions import fold_word
 from bot.ingest.roles import role_key
-from bot.seeds import load_seeds
+from bot.records.loading import load_seeds
 from bot.settings import PROJECT_ROOT
 
 HERE = Path(__file__).resolve().parent
