@@ -52,6 +52,7 @@ class IngestResult:
     additions: list[tuple[str, Source]] = field(default_factory=list)  # (known event, source)
     people: list[Person] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    known_article: str | None = None  # the seeds' article with this same text, if any
 
 
 def _outlet(sentences: list[Sentence]) -> str | None:
