@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from bot.records import Event, EventDate
+from bot.records.models import Event, EventDate
 
 
 def _people(event: Event) -> set[str]:
