@@ -117,11 +117,12 @@ async def find_target(
     except TelegramError:
         await reply(update, t(lang, "sub.channel_unknown", channel=target))
         return None
-    if not await context.is_admin_of(channel.id, update.effective_user.id):
-        await reply(update, t(lang, "sub.channel_not_admin", channel=target))
-        return None
+    # The bot first: Telegram tells a bot who administers a channel only if the bot is one.
     if not await context.is_admin_of(channel.id, context.bot.id):
         await reply(update, t(lang, "sub.channel_bot_cannot_post", channel=target))
+        return None
+    if not await context.is_admin_of(channel.id, update.effective_user.id):
+        await reply(update, t(lang, "sub.channel_not_admin", channel=target))
         return None
     return Target(channel.id, channel.type, channel.title)
 
