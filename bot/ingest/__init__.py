@@ -11,16 +11,16 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from bot.ingest.context import Knowledge
 from bot.ingest.dates import DateFinding, event_date, publication_date
 from bot.ingest.dedupe import find_duplicate
 from bot.ingest.drafts import PeopleBook, event_id, slug, summary, title, unique
 from bot.ingest.kinds import classify, lede
+from bot.ingest.knowledge import Knowledge
 from bot.ingest.language import detect_language
 from bot.ingest.people import PersonMention, find_people
 from bot.ingest.places import find_ids, find_place
 from bot.ingest.text import Sentence, split_sentences
-from bot.records import Article, Event, EventDate, Person, Source
+from bot.records.models import Article, Event, EventDate, Person, Source
 
 __all__ = ["IngestResult", "Knowledge", "ingest_text"]
 
@@ -52,6 +52,7 @@ class IngestResult:
     additions: list[tuple[str, Source]] = field(default_factory=list)  # (known event, source)
     people: list[Person] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    known_article: str | None = None  # the seeds' article with this same text, if any
 
 
 def _outlet(sentences: list[Sentence]) -> str | None:

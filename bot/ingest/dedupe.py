@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bot.records import Event
+from bot.records.models import Event
 
 
 def _people(event: Event) -> set[str]:

@@ -35,3 +35,19 @@ def test_extraction_meets_its_floors():
         if report[key[0]][key[1]][key[2]] < floor
     }
     assert not below, f"below the floor: {below}"
+
+
+def test_real_articles_are_labelled_and_split_before_tuning():
+    from tests.ingest_eval.real import ARTICLES, cases
+
+    labelled = cases()
+    files = {case["file"] for case in labelled}
+    assert files == {path.name for path in ARTICLES.glob("*.txt")}
+    by_lang: dict[str, list[dict]] = {}
+    for case in labelled:
+        by_lang.setdefault(case["file"][:2], []).append(case)
+    for lang, group in by_lang.items():
+        assert len(group) >= 13, lang
+        # every third article of a language, in file order, is held aside
+        for number, case in enumerate(sorted(group, key=lambda c: c["file"]), start=1):
+            assert case["part"] == ("held" if number % 3 == 0 else "tune"), case["file"]
