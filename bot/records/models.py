@@ -77,6 +77,9 @@ class EventDate(Record):
     precision: Precision
     basis: Basis
     reason: Localized | str | None = None
+    # The report's dateline when the text gives no day: the card says "reported on …" instead of
+    # showing the dateline as the day of the meeting.
+    reported: dt.date | None = None
 
     def reason_in(self, lang: str) -> str | None:
         """The reason in `lang` when it is given per language, else as written."""
@@ -170,6 +173,9 @@ class Event(Record):
     anniversaries: list[Slug] = []
     announces: list[Slug] = []  # ids in future_events.yaml
     part_of: Slug | None = None  # the event this one was held on the margins of
+    # A doubt about the source that a reader needs (an article naming someone in an office they
+    # no longer held): shown on the card, in the reader's language.
+    caveat: Localized | None = None
     notes: str | None = None  # editor's remarks, e.g. what the article leaves open
 
     @model_validator(mode="after")
@@ -221,6 +227,14 @@ def is_iana_zone(name: str) -> bool:
     return True
 
 
+class FormerName(Record):
+    """A name a place bore for a while; events of that time show it ("Nur-Sultan (now Astana)")."""
+
+    name: Localized
+    since: dt.date
+    until: dt.date
+
+
 class PlaceEntry(Record):
     """A city or a country in the gazetteer."""
 
@@ -230,6 +244,14 @@ class PlaceEntry(Record):
     aliases: Aliases = Aliases()
     country: Slug | None = None  # for a city
     timezone: str | None = None  # IANA name, for a city or a one-zone country
+    former_names: list[FormerName] = []
+
+    def name_on(self, day: dt.date | None, lang: str) -> tuple[str, str | None]:
+        """The name the place bore on `day` and, when that differs, today's name."""
+        for former in self.former_names:
+            if day and former.since <= day <= former.until:
+                return former.name.get(lang), self.name.get(lang)
+        return self.name.get(lang), None
 
     @field_validator("timezone")
     @classmethod
