@@ -230,7 +230,15 @@ _BACKGROUND = re.compile(
 _TALKS = re.compile(
     r"встретил\w*|встреч\w*|переговор\w*|бесед\w*|разговор\w*|обсудил\w*|принял\w*|"
     r"кездес\w*|келіссөз\w*|сөйлес\w*|талқыла\w*|қабылда\w*|сұхбат\w*|"
-    r"\bmet\b|\bmeeting\b|talks|discussed|conversation|received",
+    r"участ\w*|қатыс\w*|присутствовал\w*|"
+    r"\bmet\b|\bmeeting\b|talks|discussed|conversation|received|attended|participat\w*|took\s+part",
+    re.I,
+)
+# What a participant says at the talks, when the name is its subject (before the verb).
+_SAYS = re.compile(
+    r"подчеркнул\w*|отметил\w*|заявил\w*|выразил\w*|поблагодарил\w*|проинформировал\w*|"
+    r"атап\s+өтт\w*|айтты|мәлімдеді|білдірді|растады|"
+    r"\bnoted\b|stressed|emphasi[sz]ed|underlined|expressed|thanked|informed|\bsaid\b",
     re.I,
 )
 _PLANNED = re.compile(
@@ -250,7 +258,10 @@ def _takes_part(mention: PersonMention, lede: set[int], kind: str) -> bool:
         return False
     if mention.sentence.index in lede:
         return True
-    return bool(_TALKS.search(text)) and (kind == "announcement" or not _PLANNED.search(text))
+    if _PLANNED.search(text) and kind != "announcement":
+        return False
+    says = _SAYS.search(text)
+    return bool(_TALKS.search(text)) or bool(says and text.find(mention.name) < says.start())
 
 
 def _sideline_sentences(sentences: list[Sentence], mentions: list[PersonMention]) -> set[int]:
