@@ -62,6 +62,7 @@ CALLBACK = re.compile(r"^dg:([tlkxu]):([\w]{0,13}):(-?\d{1,20})$")
 TIME_PRESETS = ("07:00", "08:00", "09:00", "10:00")
 ADMINS = (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
 TICK_SECONDS = 60
+BROADCAST_TASK = "digest-broadcast"  # the task's name: a shutdown gives it a moment to finish
 
 
 @dataclasses.dataclass(frozen=True)
@@ -409,7 +410,9 @@ async def digest_tick(context: BriefingContext) -> None:
         return
     broadcaster = context.job.data.get(context)
     if not broadcaster.busy:  # the delivery log makes a skipped tick harmless
-        context.application.create_task(broadcaster.tick(dt.datetime.now(dt.UTC)))
+        context.application.create_task(
+            broadcaster.tick(dt.datetime.now(dt.UTC)), name=BROADCAST_TASK
+        )
 
 
 def register(application: Application) -> None:
