@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz, process, utils
 
-from bot.records import LANGS
+from bot.records.models import LANGS
 
 NAME_CUTOFF = 80
 LIMIT = 10

@@ -1,8 +1,9 @@
 """The delivery phase: push digests through the real Broadcaster to a fake Bot API over HTTP.
 
 The bot is the production one (`build_application` with PTB's HTTPXRequest, TELEGRAM_BASE_URL
-pointing at bench/fakeserver.py on 127.0.0.1), the sender is `bot.delivery.Broadcaster` with
-the scheduler's compositions (`DigestCompositions`), on a copy of a prepared database. Two runs:
+pointing at bench/fakeserver.py on 127.0.0.1), the sender is `bot.digests.broadcast.Broadcaster`
+with the scheduler's compositions (`DigestCompositions`), on a copy of a prepared database. Two
+runs:
 - raw: the rate limiter off, every subscribed chat due at once: messages per second;
 - limited: AIORateLimiter on (as in production), counted over a bounded window after a warm-up,
   as a fraction of Telegram's 30 messages/s.
@@ -19,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.worker import bench_settings, dataset_paths, memory
+from bench.common import bench_settings, dataset_paths, memory
 
 TOKEN = "123456789:bench-token-for-the-local-fake-server"
 TELEGRAM_BULK_RATE = 30.0  # messages per second, Telegram's documented bulk limit
@@ -63,8 +64,8 @@ def copy_database(data: Path, folder: Path, chats: int) -> Path:
 async def broadcast(data: Path, chats: int, limiter: bool, window: float | None) -> dict:
     """Run one tick to `chats` chats; with `window`, count only that many seconds of it."""
     from bot.app import build_application
-    from bot.delivery import Broadcaster, DeliveryPolicy, DigestCompositions
-    from bot.subscriptions import SubscriptionStore
+    from bot.digests.broadcast import Broadcaster, DeliveryPolicy, DigestCompositions
+    from bot.storage.subscriptions import SubscriptionStore
 
     with tempfile.TemporaryDirectory() as folder:
         db_path = copy_database(data, Path(folder), chats)

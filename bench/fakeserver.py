@@ -1,7 +1,7 @@
 """A fake Bot API server for the delivery benchmark, in a process of its own.
 
-It serves the emulator core (`bot.botapi.FakeBotAPI`) over HTTP on 127.0.0.1 with
-tests/e2e/fake_telegram.py's `FakeTelegram`, knows every chat in a bot database (as if each had
+It serves the emulator core (`bot.telegram.fake_api.FakeBotAPI`) over HTTP on 127.0.0.1 with
+bot/telegram/fake_http.py's `FakeTelegram`, knows every chat in a bot database (as if each had
 written to the bot), prints its port, and runs until its stdin closes. A separate process keeps
 the server's CPU time out of the bot's, as with the real Telegram.
 
@@ -19,7 +19,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.e2e.fake_telegram import FakeTelegram
+from bot.telegram.fake_http import FakeTelegram
 
 
 def known_chats(db_path: Path) -> list[dict]:

@@ -7,7 +7,7 @@ exists.
 
 from __future__ import annotations
 
-from bot.records import Aliases, Localized, Organization, PlaceEntry, Topic
+from bot.records.models import Aliases, Localized, Organization, PlaceEntry, Topic
 
 # country id|kk|ru|en|capital id|kk|ru|en|IANA zone ("-" when the country spans several)
 COUNTRIES = """

@@ -1,10 +1,10 @@
 """A generator of realistic synthetic seed data at any scale, deterministic from a seed.
 
-`generate_seedset(events=100_000, seed=1)` returns a `bot.seeds.SeedSet` built directly from the
-record models (fast: no YAML), reusing the real gazetteers in seeds/ (topics, places,
-organizations, people) and adding synthetic people, articles and events. `write_seeds_folder`
-writes the same data as a seeds folder the loader accepts; `sync_into_database` stores it in
-SQLite the way `python -m bot load` does; `insert_subscriptions` adds chats subscribed to digests.
+`generate_seedset(events=100_000, seed=1)` returns a `bot.records.loading.SeedSet` built directly
+from the record models (fast: no YAML), reusing the real gazetteers in seeds/ (topics, places,
+organizations, people) and adding synthetic people, articles and events. `write_seeds_folder` writes
+the same data as a seeds folder the loader accepts; `sync_into_database` stores it in SQLite the way
+`python -m bot load` does; `insert_subscriptions` adds chats subscribed to digests.
 
     python bench/generate.py --events 10000 --out /tmp/seeds10k --db /tmp/bench.sqlite3
 """
@@ -29,7 +29,7 @@ if __package__ in (None, ""):  # run as a script: make `bench` and `bot` importa
 
 from bench.gazetteer import extra_countries_and_cities, extra_organizations, fallback_topics
 from bench.names import Name, random_name
-from bot.records import (
+from bot.records.models import (
     LANGS,
     Article,
     Event,
@@ -44,7 +44,7 @@ from bot.records import (
     Topic,
 )
 from bot.settings import PROJECT_ROOT
-from bot.storage import to_timestamp
+from bot.storage.seedsync import to_timestamp
 
 GENERATOR_VERSION = "bench-gen-1"
 REAL_SEEDS = PROJECT_ROOT / "seeds"
@@ -305,7 +305,7 @@ def generate_seedset(events: int, seed: int = 1, validate: bool = False):
     Records are built with the real models; `validate=True` runs full pydantic validation on
     every event (slow at 100k; the tests use it at small scale).
     """
-    from bot.seeds import SeedSet
+    from bot.records.seedset import SeedSet
 
     sizes = scale_sizes(events)
     builder = _Builder(events, seed)
@@ -362,14 +362,14 @@ def generate_seedset(events: int, seed: int = 1, validate: bool = False):
 
 
 def _anniversary_model() -> type[Record]:
-    from bot.records import Anniversary
+    from bot.records.models import Anniversary
 
     return Anniversary
 
 
 def _construct_event(data: dict) -> Event:
     """An Event from trusted generated parts, without re-validating every field."""
-    from bot.records import Place, Source
+    from bot.records.models import Place, Source
 
     data["place"] = Place.model_construct(**data["place"])
     data["sources"] = [Source.model_construct(**source) for source in data["sources"]]
@@ -418,7 +418,7 @@ def write_seeds_folder(
     `style="json"` writes each file as one JSON list (valid YAML): dumping 100,000 events as
     block YAML takes minutes, as JSON a few seconds.
     """
-    from bot.seeds import ATTRIBUTES
+    from bot.records.seedset import ATTRIBUTES
 
     folder = Path(folder)
     (folder / "events").mkdir(parents=True, exist_ok=True)
@@ -437,15 +437,15 @@ def write_seeds_folder(
 
 
 async def sync_into_database(seedset, db_path: Path, folder: Path | None = None):
-    """Store `seedset` in the SQLite file at `db_path` through `bot.storage.Storage`.
+    """Store `seedset` in the SQLite file at `db_path` through `bot.storage.seedsync.Storage`.
 
     With `folder` (written by `write_seeds_folder`), the stored fingerprint is the folder's, so
     `Storage.ensure_seeds(folder)` later finds the seeds unchanged and reads from the database.
     """
     from dataclasses import replace
 
-    from bot.seeds import seeds_fingerprint
-    from bot.storage import Storage
+    from bot.records.loading import seeds_fingerprint
+    from bot.storage.seedsync import Storage
 
     if folder is not None:
         seedset = replace(seedset, fingerprint=seeds_fingerprint(folder))

@@ -11,7 +11,6 @@ import argparse
 import asyncio
 import json
 import shutil
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -19,50 +18,15 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.common import bench_settings, dataset_paths, memory, summary
 from bench.generate import (
     generate_seedset,
     insert_subscriptions,
     sync_into_database,
     write_seeds_folder,
 )
-from bot.settings import Settings
 
 COMMANDS = ("minister", "topic", "meetings", "search")
-
-
-def memory() -> dict[str, float]:
-    """This process's resident memory now and at its peak, in MB (from /proc/self/status)."""
-    figures = {}
-    for line in Path("/proc/self/status").read_text().splitlines():
-        key, _, value = line.partition(":")
-        if key in ("VmRSS", "VmHWM"):
-            figures["rss_mb" if key == "VmRSS" else "peak_rss_mb"] = int(value.split()[0]) / 1024
-    return figures
-
-
-def summary(samples: list[float]) -> dict[str, float]:
-    """Median, p95 and count of timings given in seconds, reported in milliseconds."""
-    if not samples:
-        return {"n": 0}
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return {
-        "n": len(ordered),
-        "median_ms": statistics.median(ordered) * 1000,
-        "p95_ms": p95 * 1000,
-        "max_ms": ordered[-1] * 1000,
-    }
-
-
-def dataset_paths(data: Path) -> tuple[Path, Path]:
-    """The seeds folder and the database file of a prepared data set."""
-    return data / "seeds", data / "bot.sqlite3"
-
-
-def bench_settings(data: Path) -> Settings:
-    """Settings that point the bot at a prepared data set and never at Telegram."""
-    seeds, db = dataset_paths(data)
-    return Settings(token=None, db_path=db, seeds_dir=seeds, log_level="WARNING")
 
 
 # --- prepare -------------------------------------------------------------------------------
@@ -70,8 +34,8 @@ def bench_settings(data: Path) -> Settings:
 
 async def prepare(data: Path, events: int, seed: int, chats: int) -> dict:
     """Generate a data set into `data` (seeds folder + synced database), unless it is there."""
-    from bot.seeds import seeds_fingerprint
-    from bot.storage import Storage
+    from bot.records.loading import seeds_fingerprint
+    from bot.storage.seedsync import Storage
 
     seeds_dir, db_path = dataset_paths(data)
     marker = data / "ready.json"
@@ -165,7 +129,9 @@ async def commands(data: Path, count: int, baseline_budget: float, seed: int) ->
     from bench.baseline import BaselineSearch
     from bench.queries import command_queries
     from bot.app import build_application
-    from bot.botapi import FakeBotAPI, InProcessRequest, make_chat, make_message_update, make_user
+    from bot.telegram.fake_api import FakeBotAPI
+    from bot.telegram.inprocess import InProcessRequest
+    from bot.telegram.updates import make_chat, make_message_update, make_user
 
     api = FakeBotAPI()
     application = build_application(

@@ -1,7 +1,7 @@
 """The application factory: one PTB `Application` for Telegram, the console, `ask` and the tests.
 
 `build_application(settings, request=None)` wires the handler modules (in the order of
-`HANDLER_MODULES`), the typed context, HTML defaults and the lifecycle hooks. Production passes
+`handlers.ROUTES`), the typed context, HTML defaults and the lifecycle hooks. Production passes
 no `request` (PTB's HTTPXRequest talks to Telegram or to TELEGRAM_BASE_URL); the console, `ask`
 and the tests pass `InProcessRequest(FakeBotAPI())`. Nothing else differs.
 """
@@ -9,7 +9,6 @@ and the tests pass `InProcessRequest(FakeBotAPI())`. Nothing else differs.
 from __future__ import annotations
 
 import logging
-from types import ModuleType
 
 from telegram import (
     BotCommand,
@@ -22,22 +21,11 @@ from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
-import handlers.admin
-import handlers.chats
-import handlers.events
-import handlers.ingest
-import handlers.inline
-import handlers.lang
-import handlers.meetings
-import handlers.people
-import handlers.search
-import handlers.start
-import handlers.subscriptions
-import handlers.topics
-from bot.context import ENGINE_KEY, GROUPS, PRIVATE, BriefingContext, MenuCommand
+import handlers
+from bot.context import ENGINE_KEY, GROUPS, MENU_KEY, PRIVATE, BriefingContext
 from bot.engine import Engine
 from bot.i18n import t
-from bot.records import LANGS
+from bot.records.models import LANGS
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -45,39 +33,11 @@ log = logging.getLogger(__name__)
 # A well-formed token for in-process use; it never reaches Telegram.
 IN_PROCESS_TOKEN = "123456789:in-process-token-never-sent-to-telegram"
 
-# Each module exports `register(application)` and may export `MENU: list[MenuCommand]`.
-# Order matters! Within a handler group PTB runs the first handler that matches an update.
-HANDLER_MODULES: list[ModuleType] = [
-    handlers.start,  # /start, /help
-    handlers.lang,  # /lang, lang: buttons
-    handlers.meetings,  # /meetings, mtg: pages of any list of meetings, nop counter
-    handlers.people,  # /minister (/person), ppl: pages of people
-    handlers.topics,  # /topic, tpl: pages of topics
-    handlers.events,  # /event, evt: card buttons
-    handlers.search,  # /search
-    handlers.inline,  # inline mode: event cards to share
-    handlers.admin,  # /reload, /stats (BOT_ADMINS only)
-    handlers.ingest,  # /ingest, forwarded articles, .txt documents (BOT_ADMINS only, group 5)
-    handlers.chats,  # my_chat_member (bot added/removed), group -> supergroup migration
-    handlers.subscriptions,  # /subscribe /unsubscribe /settings /digest /calendar, dg:, tick
-]
-
-
-def menu_commands(scope: str) -> list[MenuCommand]:
-    """The commands to show in `scope` (private or groups), in HANDLER_MODULES order."""
-    return [
-        entry
-        for module in HANDLER_MODULES
-        for entry in getattr(module, "MENU", [])
-        if scope in entry.scopes
-    ]
-
-
 async def set_command_menus(application: Application) -> None:
     """Set Telegram's command menu per language (kk, ru, default en) and per chat kind."""
     scopes = {PRIVATE: BotCommandScopeAllPrivateChats(), GROUPS: BotCommandScopeAllGroupChats()}
     for scope_name, scope in scopes.items():
-        entries = menu_commands(scope_name)
+        entries = handlers.menu_commands(scope_name)
         for lang in LANGS:
             commands = [BotCommand(e.command, t(lang, e.description_key)) for e in entries]
             # Users whose Telegram language has no list of its own get the default (English).
@@ -104,7 +64,7 @@ async def post_shutdown(application: Application) -> None:
 
 
 async def apologize(update: object, context: BriefingContext) -> None:
-    """Tell the user something went wrong (bot/runner.py adds logging and operator reports)."""
+    """Tell the user something went wrong (bot/telegram/runner.py adds logging and reports)."""
     if not isinstance(update, Update):
         return
     text = t(await context.chat_lang(update), "error.generic")
@@ -129,7 +89,7 @@ def build_application(
     """The bot's Application: handlers, typed context, HTML defaults and lifecycle hooks.
 
     `request` replaces PTB's HTTP transport (for polling too, unless `get_updates_request` is
-    given: bot/runner.py passes both, with metrics); `rate_limiter=False` leaves out
+    given: bot/telegram/runner.py passes both, with metrics); `rate_limiter=False` leaves out
     AIORateLimiter so in-process runs never wait; `engine` lets a caller share an open one.
     """
     builder = (
@@ -149,7 +109,8 @@ def build_application(
         builder = builder.request(request).get_updates_request(get_updates_request or request)
     application = builder.build()
     application.bot_data[ENGINE_KEY] = engine or Engine(settings)
-    for module in HANDLER_MODULES:
+    application.bot_data[MENU_KEY] = handlers.menu_commands()
+    for module in handlers.ROUTES:
         module.register(application)
     handlers.start.register_fallbacks(application)  # last: what no module above handled
     application.add_error_handler(apologize)

@@ -58,7 +58,7 @@ def configure_logging(level: str) -> None:
 def scrub_uncaught_exceptions(settings: Settings) -> None:
     """Remove the secrets from any traceback Python itself prints (the last line of an
     uncaught exception is its message, which may quote the token)."""
-    from bot.secrets import scrub, secrets_of
+    from bot.telegram.secrets import scrub, secrets_of
 
     secrets = secrets_of(settings)
     if not secrets:

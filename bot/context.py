@@ -16,12 +16,13 @@ from telegram.error import TelegramError
 from telegram.ext import CallbackContext, ExtBot
 
 from bot.i18n import language_from_code
-from bot.records import Lang
+from bot.records.models import Lang
 
 if TYPE_CHECKING:
     from bot.engine import Engine
 
 ENGINE_KEY = "engine"
+MENU_KEY = "menu"  # every MenuCommand, in handlers.ROUTES order (set by bot/app.py)
 PRIVATE = "private"
 GROUPS = "groups"
 
@@ -42,6 +43,10 @@ class BriefingContext(CallbackContext[ExtBot, dict, dict, dict]):
     def engine(self) -> Engine:
         """The shared engine (storage, seeds, search index), opened in post_init."""
         return self.bot_data[ENGINE_KEY]
+
+    def menu(self, scope: str) -> list[MenuCommand]:
+        """The commands shown in `scope` (private or groups), as the menus and /help list them."""
+        return [entry for entry in self.bot_data.get(MENU_KEY, ()) if scope in entry.scopes]
 
     async def chat_lang(self, update: object) -> Lang:
         """The language to answer `update` in: the chat's /lang choice, else the user's."""

@@ -12,11 +12,12 @@ import logging
 from typing import Literal
 
 from bot.i18n import language_from_code
-from bot.records import LANGS, Lang
-from bot.search import SearchIndex
-from bot.seeds import SeedError, SeedSet, load_seeds
+from bot.records.loading import SeedError, load_seeds
+from bot.records.models import LANGS, Lang
+from bot.records.seedset import SeedSet
+from bot.search.index import SearchIndex
 from bot.settings import Settings
-from bot.storage import Storage, SyncResult, to_timestamp, utc_now
+from bot.storage.seedsync import Storage, SyncResult, to_timestamp, utc_now
 
 log = logging.getLogger(__name__)
 

@@ -15,11 +15,11 @@ from telegram.constants import ChatType
 from telegram.ext import Application, CommandHandler
 
 from bot.context import BriefingContext
+from bot.conversation.cards import escape, split_html
 from bot.i18n import Html, t
-from bot.rendering import escape, split_html
-from bot.seeds import SeedError
-from bot.stats import STARTED_KEY, BotStats, collect_stats, uptime
-from bot.storage import SyncResult
+from bot.records.loading import SeedError
+from bot.storage.seedsync import SyncResult
+from bot.storage.stats import STARTED_KEY, BotStats, collect_stats, uptime
 
 FINGERPRINT_CHARS = 12
 ERROR_CHARS = 200  # of each recent error quoted in /stats

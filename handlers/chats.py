@@ -13,7 +13,7 @@ from telegram.constants import ChatMemberStatus
 from telegram.ext import Application, ChatMemberHandler, MessageHandler, filters
 
 from bot.context import BriefingContext
-from bot.subscriptions import SubscriptionStore
+from bot.storage.subscriptions import SubscriptionStore
 
 GONE = (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED)
 

@@ -6,11 +6,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.callbacks import EventButton, event_data, parse_callback, resolve_event_token
 from bot.context import BriefingContext, MenuCommand
+from bot.conversation.callbacks import EventButton, event_data, parse_callback, resolve_event_token
+from bot.conversation.keyboards import BUTTON_TEXT, ECHO, render_card, shorten
+from bot.conversation.meetings import MAX_CARDS, clean_argument, event_ids_in, suggest_events
 from bot.i18n import t
-from bot.listings import BUTTON_TEXT, ECHO, render_card, shorten
-from bot.queries import MAX_CARDS, clean_argument, event_ids_in, suggest_events
 from handlers.meetings import stale_button
 
 MENU = [MenuCommand("event", "menu.event")]

@@ -12,11 +12,11 @@ from telegram import Update
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
 from bot.context import BriefingContext
+from bot.conversation.cards import escape, split_html
 from bot.i18n import t
 from bot.ingest import IngestResult, Knowledge, ingest_text
 from bot.ingest.intake import MAX_BYTES, ArticleError, article_text
 from bot.ingest.output import as_yaml
-from bot.rendering import escape, split_html
 from handlers.admin import is_operator
 
 # Forwarded texts and documents are handled beside the other handlers (their own group), so a

@@ -17,11 +17,11 @@ from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, InlineQueryHandler
 
-from bot.callbacks import event_token
 from bot.context import BriefingContext
-from bot.listings import render_card, shorten
-from bot.queries import MAX_INLINE_RESULTS, clean_argument, inline_events
-from bot.rendering import format_date_range, render_place
+from bot.conversation.callbacks import event_token
+from bot.conversation.cards import format_date_range, render_place
+from bot.conversation.keyboards import render_card, shorten
+from bot.conversation.meetings import MAX_INLINE_RESULTS, clean_argument, inline_events
 
 CACHE_SECONDS = 300  # the records change only on reload
 _TAGS = re.compile(r"<[^>]*>")

@@ -7,7 +7,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import BriefingContext, MenuCommand
 from bot.i18n import parse_language, t
-from bot.records import LANGS, Lang
+from bot.records.models import LANGS, Lang
 
 MENU = [MenuCommand("lang", "menu.lang")]
 CALLBACK_PREFIX = "lang:"

@@ -13,11 +13,17 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.callbacks import ListPage, PeoplePage, TopicsPage, parse_callback
 from bot.context import BriefingContext, MenuCommand
+from bot.conversation.callbacks import ListPage, PeoplePage, TopicsPage, parse_callback
+from bot.conversation.keyboards import choices_keyboard, picker, render_page, shorten
+from bot.conversation.meetings import (
+    MeetingFilter,
+    is_known,
+    parse_meetings_args,
+    resolve_first,
+    select_events,
+)
 from bot.i18n import t
-from bot.listings import choices_keyboard, picker, render_page, shorten
-from bot.queries import MeetingFilter, is_known, parse_meetings_args, resolve_first, select_events
 
 log = logging.getLogger(__name__)
 

@@ -6,9 +6,9 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import BriefingContext, MenuCommand
+from bot.conversation.keyboards import ECHO, choices_keyboard, picker, shorten
+from bot.conversation.meetings import clean_argument, lookup_person
 from bot.i18n import t
-from bot.listings import ECHO, choices_keyboard, picker, shorten
-from bot.queries import clean_argument, lookup_person
 from handlers.meetings import picker_page, send_meetings
 
 MENU = [MenuCommand("minister", "menu.minister")]

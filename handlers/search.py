@@ -6,9 +6,9 @@ from telegram import Update
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
 from bot.context import BriefingContext, MenuCommand
+from bot.conversation.keyboards import choices_keyboard, render_page
+from bot.conversation.meetings import MeetingFilter, clean_argument, named_entities, select_events
 from bot.i18n import t
-from bot.listings import choices_keyboard, render_page
-from bot.queries import MeetingFilter, clean_argument, named_entities, select_events
 
 MENU = [MenuCommand("search", "menu.search")]
 

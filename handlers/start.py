@@ -12,12 +12,10 @@ from bot.i18n import t
 MENU = [MenuCommand("start", "menu.start", frozenset({PRIVATE})), MenuCommand("help", "menu.help")]
 
 
-def help_text(lang: str, scope: str) -> str:
-    """The /help answer: every command of `scope` with its description, then examples."""
-    from bot.app import menu_commands  # bot.app imports this module: look it up at call time
-
+def help_text(lang: str, entries: list[MenuCommand]) -> str:
+    """The /help answer: every command in `entries` with its description, then examples."""
     lines = [t(lang, "help.title")]
-    lines += [f"/{e.command} — {t(lang, e.description_key)}" for e in menu_commands(scope)]
+    lines += [f"/{e.command} — {t(lang, e.description_key)}" for e in entries]
     return "\n".join([*lines, "", t(lang, "help.examples"), "", t(lang, "help.footer")])
 
 
@@ -31,7 +29,7 @@ async def start(update: Update, context: BriefingContext) -> None:
     lang = await context.chat_lang(update)
     if _scope(update) == PRIVATE:
         name = update.effective_user.first_name if update.effective_user else ""
-        text = t(lang, "start.welcome", name=name) + "\n\n" + help_text(lang, PRIVATE)
+        text = t(lang, "start.welcome", name=name) + "\n\n" + help_text(lang, context.menu(PRIVATE))
     else:
         text = t(lang, "start.group", bot=context.bot.username)
     await update.effective_message.reply_text(text)
@@ -40,7 +38,7 @@ async def start(update: Update, context: BriefingContext) -> None:
 async def help_command(update: Update, context: BriefingContext) -> None:
     """Answer /help with the commands and examples."""
     lang = await context.chat_lang(update)
-    await update.effective_message.reply_text(help_text(lang, _scope(update)))
+    await update.effective_message.reply_text(help_text(lang, context.menu(_scope(update))))
 
 
 async def unknown_command(update: Update, context: BriefingContext) -> None:

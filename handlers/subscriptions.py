@@ -25,19 +25,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot.calendar_export import WINDOW_DAYS, build_calendar
 from bot.context import BriefingContext, MenuCommand
-from bot.delivery import (
-    Broadcaster,
-    DeliveryPolicy,
-    DigestCompositions,
-    subscription_digest,
-)
-from bot.digests import compose_digest, day_text, digest_messages
-from bot.i18n import Html, parse_language, t
-from bot.records import LANGS
-from bot.scheduling import next_schedule
-from bot.subscribing import (
+from bot.conversation.arguments import (
     DIGEST_DAYS,
     SubscribeArgs,
     parse_digest_day,
@@ -49,7 +38,18 @@ from bot.subscribing import (
     resolve_topics,
     target_chat_id,
 )
-from bot.subscriptions import Subscription, SubscriptionStore
+from bot.digests.broadcast import (
+    Broadcaster,
+    DeliveryPolicy,
+    DigestCompositions,
+    subscription_digest,
+)
+from bot.digests.calendar import WINDOW_DAYS, build_calendar
+from bot.digests.compose import compose_digest, day_text, digest_messages
+from bot.digests.schedule import next_schedule
+from bot.i18n import Html, parse_language, t
+from bot.records.models import LANGS
+from bot.storage.subscriptions import Subscription, SubscriptionStore
 
 MENU = [
     MenuCommand("subscribe", "menu.subscribe"),

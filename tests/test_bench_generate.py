@@ -12,7 +12,7 @@ from bench import run as bench_run
 from bench.generate import generate_seedset, insert_subscriptions, write_seeds_folder
 from bench.names import KK_TO_RU, kazakh_name, latinize
 from bench.queries import command_queries, mix_scripts
-from bot.seeds import load_seeds
+from bot.records.loading import load_seeds
 
 
 @pytest.mark.parametrize("style", ["yaml", "json"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.engine import Engine
-from bot.seeds import SeedError
+from bot.records.loading import SeedError
 from bot.settings import Settings
 from tests.support.seedcopy import copy_seeds, edit_event, localized
 

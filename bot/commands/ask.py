@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 
-from bot.records import LANGS
+from bot.records.models import LANGS
 from bot.settings import Settings
 
 
@@ -33,8 +33,8 @@ async def ask(
     admin: bool = False,
 ) -> int:
     """Send `text`, print the reply (or the calls as JSON lines); 0 if the bot answered."""
-    from bot.botapi import to_json  # imported here: `python -m bot --help` needs no PTB
-    from bot.console import InProcessBot, answered, describe_calls
+    from bot.telegram.console import InProcessBot, answered, describe_calls
+    from bot.telegram.fake_api import to_json  # imported here: `python -m bot --help` needs no PTB
 
     async with InProcessBot(
         settings, lang=lang or "en", chat=chat, admin=admin, chat_lang=lang

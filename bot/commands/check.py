@@ -7,7 +7,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from bot.seeds import SeedError, SeedSet, load_seeds
+from bot.records.loading import SeedError, load_seeds
+from bot.records.seedset import SeedSet
 from bot.settings import Settings
 
 

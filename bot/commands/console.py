@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 
-from bot.records import LANGS
+from bot.records.models import LANGS
 from bot.settings import Settings
 
 
@@ -22,6 +22,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace, settings: Settings) -> int:
     """Run the terminal chat until EOF (with stdin not a terminal: answer each line, then exit)."""
-    from bot.console import chat  # imported here: `python -m bot --help` needs no PTB
+    from bot.telegram.console import chat  # imported here: `python -m bot --help` needs no PTB
 
     return asyncio.run(chat(settings, lang=args.lang, chat_kind=args.chat, admin=args.admin))

@@ -10,13 +10,13 @@ import re
 import sys
 from dataclasses import replace
 
-from bot.delivery import subscription_digest
-from bot.digests import compose_digest, digest_messages
+from bot.conversation.arguments import DIGEST_DAYS
+from bot.digests.broadcast import subscription_digest
+from bot.digests.compose import compose_digest, digest_messages
 from bot.engine import Engine
-from bot.records import LANGS
+from bot.records.models import LANGS
 from bot.settings import Settings
-from bot.subscribing import DIGEST_DAYS
-from bot.subscriptions import SubscriptionStore
+from bot.storage.subscriptions import SubscriptionStore
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

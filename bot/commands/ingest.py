@@ -13,7 +13,8 @@ from bot.ingest.intake import ArticleError, article_text
 from bot.ingest.output import as_data, as_yaml
 from bot.ingest.seedfile import SeedFileError
 from bot.ingest.writer import write_drafts
-from bot.seeds import SeedError, SeedSet, load_seeds
+from bot.records.loading import SeedError, load_seeds
+from bot.records.seedset import SeedSet
 from bot.settings import Settings
 
 
@@ -28,7 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def build_knowledge(seeds: SeedSet) -> Knowledge:
     """Gazetteers from the seeds, with the search index for names when it is installed."""
     try:
-        from bot.search import SearchIndex
+        from bot.search.index import SearchIndex
     except ImportError:
         return Knowledge.from_seeds(seeds)
     return Knowledge.from_seeds(seeds, SearchIndex.build(seeds))

@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 from bot.commands.check import print_problems
-from bot.seeds import SeedError, load_seeds
+from bot.records.loading import SeedError, load_seeds
 from bot.settings import Settings
-from bot.storage import GAZETTEER_KINDS, Storage, SyncResult
+from bot.storage.seedsync import GAZETTEER_KINDS, Storage, SyncResult
 
 # by_kind key -> the plural label `check` uses too
 LABELS = {"event": "events"} | {

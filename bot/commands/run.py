@@ -13,12 +13,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace, settings: Settings) -> int:
-    """Run on Telegram (bot.runner), or open the console chat when there is no token."""
+    """Run on Telegram (bot.telegram.runner), or open the console chat when there is no token."""
     if not settings.token:
-        from bot.console import chat
+        from bot.telegram.console import chat
 
         print("TELEGRAM_BOT_TOKEN is not set: opening the console chat instead of Telegram.")
         return asyncio.run(chat(settings))
-    from bot.runner import run_bot
+    from bot.telegram.runner import run_bot
 
     return run_bot(settings)

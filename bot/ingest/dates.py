@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from bot.ingest.text import Sentence
-from bot.records import EventDate
+from bot.records.models import EventDate
 
 _MONTH_STEMS: dict[int, tuple[str, ...]] = {
     1: ("қаңтар", "январ", "january", "jan"),

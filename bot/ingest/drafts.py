@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from anyascii import anyascii
 
 from bot.ingest.people import PersonMention
-from bot.records import Localized, Participant, Person
+from bot.records.models import Localized, Participant, Person
 
 KIND_LABELS: dict[str, dict[str, str]] = {
     "bilateral_meeting": {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.records import Lang
+from bot.records.models import Lang
 
 # Letters Kazakh Cyrillic has and Russian does not; one in a hundred Cyrillic letters is plenty.
 KAZAKH_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")

@@ -6,7 +6,7 @@ from typing import Any
 
 from bot.ingest import IngestResult
 from bot.ingest.seedfile import render_records
-from bot.records import Record
+from bot.records.models import Record
 
 
 def record_yaml(records: list[Record]) -> str:

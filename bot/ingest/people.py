@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.ingest.gazetteer import Gazetteer, Hit, Word, words
+from bot.ingest.mentions import Gazetteer, Hit, Word, words
 from bot.ingest.names import nominative
 from bot.ingest.roles import ROLE_PATTERN, Role, role_of
 from bot.ingest.text import Sentence

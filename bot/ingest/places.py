@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.ingest.gazetteer import Gazetteer, Hit, words
+from bot.ingest.mentions import Gazetteer, Hit, words
 from bot.ingest.text import Sentence
-from bot.records import Place, PlaceEntry
+from bot.records.models import Place, PlaceEntry
 
 _BEFORE_PLACE = {"v", "vo", "na", "in", "at"}  # folded в, во, на, in, at
 _KK_LOCATIVE = ("da", "de", "ta", "te", "nda", "nde", "dagi", "degi", "tagi", "tegi")

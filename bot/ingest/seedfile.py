@@ -18,7 +18,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from bot.records import Record
+from bot.records.models import Record
 
 _FLOW_WIDTH = 90  # a mapping or list of scalars shorter than this stays on one line
 _DATE_LIKE = re.compile(r"^\d{4}(?:-\d\d){0,2}$")  # quoted, or YAML reads a date or an int

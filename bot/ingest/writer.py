@@ -16,8 +16,8 @@ from pathlib import Path
 
 from bot.ingest import IngestResult
 from bot.ingest.seedfile import SeedFileError, append_source, find_record_file, render_records
-from bot.records import EVENTS_DIR
-from bot.seeds import load_seeds
+from bot.records.loading import load_seeds
+from bot.records.models import EVENTS_DIR
 
 
 def _append(path: Path, text: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.fake_telegram import FakeTelegram
+from bot.telegram.fake_http import FakeTelegram
 
 FAKE_TOKEN = "7000000001:AAE2e-FakeTokenThatMustNeverBeLogged_x"
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import pytest
 import pytest_asyncio
 
-from bot.botapi import make_callback_update, make_chat, make_message_update, make_user
+from bot.telegram.fake_http import FakeTelegram
+from bot.telegram.updates import make_callback_update, make_chat, make_message_update, make_user
 from tests.e2e.botprocess import BotProcess, until
 from tests.e2e.conftest import FAKE_TOKEN
-from tests.e2e.fake_telegram import FakeTelegram
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -26,8 +26,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.botapi import make_chat, make_message_update, make_user
 from bot.settings import PROJECT_ROOT
+from bot.telegram.updates import make_chat, make_message_update, make_user
 from tests.e2e.botprocess import BotProcess, until
 from tests.e2e.conftest import FAKE_TOKEN
 from tests.support.deploy import DEPLOY, read_env_file, read_image, read_unit

@@ -18,10 +18,10 @@ import sys
 import urllib.request
 from collections import Counter
 
-from bot.botapi import make_chat, make_message_update, make_user
 from bot.settings import PROJECT_ROOT
-from bot.storage import Storage
-from bot.subscriptions import Subscription, SubscriptionStore
+from bot.storage.seedsync import Storage
+from bot.storage.subscriptions import Subscription, SubscriptionStore
+from bot.telegram.updates import make_chat, make_message_update, make_user
 from tests.e2e.botprocess import BotProcess, until
 from tests.e2e.conftest import FAKE_TOKEN
 
@@ -45,9 +45,9 @@ def healthz(port: int) -> dict:
 
 
 async def docker_healthcheck(port: int) -> int:
-    """Run the image's HEALTHCHECK command, `python -m bot.health`; return its exit code."""
+    """Run the image's HEALTHCHECK (`python -m bot.telegram.health`); return its exit code."""
     probe = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.health", cwd=PROJECT_ROOT,
+        sys.executable, "-m", "bot.telegram.health", cwd=PROJECT_ROOT,
         env={**os.environ, "BOT_HEALTH_PORT": str(port)},
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
     )  # fmt: skip

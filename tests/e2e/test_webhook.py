@@ -9,7 +9,7 @@ import socket
 import urllib.error
 import urllib.request
 
-from bot.botapi import make_chat, make_message_update, make_user
+from bot.telegram.updates import make_chat, make_message_update, make_user
 from tests.e2e.botprocess import BotProcess, until
 from tests.e2e.conftest import FAKE_TOKEN
 

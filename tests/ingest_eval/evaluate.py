@@ -15,9 +15,10 @@ from pathlib import Path
 import yaml
 
 from bot.ingest import Knowledge, ingest_text
-from bot.normalize import fold
-from bot.records import Event
-from bot.seeds import SeedSet, load_seeds
+from bot.records.loading import load_seeds
+from bot.records.models import Event
+from bot.records.seedset import SeedSet
+from bot.search.normalize import fold
 from bot.settings import PROJECT_ROOT
 
 HERE = Path(__file__).resolve().parent

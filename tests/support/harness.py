@@ -1,6 +1,6 @@
 """`running_bot(tmp_path)`: the real bot on a tmp SQLite file, the real seeds, no network.
 
-How to test a handler (see tests/test_start_lang.py for a full example):
+How to test a handler (see tests/handlers/test_start_lang.py for a full example):
 
     from tests.support.harness import running_bot, texts
     from tests.support.updates import user
@@ -33,9 +33,10 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-from bot.botapi import ApiCall, make_chat
-from bot.console import InProcessBot, buttons
 from bot.settings import PROJECT_ROOT, Settings
+from bot.telegram.console import InProcessBot, buttons
+from bot.telegram.fake_api import ApiCall
+from bot.telegram.updates import make_chat
 from tests.support.limits import assert_telegram_limits
 from tests.support.updates import USER_ID
 from tests.support.updates import user as make_test_user
@@ -92,7 +93,7 @@ class BotHarness:
         return self._checked(await self.inner.press(button, user=user, chat_id=chat_id))
 
     async def process(self, update: dict[str, Any]) -> list[ApiCall]:
-        """Feed any update dict (bot.botapi.make_*); return the calls."""
+        """Feed any update dict (bot.telegram.fake_api.make_*); return the calls."""
         return self._checked(await self.inner.process(update))
 
     def last_message(self, chat_id: int | None = None) -> dict[str, Any]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.botapi import ApiCall
-from bot.telegram_limits import (
+from bot.telegram.fake_api import ApiCall
+from bot.telegram.limits import (
     MAX_CAPTION,
     HtmlProblem,
     message_text_problem,

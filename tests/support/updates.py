@@ -1,9 +1,9 @@
-"""Builders for the updates a test sends, as plain Bot API dicts (see bot.botapi for more).
+"""Builders for the updates a test sends, as plain Bot API dicts (see bot.telegram.updates).
 
     command_update("/topic климат", chat="group", lang="ru")
     text_update("Көшербаев", chat="private")
 
-A `chat` is "private", "group" or "channel" (or a chat dict from `bot.botapi.make_chat`);
+A `chat` is "private", "group" or "channel" (or a chat dict from `bot.telegram.updates.make_chat`);
 `lang` is the sender's Telegram language_code.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.botapi import make_chat, make_message_update, make_user
+from bot.telegram.updates import make_chat, make_message_update, make_user
 
 USER_ID = 1001
 ADMIN_ID = 2002

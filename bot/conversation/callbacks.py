@@ -1,0 +1,209 @@
+"""Callback data of the conversation's buttons: built and parsed here, and nowhere else.
+
+Telegram gives a button at most 64 bytes of callback data, and a Cyrillic letter takes two, so
+user text never goes into it. Data is short, namespaced ASCII:
+
+    mtg:<filter>:<page>   a page of meetings    (filter: a, y2019, y2019-2024, m2024-12,
+                                                 d2024-12-05, p<place>, o<org>, w<person>,
+                                                 t<topic>, or h<key> for free text)
+    evt:<event id>        an event's card       (evt:~<hash> when the id is too long)
+    tpl:<page>            a page of the topics
+    ppl:<page>            a page of the people
+    nop                   the page counter between ◀ and ▶ (does nothing)
+
+Free text is remembered under a short hash (`h<key>`) in a bounded in-memory table; after a
+restart such a key is unknown and the button answers politely, as for any forged data.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from collections import OrderedDict
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from bot.conversation.meetings import MeetingFilter
+from bot.telegram.limits import MAX_CALLBACK_DATA
+
+NOOP = "nop"
+MAX_PAGE = 10_000
+REMEMBERED_TEXTS = 10_000  # free-text lists whose buttons keep working (oldest forgotten first)
+
+_CODES = {
+    "all": "a",
+    "year": "y",
+    "years": "y",
+    "month": "m",
+    "day": "d",
+    "place": "p",
+    "org": "o",
+    "person": "w",
+    "topic": "t",
+}
+_ENTITY_KINDS = {"p": "place", "o": "org", "w": "person", "t": "topic"}
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_KEY = re.compile(r"^[a-z2-7]{10}$")
+_DATE_VALUES = {
+    "y": (re.compile(r"^\d{4}$"), "year"),
+    "m": (re.compile(r"^\d{4}-\d{2}$"), "month"),
+    "d": (re.compile(r"^\d{4}-\d{2}-\d{2}$"), "day"),
+}
+_YEARS = re.compile(r"^\d{4}-\d{4}$")
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """Show page `page` of the meetings `filter` selects."""
+
+    filter: MeetingFilter
+    page: int
+
+
+@dataclass(frozen=True)
+class EventButton:
+    """Show the card of the event this token stands for (see `resolve_event_token`)."""
+
+    token: str
+
+
+@dataclass(frozen=True)
+class TopicsPage:
+    """Show page `page` of the topic buttons."""
+
+    page: int
+
+
+@dataclass(frozen=True)
+class PeoplePage:
+    """Show page `page` of the people buttons."""
+
+    page: int
+
+
+@dataclass(frozen=True)
+class Noop:
+    """A button that only shows something (the page counter)."""
+
+
+Callback = ListPage | EventButton | TopicsPage | PeoplePage | Noop
+
+
+class _TextKeys:
+    """Free-text filters remembered under short keys, the oldest forgotten first."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.texts: OrderedDict[str, MeetingFilter] = OrderedDict()
+
+    def remember(self, meeting_filter: MeetingFilter) -> str:
+        raw = f"{meeting_filter.kind}\0{meeting_filter.value}".encode()
+        key = base64.b32encode(hashlib.blake2b(raw, digest_size=8).digest()).decode()[:10]
+        key = key.lower()
+        self.texts[key] = meeting_filter
+        self.texts.move_to_end(key)
+        while len(self.texts) > self.size:
+            self.texts.popitem(last=False)
+        return key
+
+    def recall(self, key: str) -> MeetingFilter | None:
+        return self.texts.get(key)
+
+
+TEXT_KEYS = _TextKeys(REMEMBERED_TEXTS)
+
+
+def _fits(data: str) -> bool:
+    return data.isascii() and len(data.encode()) <= MAX_CALLBACK_DATA
+
+
+def filter_code(meeting_filter: MeetingFilter) -> str:
+    """The short ASCII code of a filter (free text and over-long ids get a remembered key)."""
+    code = _CODES.get(meeting_filter.kind)
+    if code is not None:
+        text = code + meeting_filter.value
+        if _fits(f"mtg:{text}:{MAX_PAGE}"):
+            return text
+    return "h" + TEXT_KEYS.remember(meeting_filter)
+
+
+def list_data(meeting_filter: MeetingFilter, page: int = 1) -> str:
+    """Callback data for page `page` of a filter's meetings."""
+    return f"mtg:{filter_code(meeting_filter)}:{page}"
+
+
+def event_data(event_id: str) -> str:
+    """Callback data for an event's card."""
+    return f"evt:{event_token(event_id)}"
+
+
+def event_token(event_id: str) -> str:
+    """The event's id when it fits in callback data (and inline result ids), else a hash."""
+    if _fits(f"evt:{event_id}"):
+        return event_id
+    return "~" + hashlib.blake2b(event_id.encode(), digest_size=9).hexdigest()
+
+
+def resolve_event_token(token: str, event_ids: Collection[str]) -> str | None:
+    """The event id a token stands for, if that event exists (`event_ids`: ids or a mapping)."""
+    if not token.startswith("~"):
+        return token if token in event_ids else None
+    for event_id in event_ids:
+        if event_token(event_id) == token:
+            return event_id
+    return None
+
+
+def topics_data(page: int) -> str:
+    """Callback data for a page of topic buttons."""
+    return f"tpl:{page}"
+
+
+def people_data(page: int) -> str:
+    """Callback data for a page of people buttons."""
+    return f"ppl:{page}"
+
+
+def _page(text: str) -> int | None:
+    return int(text) if text.isdigit() and 1 <= int(text) <= MAX_PAGE else None
+
+
+def _decode_filter(code: str) -> MeetingFilter | None:
+    head, value = code[:1], code[1:]
+    if code == "a":
+        return MeetingFilter("all")
+    if head == "h":
+        return TEXT_KEYS.recall(value) if _KEY.match(value) else None
+    if head in _ENTITY_KINDS:
+        return MeetingFilter(_ENTITY_KINDS[head], value) if _SLUG.match(value) else None  # type: ignore[arg-type]
+    if head == "y" and _YEARS.match(value):
+        return MeetingFilter("years", value)
+    if head in _DATE_VALUES:
+        pattern, kind = _DATE_VALUES[head]
+        return MeetingFilter(kind, value) if pattern.match(value) else None  # type: ignore[arg-type]
+    return None
+
+
+def parse_callback(data: str | None) -> Callback | None:
+    """What a button press asks for, or None for data this bot never made (or forgot)."""
+    if not data or not _fits(data):
+        return None
+    if data == NOOP:
+        return Noop()
+    namespace, _, rest = data.partition(":")
+    if namespace == "mtg":
+        code, _, page_text = rest.rpartition(":")
+        page, meeting_filter = _page(page_text), _decode_filter(code)
+        if page is None or meeting_filter is None:
+            return None
+        return ListPage(meeting_filter, page)
+    if namespace == "evt":
+        ok = _SLUG.match(rest) or re.match(r"^~[0-9a-f]{18}$", rest)
+        return EventButton(rest) if ok else None
+    if namespace in ("tpl", "ppl"):
+        page = _page(rest)
+        if page is None:
+            return None
+        return TopicsPage(page) if namespace == "tpl" else PeoplePage(page)
+    return None

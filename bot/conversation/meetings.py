@@ -1,0 +1,351 @@
+"""The decisions behind /meetings, /minister, /topic, /event and /search, as pure functions.
+
+A list of meetings is described by a `MeetingFilter` (all, a year, a range of years, a month,
+a day, a place, an organization, a person, a topic or free text). `parse_meetings_args` reads
+what a user typed after /meetings; `resolve_words` turns names into filters with the search
+index; `select_ids` applies a filter and orders the result newest first, meetings of
+unknown date last, from the index alone; `select_events` wraps those ids in a lazy `EventList`
+and `paginate` cuts it into pages, so only a page's events are ever decoded. Nothing here talks
+to Telegram.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from bisect import bisect_left
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+from weakref import WeakKeyDictionary
+
+from rapidfuzz import fuzz, process
+
+from bot.records.lazy import EventList, date_span
+from bot.search.index import AMBIGUITY_MARGIN, FOUND_MIN
+from bot.search.normalize import fold
+
+if TYPE_CHECKING:
+    from bot.records.models import Event
+    from bot.records.seedset import SeedSet
+    from bot.search.index import Match, SearchIndex
+
+FilterKind = Literal[
+    "all", "year", "years", "month", "day", "place", "org", "person", "topic", "text"
+]
+# /meetings <words>: places and organizations first, then people and topics.
+MEETINGS_KINDS: tuple[tuple[str, ...], ...] = (("place", "org"), ("person", "topic"))
+PAGE_SIZE = 8
+MAX_ARGUMENT = 200  # characters of an argument worth reading (a 10,000-character one is cut)
+MAX_TEXT_RESULTS = 100  # free-text search keeps this many events at most
+MIN_YEAR, MAX_YEAR = 1900, 2100
+
+_DASH = r"\s*[-–—/.]\s*"
+_YEAR = re.compile(r"^(\d{4})$")
+_YEARS = re.compile(rf"^(\d{{4}}){_DASH}(\d{{4}})$")
+_MONTH = re.compile(rf"^(\d{{4}}){_DASH}(\d{{1,2}})$")
+_DAY = re.compile(rf"^(\d{{4}}){_DASH}(\d{{1,2}}){_DASH}(\d{{1,2}})$")
+
+
+@dataclass(frozen=True)
+class MeetingFilter:
+    """Which meetings a list shows: `kind` and its value (a year, an id, a text...)."""
+
+    kind: FilterKind
+    value: str = ""
+
+
+ALL = MeetingFilter("all")
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """What words came to: one filter, several to choose from, or none (with suggestions)."""
+
+    status: Literal["found", "ambiguous", "none"]
+    filters: tuple[MeetingFilter, ...] = ()
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a list: its events, its number (1-based) and how many pages there are."""
+
+    events: tuple[Event, ...]
+    number: int
+    pages: int
+    total: int
+    first_position: int  # the list number of the page's first event (1-based)
+
+
+def clean_argument(text: str | None) -> str:
+    """The user's argument, trimmed to what is worth reading, whitespace collapsed."""
+    return " ".join((text or "")[: MAX_ARGUMENT * 4].split())[:MAX_ARGUMENT]
+
+
+def parse_meetings_args(text: str | None) -> MeetingFilter:
+    """/meetings' argument as a filter: "", "2019", "2019-2024", "2024-12", "2024-12-05", words.
+
+    Words (a place, country or organization) come back as kind "text" for `resolve_words`.
+    A range of years may come either way round; an impossible date ("2024-13", "0-99999") is
+    read as words too, and will match nothing.
+    """
+    words = clean_argument(text)
+    if not words:
+        return ALL
+    if match := _YEAR.match(words):
+        if MIN_YEAR <= int(match[1]) <= MAX_YEAR:
+            return MeetingFilter("year", match[1])
+    elif match := _YEARS.match(words):
+        first, last = sorted((int(match[1]), int(match[2])))  # "2024-2019" means 2019-2024
+        if MIN_YEAR <= first <= last <= MAX_YEAR:
+            return MeetingFilter("years", f"{first}-{last}")
+    elif match := _MONTH.match(words):
+        year, month = int(match[1]), int(match[2])
+        if MIN_YEAR <= year <= MAX_YEAR and 1 <= month <= 12:
+            return MeetingFilter("month", f"{year}-{month:02d}")
+    elif match := _DAY.match(words):
+        try:
+            day = dt.date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            return MeetingFilter("text", words)
+        return MeetingFilter("day", day.isoformat())
+    return MeetingFilter("text", words)
+
+
+def resolve_words(words: str, index: SearchIndex, kinds: tuple[str, ...]) -> Lookup:
+    """The place, organization, person or topic `words` name (tried in the order of `kinds`).
+
+    The best match over the kinds asked wins; matches about as good as the best are offered
+    as choices. Below the "found" level they are only suggestions.
+    """
+    found: list[tuple[float, MeetingFilter]] = []
+    for kind in kinds:
+        for match in _finder(index, kind)(words):
+            found.append((match.score, MeetingFilter(kind, match.id)))  # type: ignore[arg-type]
+    if not found:
+        return Lookup("none")
+    found.sort(key=lambda pair: -pair[0])
+    best = found[0][0]
+    close = tuple(f for score, f in found if score >= best - AMBIGUITY_MARGIN)
+    if best < FOUND_MIN:
+        return Lookup("none", close[:5])
+    if len(close) > 1:
+        return Lookup("ambiguous", close[:5])
+    return Lookup("found", close)
+
+
+def _finder(index: SearchIndex, kind: str) -> Callable[[str], list[Match]]:
+    return {
+        "place": index.find_places,
+        "org": index.find_organizations,
+        "person": index.find_people,
+        "topic": index.find_topics,
+    }[kind]
+
+
+def lookup_from_resolution(kind: FilterKind, status: str, matches: tuple[Match, ...]) -> Lookup:
+    """A search.Resolution's ids as filters of `kind`."""
+    return Lookup(status, tuple(MeetingFilter(kind, m.id) for m in matches))  # type: ignore[arg-type]
+
+
+def lookup_person(words: str, index: SearchIndex, seeds: SeedSet) -> Lookup:
+    """The person `words` name; when nobody, the closest names as suggestions (never empty)."""
+    resolution = index.resolve_person(words)
+    if resolution.status != "none":
+        return lookup_from_resolution("person", resolution.status, resolution.matches)
+    ids = [m.id for m in resolution.suggestions] or closest_people(words, seeds)
+    return Lookup("none", tuple(MeetingFilter("person", i) for i in ids))
+
+
+def lookup_topic(words: str, index: SearchIndex) -> Lookup:
+    """The topic `words` name, or the candidates, or (none) the closest topics."""
+    resolution = index.resolve_topic(words)
+    matches = resolution.matches if resolution.status != "none" else resolution.suggestions
+    return lookup_from_resolution("topic", resolution.status, matches)
+
+
+def closest_people(words: str, seeds: SeedSet, limit: int = 3) -> list[str]:
+    """The people whose names look most like `words`, however unlike: for "did you mean"."""
+    query = fold(words[:MAX_ARGUMENT])
+    if not query or not seeds.people:
+        return []
+    choices = {pid: fold(f"{p.name.en} {p.name.ru}") for pid, p in seeds.people.items()}
+    found = process.extract(query, choices, scorer=fuzz.partial_ratio, processor=None, limit=limit)
+    return [pid for _, _, pid in found]
+
+
+# -- selecting and ordering -------------------------------------------------------------------
+
+
+class _DateOrder:
+    """The date value of each event in the index's order, for finding a period by bisection.
+
+    The index orders events by date value as text, then id (undated first), and dates sort as
+    text: the events of 2019 are the run of values from "2019" up to "2020", a month's the run
+    from "2024-12" to "2024-12~". Meetings over several days are kept aside for /meetings <day>.
+    """
+
+    def __init__(self, index: SearchIndex, events: Mapping[str, Event]) -> None:
+        self.ids = index.event_ids
+        self.values: list[str] = []
+        self.spans: list[tuple[int, str, str]] = []  # (position, first day, last day)
+        for position, event_id in enumerate(self.ids):
+            value, end = date_span(events, event_id)
+            self.values.append(value or "")
+            if value and len(value) == 10 and end and end != value:  # several days
+                self.spans.append((position, value, end))
+        self.sorted = all(a <= b for a, b in zip(self.values, self.values[1:], strict=False))
+
+    def positions(self, kind: str, value: str) -> range | list[int]:
+        """Positions (in the index's order) of the events a date filter selects, oldest first."""
+        if kind == "day":
+            days = range(*self._between(value, value + "~"))
+            during = [p for p, first, last in self.spans if first < value <= last]
+            return sorted({*days, *during})
+        if kind == "month":
+            return range(*self._between(value, value + "~"))
+        first, _, last = value.partition("-")
+        return range(*self._between(first, str(int(last or first) + 1)))
+
+    def _between(self, low: str, high: str) -> tuple[int, int]:
+        if not self.sorted:  # an index in some other order: look at every event
+            inside = [p for p, v in enumerate(self.values) if low <= v < high]
+            return (inside[0], inside[-1] + 1) if inside else (0, 0)
+        return bisect_left(self.values, low), bisect_left(self.values, high)
+
+
+_date_orders: WeakKeyDictionary[SearchIndex, _DateOrder] = WeakKeyDictionary()
+
+
+def _date_order(index: SearchIndex, events: Mapping[str, Event]) -> _DateOrder:
+    order = _date_orders.get(index)
+    if order is None or order.ids is not index.event_ids:
+        order = _date_orders[index] = _DateOrder(index, events)
+    return order
+
+
+def select_ids(meeting_filter: MeetingFilter, seeds: SeedSet, index: SearchIndex) -> list[str]:
+    """The ids of the events a filter selects, newest first (free text: best match first).
+
+    Only the index and the events' dates are read: no event is decoded.
+    """
+    kind, value = meeting_filter.kind, meeting_filter.value
+    if kind == "text":
+        matches = index.search_events(value, limit=MAX_TEXT_RESULTS) if value else []
+        return [m.id for m in matches if m.id in seeds.events]
+    if kind == "all":  # undated events sort first in the index: newest first puts them last
+        return index.event_ids[::-1]
+    if kind in ("year", "years", "month", "day"):
+        order = _date_order(index, seeds.events)
+        return [order.ids[p] for p in reversed(order.positions(kind, value))]
+    return {
+        "place": index.events_for_place,
+        "org": index.events_for_organization,
+        "person": index.events_for_person,
+        "topic": index.events_for_topic,
+    }[kind](value)  # the index's order: newest first
+
+
+def select_events(meeting_filter: MeetingFilter, seeds: SeedSet, index: SearchIndex) -> EventList:
+    """The events a filter selects, newest first, decoded only as they are read (pages)."""
+    return EventList(select_ids(meeting_filter, seeds, index), seeds.events)
+
+
+def gazetteer_of(meeting_filter: MeetingFilter, seeds: SeedSet) -> Mapping[str, Any] | None:
+    """The gazetteer a person/topic/place/organization filter's value refers into, else None."""
+    return {
+        "place": seeds.places,
+        "org": seeds.organizations,
+        "person": seeds.people,
+        "topic": seeds.topics,
+    }.get(meeting_filter.kind)
+
+
+def is_known(meeting_filter: MeetingFilter, seeds: SeedSet) -> bool:
+    """Whether a filter still makes sense for these seeds (its person/topic/... exists)."""
+    table = gazetteer_of(meeting_filter, seeds)
+    return table is None or meeting_filter.value in table
+
+
+def paginate(events: Sequence[Event], page: int, size: int = PAGE_SIZE) -> Page:
+    """Page `page` (1-based, clamped to the pages there are) of `events`."""
+    pages = max(1, -(-len(events) // size))
+    number = min(max(1, page), pages)
+    start = (number - 1) * size
+    return Page(tuple(events[start : start + size]), number, pages, len(events), start + 1)
+
+
+def suggest_events(text: str, seeds: SeedSet, index: SearchIndex, limit: int = 3) -> list[str]:
+    """Event ids for "did you mean": ids like a mistyped id, else events matching the words."""
+    query = clean_argument(text).lower()
+    if not query:
+        return []
+    found = process.extract(
+        query, list(seeds.events), scorer=fuzz.ratio, processor=None, limit=limit
+    )
+    ids = [event_id for event_id, score, _ in found if score >= 60]
+    ids += [m.id for m in index.search_events(query.replace("-", " "), limit=limit)]
+    return list(dict.fromkeys(i for i in ids if i in seeds.events))[:limit]
+
+
+MAX_CARDS = 5  # cards one /event sends at most (a group takes about 20 messages a minute)
+
+
+def event_ids_in(text: str, known: Collection[str]) -> tuple[list[str], list[str]]:
+    """The event ids `text` names, and the words that name none.
+
+    The whole text may be one id; else each word (split on spaces or commas) is tried, so
+    "/event id1 id2" or "/event id1, id2" shows both cards.
+    """
+    given = clean_argument(text).lower()
+    if not given or given in known:
+        return ([given] if given else []), []
+    words = [word for word in re.split(r"[\s,;]+", given) if word]
+    found = list(dict.fromkeys(word for word in words if word in known))
+    unknown = [word for word in words if word not in known]
+    return found, unknown
+
+
+MAX_INLINE_RESULTS = 50  # Telegram's limit on the results of one inline query
+
+
+def named_entities(words: str, index: SearchIndex) -> list[MeetingFilter]:
+    """The person and the topic `words` clearly name, if any (for /search's extra buttons)."""
+    found = []
+    for kind, resolution in (
+        ("person", index.resolve_person(words)),
+        ("topic", index.resolve_topic(words)),
+    ):
+        if resolution.status == "found":
+            found.append(MeetingFilter(kind, resolution.matches[0].id))  # type: ignore[arg-type]
+    return found
+
+
+def inline_events(words: str, seeds: SeedSet, index: SearchIndex) -> EventList:
+    """Events for an inline query: the newest without words, a named person's, else by text.
+
+    Words that are an event's id (what a card's share button types) put that event first.
+    """
+    if not words:
+        return select_events(ALL, seeds, index)
+    person = index.resolve_person(words)
+    if person.status == "found":
+        found = select_events(MeetingFilter("person", person.matches[0].id), seeds, index)
+    else:
+        found = select_events(MeetingFilter("text", words), seeds, index)
+    named = words.lower()
+    if named not in seeds.events:
+        return found
+    return EventList([named, *(i for i in found.ids if i != named)], seeds.events)
+
+
+def resolve_first(words: str, index: SearchIndex) -> Lookup:
+    """/meetings' words: a place or organization if they name one, else a person or topic."""
+    lookup = Lookup("none")
+    suggestions: list[MeetingFilter] = []
+    for kinds in MEETINGS_KINDS:
+        lookup = resolve_words(words, index, kinds)
+        if lookup.status != "none":
+            return lookup
+        suggestions += lookup.filters
+    return Lookup("none", tuple(suggestions[:5]))

@@ -1,0 +1,65 @@
+"""What an ingest run knows before reading an article: gazetteers built from the seeds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bot.ingest.mentions import Gazetteer
+from bot.ingest.text import Sentence
+from bot.records.models import Aliases, Localized
+from bot.records.seedset import SeedSet
+
+if TYPE_CHECKING:
+    from bot.search.index import SearchIndex
+
+
+def _names(entries: Iterable[object]) -> list[tuple[str, str]]:
+    """(id, name) for every name, abbreviation and alias of gazetteer entries."""
+    pairs: list[tuple[str, str]] = []
+    for entry in entries:
+        texts: list[str] = []
+        for attribute in ("name", "abbr"):
+            value = getattr(entry, attribute, None)
+            if isinstance(value, Localized):
+                texts += [value.kk, value.ru, value.en]
+        aliases = getattr(entry, "aliases", None)
+        if isinstance(aliases, Aliases):
+            texts += aliases.all()
+        pairs += [(entry.id, text) for text in texts]  # type: ignore[attr-defined]
+    return pairs
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """Gazetteers to look for in text, and a way to recognise a person's name."""
+
+    seeds: SeedSet
+    people: Gazetteer
+    places: Gazetteer
+    organizations: Gazetteer
+    topics: Gazetteer
+    sides: Gazetteer  # places and organizations: what a person can represent
+    resolve_person: Callable[[str], str | None]
+
+    @classmethod
+    def from_seeds(cls, seeds: SeedSet, index: SearchIndex | None = None) -> Knowledge:
+        """Build the gazetteers; `index` resolves names if given."""
+        people = Gazetteer(_names(seeds.people.values()))
+        places = Gazetteer(_names(seeds.places.values()))
+        organizations = Gazetteer(_names(seeds.organizations.values()))
+        sides = Gazetteer(_names([*seeds.places.values(), *seeds.organizations.values()]))
+        topics = Gazetteer(_names(seeds.topics.values()), prefix=True)
+
+        def resolve_person(name: str) -> str | None:
+            """The id of the known person `name` refers to, or None."""
+            if index is not None:
+                matches = index.find_people(name)
+                if matches and matches[0].score >= 90:
+                    return matches[0].id
+                return None
+            hits = people.find(Sentence(name, 0, 0))
+            return hits[0].id if hits else None
+
+        return cls(seeds, people, places, organizations, topics, sides, resolve_person)

@@ -1,0 +1,115 @@
+"""Finding gazetteer entries (places, organizations, topics, people) named in running text.
+
+Every name and alias is folded to Latin with `bot.search.normalize.fold` and split into words; a
+name matches where the text's folded words are the name's words, each possibly with a case ending
+(`bot.search.normalize.is_inflection`), so inflected forms match their entry ("Азербайджана",
+"Бельгии", "Ташкенттегі", "ЕҚЫҰ-ның"). Short abbreviations (ОБСЕ, БҰҰ) must match a whole word.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.ingest.text import Sentence
+from bot.search.normalize import fold, is_inflection
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+MIN_STEM = 4
+
+
+@dataclass(frozen=True)
+class Word:
+    """A word of a sentence: its text, folded form, and offsets in the sentence."""
+
+    text: str
+    folded: str
+    start: int
+    end: int
+
+    @property
+    def capitalised(self) -> bool:
+        """Whether the word starts with a capital letter (proper names must, in the text)."""
+        return self.text[:1].isupper()
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A gazetteer entry named in a sentence: which entry, which words, which alias."""
+
+    id: str
+    sentence: Sentence
+    first: int  # index of the first matched word
+    last: int  # index after the last matched word
+    alias: str
+
+
+def fold_word(word: str) -> str:
+    """The folded form of one word, letters and digits only."""
+    return re.sub(r"[^a-z0-9]", "", fold(word).casefold())
+
+
+def words(text: str) -> list[Word]:
+    """The words of `text` with their folded forms."""
+    return [
+        Word(m.group(0), fold_word(m.group(0)), m.start(), m.end()) for m in _WORD.finditer(text)
+    ]
+
+
+def _inflects(word: str, name: str) -> bool:
+    """Whether a folded word of the text is the folded name word, possibly with a case ending."""
+    return word == name or is_inflection(word, name)
+
+
+class Gazetteer:
+    """Names of entries, folded and stemmed, that can be looked for in sentences."""
+
+    def __init__(self, names: Iterable[tuple[str, str]], prefix: bool = False) -> None:
+        self._prefix = prefix  # topic aliases are stems: "климат" also matches "климатического"
+        self._patterns: list[tuple[str, tuple[str, ...], bool, str, tuple[bool, ...]]] = []
+        seen: set[tuple[str, tuple[str, ...]]] = set()
+        for entry_id, name in names:
+            name_words = [w for w in words(name) if w.folded]
+            folded = tuple(w.folded for w in name_words)
+            # A capitalised name word needs a capitalised text word: "Рияд" is not "ряд".
+            proper = tuple(w.capitalised for w in name_words)
+            if not folded or (entry_id, folded) in seen:
+                continue
+            seen.add((entry_id, folded))
+            exact = len(folded) == 1 and len(folded[0]) <= MIN_STEM + 1 and name.isupper()
+            exact = exact or (len(folded) == 1 and len(folded[0]) < MIN_STEM)
+            self._patterns.append((entry_id, folded, exact, name, proper))
+        # Longer names first, so "Совет министров ОБСЕ" wins over "ОБСЕ" on the same words.
+        self._patterns.sort(key=lambda p: -sum(len(s) for s in p[1]))
+
+    def find(self, sentence: Sentence) -> list[Hit]:
+        """Entries named in `sentence`, each span of words used once, in text order."""
+        text_words = words(sentence.text)
+        used: set[int] = set()
+        hits: list[Hit] = []
+        for entry_id, stems, exact, alias, proper in self._patterns:
+            size = len(stems)
+            for i in range(len(text_words) - size + 1):
+                span = range(i, i + size)
+                if used.intersection(span):
+                    continue
+                window = text_words[i : i + size]
+                if any(p and not w.capitalised for w, p in zip(window, proper, strict=True)):
+                    continue
+                if exact:
+                    ok = window[0].folded == stems[0]
+                else:
+                    ok = all(
+                        _inflects(w.folded, s)
+                        or (self._prefix and len(s) >= MIN_STEM + 1 and w.folded.startswith(s))
+                        for w, s in zip(window, stems, strict=True)
+                    )
+                if ok:
+                    used.update(span)
+                    hits.append(Hit(entry_id, sentence, i, i + size, alias))
+        return sorted(hits, key=lambda h: h.first)
+
+    def find_all(self, sentences: Iterable[Sentence]) -> list[Hit]:
+        """Entries named in any of the sentences, in text order."""
+        return [hit for sentence in sentences for hit in self.find(sentence)]

@@ -1,0 +1,221 @@
+"""Cross-file rules for a seeds folder: references into the gazetteers, quotes, parent cycles.
+
+`check_references(seedset, missing)` yields `(attribute, record_id, field, message)` for every
+broken rule; `bot.records.loading` turns those into `SeedProblem`s with the file and line of the
+record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from bot.records.models import Event, Place, Source
+from bot.records.seedset import SeedSet
+
+Finding = tuple[str, str, str, str]  # attribute, record id, field path, message
+
+# The file behind each kind of reference, for messages.
+_FILES = {
+    "people": "people.yaml",
+    "organizations": "organizations.yaml",
+    "places": "places.yaml",
+    "topics": "topics.yaml",
+    "articles": "articles.yaml",
+    "anniversaries": "anniversaries.yaml",
+    "future_events": "future_events.yaml",
+    "events": "events/",
+}
+
+
+def normalize_space(text: str) -> str:
+    """Collapse every run of whitespace to one space (quotes are compared this way)."""
+    return " ".join(text.split())
+
+
+class _Checker:
+    """Holds the id sets of one seed set and checks references against them."""
+
+    def __init__(self, seeds: SeedSet, missing: set[str], invalid: dict[str, set[str]]) -> None:
+        self.seeds = seeds
+        self.missing = missing
+        self.invalid = invalid
+        self.cities = {key for key, place in seeds.places.items() if place.kind == "city"}
+        self.countries = {key for key, place in seeds.places.items() if place.kind == "country"}
+        self.texts = {key: normalize_space(text) for key, text in seeds.article_texts.items()}
+
+    def failed(self, attribute: str, value: str) -> bool:
+        """Whether `value` is the id of a record that failed validation (already reported)."""
+        return value in self.invalid.get(attribute, ())
+
+    def _unknown(self, what: str, attribute: str, value: str) -> str:
+        file = _FILES[attribute]
+        if attribute in self.missing:
+            return f"unknown {what} {value!r} ({file} does not exist)"
+        return f"unknown {what} {value!r} (not in {file})"
+
+    def ids(self, field: str, values: Sequence[str], attribute: str, what: str) -> Iterator:
+        """Each of `values` must be an id in `attribute`; also flags repeats."""
+        table = getattr(self.seeds, attribute)
+        seen: set[str] = set()
+        for index, value in enumerate(values):
+            path = f"{field}[{index}]"
+            if value in seen:
+                yield path, f"{value!r} is listed twice"
+            seen.add(value)
+            if value not in table and not self.failed(attribute, value):
+                yield path, self._unknown(what, attribute, value)
+
+    def one(self, field: str, value: str | None, attribute: str, what: str) -> Iterator:
+        table = getattr(self.seeds, attribute)
+        if value is not None and value not in table and not self.failed(attribute, value):
+            yield field, self._unknown(what, attribute, value)
+
+    def place_kind(self, field: str, value: str | None, kind: str) -> Iterator:
+        """`value` must be a place of `kind` ('city' or 'country')."""
+        known = self.cities if kind == "city" else self.countries
+        if value is None or value in known or self.failed("places", value):
+            return
+        entry = self.seeds.places.get(value)
+        if entry is not None:
+            yield field, f"{value!r} is a {entry.kind} in places.yaml, not a {kind}"
+        else:
+            yield field, self._unknown(kind, "places", value)
+
+    def place(self, field: str, place: Place | None) -> Iterator:
+        if place is None:
+            return
+        yield from self.place_kind(f"{field}.city", place.city, "city")
+        yield from self.place_kind(f"{field}.country", place.country, "country")
+        city = self.seeds.places.get(place.city or "")
+        if (
+            city is not None
+            and place.country
+            and city.country in self.countries  # an unknown one is reported on the city
+            and city.country != place.country
+        ):
+            message = f"{place.city!r} is in {city.country!r}, not in {place.country!r}"
+            yield f"{field}.country", message
+
+    def sources(self, sources: Sequence[Source]) -> Iterator:
+        seen: set[str] = set()
+        for index, source in enumerate(sources):
+            path = f"sources[{index}]"
+            if source.article in seen:
+                yield f"{path}.article", f"{source.article!r} is listed twice: merge its quotes"
+            seen.add(source.article)
+            if source.article not in self.seeds.articles:
+                if not self.failed("articles", source.article):
+                    yield f"{path}.article", self._unknown("article", "articles", source.article)
+                continue
+            text = self.texts.get(source.article)
+            if text is None:  # the article file itself is missing: reported on the article
+                continue
+            for number, quote in enumerate(source.quotes):
+                if normalize_space(quote) not in text:
+                    shown = quote if len(quote) <= 70 else quote[:67] + "..."
+                    message = f"quote not found in article {source.article!r}: {shown!r}"
+                    yield f"{path}.quotes[{number}]", message
+
+
+def _cycles(parents: dict[str, str | None]) -> set[str]:
+    """The ids whose chain of parents leads back to themselves."""
+    looping = set()
+    for start in parents:
+        node, seen = parents[start], {start}
+        while node is not None and node not in seen:
+            seen.add(node)
+            node = parents.get(node)
+        if node == start:
+            looping.add(start)
+    return looping
+
+
+def _event_rules(check: _Checker, event: Event) -> Iterator[tuple[str, str]]:
+    """The broken references of one event, as (field path, message)."""
+    people = [participant.person for participant in event.participants]
+    for field, message in check.ids("participants", people, "people", "person"):
+        yield f"{field}.person", message
+    for index, participant in enumerate(event.participants):
+        side = participant.side
+        known = side in check.countries or side in check.seeds.organizations
+        if (
+            not known
+            and not check.failed("places", side)
+            and not check.failed("organizations", side)
+        ):
+            message = (
+                f"unknown side {side!r}: neither a country in places.yaml"
+                " nor an organization in organizations.yaml"
+            )
+            yield f"participants[{index}].side", message
+    yield from check.ids("topics", event.topics, "topics", "topic")
+    yield from check.ids("organizations", event.organizations, "organizations", "organization")
+    for index, country in enumerate(event.countries):
+        yield from check.place_kind(f"countries[{index}]", country, "country")
+    yield from check.place("place", event.place)
+    yield from check.sources(event.sources)
+    yield from check.ids("anniversaries", event.anniversaries, "anniversaries", "anniversary")
+    yield from check.ids("announces", event.announces, "future_events", "future event")
+    if event.part_of == event.id:
+        yield "part_of", "an event cannot be part of itself"
+    else:
+        yield from check.one("part_of", event.part_of, "events", "event")
+
+
+def _event_findings(check: _Checker) -> Iterator[Finding]:
+    for event_id, event in check.seeds.events.items():
+        for field, message in _event_rules(check, event):
+            yield "events", event_id, field, message
+    parents = {key: event.part_of for key, event in check.seeds.events.items()}
+    for event_id in sorted(_cycles(parents) - {key for key, p in parents.items() if p == key}):
+        yield "events", event_id, "part_of", "part_of goes round in a circle"
+
+
+def _gazetteer_findings(check: _Checker) -> Iterator[Finding]:
+    seeds = check.seeds
+    for key, person in seeds.people.items():
+        for field, message in check.place_kind("country", person.country, "country"):
+            yield "people", key, field, message
+    for key, org in seeds.organizations.items():
+        for field, message in check.one("parent", org.parent, "organizations", "organization"):
+            yield "organizations", key, field, message
+    for key in sorted(_cycles({key: org.parent for key, org in seeds.organizations.items()})):
+        yield "organizations", key, "parent", "parent goes round in a circle"
+    for key, place in seeds.places.items():
+        if place.kind == "city":
+            for field, message in check.place_kind("country", place.country, "country"):
+                yield "places", key, field, message
+    for key, topic in seeds.topics.items():
+        for field, message in check.one("parent", topic.parent, "topics", "topic"):
+            yield "topics", key, field, message
+    for key in sorted(_cycles({key: topic.parent for key, topic in seeds.topics.items()})):
+        yield "topics", key, "parent", "parent goes round in a circle"
+    for key, item in seeds.anniversaries.items():
+        found = [
+            *check.ids("organizations", item.organizations, "organizations", "organization"),
+            *check.ids("topics", item.topics, "topics", "topic"),
+        ]
+        for field, message in found:
+            yield "anniversaries", key, field, message
+    for key, future in seeds.future_events.items():
+        found = [
+            *check.place("place", future.place),
+            *check.ids("organizations", future.organizations, "organizations", "organization"),
+            *check.ids("topics", future.topics, "topics", "topic"),
+            *check.sources(future.sources),
+        ]
+        for field, message in found:
+            yield "future_events", key, field, message
+
+
+def check_references(
+    seeds: SeedSet, missing: set[str], invalid: dict[str, set[str]]
+) -> Iterator[Finding]:
+    """Every broken cross-file rule in `seeds`.
+
+    `missing` names the gazetteers that have no file; `invalid` maps each to the ids of its
+    records that failed validation (references to those are not reported again).
+    """
+    check = _Checker(seeds, missing, invalid)
+    yield from _gazetteer_findings(check)
+    yield from _event_findings(check)

@@ -1,0 +1,58 @@
+"""The validated records of one seeds folder, as the rest of the bot sees them.
+
+Its own module so that loading (`bot.records.loading`) and the cross-file checks
+(`bot.records.references`) can both name it without importing each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from bot.records.models import (
+    Anniversary,
+    Article,
+    Event,
+    FutureEvent,
+    Organization,
+    Person,
+    PlaceEntry,
+    Topic,
+)
+
+# SeedSet attribute for each gazetteer file.
+ATTRIBUTES: dict[str, str] = {
+    "articles.yaml": "articles",
+    "people.yaml": "people",
+    "organizations.yaml": "organizations",
+    "places.yaml": "places",
+    "topics.yaml": "topics",
+    "anniversaries.yaml": "anniversaries",
+    "future_events.yaml": "future_events",
+}
+
+
+@dataclass(frozen=True)
+class SeedSet:
+    """Every validated record of a seeds folder, keyed by id, and the articles' texts.
+
+    `events`, `articles` and `article_texts` are plain dicts when loaded from YAML; read back
+    from the database they are lazy mappings (`bot.records.lazy`) that decode a record when
+    asked for it.
+    """
+
+    articles: Mapping[str, Article] = field(default_factory=dict)
+    people: dict[str, Person] = field(default_factory=dict)
+    organizations: dict[str, Organization] = field(default_factory=dict)
+    places: dict[str, PlaceEntry] = field(default_factory=dict)
+    topics: dict[str, Topic] = field(default_factory=dict)
+    anniversaries: dict[str, Anniversary] = field(default_factory=dict)
+    future_events: dict[str, FutureEvent] = field(default_factory=dict)
+    events: Mapping[str, Event] = field(default_factory=dict)
+    article_texts: Mapping[str, str] = field(default_factory=dict)
+    fingerprint: str = ""
+
+    def counts(self) -> dict[str, int]:
+        """How many records of each kind the set holds."""
+        kinds = ("events", *ATTRIBUTES.values())
+        return {kind: len(getattr(self, kind)) for kind in kinds}

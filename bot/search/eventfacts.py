@@ -1,0 +1,154 @@
+"""What the bot needs to know about every event without decoding it, as arrays in recency order.
+
+Event number i is the i-th event by date (ISO date text, then id): a higher number is newer, and
+undated events come first. Dates are integers: `date_keys` YYYYMMDD with 00 for the parts a
+month or year precision leaves out (they sort like the ISO text), `first_days`/`last_days` the
+first and last calendar day the date (and `end_date`) can mean, 0 when unknown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any, get_args
+
+import numpy as np
+
+from bot.records.models import EventKind
+from bot.search.blobs import (
+    BlobError,
+    Blobs,
+    Groups,
+    pack_array,
+    pack_json,
+    pack_words,
+    unpack_array,
+    unpack_json,
+    unpack_words,
+)
+
+PRECISIONS: tuple[str, ...] = ("unknown", "year", "month", "day")  # precision code = position
+DAY = PRECISIONS.index("day")
+KINDS: tuple[str, ...] = get_args(EventKind)  # kind code = position
+_ARRAYS = {  # name → dtype, in the order of a row in `EventTable.build`
+    "date_keys": np.int32,
+    "first_days": np.int32,
+    "last_days": np.int32,
+    "precisions": np.int8,
+    "kinds": np.int8,
+    "part_of": np.int32,
+}
+
+
+def sort_key(event: Any) -> str:
+    """The recency order of events: ISO date text (a month before its days), then id."""
+    return f"{event.date.value or ''} {event.id}"
+
+
+def _day_number(day: dt.date) -> int:
+    return day.year * 10_000 + day.month * 100 + day.day
+
+
+def _date_numbers(event: Any) -> tuple[int, int, int]:
+    """(date key, first day, last day) of an event as YYYYMMDD integers."""
+    value = event.date.value
+    if not value:
+        return 0, 0, 0
+    parts = [int(p) for p in value.split("-")]
+    year, month, day = [*parts, 0, 0][:3]
+    key = year * 10_000 + month * 100 + day
+    first = year * 10_000 + max(month, 1) * 100 + max(day, 1)
+    if day:
+        last = _day_number(event.end_date) if event.end_date else key
+    elif month:
+        following = dt.date(year + month // 12, month % 12 + 1, 1)
+        last = _day_number(following - dt.timedelta(days=1))
+    else:
+        last = year * 10_000 + 1231
+    return key, first, max(first, last)
+
+
+class EventTable:
+    """Per-event ids, labels, dates, precision, kind and `part_of`, plus anniversary groups."""
+
+    def __init__(self, ids: list[str], labels: list[str], arrays: dict[str, np.ndarray],
+                 anniversaries: Groups) -> None:  # fmt: skip
+        self.ids = ids
+        self.labels = labels
+        self.number = {event_id: i for i, event_id in enumerate(ids)}
+        self.date_keys: np.ndarray = arrays["date_keys"]
+        self.first_days: np.ndarray = arrays["first_days"]
+        self.last_days: np.ndarray = arrays["last_days"]
+        self.precisions: np.ndarray = arrays["precisions"]
+        self.kinds: np.ndarray = arrays["kinds"]
+        self.part_of: np.ndarray = arrays["part_of"]  # the parent's number, -1 for none
+        self.anniversaries = anniversaries
+        self.none = np.zeros(0, dtype=np.int32)  # no events
+
+    @classmethod
+    def build(cls, events: Sequence[Any]) -> EventTable:
+        """The table of events given in recency order (see `sort_key`)."""
+        ids = [e.id for e in events]
+        number = {event_id: i for i, event_id in enumerate(ids)}
+        kind_code = {kind: i for i, kind in enumerate(KINDS)}
+        precision_code = {precision: i for i, precision in enumerate(PRECISIONS)}
+        rows = np.array(
+            [
+                (
+                    *_date_numbers(e),
+                    precision_code[e.date.precision],
+                    kind_code.get(e.kind, -1),
+                    number.get(e.part_of, -1) if e.part_of else -1,
+                )
+                for e in events
+            ],
+            dtype=np.int32,
+        ).reshape(-1, len(_ARRAYS))
+        arrays = {name: rows[:, i].astype(dtype) for i, (name, dtype) in enumerate(_ARRAYS.items())}
+        keys: dict[str, int] = {}
+        pair_keys, pair_docs = [], []
+        for i, event in enumerate(events):
+            for anniversary in event.anniversaries:
+                pair_keys.append(keys.setdefault(anniversary, len(keys)))
+                pair_docs.append(i)
+        groups = Groups.from_pairs(pair_keys, pair_docs, list(keys))
+        return cls(ids, [e.title.en for e in events], arrays, groups)
+
+    def dump(self) -> Blobs:
+        """The table as blobs named `events.*`."""
+        blobs = {f"events.{name}": pack_array(getattr(self, name)) for name in _ARRAYS}
+        blobs["events.ids"] = pack_words(self.ids)
+        blobs["events.labels"] = pack_json(self.labels)  # a title may hold a newline
+        return {**blobs, **self.anniversaries.dump("anniversaries")}
+
+    @classmethod
+    def load(cls, blobs: Mapping[str, bytes]) -> EventTable:
+        """A table stored by `dump` (BlobError when incomplete)."""
+        ids = unpack_words(blobs, "events.ids")
+        labels = unpack_json(blobs, "events.labels")
+        arrays = {name: unpack_array(blobs, f"events.{name}") for name in _ARRAYS}
+        if len(labels) != len(ids) or any(len(a) != len(ids) for a in arrays.values()):
+            raise BlobError("events: inconsistent sizes")
+        return cls(ids, labels, arrays, Groups.load(blobs, "anniversaries"))
+
+    def between(self, start: dt.date, end: dt.date) -> np.ndarray:
+        """Numbers of the events dated within [start, end] (ascending).
+
+        A day-precision event counts when its days overlap the range; a month or year counts
+        when all of it lies inside (2024-12 is in 2024, but "2024" is not in December 2024).
+        """
+        low, high = _day_number(start), _day_number(end)
+        first, last = self.first_days, self.last_days
+        inside = (first >= low) & (last <= high)
+        overlaps = (self.precisions == DAY) & (first <= high) & (last >= low)
+        return np.flatnonzero((inside | overlaps) & (first > 0))
+
+    def on_day(self, month: int, day: int) -> np.ndarray:
+        """Numbers of the day-precision events held on this calendar day in any year."""
+        wanted = month * 100 + day
+        first, last = self.first_days % 10_000, self.last_days % 10_000
+        same_year = self.first_days // 10_000 == self.last_days // 10_000
+        held = np.where(
+            same_year, (first <= wanted) & (wanted <= last), (wanted >= first) | (wanted <= last)
+        )
+        return np.flatnonzero(held & (self.precisions == DAY))

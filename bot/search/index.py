@@ -1,0 +1,399 @@
+"""Finding people, topics, places, organizations and events from what users type.
+
+Everything is matched on folded text (`bot.search.normalize.fold`), so "Көшербаев", "Кошербаевым"
+and "Koshербаев" all meet "kosherbaev". People, topics, places and organizations are gazetteers
+(bot.search.entities). Event text can be large (100,000 events): it goes into an inverted index over
+folded words with posting arrays (bot.search.text), searched by exact word, case-ending stem, prefix
+and, only over the vocabulary, fuzzy matching. Facts about each event (dates, kind, anniversaries)
+live in arrays (bot.search.eventfacts), so no lookup decodes events.
+
+`SearchIndex.build(seeds)` takes anything with the `SeedSet` attributes (`people`,
+`organizations`, `places`, `topics`, `events`); `dump()`/`load(blobs, seeds)` persist it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import hashlib
+import sys
+from collections.abc import Mapping
+from functools import lru_cache
+from itertools import repeat
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from bot.search.blobs import BlobError, Groups, pack_json, unpack_json
+from bot.search.entities import (
+    AMBIGUITY_MARGIN,
+    COVERAGE,
+    FOUND_MIN,
+    MATCH_MIN,
+    Gazetteer,
+    Match,
+    Resolution,
+    query_words,
+)
+from bot.search.eventfacts import KINDS, PRECISIONS, EventTable, sort_key
+from bot.search.text import TextIndex, rank
+
+__all__ = [
+    "AMBIGUITY_MARGIN",
+    "FOUND_MIN",
+    "EventFacts",
+    "Gazetteer",
+    "Match",
+    "Resolution",
+    "SearchIndex",
+    "query_words",
+]
+
+# Events scoring under half the best hit are noise (one common word of a longer query).
+EVENT_RELATIVE_MIN = 0.5
+FORMAT_VERSION = 1  # of `SearchIndex.dump`; bump when its blobs change meaning
+
+
+def _names(record: Any) -> list[str]:
+    """Every name a gazetteer record goes by: its name and abbreviation in kk/ru/en, aliases."""
+    names = [record.name.kk, record.name.ru, record.name.en]
+    abbr = getattr(record, "abbr", None)
+    if abbr is not None:
+        names += [abbr.kk, abbr.ru, abbr.en]
+    return names + record.aliases.all()
+
+
+def _event_texts(event: Any) -> tuple[str, ...]:
+    """The texts of an event that free-text search reads (names come through the gazetteers)."""
+    title, summary = event.title, event.summary
+    return (
+        title.kk, title.ru, title.en, summary.kk, summary.ru, summary.en,
+        *(quote for source in event.sources for quote in source.quotes),
+        *(text for p in event.participants for text in (p.role.kk, p.role.ru, p.role.en)),
+    )  # fmt: skip
+
+
+class EventFacts(NamedTuple):
+    """What the index knows of one event without decoding it (dates as YYYYMMDD integers)."""
+
+    id: str
+    label: str  # the English title
+    date_key: int  # YYYYMMDD, 00 for what a month/year precision leaves out, 0 when unknown
+    first_day: dt.date | None  # the first and last day the date can mean
+    last_day: dt.date | None
+    precision: str  # "day", "month", "year", "unknown"
+    kind: str  # an EventKind
+    part_of: str | None  # the event this one was held on the margins of
+
+
+class SearchIndex:
+    """All lookups the bot makes from user text and event facts, without scanning the events.
+
+    Build it with `SearchIndex.build(seeds)`; persist it with `dump() -> dict[str, bytes]` and get
+    it back with `SearchIndex.load(blobs, seeds)` (None when the blobs are missing or of another
+    format, then build). After `load`, nothing here reads `seeds.events`: event facts live in
+    arrays. Events are numbered by recency (`event_ids[n]`, oldest first, undated first); every
+    list of ids returned below is newest first.
+
+    Matching text: `find_people`, `find_topics`, `find_places`, `find_organizations`,
+    `search_events(query, limit)` → ranked `Match` lists; `resolve_person`, `resolve_topic`.
+    Events by what they refer to: `events_for_person`, `events_for_topic` (with narrower
+    topics), `events_for_place`, `events_for_organization`, `events_for_anniversary`.
+    Events by date: `events_between(start, end)` (inclusive; day-precision events overlapping
+    the range, months and years lying inside it), `events_on_day(month, day)` (day-precision
+    events on that calendar day of any year). `newest_event_ids()`; `event_facts(id)` (date,
+    precision, kind, part_of, label) and `event_label(id)` without decoding the event; the
+    arrays themselves are in `self.events` (a bot.search.eventfacts.EventTable). For long lists,
+    `event_numbers(kind, id)` gives the ascending numbers and `ids_of(numbers, start, stop)`
+    one page of their ids, newest first.
+    """
+
+    VERSION = FORMAT_VERSION  # what storage keys the blobs by; `load` checks the code hash too
+
+    def __init__(self, seeds: Any, text: TextIndex, events: EventTable, entities: Groups) -> None:
+        if text.size != len(events.ids):
+            raise BlobError("text index and event table differ in size")
+        self.people = Gazetteer(((p.id, _names(p)) for p in seeds.people.values()), names=True)
+        topics = ((t.id, _names(t)) for t in seeds.topics.values())
+        self.topics = Gazetteer(topics, derived=True, coverage=COVERAGE)
+        places = ((p.id, _names(p)) for p in seeds.places.values())
+        self.places = Gazetteer(places, coverage=COVERAGE)
+        organizations = ((o.id, _names(o)) for o in seeds.organizations.values())
+        self.organizations = Gazetteer(organizations, coverage=COVERAGE)
+        self._topic_parent = {t.id: t.parent for t in seeds.topics.values()}
+        self._descendants = {t: tuple(self.topic_descendants(t)) for t in self._topic_parent}
+        self.text = text
+        self.events = events
+        self.entities = entities  # "person:<id>", "topic:<id>", ... → event numbers
+        self.event_ids = events.ids  # position = recency rank, newest last
+        self.event_labels = events.labels
+        self._id_array = np.array(events.ids, dtype=object)  # fancy indexing beats a loop
+        self._topic_trees = self._merge_topic_trees()
+
+    @classmethod
+    def build(cls, seeds: Any) -> SearchIndex:
+        """Index a SeedSet (or anything with its people/organizations/places/topics/events)."""
+        collecting = gc.isenabled()
+        gc.disable()  # millions of small objects and none of them cyclic: no collector passes
+        try:
+            events = sorted(seeds.events.values(), key=sort_key)
+            table = EventTable.build(events)
+            text = TextIndex.build(map(_event_texts, events))
+            entities = _entity_groups(events, seeds)
+        finally:
+            if collecting:
+                gc.enable()
+        return cls(seeds, text, table, entities)
+
+    def dump(self) -> dict[str, bytes]:
+        """The event side of the index as named blobs (no pickle), for `load`."""
+        meta = {"format": index_format(), "events": len(self.event_ids)}
+        return {
+            "meta": pack_json(meta),
+            **self.text.dump(),
+            **self.events.dump(),
+            **self.entities.dump("entities"),
+        }
+
+    @classmethod
+    def load(cls, blobs: Mapping[str, bytes], seeds: Any) -> SearchIndex | None:
+        """The index `dump` stored, with gazetteers rebuilt from `seeds` (never its events).
+
+        None when a blob is missing or malformed or the format (including the matching code)
+        changed since: build the index then.
+        """
+        try:
+            meta = unpack_json(blobs, "meta")
+            if not isinstance(meta, dict) or meta.get("format") != index_format():
+                return None
+            events = EventTable.load(blobs)
+            return cls(seeds, TextIndex.load(blobs), events, Groups.load(blobs, "entities"))
+        except BlobError:
+            return None
+
+    def find_people(self, query: str, limit: int = 5) -> list[Match]:
+        """People whose name in any language or spelling matches `query`, best first."""
+        return self.people.find(query, limit, initials=True)
+
+    def resolve_person(self, query: str) -> Resolution:
+        """The one person `query` names, or the candidates to choose from, or suggestions."""
+        return self.people.resolve(query, initials=True)
+
+    def find_topics(self, query: str, limit: int = 5) -> list[Match]:
+        """Topics whose name or alias in any language matches `query`, best first."""
+        return self.topics.find(query, limit)
+
+    def resolve_topic(self, query: str) -> Resolution:
+        """The one topic `query` names, or the candidates, or suggestions."""
+        return self.topics.resolve(query)
+
+    def find_places(self, query: str, limit: int = 5) -> list[Match]:
+        """Cities and countries matching `query` ("Vienna", "Вена", "Венада")."""
+        return self.places.find(query, limit)
+
+    def find_organizations(self, query: str, limit: int = 5) -> list[Match]:
+        """Organizations matching `query` by name or abbreviation (OSCE = ОБСЕ = ЕҚЫҰ)."""
+        return self.organizations.find(query, limit)
+
+    def search_events(self, query: str, limit: int = 20) -> list[Match]:
+        """Events matching free text, by how many query words they match, then newest first.
+
+        A query word reaches an event through the event's own texts (titles, summaries,
+        quotes, roles) or through a person, topic, place or organization it names.
+        """
+        per_word = []
+        for word in query_words(query):
+            postings = self.text.word_postings(word)
+            for kind, gazetteer in self._gazetteers():
+                for name_word, score in gazetteer.word_hits(word).items():
+                    if score < MATCH_MIN:
+                        continue
+                    for index in gazetteer.postings[name_word]:
+                        for docs in self._entity_arrays(kind, gazetteer.ids[index]):
+                            postings.append((docs, score / 100))
+            per_word.append(postings)
+        ranked = rank(per_word, len(self.event_ids), limit)
+        floor = ranked[0][1] * EVENT_RELATIVE_MIN if ranked else 0.0
+        return [
+            Match(self.event_ids[n], score, self.event_labels[n])
+            for n, score in ranked
+            if score >= floor
+        ]
+
+    def events_for_person(self, person_id: str) -> list[str]:
+        """Ids of the events a person took part in, newest first."""
+        return self._ids(self.entities.get(f"person:{person_id}"))
+
+    def events_for_topic(self, topic_id: str, *, include_children: bool = True) -> list[str]:
+        """Ids of the events filed under a topic (and its narrower topics), newest first."""
+        if not include_children:
+            return self._ids(self.entities.get(f"topic:{topic_id}"))
+        return self._ids(self._entity_docs("topic", topic_id))
+
+    def events_for_place(self, place_id: str) -> list[str]:
+        """Ids of the events held in a city or country, or with that country taking part."""
+        return self._ids(self.entities.get(f"place:{place_id}"))
+
+    def events_for_organization(self, organization_id: str) -> list[str]:
+        """Ids of the events an organization held or took part in, newest first."""
+        return self._ids(self.entities.get(f"organization:{organization_id}"))
+
+    def events_for_anniversary(self, anniversary_id: str) -> list[str]:
+        """Ids of the events that cite an anniversary (helsinki-final-act), newest first."""
+        return self._ids(self.events.anniversaries.get(anniversary_id))
+
+    def events_between(self, start: dt.date, end: dt.date) -> list[str]:
+        """Ids of the events dated within [start, end], newest first (see the class doc)."""
+        return self._ids(self.events.between(start, end))
+
+    def events_on_day(self, month: int, day: int) -> list[str]:
+        """Ids of the day-precision events on this calendar day in any year, newest first."""
+        return self._ids(self.events.on_day(month, day))
+
+    def newest_event_ids(self) -> list[str]:
+        """Every event id, newest first, undated last."""
+        return self.event_ids[::-1]
+
+    def event_label(self, event_id: str) -> str | None:
+        """The English title of an event, or None for an unknown id."""
+        number = self.events.number.get(event_id)
+        return None if number is None else self.event_labels[number]
+
+    def event_facts(self, event_id: str) -> EventFacts | None:
+        """Date, precision, kind, part_of and label of an event, or None for an unknown id."""
+        table = self.events
+        n = table.number.get(event_id)
+        if n is None:
+            return None
+        parent = int(table.part_of[n])
+        return EventFacts(
+            id=event_id,
+            label=table.labels[n],
+            date_key=int(table.date_keys[n]),
+            first_day=_day(int(table.first_days[n])),
+            last_day=_day(int(table.last_days[n])),
+            precision=PRECISIONS[table.precisions[n]],
+            kind=KINDS[table.kinds[n]],
+            part_of=table.ids[parent] if parent >= 0 else None,
+        )
+
+    def topic_descendants(self, topic_id: str) -> set[str]:
+        """The topic and every topic narrower than it."""
+        found = {topic_id}
+        changed = True
+        while changed:
+            more = {t for t, parent in self._topic_parent.items() if parent in found}
+            changed = not more <= found
+            found |= more
+        return found
+
+    def _gazetteers(self) -> list[tuple[str, Gazetteer]]:
+        return [
+            ("person", self.people),
+            ("topic", self.topics),
+            ("place", self.places),
+            ("organization", self.organizations),
+        ]
+
+    def _entity_arrays(self, kind: str, entity_id: str) -> list[np.ndarray]:
+        docs = self._entity_docs(kind, entity_id)
+        return [docs] if docs.size else []
+
+    def _entity_docs(self, kind: str, entity_id: str) -> np.ndarray:
+        """Ascending numbers of the events filed under an entity (a topic: with narrower ones)."""
+        if kind == "topic" and entity_id in self._topic_trees:
+            return self._topic_trees[entity_id]
+        docs = self.entities.get(f"{kind}:{entity_id}")
+        return self.events.none if docs is None else docs
+
+    def _merge_topic_trees(self) -> dict[str, np.ndarray]:
+        """Events of each topic with narrower topics, merged once (not on every /topic)."""
+        merged = {}
+        for topic, narrower in self._descendants.items():
+            arrays = [self.entities.get(f"topic:{t}") for t in narrower]
+            arrays = [a for a in arrays if a is not None]
+            if len(narrower) == 1:
+                continue  # no narrower topic: its own events, as filed
+            if len(arrays) <= 1:
+                merged[topic] = arrays[0] if arrays else self.events.none
+                continue
+            mask = np.zeros(len(self.event_ids), dtype=bool)
+            for docs in arrays:
+                mask[docs] = True
+            merged[topic] = np.flatnonzero(mask).astype(np.int32)
+        return merged
+
+    def event_numbers(self, kind: str, entity_id: str) -> np.ndarray:
+        """Ascending numbers (positions in `event_ids`) of the events filed under an entity.
+
+        `kind` is "person", "topic" (with narrower topics), "place" or "organization"; with
+        `ids_of` a caller can page through a long list without building it whole.
+        """
+        return self._entity_docs(kind, entity_id)
+
+    def ids_of(self, numbers: np.ndarray, start: int = 0, stop: int | None = None) -> list[str]:
+        """Ids of ascending event numbers, newest first, from position `start` to `stop`."""
+        return self._id_array[numbers[::-1][start:stop]].tolist()
+
+    def _ids(self, docs: np.ndarray | None) -> list[str]:
+        """Event ids of ascending event numbers, newest first."""
+        if docs is None:
+            return []
+        return self._id_array[docs[::-1]].tolist()
+
+
+def _day(number: int) -> dt.date | None:
+    return dt.date(number // 10_000, number // 100 % 100, number % 100) if number else None
+
+
+@lru_cache(maxsize=1)
+def index_format() -> str:
+    """The persisted format: a version plus a hash of the code that folds and indexes text.
+
+    Changing a folding rule changes what the blobs should hold, so it invalidates them too.
+    """
+    digest = hashlib.sha256(str(FORMAT_VERSION).encode())
+    modules = (
+        "bot.search.normalize",
+        "bot.search.text",
+        "bot.search.eventfacts",
+        "bot.search.blobs",
+        __name__,
+    )
+    for module in modules:
+        digest.update(Path(sys.modules[module].__file__ or "").read_bytes())
+    return f"{FORMAT_VERSION}-{digest.hexdigest()[:16]}"
+
+
+def _entity_groups(events: list[Any], seeds: Any) -> Groups:
+    """Event numbers by the gazetteer record ("person:<id>", "topic:<id>", ...) they refer to."""
+    numbers: dict[str, int] = {}
+    pair_keys: list[int] = []
+    pair_docs: list[int] = []
+    for doc, event in enumerate(events):
+        keys = _entity_keys(event, seeds)
+        pair_keys += [numbers.setdefault(key, len(numbers)) for key in keys]
+        pair_docs += repeat(doc, len(keys))
+    return Groups.from_pairs(pair_keys, pair_docs, list(numbers))
+
+
+def _entity_keys(event: Any, seeds: Any) -> set[str]:
+    """ "kind:id" of every gazetteer record an event refers to."""
+    keys = {f"person:{p.person}" for p in event.participants}
+    keys.update([f"topic:{t}" for t in event.topics])
+    keys.update([f"organization:{o}" for o in event.organizations])
+    places = set(event.countries)
+    if event.place is not None:
+        city, country = event.place.city, event.place.country
+        places.update(p for p in (city, country) if p)
+        city_record = seeds.places.get(city) if city else None
+        if city_record is not None and city_record.country:
+            places.add(city_record.country)
+    for participant in event.participants:
+        if participant.side in seeds.organizations:
+            keys.add(f"organization:{participant.side}")
+        else:
+            places.add(participant.side)
+    keys.update([f"place:{p}" for p in places])
+    return keys

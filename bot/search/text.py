@@ -1,0 +1,222 @@
+"""An inverted index over the folded words of many documents, fast at 100,000 events.
+
+Documents are numbered by recency (a higher number is newer). Each folded word has a posting
+array of the documents holding it, stored together as one CSR pair (`ptr`, `docs`), so building
+is a few numpy passes rather than millions of Python appends, and a query costs a handful of
+array operations however common its words are. Each distinct chunk of text ("ОБСЕ,") is folded
+once, however many documents hold it. `dump`/`load` persist the index as bytes (bot.search.blobs).
+
+A query word finds documents through its exact form, its stems without a Kazakh/Russian case
+ending, words it is the prefix of (a sorted vocabulary and bisect), and, when none of those
+exist, through fuzzy matching over the vocabulary (never over the documents).
+"""
+
+from __future__ import annotations
+
+from array import array
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import chain
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.search.blobs import (
+    BlobError,
+    Blobs,
+    pack_array,
+    pack_json,
+    pack_words,
+    unpack_array,
+    unpack_json,
+    unpack_words,
+)
+from bot.search.normalize import FEMININE_SUFFIXES, STOPWORDS, SUFFIXES, stems, tokens
+
+# Weights of the ways a query word can meet a document word (a document's score per query word
+# is the best of them; its total is the sum over query words).
+EXACT = 1.0
+STEM = 0.9  # "климатом" meets "климат"
+PREFIX = 0.8  # "климат" meets "климата", "климаттың"
+FUZZY = 0.7  # "Koshrebaev" meets "kosherbaev"; only tried when nothing above matched
+PREFIX_MIN_LEN = 4  # shorter words ("су") match exactly or as a stem + case ending only
+FUZZY_MIN_LEN = 5
+FUZZY_CUTOFF = 80.0  # OSA similarity: one typo (or swap) in 5 letters, two in 10
+MAX_EXPANSIONS = 64  # vocabulary words one query word may stand for
+
+# A list of (document numbers, weight) pairs: the ways one query word reaches documents.
+Postings = list[tuple[np.ndarray, float]]
+
+
+class TextIndex:
+    """Folded words → the documents holding them, for documents given as lists of texts."""
+
+    def __init__(self, vocab: list[str], ptr: np.ndarray, docs: np.ndarray, size: int) -> None:
+        self.size = size
+        self.vocab = vocab
+        self.word_ids = {word: i for i, word in enumerate(vocab)}
+        self.sorted_vocab = sorted(vocab)
+        self.ptr = ptr
+        self.docs = docs
+        # Fuzzy candidates by first letter and length: a typo rarely hits the first letter, and
+        # FUZZY_CUTOFF allows a length difference of at most a fifth.
+        self.by_shape: dict[tuple[str, int], list[str]] = defaultdict(list)
+        for word in self.sorted_vocab:
+            self.by_shape[word[0], len(word)].append(word)
+
+    @classmethod
+    def build(cls, documents: Iterable[Sequence[str]]) -> TextIndex:
+        """Index documents, each a sequence of texts; document i is newer than document i - 1.
+
+        Whitespace-separated chunks ("ОБСЕ,", "ЕҚЫҰ-ның") repeat across texts far more than
+        texts do, so each distinct chunk is folded once into word numbers, and a document's
+        words are a set built from those numbers in C loops (no Python code per chunk).
+        """
+        word_ids = _Ids()
+        chunk_words = _ChunkWords(word_ids)
+        words_of_chunk = chunk_words.__getitem__
+        doc_ptr, doc_words = array("q", [0]), array("i")
+        for texts in documents:
+            chunks = chain.from_iterable(map(str.split, texts))
+            doc_words.extend(set(chain.from_iterable(map(words_of_chunk, chunks))))
+            doc_ptr.append(len(doc_words))
+        size = len(doc_ptr) - 1
+        pair_word = np.frombuffer(doc_words, dtype=np.int32)
+        pair_doc = np.repeat(np.arange(size, dtype=np.int32), np.diff(doc_ptr))
+        order = np.argsort(pair_word, kind="stable")  # documents stay ascending per word
+        ptr = np.zeros(len(word_ids) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(pair_word, minlength=len(word_ids)), out=ptr[1:])
+        return cls(list(word_ids), ptr, pair_doc[order], size)
+
+    def dump(self) -> Blobs:
+        """The index as blobs named `text.*` (see bot.search.blobs)."""
+        return {
+            "text.vocab": pack_words(self.vocab),
+            "text.ptr": pack_array(self.ptr),
+            "text.docs": pack_array(self.docs),
+            "text.size": pack_json(self.size),
+        }
+
+    @classmethod
+    def load(cls, blobs: Mapping[str, bytes]) -> TextIndex:
+        """An index stored by `dump` (BlobError when incomplete)."""
+        vocab = unpack_words(blobs, "text.vocab")
+        ptr, docs = unpack_array(blobs, "text.ptr"), unpack_array(blobs, "text.docs")
+        size = unpack_json(blobs, "text.size")
+        if len(ptr) != len(vocab) + 1 or (len(vocab) and ptr[-1] != len(docs)):
+            raise BlobError("text: inconsistent sizes")
+        return cls(vocab, ptr, docs, size)
+
+    def postings(self, word: str) -> np.ndarray:
+        """The documents holding exactly this folded word."""
+        i = self.word_ids.get(word)
+        if i is None:
+            return self.docs[:0]
+        return self.docs[self.ptr[i] : self.ptr[i + 1]]
+
+    def word_postings(self, word: str) -> Postings:
+        """The ways one folded query word reaches documents, with their weights."""
+        weights: dict[str, float] = {}
+        if word in self.word_ids:
+            weights[word] = EXACT
+        for stem in stems(word):
+            if stem in self.word_ids:
+                weights.setdefault(stem, STEM)
+        if len(word) < PREFIX_MIN_LEN:  # "су" reaches "суға", "суды", not "summit"
+            for other in _inflections(word):
+                if other in self.word_ids:
+                    weights.setdefault(other, STEM)
+        for start in (word, *(s for s in stems(word) if len(s) >= PREFIX_MIN_LEN)):
+            if len(start) >= PREFIX_MIN_LEN:
+                for other in self._with_prefix(start):
+                    weights.setdefault(other, PREFIX)
+        if not weights and len(word) >= FUZZY_MIN_LEN:
+            spread = len(word) // 5
+            candidates = [
+                other
+                for length in range(len(word) - spread, len(word) + spread + 1)
+                for other in self.by_shape.get((word[0], length), ())
+            ]
+            for other, score, _ in process.extract(
+                word,
+                candidates,
+                scorer=OSA.normalized_similarity,  # a swap of two letters is one typo
+                processor=None,  # both sides are folded already
+                score_cutoff=FUZZY_CUTOFF / 100,
+                limit=5,
+            ):
+                weights[other] = FUZZY * score
+        return [(self.postings(w), weight) for w, weight in weights.items()]
+
+    def _with_prefix(self, prefix: str) -> list[str]:
+        found: list[str] = []
+        position = bisect_left(self.sorted_vocab, prefix)
+        vocab = self.sorted_vocab
+        while position < len(vocab) and len(found) < MAX_EXPANSIONS:
+            if not vocab[position].startswith(prefix):
+                break
+            if vocab[position] != prefix:
+                found.append(vocab[position])
+            position += 1
+        return found
+
+
+def rank(per_word: Sequence[Postings], size: int, limit: int) -> list[tuple[int, float]]:
+    """Documents reached by the query words, best first: (number, score 0..100).
+
+    A document scores the sum over query words of its best weight for that word, so documents
+    matching more words come first; among equals, the newer (higher-numbered) one wins.
+    """
+    if not per_word or size == 0 or limit <= 0:
+        return []
+    total = np.zeros(size, dtype=np.float32)
+    for postings in per_word:
+        if len(postings) == 1:
+            docs, weight = postings[0]
+            total[docs] += weight  # posting arrays hold each document once
+            continue
+        best = np.zeros(size, dtype=np.float32)
+        for docs, weight in sorted(postings, key=lambda p: p[1]):
+            best[docs] = weight  # ascending weights: the best one is written last
+        total += best
+    found = np.flatnonzero(total)
+    if found.size == 0:
+        return []
+    scores = total[found] * (100.0 / len(per_word))
+    keys = np.rint(scores * 10).astype(np.int64) * size + found
+    if found.size > limit:
+        keys = keys[np.argpartition(-keys, limit - 1)[:limit]]
+    keys = np.sort(keys)[::-1]
+    return [(int(k % size), round(int(k // size) / 10, 1)) for k in keys]
+
+
+class _ChunkWords(dict[str, tuple[int, ...]]):
+    """Chunk of text → the numbers of its folded words other than stopwords, on first use."""
+
+    def __init__(self, word_ids: _Ids) -> None:
+        super().__init__()
+        self.word_ids = word_ids
+
+    def __missing__(self, chunk: str) -> tuple[int, ...]:
+        words = [w for w in tokens(chunk) if w not in STOPWORDS]
+        numbers = self[chunk] = tuple(map(self.word_ids.__getitem__, words))
+        return numbers
+
+
+class _Ids(dict[str, int]):
+    """Word → number, numbering new words as they come."""
+
+    def __missing__(self, word: str) -> int:
+        number = self[word] = len(self)
+        return number
+
+
+def _inflections(word: str) -> list[str]:
+    """The forms a short folded word takes with each case ending."""
+    # Like `stems`: a two-letter word takes endings of two letters or more ("sun" is no "су"+н).
+    forms = [word + ending for ending in SUFFIXES if len(word) > 2 or len(ending) > 1]
+    if word.endswith("a") and len(word) > 2:
+        forms += [word[:-1] + ending for ending in FEMININE_SUFFIXES]
+    return forms

@@ -1,0 +1,496 @@
+"""An in-process Telegram Bot API: the emulator core behind the console, `ask` and the tests.
+
+`FakeBotAPI.handle(method, params)` answers like api.telegram.org — the same JSON, the same
+400/403/429 errors — and records every call. `bot.telegram.inprocess.InProcessRequest` is the
+~20-line PTB transport that hands PTB's requests to it, so PTB maps errors (403 → Forbidden,
+429 → RetryAfter) exactly as in production; `bot.telegram.fake_http` serves the same core over
+HTTP. This module imports no PTB. Updates are built as plain Bot API dicts by the `make_*`
+functions of `bot.telegram.updates`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.telegram.limits import (
+    MAX_CAPTION,
+    MAX_INLINE_RESULTS,
+    message_text_problem,
+    reply_markup_problem,
+    utf16_len,
+)
+
+TIMEOUT = 0  # fail(method, TIMEOUT): the request times out instead of answering
+DEFAULT_DESCRIPTIONS = {
+    400: "Bad Request: chat not found",
+    403: "Forbidden: bot was blocked by the user",
+    429: "Too Many Requests: retry after {retry_after}",
+    TIMEOUT: "Timed out",
+}
+ADMIN_RIGHTS = (
+    "can_be_edited is_anonymous can_manage_chat can_delete_messages can_manage_video_chats "
+    "can_restrict_members can_promote_members can_change_info can_invite_users "
+    "can_post_stories can_edit_stories can_delete_stories"
+).split()
+
+
+class ApiTimeout(Exception):
+    """Raised by the core where Telegram would not answer in time (see `fail(..., TIMEOUT)`)."""
+
+
+@dataclass(frozen=True)
+class ApiCall:
+    """One Bot API request the bot made: the method name and its parameters."""
+
+    method: str
+    params: dict[str, Any]
+
+    @property
+    def chat_id(self) -> int | None:
+        """The target chat as an int (PTB may send ids as strings), or None."""
+        value = self.params.get("chat_id")
+        return int(value) if value is not None and str(value).lstrip("-").isdigit() else None
+
+
+@dataclass(frozen=True)
+class UploadedFile:
+    """A file sent with multipart/form-data (e.g. the .ics of sendDocument)."""
+
+    filename: str
+    content: bytes
+    mime_type: str | None = None
+
+    def __json__(self) -> dict[str, Any]:
+        return {"filename": self.filename, "size": len(self.content), "mime_type": self.mime_type}
+
+
+@dataclass
+class _Failure:
+    method: str
+    code: int
+    description: str
+    chat_id: int | None
+    times: int | None  # None: every time
+    retry_after: int | None
+
+
+def _ok(result: Any) -> tuple[int, dict[str, Any]]:
+    return 200, {"ok": True, "result": result}
+
+
+def _error(code: int, description: str, **parameters: Any) -> tuple[int, dict[str, Any]]:
+    payload: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
+    if parameters:
+        payload["parameters"] = parameters
+    return code, payload
+
+
+def chat_member(user: dict[str, Any], status: str) -> dict[str, Any]:
+    """A ChatMember object with the fields each status requires."""
+    member: dict[str, Any] = {"user": user, "status": status}
+    if status == "creator":
+        member["is_anonymous"] = False
+    elif status == "administrator":
+        member.update(dict.fromkeys(ADMIN_RIGHTS, True), is_anonymous=False, can_be_edited=False)
+    elif status == "kicked":
+        member["until_date"] = 0
+    return member
+
+
+@dataclass
+class FakeBotAPI:
+    """A Bot API server in memory: chats, members, messages, an update queue, injected failures.
+
+    Chats become known when an update mentioning them passes `receive()` (as on Telegram, a bot
+    can only write to chats that wrote to it) or through `add_chat()`.
+    """
+
+    bot_id: int = 7000000001
+    username: str = "BriefingTestBot"
+    first_name: str = "Diplomatic Briefing"
+    calls: list[ApiCall] = field(default_factory=list)
+    chats: dict[int, dict[str, Any]] = field(default_factory=dict)
+    members: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
+    messages: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
+    commands: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
+    webhook_url: str = ""
+    _failures: list[_Failure] = field(default_factory=list)
+    _updates: deque[dict[str, Any]] = field(default_factory=deque)
+    _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _last_message_id: dict[int, int] = field(default_factory=dict)
+    _open_callbacks: set[str] = field(default_factory=set)
+    _new_update: asyncio.Event | None = None
+
+    # -- what tests and front ends tell the API -------------------------------------------
+
+    @property
+    def me(self) -> dict[str, Any]:
+        """The bot's own User object (getMe)."""
+        return {
+            "id": self.bot_id,
+            "is_bot": True,
+            "first_name": self.first_name,
+            "username": self.username,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": True,
+        }
+
+    def fail(
+        self,
+        method: str,
+        code: int,
+        description: str | None = None,
+        *,
+        chat_id: int | None = None,
+        times: int | None = 1,
+        retry_after: int | None = None,
+    ) -> None:
+        """Make the next `times` calls of `method` (to `chat_id`, if given) fail with `code`.
+
+        `code` 403/429/400 answer Bot API error JSON (429 carries `retry_after`, default 1);
+        `code=TIMEOUT` raises `ApiTimeout` (PTB sees `TimedOut`). `times=None` fails forever,
+        e.g. a user who blocked the bot.
+        """
+        if code == 429 and retry_after is None:
+            retry_after = 1
+        text = description or DEFAULT_DESCRIPTIONS.get(code, f"Error {code}")
+        text = text.format(retry_after=retry_after)
+        self._failures.append(_Failure(method, code, text, chat_id, times, retry_after))
+
+    def add_chat(self, chat: dict[str, Any]) -> None:
+        """Make a chat known (as if it had written to the bot)."""
+        self.chats[int(chat["id"])] = dict(chat)
+
+    def set_member(self, chat_id: int, user: dict[str, Any], status: str) -> None:
+        """Record `user`'s status in a chat: creator, administrator, member, left or kicked."""
+        self.members[(int(chat_id), int(user["id"]))] = chat_member(user, status)
+
+    def receive(self, update: dict[str, Any]) -> dict[str, Any]:
+        """Number an incoming update like Telegram would and learn its chats, users and ids."""
+        update = dict(update)
+        update["update_id"] = next(self._update_ids)
+        for key in ("message", "edited_message", "channel_post", "edited_channel_post"):
+            if key in update:
+                update[key] = message = dict(update[key])
+                self._learn_message(message, number=key in ("message", "channel_post"))
+        if query := update.get("callback_query"):
+            self._open_callbacks.add(query["id"])
+            if "message" in query:
+                self._learn_message(query["message"], number=False)
+        if member_update := update.get("my_chat_member"):
+            self.add_chat(member_update["chat"])
+            new = member_update["new_chat_member"]
+            self.members[(int(member_update["chat"]["id"]), self.bot_id)] = new
+        return update
+
+    def push_update(self, update: dict[str, Any]) -> dict[str, Any]:
+        """Queue an update for getUpdates (polling); return it numbered."""
+        update = self.receive(update)
+        self._updates.append(update)
+        if self._new_update is not None:
+            self._new_update.set()
+        return update
+
+    def sent(self, method: str | None = None, chat_id: int | None = None) -> list[ApiCall]:
+        """The recorded calls, optionally only of one method and/or to one chat."""
+        return [
+            call
+            for call in self.calls
+            if (method is None or call.method == method)
+            and (chat_id is None or call.chat_id == chat_id)
+        ]
+
+    @property
+    def unanswered_callbacks(self) -> set[str]:
+        """Callback query ids the bot has not answered yet (their buttons still spin)."""
+        return set(self._open_callbacks)
+
+    def _learn_message(self, message: dict[str, Any], *, number: bool) -> None:
+        chat_id = int(message["chat"]["id"])
+        self.add_chat(message["chat"])
+        last = self._last_message_id.get(chat_id, 0)
+        if number and not message.get("message_id"):
+            message["message_id"] = last + 1
+        self._last_message_id[chat_id] = max(last, int(message.get("message_id") or 0))
+        self.messages[(chat_id, int(message["message_id"]))] = message
+        if sender := message.get("from"):
+            self.members.setdefault((chat_id, int(sender["id"])), chat_member(sender, "member"))
+
+    # -- the Bot API ------------------------------------------------------------------------
+
+    async def handle(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """Answer one Bot API call: (HTTP status, JSON payload), as api.telegram.org would."""
+        self.calls.append(ApiCall(method, dict(params)))
+        if failure := self._take_failure(method, params):
+            if failure.code == TIMEOUT:
+                raise ApiTimeout(failure.description)
+            if failure.retry_after is not None:
+                return _error(failure.code, failure.description, retry_after=failure.retry_after)
+            return _error(failure.code, failure.description)
+        implementation = getattr(self, f"_api_{method}", None)
+        if implementation is None:
+            return _error(404, "Not Found")
+        return await implementation(params)
+
+    def _take_failure(self, method: str, params: dict[str, Any]) -> _Failure | None:
+        chat_id = params.get("chat_id")
+        for failure in self._failures:
+            if failure.method != method:
+                continue
+            if failure.chat_id is not None and str(failure.chat_id) != str(chat_id):
+                continue
+            if failure.times is not None:
+                failure.times -= 1
+                if failure.times <= 0:
+                    self._failures.remove(failure)
+            return failure
+        return None
+
+    def _chat(self, params: dict[str, Any]) -> dict[str, Any] | None:
+        try:
+            return self.chats.get(int(params.get("chat_id")))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return None
+
+    def _store_message(self, chat: dict[str, Any], **content: Any) -> dict[str, Any]:
+        chat_id = int(chat["id"])
+        message_id = self._last_message_id.get(chat_id, 0) + 1
+        self._last_message_id[chat_id] = message_id
+        message = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": chat,
+            "from": self.me,
+            **{key: value for key, value in content.items() if value is not None},
+        }
+        self.messages[(chat_id, message_id)] = message
+        return message
+
+    async def _api_getMe(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        return _ok(self.me)
+
+    async def _api_getUpdates(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        offset = int(params.get("offset") or 0)
+        while self._updates and self._updates[0]["update_id"] < offset:
+            self._updates.popleft()  # confirmed by the offset, as on Telegram
+        timeout = float(params.get("timeout") or 0)
+        if not self._updates and timeout > 0:
+            self._new_update = asyncio.Event()
+            try:
+                await asyncio.wait_for(self._new_update.wait(), timeout)
+            except TimeoutError:
+                pass
+        limit = int(params.get("limit") or 100)
+        return _ok(list(itertools.islice(self._updates, limit)))
+
+    async def _api_sendMessage(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        chat = self._chat(params)
+        if chat is None:
+            return _error(400, "Bad Request: chat not found")
+        problem = message_text_problem(params.get("text"), params.get("parse_mode"))
+        problem = problem or reply_markup_problem(params.get("reply_markup"))
+        if problem:
+            return _error(400, problem)
+        message = self._store_message(
+            chat, text=params["text"], reply_markup=params.get("reply_markup")
+        )
+        return _ok(message)
+
+    async def _api_editMessageText(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        problem = message_text_problem(params.get("text"), params.get("parse_mode"))
+        problem = problem or reply_markup_problem(params.get("reply_markup"))
+        if problem:
+            return _error(400, problem)
+        return self._edit(params, text=params["text"], reply_markup=params.get("reply_markup"))
+
+    async def _api_editMessageReplyMarkup(
+        self, params: dict[str, Any]
+    ) -> tuple[int, dict[str, Any]]:
+        if problem := reply_markup_problem(params.get("reply_markup")):
+            return _error(400, problem)
+        return self._edit(params, reply_markup=params.get("reply_markup"))
+
+    def _edit(self, params: dict[str, Any], **changes: Any) -> tuple[int, dict[str, Any]]:
+        if params.get("inline_message_id"):
+            return _ok(True)
+        chat = self._chat(params)
+        if chat is None:
+            return _error(400, "Bad Request: chat not found")
+        key = (int(chat["id"]), int(params.get("message_id") or 0))
+        message = self.messages.get(key)
+        if message is None:
+            return _error(400, "Bad Request: message to edit not found")
+        updated = {**message, **changes}
+        if changes.get("reply_markup") is None:
+            updated.pop("reply_markup", None)
+        if updated == message:
+            return _error(
+                400,
+                "Bad Request: message is not modified: specified new message content and reply "
+                "markup are exactly the same as a current content and reply markup of the message",
+            )
+        updated["edit_date"] = int(time.time())
+        self.messages[key] = updated
+        return _ok(updated)
+
+    async def _api_deleteMessage(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        chat = self._chat(params) or {}
+        key = (int(chat.get("id", 0)), int(params.get("message_id") or 0))
+        if self.messages.pop(key, None) is None:
+            return _error(400, "Bad Request: message to delete not found")
+        return _ok(True)
+
+    async def _api_answerCallbackQuery(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        query_id = str(params.get("callback_query_id"))
+        if query_id not in self._open_callbacks:
+            return _error(
+                400,
+                "Bad Request: query is too old and response timeout expired or query ID is invalid",
+            )
+        if utf16_len(str(params.get("text") or "")) > 200:
+            return _error(400, "Bad Request: MESSAGE_TOO_LONG")
+        self._open_callbacks.discard(query_id)
+        return _ok(True)
+
+    async def _api_answerInlineQuery(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        results = params.get("results") or []
+        if len(results) > MAX_INLINE_RESULTS:
+            return _error(400, "Bad Request: RESULTS_TOO_MUCH")
+        ids = [str(result.get("id", "")) for result in results]
+        if len(set(ids)) != len(ids) or any(not 1 <= len(i.encode()) <= 64 for i in ids):
+            return _error(400, "Bad Request: RESULT_ID_INVALID")
+        for result in results:
+            content = result.get("input_message_content") or {}
+            if "message_text" in content:
+                text, mode = content["message_text"], content.get("parse_mode")
+                if problem := message_text_problem(text, mode):
+                    return _error(400, problem)
+            if problem := reply_markup_problem(result.get("reply_markup")):
+                return _error(400, problem)
+        return _ok(True)
+
+    async def _api_sendDocument(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        chat = self._chat(params)
+        if chat is None:
+            return _error(400, "Bad Request: chat not found")
+        upload = params.get("document")
+        if not isinstance(upload, UploadedFile) or not upload.content:
+            return _error(400, "Bad Request: file must be non-empty")
+        caption = params.get("caption")
+        if caption is not None:
+            problem = message_text_problem(caption, params.get("parse_mode"), MAX_CAPTION)
+            if problem:
+                return _error(
+                    400, problem.replace("message is too long", "message caption is too long")
+                )
+        document = {
+            "file_id": f"doc{len(self.calls)}",
+            "file_unique_id": f"u{len(self.calls)}",
+            "file_name": upload.filename,
+            "mime_type": upload.mime_type,
+            "file_size": len(upload.content),
+        }
+        return _ok(self._store_message(chat, document=document, caption=caption))
+
+    async def _api_sendChatAction(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        return _ok(True) if self._chat(params) else _error(400, "Bad Request: chat not found")
+
+    async def _api_setMyCommands(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        commands = params.get("commands") or []
+        for command in commands:
+            name, description = command.get("command", ""), command.get("description", "")
+            valid_name = (
+                1 <= len(name) <= 32
+                and all(c.isascii() and (c.isalnum() or c == "_") for c in name)
+                and name == name.lower()
+            )
+            if not valid_name or not 1 <= len(description) <= 256:
+                return _error(400, "Bad Request: BOT_COMMAND_INVALID")
+        self.commands[self._menu_key(params)] = list(commands)
+        return _ok(True)
+
+    async def _api_deleteMyCommands(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        self.commands.pop(self._menu_key(params), None)
+        return _ok(True)
+
+    @staticmethod
+    def _menu_key(params: dict[str, Any]) -> tuple[str, str]:
+        scope = params.get("scope") or {"type": "default"}
+        return scope.get("type", "default"), str(params.get("language_code") or "")
+
+    async def _api_getChat(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        chat = self._chat(params)
+        if chat is None:
+            return _error(400, "Bad Request: chat not found")
+        gifts = dict.fromkeys(
+            (
+                "unlimited_gifts",
+                "limited_gifts",
+                "unique_gifts",
+                "premium_subscription",
+                "gifts_from_channels",
+            ),
+            False,
+        )
+        return _ok(
+            {**chat, "accent_color_id": 0, "max_reaction_count": 11, "accepted_gift_types": gifts}
+        )
+
+    async def _api_getChatMember(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        chat = self._chat(params)
+        if chat is None:
+            return _error(400, "Bad Request: chat not found")
+        member = self.members.get((int(chat["id"]), int(params.get("user_id") or 0)))
+        if member is None:
+            return _error(400, "Bad Request: user not found")
+        return _ok(member)
+
+    async def _api_getChatAdministrators(
+        self, params: dict[str, Any]
+    ) -> tuple[int, dict[str, Any]]:
+        chat = self._chat(params)
+        if chat is None:
+            return _error(400, "Bad Request: chat not found")
+        admins = [
+            member
+            for (chat_id, _), member in self.members.items()
+            if chat_id == int(chat["id"]) and member["status"] in ("creator", "administrator")
+        ]
+        return _ok(admins)
+
+    async def _api_setWebhook(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        self.webhook_url = str(params.get("url") or "")
+        return _ok(True)
+
+    async def _api_deleteWebhook(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        self.webhook_url = ""
+        if params.get("drop_pending_updates"):
+            self._updates.clear()
+        return _ok(True)
+
+    async def _api_getWebhookInfo(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        return _ok(
+            {
+                "url": self.webhook_url,
+                "has_custom_certificate": False,
+                "pending_update_count": len(self._updates),
+            }
+        )
+
+    async def _api_close(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        return _ok(True)
+
+    async def _api_logOut(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        return _ok(True)
+
+
+def to_json(value: Any) -> str:
+    """JSON for recorded calls (uploaded files appear as name, size and type)."""
+    return json.dumps(value, ensure_ascii=False, default=lambda v: v.__json__())

@@ -1,0 +1,142 @@
+"""`python -m bot ingest` prints drafts, writes only into a valid seeds folder, refuses junk."""
+
+import difflib
+import json
+import shutil
+
+import pytest
+
+from bot.cli import main
+from bot.records.loading import load_seeds
+from bot.settings import PROJECT_ROOT
+
+ARTICLE = (
+    " date 2025-03-14 Minister of Foreign Affairs of Kazakhstan Yermek Kosherbayev held a "
+    "telephone conversation with Espen Barth Eide, the Foreign Minister of Norway.\n"
+    "The ministers discussed regional security and connectivity.\n"
+)
+
+
+@pytest.fixture
+def seeds_dir(tmp_path):
+    folder = tmp_path / "seeds"
+    shutil.copytree(PROJECT_ROOT / "seeds", folder)
+    return folder
+
+
+def snapshot(folder):
+    return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_prints_json_drafts_and_writes_nothing(tmp_path, seeds_dir, capsys):
+    article = tmp_path / "call.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    before = snapshot(seeds_dir)
+    assert main(["ingest", str(article), "--json", "--seeds", str(seeds_dir)]) == 0
+    [draft] = json.loads(capsys.readouterr().out)
+    [event] = draft["events"]
+    # Only the dateline dates it: the month, and the day it was reported (no meeting day).
+    assert event["kind"] == "phone_call" and event["date"]["value"] == "2025-03"
+    assert event["date"]["reported"] == "2025-03-14"
+    assert [p["name"]["en"] for p in draft["people"]] == ["Espen Barth Eide"]
+    assert snapshot(seeds_dir) == before
+
+
+def test_write_adds_a_valid_review_batch(tmp_path, seeds_dir, capsys):
+    article = tmp_path / "call.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    assert main(["ingest", str(article), "--write", "--seeds", str(seeds_dir)]) == 0
+    seeds = load_seeds(seeds_dir)
+    assert (seeds_dir / "articles" / "call.txt").read_text(encoding="utf-8") == ARTICLE
+    drafted = [p for p in seeds.people.values() if p.draft]
+    assert [p.name.en for p in drafted] == ["Espen Barth Eide"]
+    assert list(seeds_dir.glob("events/drafts-*.yaml"))
+    assert any(e.kind == "phone_call" for e in seeds.events.values())
+    # The same file again would collide: refused, and the folder stays as it was.
+    before = snapshot(seeds_dir)
+    assert main(["ingest", str(article), "--write", "--seeds", str(seeds_dir)]) == 2
+    assert "nothing was written" in capsys.readouterr().err
+    assert snapshot(seeds_dir) == before
+
+
+def test_duplicate_report_says_adds_source(tmp_path, seeds_dir, capsys):
+    article = tmp_path / "mc32.txt"
+    article.write_text(
+        " date 2025-12-05 Minister of Foreign Affairs of Kazakhstan Yermek Kosherbayev took part "
+        "in the 32nd meeting of the OSCE Ministerial Council in Vienna.\n",
+        encoding="utf-8",
+    )
+    assert main(["ingest", str(article), "--seeds", str(seeds_dir)]) == 0
+    assert "adds source to 2025-12-05-vienna-osce-mc32" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "no article text"),
+        (b"   \n\n  ", "no article text"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR", "not a text file"),
+        (b"\xff\xfe\xfa" * 50, "not UTF-8"),
+        (b"a" * 300_000, "bytes"),
+        (b"<html><body><p>" + ARTICLE.encode() + b"</p></body></html>", "HTML"),
+    ],
+)
+def test_bad_input_exits_2_and_writes_nothing(tmp_path, seeds_dir, capsys, content, message):
+    article = tmp_path / "bad.txt"
+    article.write_bytes(content)
+    before = snapshot(seeds_dir)
+    assert main(["ingest", str(article), "--write", "--seeds", str(seeds_dir)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Nothing was written" in err
+    assert snapshot(seeds_dir) == before
+
+
+def test_missing_file_exits_2(tmp_path, seeds_dir, capsys):
+    assert main(["ingest", str(tmp_path / "nope.txt"), "--seeds", str(seeds_dir)]) == 2
+    assert "cannot read" in capsys.readouterr().err
+
+
+MC32_EN = (
+    " date 2025-12-05 Minister of Foreign Affairs of Kazakhstan Yermek Kosherbayev took part "
+    "in the 32nd meeting of the OSCE Ministerial Council in Vienna.\n"
+)
+MC32_EN_QUOTE = MC32_EN.strip().removeprefix("date 2025-12-05 ")  # the dateline is not quoted
+MC32_FILE = "events/2025-12-vienna-osce-mc32.yaml"
+
+
+def test_write_adds_the_article_as_a_source_keeping_the_file(tmp_path, seeds_dir, capsys):
+    article = tmp_path / "mc32-en.txt"
+    article.write_text(MC32_EN, encoding="utf-8")
+    old_lines = (seeds_dir / MC32_FILE).read_text(encoding="utf-8").splitlines()
+    old_sources = load_seeds(seeds_dir).events["2025-12-05-vienna-osce-mc32"].sources
+    assert main(["ingest", str(article), "--write", "--seeds", str(seeds_dir)]) == 0
+    assert f"wrote {seeds_dir / MC32_FILE}" in capsys.readouterr().err
+    new_lines = (seeds_dir / MC32_FILE).read_text(encoding="utf-8").splitlines()
+    # The file is its old lines, unchanged and in order, with the new source's lines inserted.
+    changes = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False).get_opcodes()
+    [(op, _, _, j1, j2)] = [c for c in changes if c[0] != "equal"]
+    assert op == "insert"
+    assert [line.strip() for line in new_lines[j1:j2]] == [
+        "- article: draft-2025-12-05-mc32-en",
+        "quotes:",
+        '- "' + MC32_EN_QUOTE + '"',
+    ]
+    assert any(line.startswith("# To add a record") for line in new_lines)
+    seeds = load_seeds(seeds_dir)
+    sources = seeds.events["2025-12-05-vienna-osce-mc32"].sources
+    assert sources[: len(old_sources)] == old_sources
+    [new] = sources[len(old_sources) :]
+    assert new.article == "draft-2025-12-05-mc32-en" and new.quotes == [MC32_EN_QUOTE]
+    assert not list(seeds_dir.glob("events/drafts-*.yaml"))  # no duplicate record
+    assert main(["check", "--seeds", str(seeds_dir)]) == 0
+
+
+def test_write_of_a_source_to_a_broken_record_file_writes_nothing(tmp_path, seeds_dir, capsys):
+    article = tmp_path / "mc32-en.txt"
+    article.write_text(MC32_EN, encoding="utf-8")
+    # The editor broke another file after the run read the seeds: the result would not validate.
+    people = seeds_dir / "people.yaml"
+    people.write_text(people.read_text(encoding="utf-8") + "\n- id: Not A Slug\n", "utf-8")
+    before = snapshot(seeds_dir)
+    assert main(["ingest", str(article), "--write", "--seeds", str(seeds_dir)]) == 2
+    assert snapshot(seeds_dir) == before

@@ -1,0 +1,150 @@
+"""Ingest finds known people in any spelling and new people from the titles news gives them."""
+
+from pathlib import Path
+
+import pytest
+
+from bot.ingest import Knowledge, ingest_text
+from bot.ingest.drafts import event_id
+from bot.ingest.names import nominative
+from bot.records.loading import load_seeds
+from bot.settings import PROJECT_ROOT
+
+
+@pytest.fixture(scope="module")
+def knowledge() -> Knowledge:
+    return Knowledge.from_seeds(load_seeds(PROJECT_ROOT / "seeds"))
+
+
+@pytest.mark.parametrize(
+    ("raw", "lang", "case", "expected"),
+    [
+        ("Джейхуном Байрамовым", "ru", "instrumental", "Джейхун Байрамов"),
+        ("Элиной Валтонен", "ru", "instrumental", "Элина Валтонен"),
+        ("Юраем Бланаром", "ru", "instrumental", "Юрай Бланар"),
+        ("Марией Телалиан", "ru", "instrumental", "Мария Телалиан"),
+        ("Мака Бочоришвили", "ru", "instrumental", "Мака Бочоришвили"),
+        ("Мирослав Лайчакпен", "kk", "inflected", "Мирослав Лайчак"),
+        ("Дариға Назарбаевамен", "kk", "inflected", "Дариға Назарбаева"),
+    ],
+)
+def test_nominative(raw, lang, case, expected):
+    assert nominative(raw, lang, case)[0] == expected
+
+
+def test_unsure_nominative_is_said():
+    name, note = nominative("Игорем Петровым", "ru", "instrumental")
+    assert name == "Игор Петров" and "may differ" in note
+
+
+def people_of(result):
+    return [[p.person for p in e.participants] for e in result.events]
+
+
+def test_known_people_in_kazakh_inflection(knowledge):
+    text = (
+        " date 2025-06-10 Сыртқы істер министрі Мұрат Нұртілеу Әзербайжан Сыртқы істер министрі "
+        "Джейхун Байрамовпен телефон арқылы сөйлесті."
+    )
+    result = ingest_text(text, knowledge)
+    assert people_of(result) == [["nurtleu-murat", "bayramov-jeyhun"]]
+    assert result.events[0].kind == "phone_call"
+
+
+def test_new_people_from_a_country_name_list_become_drafts(knowledge):
+    text = (
+        " date 2025-09-24 Министр иностранных дел Казахстана Ермек Кошербаев принял участие во "
+        "встрече министров иностранных дел стран Центральной Азии в Нью-Йорке.\n"
+        "На полях сессии Е.Кошербаев провел двусторонние встречи с главами "
+        "внешнеполитических ведомств Норвегии – Эспеном Бартом Эйде "
+        "и Дании – Ларсом Лекке Расмуссеном."
+    )
+    result = ingest_text(text, knowledge)
+    drafted = {p.name.ru: p for p in result.people}
+    assert set(drafted) == {"Эспен Барт Эйде", "Ларс Лекке Расмуссен"}
+    assert all(p.draft and p.roles[0].en == "Minister of Foreign Affairs" for p in drafted.values())
+    assert drafted["Эспен Барт Эйде"].country == "norway"
+    main, *bilaterals = result.events
+    assert main.kind == "multilateral_meeting"
+    assert [e.kind for e in bilaterals] == ["bilateral_meeting"] * 2
+    assert all(e.part_of == main.id and len(e.participants) == 2 for e in bilaterals)
+
+
+def test_english_title_after_the_name(knowledge):
+    text = (
+        " date 2025-03-14 Minister of Foreign Affairs of Kazakhstan Yermek Kosherbayev met "
+        "Espen Barth Eide, the Foreign Minister of Norway, in Astana."
+    )
+    result = ingest_text(text, knowledge)
+    assert [p.name.en for p in result.people] == ["Espen Barth Eide"]
+    assert result.events[0].place.city == "astana"
+
+
+def test_quotes_are_verbatim_sentences_of_the_article(knowledge):
+    path = PROJECT_ROOT / "seeds" / "articles" / "002_3ebce9fb0e572c4c.txt"
+    text = path.read_text(encoding="utf-8")
+    result = ingest_text(text, knowledge, filename=Path(path).name)
+    quotes = [q for e in result.events for s in e.sources for q in s.quotes]
+    quotes += [q for _, s in result.additions for q in s.quotes]
+    assert quotes and all(q in text for q in quotes)
+
+
+def test_report_of_a_seeded_event_in_another_language_adds_a_source(knowledge):
+    text = (
+        " date 2025-12-05 Minister of Foreign Affairs of Kazakhstan Yermek Kosherbayev took part "
+        "in the 32nd meeting of the OSCE Ministerial Council in Vienna."
+    )
+    result = ingest_text(text, knowledge)
+    assert result.events == []
+    assert [event_id for event_id, _ in result.additions] == ["2025-12-05-vienna-osce-mc32"]
+
+
+def test_titles_name_people_in_each_language_and_ids_read_well(knowledge):
+    text = (
+        " date 2025-06-10 Сыртқы істер министрі Мұрат Нұртілеу Әзербайжан Сыртқы істер министрі "
+        "Джейхун Байрамовпен Астанада кездесті."
+    )
+    [event] = ingest_text(text, knowledge).events
+    assert event.title.kk == "Екіжақты кездесу (Астана): Мұрат Нұртілеу, Жейхун Байрамов"
+    assert event.title.ru == "Двусторонняя встреча (Астана): Мурат Нуртлеу, Джейхун Байрамов"
+    assert event.title.en == "Bilateral meeting (Astana): Murat Nurtleu, Jeyhun Bayramov"
+    assert event.id == "2025-06-astana-nurtleu-bayramov"  # the dateline is no meeting day
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ((None, None, [], "ministerial_council"), "undated-ministerial-council"),
+        (("2024-12", "vienna", ["vienna-x"], "summit"), "2024-12-vienna-summit"),
+        (
+            ("2025-03-14", None, ["kosherbayev-yermek", "fidan-hakan"], "phone_call"),
+            "2025-03-14-kosherbayev-fidan-call",
+        ),
+    ],
+)
+def test_event_ids_repeat_no_word(args, expected):
+    taken: set[str] = set()
+    assert event_id(*args, taken) == expected
+    assert event_id(*args, taken) == expected + "-2"  # the first is taken now
+
+
+def test_in_the_capital_is_the_capital_city(knowledge):
+    text = (
+        " date 2021-05-10 Сыртқы істер министрі Бейбіт Атамқұлов ЕҚЫҰ-ның Іс басындағы Төрағасы "
+        "Мирослав Лайчакпен бүгін Қазақстанның астанасында кездесті."
+    )
+    [event] = ingest_text(text, knowledge).events
+    assert (event.place.city, event.place.country) == ("astana", "kazakhstan")
+
+
+def test_margin_meetings_take_topics_from_their_own_sentences(knowledge):
+    text = (
+        " date 2025-09-24 Министр иностранных дел Казахстана Ермек Кошербаев принял участие во "
+        "встрече министров иностранных дел стран Центральной Азии в Нью-Йорке. Министры обсудили "
+        "вопросы водных ресурсов.\n"
+        "На полях сессии Е.Кошербаев провел встречу с министром иностранных дел Турции "
+        "Хаканом Фиданом. Стороны обсудили вопросы развития экономики."
+    )
+    main, bilateral = ingest_text(text, knowledge).events
+    assert "water" in main.topics and "economy" not in main.topics
+    assert "economy" in bilateral.topics and "water" not in bilateral.topics
