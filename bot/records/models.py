@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -217,6 +218,15 @@ class Organization(Record):
     parent: Slug | None = None
 
 
+def is_iana_zone(name: str) -> bool:
+    """Whether `name` is a time zone of the IANA database this Python has ("Asia/Almaty")."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):  # ValueError: not even a zone-shaped name
+        return False
+    return True
+
+
 class FormerName(Record):
     """A name a place bore for a while; events of that time show it ("Nur-Sultan (now Astana)")."""
 
@@ -242,6 +252,13 @@ class PlaceEntry(Record):
             if day and former.since <= day <= former.until:
                 return former.name.get(lang), self.name.get(lang)
         return self.name.get(lang), None
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is not None and not is_iana_zone(value):
+            raise ValueError(f"{value!r} is not an IANA time zone (e.g. Asia/Almaty)")
+        return value
 
     @model_validator(mode="after")
     def _city_has_country(self) -> PlaceEntry:

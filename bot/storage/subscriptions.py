@@ -131,6 +131,15 @@ _FINISH_SQL = (
 _PROGRESS_SQL = "UPDATE deliveries SET message_ids = ? WHERE chat_id = ? AND digest_key = ?"
 _DIGESTED_SQL = "UPDATE subscriptions SET last_digest_at = ? WHERE chat_id = ? AND kind = ?"
 _ERROR_SQL = "INSERT INTO errors (at, where_, message) VALUES (?, ?, ?)"
+# The errors table is a window, not an archive: the last ERRORS_KEPT rows of the last ERRORS_DAYS
+# days (a flood of forged presses or a long outage cannot grow it without bound).
+ERRORS_KEPT = 10_000
+ERRORS_DAYS = 30
+_TRIM_ERRORS_SQL = "DELETE FROM errors WHERE id <= (SELECT MAX(id) FROM errors) - ? OR at < ?"
+
+
+def _trim_params(now: dt.datetime) -> tuple[int, str]:
+    return ERRORS_KEPT, utc_iso(now - dt.timedelta(days=ERRORS_DAYS))
 
 
 def _finish_params(
@@ -437,6 +446,7 @@ class SubscriptionStore:
             statements.append((_DIGESTED_SQL, (utc_iso(now), chat_id, digested_kind)))
         if where and error:
             statements.append((_ERROR_SQL, (utc_iso(now), where[:200], error[:1000])))
+            statements.append((_TRIM_ERRORS_SQL, _trim_params(now)))
         await self.group_commit.write(statements)
 
     async def save_progress(self, chat_id: int, digest_key: str, message_ids: list[int]) -> None:
@@ -464,8 +474,11 @@ class SubscriptionStore:
     # -- errors --------------------------------------------------------------------------------
 
     async def log_error(self, where: str, message: str, now: dt.datetime | None = None) -> None:
-        """Append to the errors table (never with the token: callers pass Telegram's message)."""
-        await self.db.execute(_ERROR_SQL, (utc_iso(now or _now()), where[:200], message[:1000]))
+        """Append to the errors table (never with the token: callers pass Telegram's message),
+        dropping what falls out of its window."""
+        now = now or _now()
+        await self.db.execute(_ERROR_SQL, (utc_iso(now), where[:200], message[:1000]))
+        await self.db.execute(_TRIM_ERRORS_SQL, _trim_params(now))
         await self.db.commit()
 
     async def errors(self, limit: int = 100) -> list[tuple[str, str, str]]:
