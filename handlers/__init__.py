@@ -29,7 +29,7 @@ from handlers import (
 
 # Order matters! Within a handler group PTB runs the first handler that matches an update.
 ROUTES: list[ModuleType] = [
-    edits,  # an edit that changes no text is not answered again (group -1)
+    edits,  # an edit that changes no text is not answered again (first)
     start,  # /start, /help
     lang,  # /lang, lang: buttons
     meetings,  # /meetings, mtg: pages of any list of meetings, nop counter

@@ -2,8 +2,9 @@
 
 Telegram sends `edited_message` for any change to a message — a link preview added, an entity,
 a caption — and commands are answered again when edited. An edit whose text is the same as the
-version already answered (200 no-op edits gave 200 replies into one group) stops here, in
-handler group -1, before any command handler sees it. The last MAX_REMEMBERED texts are kept.
+version already answered (200 no-op edits gave 200 replies into one group) stops here, in a
+handler group of its own, before any command handler sees it. The last MAX_REMEMBERED texts are
+kept.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 from bot.context import BriefingContext
 
 MAX_REMEMBERED = 10_000
+# A handler group of its own, before every other: within a group PTB runs only the first handler
+# that matches, and this one matches every update.
+GROUP = -1000
 
 
 class SeenTexts:
@@ -42,5 +46,5 @@ class SeenTexts:
 
 
 def register(application: Application) -> None:
-    """Watch every message and edit before the commands do (group -1)."""
-    application.add_handler(TypeHandler(Update, SeenTexts()), group=-1)
+    """Watch every message and edit before any other handler does."""
+    application.add_handler(TypeHandler(Update, SeenTexts()), group=GROUP)
