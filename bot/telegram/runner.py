@@ -23,11 +23,10 @@ from telegram import Update
 from telegram.error import Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application, ContextTypes
 
-from bot.context import ENGINE_KEY
+from bot.context import ENGINE_KEY, STARTED_KEY, uptime
 from bot.i18n import t
 from bot.settings import Settings
-from bot.storage.stats import STARTED_KEY, database_ok, uptime
-from bot.storage.subscriptions import SubscriptionStore
+from bot.storage.base import StatsRepository
 from bot.telegram.health import HealthServer
 
 logger = logging.getLogger(__name__)
@@ -191,7 +190,7 @@ class ErrorReporter:
         await self._report(context, where, message)
 
     async def _journal(self, context: ContextTypes.DEFAULT_TYPE, where: str, message: str) -> None:
-        store = _subscription_store(context)
+        store = _stats(context)
         if store is None:
             return
         try:
@@ -220,11 +219,11 @@ class ErrorReporter:
                 logger.warning("could not report the error to admin %s: %s", admin, exc)
 
 
-def _subscription_store(context: ContextTypes.DEFAULT_TYPE) -> SubscriptionStore | None:
+def _stats(context: ContextTypes.DEFAULT_TYPE) -> StatsRepository | None:
     engine = context.bot_data.get(ENGINE_KEY)
     if engine is None or not engine.is_open:
         return None
-    return SubscriptionStore(engine.storage.db)
+    return engine.stats
 
 
 async def _chat_language(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> str:
@@ -258,7 +257,7 @@ async def health_report(application: Application) -> dict[str, object]:
     db_ok = False
     if engine is not None and engine.is_open:
         with contextlib.suppress(Exception):
-            db_ok = await database_ok(engine.storage.db)
+            db_ok = await engine.stats.ok()
     last_tick = application.bot_data.get(LAST_TICK_KEY)
     tick = tick_state(application.bot_data)
     return {
