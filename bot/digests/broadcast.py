@@ -38,12 +38,21 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from telegram import Bot, LinkPreviewOptions
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
-from bot.digests.compose import KIND_SECTIONS, compose_digest, digest_index, digest_messages
+from bot.conversation.callbacks import list_data
+from bot.conversation.meetings import MeetingFilter
+from bot.digests.compose import (
+    KIND_SECTIONS,
+    SummarizedPart,
+    compose_digest,
+    digest_index,
+    digest_messages,
+)
 from bot.digests.schedule import due_deliveries, key_date
+from bot.i18n import t
 from bot.records.seedset import SeedSet
 from bot.storage.base import Delivery, SeedStore, Stores, Subscription, to_timestamp
 
@@ -223,6 +232,13 @@ class Job:
     resumed: Delivery | None = None
 
 
+def more_keyboard(lang: str) -> InlineKeyboardMarkup:
+    """The button under a digest cut short: every meeting, newest first."""
+    label = t(lang, "digest.btn.all_meetings")
+    button = InlineKeyboardButton(label, callback_data=list_data(MeetingFilter("all")))
+    return InlineKeyboardMarkup([[button]])
+
+
 class Broadcaster:
     """Runs the delivery log: claims due digests, sends them, and records the outcome."""
 
@@ -325,7 +341,8 @@ class Broadcaster:
                 report.empty.append((chat_id, key))
                 return
             for part in parts[len(done) :]:
-                chat_id, message_id = await self._send(chat_id, sub.thread_id, part)
+                markup = more_keyboard(sub.language) if isinstance(part, SummarizedPart) else None
+                chat_id, message_id = await self._send(chat_id, sub.thread_id, part, markup)
                 done.append(message_id)
                 if len(done) < len(parts):  # the last part's id goes in with 'sent'
                     await self.stores.deliveries.save_progress(chat_id, key, done)
@@ -349,7 +366,13 @@ class Broadcaster:
             self._in_flight.discard((sub.chat_id, key))
             self._in_flight.discard((chat_id, key))
 
-    async def _send(self, chat_id: int, thread_id: int | None, text: str) -> tuple[int, int]:
+    async def _send(
+        self,
+        chat_id: int,
+        thread_id: int | None,
+        text: str,
+        markup: InlineKeyboardMarkup | None = None,
+    ) -> tuple[int, int]:
         """Send one message, handling Telegram's answers; return (chat_id, message_id)."""
         network_failures = rate_limited = migrations = 0
         while True:
@@ -360,6 +383,7 @@ class Broadcaster:
                     parse_mode=ParseMode.HTML,
                     message_thread_id=thread_id,
                     link_preview_options=NO_PREVIEW,
+                    reply_markup=markup,
                 )
                 return chat_id, message.message_id
             except Forbidden as exc:  # blocked by the user, kicked from the group/channel

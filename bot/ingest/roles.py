@@ -106,3 +106,12 @@ def role_of(match: re.Match[str]) -> Role:
     """The role a ROLE_PATTERN match names."""
     key, title = _TITLES[match.lastgroup or "minister"]
     return Role(key, title)
+
+
+def role_key(title: Localized) -> str:
+    """The key of the office a title names ("foreign-minister"), or "other" for titles of
+    their own (a draft person's role as the article wrote it)."""
+    for key, known in _TITLES.values():
+        if known.en == title.en or known.ru == title.ru:
+            return key
+    return "other"

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 
 from bot.storage.base import Delivery, parse_timestamp, to_timestamp
 from bot.storage.sqlite.database import Database
-from bot.storage.sqlite.stats import ERROR_SQL, error_row
+from bot.storage.sqlite.stats import ERROR_SQL, TRIM_ERRORS_SQL, error_row, trim_params
 
 _COLUMNS = "chat_id, digest_key, status, attempts, error, due_at, sent_at, message_ids, claimed_at"
 _FINISH_SQL = (
@@ -167,6 +167,7 @@ class SqliteDeliveries:
             statements.append((_DIGESTED_SQL, (to_timestamp(now), chat_id, digested_kind)))
         if where and error:
             statements.append((ERROR_SQL, error_row(where, error, now)))
+            statements.append((TRIM_ERRORS_SQL, trim_params(now)))
         await self.database.group_commit.write(statements)
 
     async def save_progress(self, chat_id: int, digest_key: str, message_ids: list[int]) -> None:

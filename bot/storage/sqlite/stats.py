@@ -8,6 +8,16 @@ from bot.storage.base import BotStats, to_timestamp, utc_now
 from bot.storage.sqlite.database import Database
 
 ERROR_SQL = "INSERT INTO errors (at, where_, message) VALUES (?, ?, ?)"
+# The errors table is a window, not an archive: the last ERRORS_KEPT rows of the last ERRORS_DAYS
+# days (a flood of forged presses or a long outage cannot grow it without bound).
+ERRORS_KEPT = 10_000
+ERRORS_DAYS = 30
+TRIM_ERRORS_SQL = "DELETE FROM errors WHERE id <= (SELECT MAX(id) FROM errors) - ? OR at < ?"
+
+
+def trim_params(now: dt.datetime) -> tuple[int, str]:
+    """The parameters of TRIM_ERRORS_SQL at `now`."""
+    return ERRORS_KEPT, to_timestamp(now - dt.timedelta(days=ERRORS_DAYS))
 
 
 def error_row(where: str, message: str, now: dt.datetime) -> tuple[str, str, str]:
@@ -56,8 +66,12 @@ class SqliteStats:
         return await self._scalar("SELECT 1") == 1
 
     async def log_error(self, where: str, message: str, now: dt.datetime | None = None) -> None:
-        """Append to the errors table (never with the token: callers pass Telegram's message)."""
-        await self.database.execute_write(ERROR_SQL, error_row(where, message, now or utc_now()))
+        """Append to the errors table (never with the token: callers pass Telegram's message),
+        dropping what falls out of its window."""
+        now = now or utc_now()
+        async with self.database.transaction() as tx:
+            await tx.execute(ERROR_SQL, error_row(where, message, now))
+            await tx.execute(TRIM_ERRORS_SQL, trim_params(now))
 
     async def errors(self, limit: int = 100) -> list[tuple[str, str, str]]:
         """The latest logged errors as (at, where, message), newest first."""

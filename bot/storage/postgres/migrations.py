@@ -1,6 +1,6 @@
 """The PostgreSQL schema as an ordered list of migrations, tracked in `schema_migrations`.
 
-The same tables as the SQLite schema (bot/storage/migrations.py), with PostgreSQL types:
+The same tables as the SQLite schema (bot/storage/sqlite/migrations.py), with PostgreSQL types:
 timestamps of chats, subscriptions and deliveries are `timestamptz`; the seed tables keep the
 SQLite text timestamps (they sort as text and the digest code compares them so). On top: the
 delivery log's lease and fencing columns, role leases, the send budget and the data version.

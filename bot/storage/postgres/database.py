@@ -15,7 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
-from bot.postgres.migrations import migrate
+from bot.storage.postgres.migrations import migrate
 
 log = logging.getLogger(__name__)
 

@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
-from bot.postgres.database import PgDatabase, redacted
-from bot.postgres.migrations import MIGRATIONS, SchemaTooNew
+from bot.storage.postgres.database import PgDatabase, redacted
+from bot.storage.postgres.migrations import MIGRATIONS, SchemaTooNew
 
 
 async def test_instances_starting_together_migrate_once(pg_url):

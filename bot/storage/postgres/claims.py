@@ -1,0 +1,232 @@
+"""The delivery log on PostgreSQL: digests planned once, claimed in batches, fenced by tokens.
+
+- `plan`: one instance per tick (a transaction-level advisory lock; the others skip) inserts a
+  'queued' row for each digest that is due and a 'missed' one for each that is too late, and
+  closes rows whose claims ran out of grace or attempts.
+- `claim`: any instance takes up to n claimable rows — 'queued', or 'pending' whose lease ran
+  out — with `FOR UPDATE SKIP LOCKED`, so instances share the work instead of waiting on each
+  other. Each claim gets a new `claim_token` from a sequence and a lease on the database clock.
+- `renew`: the owner extends the leases of its claims (every lease/3); a token that no longer
+  matches is reported lost.
+- `save_progress`, `complete`, `release`: every write of the claimer matches its token; 0 rows
+  means another instance took the claim over, and the caller stops sending that digest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from bot.storage.postgres.database import PgDatabase
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A delivery this instance holds until its lease runs out (`token` fences its writes)."""
+
+    chat_id: int
+    digest_key: str
+    token: int
+    attempts: int
+    due_at: dt.datetime
+    message_ids: tuple[int, ...] = ()
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Planned:
+    """What the planning instance wrote: digests queued, recorded missed, closed as failed."""
+
+    queued: list[tuple[int, str]]
+    missed: list[tuple[int, str]]
+    failed: list[tuple[int, str]]
+
+
+_CLAIM_SQL = """
+WITH picked AS (
+    SELECT chat_id, digest_key FROM deliveries
+     WHERE (status = 'queued' OR (status = 'pending' AND lease_until < clock_timestamp()))
+       AND due_at <= $4
+     ORDER BY due_at, chat_id
+     LIMIT $2
+     FOR UPDATE SKIP LOCKED)
+UPDATE deliveries d
+   SET status = 'pending', attempts = d.attempts + 1, claimed_by = $1,
+       claimed_at = clock_timestamp(), claim_token = nextval('claim_tokens'),
+       lease_until = clock_timestamp() + make_interval(secs => $3)
+  FROM picked
+ WHERE d.chat_id = picked.chat_id AND d.digest_key = picked.digest_key
+RETURNING d.chat_id, d.digest_key, d.claim_token, d.attempts, d.due_at, d.message_ids, d.error
+"""
+
+# Rows whose claim cannot go on: too late (grace), or claimed too often (max attempts).
+_EXPIRE_SQL = """
+UPDATE deliveries SET status = CASE WHEN due_at < $1 THEN 'missed' ELSE 'failed' END,
+       error = CASE WHEN due_at < $1 THEN COALESCE(error, 'grace ran out')
+                    ELSE 'gave up: ' || COALESCE(error, 'no answer') END,
+       claim_token = NULL, lease_until = NULL
+ WHERE (status = 'queued' AND due_at < $1)
+    OR (status = 'pending' AND lease_until < clock_timestamp() AND (due_at < $1 OR attempts >= $2))
+RETURNING chat_id, digest_key, status
+"""
+
+
+class PgDeliveryLog:
+    """Planning, claiming, renewing and closing deliveries (see the module notes)."""
+
+    def __init__(self, db: PgDatabase) -> None:
+        self.db = db
+
+    async def plan(
+        self,
+        compute: Callable[[list, set[tuple[int, str]], dt.datetime], Sequence],
+        read_subscriptions: Callable[..., object],
+        now: dt.datetime | None,
+        grace: dt.timedelta,
+        max_attempts: int,
+    ) -> Planned | None:
+        """Plan this tick's digests, unless another instance is planning (then None).
+
+        `read_subscriptions(connection)` returns the active subscriptions; `compute(subs,
+        existing, now)` the due digests (objects with subscription, digest_key, due_at, late),
+        as bot.scheduling.compute_due does. `now` None means the database clock.
+        """
+        async with self.db.pool.acquire() as connection, connection.transaction():
+            won = await connection.fetchval(
+                "SELECT pg_try_advisory_xact_lock(hashtext($1))", self.db.key("plan")
+            )
+            if not won:
+                return None
+            if now is None:
+                now = await connection.fetchval("SELECT clock_timestamp()")
+            subscriptions = await read_subscriptions(connection)  # type: ignore[misc]
+            day_ago = now - dt.timedelta(days=3)
+            existing = {
+                (row[0], row[1])
+                for row in await connection.fetch(
+                    "SELECT chat_id, digest_key FROM deliveries WHERE due_at >= $1", day_ago
+                )
+            }
+            due = compute(subscriptions, existing, now)
+            fresh = [d for d in due if not d.late]
+            late = [d for d in due if d.late]
+            await connection.executemany(
+                "INSERT INTO deliveries (chat_id, digest_key, status, attempts, due_at)"
+                " VALUES ($1, $2, 'queued', 0, $3) ON CONFLICT DO NOTHING",
+                [(d.subscription.chat_id, d.digest_key, d.due_at) for d in fresh],
+            )
+            await connection.executemany(
+                "INSERT INTO deliveries (chat_id, digest_key, status, attempts, error, due_at)"
+                " VALUES ($1, $2, 'missed', 0, $3, $4) ON CONFLICT DO NOTHING",
+                [
+                    (d.subscription.chat_id, d.digest_key, f"late by {now - d.due_at}", d.due_at)
+                    for d in late
+                ],
+            )
+            expired = await connection.fetch(_EXPIRE_SQL, now - grace, max_attempts)
+        return Planned(
+            queued=[(d.subscription.chat_id, d.digest_key) for d in fresh],
+            missed=[(d.subscription.chat_id, d.digest_key) for d in late]
+            + [(r[0], r[1]) for r in expired if r[2] == "missed"],
+            failed=[(r[0], r[1]) for r in expired if r[2] == "failed"],
+        )
+
+    async def claim(
+        self, owner: str, limit: int, lease: float, now: dt.datetime | None = None
+    ) -> list[Claim]:
+        """Claim up to `limit` due rows for `owner` with a lease of `lease` seconds."""
+        rows = await self.db.pool.fetch(
+            _CLAIM_SQL, owner, limit, lease, now or await self.db.clock()
+        )
+        return [
+            Claim(
+                chat_id=row[0],
+                digest_key=row[1],
+                token=row[2],
+                attempts=row[3],
+                due_at=row[4],
+                message_ids=tuple(json.loads(row[5] or "[]")),
+                error=row[6],
+            )
+            for row in rows
+        ]
+
+    async def renew(self, tokens: Sequence[int], lease: float) -> set[int]:
+        """Extend the leases of the claims holding `tokens`; return the tokens still held."""
+        if not tokens:
+            return set()
+        rows = await self.db.pool.fetch(
+            "UPDATE deliveries SET lease_until = clock_timestamp() + make_interval(secs => $2)"
+            " WHERE status = 'pending' AND claim_token = ANY($1::bigint[]) RETURNING claim_token",
+            list(tokens),
+            lease,
+        )
+        return {row[0] for row in rows}
+
+    async def save_progress(self, claim: Claim, message_ids: list[int]) -> bool:
+        """Store the ids of the parts sent so far; False when the claim was lost."""
+        status = await self.db.pool.execute(
+            "UPDATE deliveries SET message_ids = $1 WHERE claim_token = $2 AND status = 'pending'",
+            json.dumps(message_ids),
+            claim.token,
+        )
+        return status == "UPDATE 1"
+
+    async def complete(
+        self,
+        claim: Claim,
+        status: str,
+        *,
+        chat_id: int | None = None,
+        message_ids: list[int] | None = None,
+        error: str | None = None,
+        digested_kind: str | None = None,
+        where: str | None = None,
+    ) -> bool:
+        """Close the claim as sent, empty or failed; in the same transaction set the chat's
+        last-digest time (`digested_kind`) and log the error. False when the claim was lost.
+        `chat_id` is the chat's id now (a group migrated to a supergroup meanwhile: its row
+        moved with the token, which alone names the claim)."""
+        chat = claim.chat_id if chat_id is None else chat_id
+        async with self.db.pool.acquire() as connection, connection.transaction():
+            done = await connection.execute(
+                "UPDATE deliveries SET status = $1, error = $2,"
+                " sent_at = CASE WHEN $1 = 'sent' THEN clock_timestamp() END,"
+                " message_ids = COALESCE($3, message_ids), claim_token = NULL, lease_until = NULL"
+                " WHERE claim_token = $4 AND status = 'pending'",
+                status,
+                error[:500] if error else None,
+                json.dumps(message_ids) if message_ids is not None else None,
+                claim.token,
+            )
+            if done != "UPDATE 1":
+                return False
+            if digested_kind:
+                await connection.execute(
+                    "UPDATE subscriptions SET last_digest_at = clock_timestamp()"
+                    " WHERE chat_id = $1 AND kind = $2",
+                    chat,
+                    digested_kind,
+                )
+            if where and error:
+                await connection.execute(
+                    "INSERT INTO errors (at, where_, message) VALUES (clock_timestamp(), $1, $2)",
+                    where[:200],
+                    error[:1000],
+                )
+        return True
+
+    async def release(self, claim: Claim, error: str, retry_in: float) -> bool:
+        """Give the claim back with `error`: any instance may claim it again after `retry_in`
+        seconds (a 429 longer than we wait, a network failure). False when already lost."""
+        done = await self.db.pool.execute(
+            "UPDATE deliveries SET error = $1,"
+            " lease_until = clock_timestamp() + make_interval(secs => $2)"
+            " WHERE claim_token = $3 AND status = 'pending'",
+            error[:500],
+            retry_in,
+            claim.token,
+        )
+        return done == "UPDATE 1"

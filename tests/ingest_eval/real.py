@@ -1,0 +1,168 @@
+"""Precision and recall of `ingest_text` on real news excerpts (articles/real/ + real.yaml).
+
+Scored per article, per part (tune / held) and per language. An article's prediction is the
+union of its draft events: the first event gives the date, place and kind; the participants of
+all of them are its participants. People are compared by identity: a known person's id, else
+the folded surname of the name (the truth's "name: …" resolved against the gazetteer first, so a
+person added to the gazetteer is still the same person). Roles and sides are scored on the
+participants found. Articles are read with the seeded events removed (a report of a known event
+would otherwise become an extra source, with no draft to score); `known_article` cases are then
+run against the full seeds to check that a dry run recognises the article.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from pathlib import Path
+
+import yaml
+
+from bot.ingest import Knowledge, ingest_text
+from bot.ingest.mentions import fold_word
+from bot.ingest.roles import role_key
+from bot.records.loading import load_seeds
+from bot.settings import PROJECT_ROOT
+
+HERE = Path(__file__).resolve().parent
+ARTICLES = HERE / "articles" / "real"
+FIELDS = ("date", "participants", "roles", "sides", "place", "kind")
+PARTS = ("tune", "held")
+LANGS = ("kk", "ru", "en")
+
+
+def _name_key(name: str, knowledge: Knowledge) -> str:
+    person_id = knowledge.resolve_person(name)
+    if person_id:
+        return person_id
+    words = name.split()
+    return "name:" + fold_word(words[-1] if words else name)
+
+
+def _truth_person(ref: str, knowledge: Knowledge) -> str:
+    return _name_key(ref.split(":", 1)[1].strip(), knowledge) if ref.startswith("name:") else ref
+
+
+def _expected(case: dict, knowledge: Knowledge) -> dict[str, set]:
+    people = [(_truth_person(p, knowledge), role, side) for p, role, side in case["participants"]]
+    date = case.get("date")
+    return {
+        "date": {date[0]} if date else set(),
+        "participants": {p for p, _, _ in people},
+        "roles": {(p, role) for p, role, _ in people if role},
+        "sides": {(p, side) for p, _, side in people if side},
+        "place": {case["place"]} if case.get("place") else set(),
+        "kind": {case["kind"]},
+    }
+
+
+def _predicted(result, knowledge: Knowledge) -> dict[str, set]:
+    drafts = {p.id: p for p in result.people}
+    people = []
+    for event in result.events:
+        for participant in event.participants:
+            if participant.person in drafts:
+                key = _name_key(drafts[participant.person].name.ru, knowledge)
+            else:
+                key = participant.person
+            people.append((key, role_key(participant.role), participant.side))
+    main = result.events[0] if result.events else None
+    place = (main.place.city or main.place.country) if main and main.place else None
+    return {
+        "date": {main.date.value} if main and main.date.value else set(),
+        "participants": {p for p, _, _ in people},
+        "roles": {(p, r) for p, r, _ in people},
+        "sides": {(p, s) for p, _, s in people},
+        "place": {place} if place else set(),
+        "kind": {main.kind} if main else set(),
+    }
+
+
+def _score(tally: Counter, predicted: dict, expected: dict) -> None:
+    found = predicted["participants"] & expected["participants"]
+    for name in FIELDS:
+        p, e = predicted[name], expected[name]
+        if name in ("roles", "sides"):  # judged on the people found, per person
+            p = {pair for pair in p if pair[0] in found}
+            e = {pair for pair in e if pair[0] in found}
+        tally[name, "tp"] += len(p & e)
+        tally[name, "fp"] += len(p - e)
+        tally[name, "fn"] += len(e - p)
+
+
+def _ratio(tp: int, fp: int, fn: int) -> dict[str, float]:
+    return {
+        "precision": tp / (tp + fp) if tp + fp else 1.0,
+        "recall": tp / (tp + fn) if tp + fn else 1.0,
+        "support": tp + fn,
+    }
+
+
+def cases() -> list[dict]:
+    """The labelled articles."""
+    return yaml.safe_load((HERE / "real.yaml").read_text(encoding="utf-8"))
+
+
+def evaluate_real(seeds_dir: Path = PROJECT_ROOT / "seeds") -> dict:
+    """{part: {lang or "all": {field: scores}}}, plus "checks" (known articles, mentioned people
+    listed as participants) and "failures" per part (which fields each article got wrong)."""
+    seeds = load_seeds(seeds_dir)
+    knowledge = Knowledge.from_seeds(dataclasses.replace(seeds, events={}))
+    full = Knowledge.from_seeds(seeds)
+    tallies: dict[tuple[str, str], Counter] = {}
+    checks: Counter = Counter()
+    failures: dict[str, list[str]] = {part: [] for part in PARTS}
+    for case in cases():
+        lang, part = case["file"][:2], case["part"]
+        text = (ARTICLES / case["file"]).read_text(encoding="utf-8")
+        result = ingest_text(text, knowledge, filename=case["file"])
+        predicted, expected = _predicted(result, knowledge), _expected(case, knowledge)
+        for key in ((part, lang), (part, "all")):
+            _score(tallies.setdefault(key, Counter()), predicted, expected)
+        wrong = [f for f in FIELDS if predicted[f] != expected[f] and f not in ("roles", "sides")]
+        if wrong:
+            failures[part].append(f"{case['file']}: {', '.join(wrong)}")
+        mentioned = {_truth_person(p, knowledge) for p in case.get("mentioned") or []}
+        checks["mentioned people listed as participants"] += len(
+            mentioned & predicted["participants"]
+        )
+        checks["mentioned people"] += len(mentioned)
+        if case.get("known_article"):
+            again = ingest_text(text, full, filename=case["file"])
+            checks["known articles"] += 1
+            checks["known articles recognised"] += again.known_article == case["known_article"]
+    report: dict = {}
+    for (part, lang), tally in tallies.items():
+        report.setdefault(part, {})[lang] = {
+            name: _ratio(tally[name, "tp"], tally[name, "fp"], tally[name, "fn"]) for name in FIELDS
+        }
+    report["checks"] = dict(checks)
+    report["failures"] = failures
+    return report
+
+
+def format_real(report: dict, show_failures: tuple[str, ...] = ("tune",)) -> str:
+    """The report as plain text: per part, a precision/recall line per field and language."""
+    lines = []
+    for part in PARTS:
+        if part not in report:
+            continue
+        lines.append(f"real articles, {part} part:")
+        lines.append(f"  {'field':<13}" + "".join(f"{lang:>17}" for lang in (*LANGS, "all")))
+        for name in FIELDS:
+            cells = []
+            for lang in (*LANGS, "all"):
+                s = report[part].get(lang, {}).get(name)
+                cells.append(
+                    f"{s['precision']:>6.2f}/{s['recall']:.2f} ({int(s['support']):>2})"
+                    if s
+                    else " " * 17
+                )
+            lines.append(f"  {name:<13}" + "".join(f"{c:>17}" for c in cells))
+    lines.append("  (each cell: precision/recall (items in the truth))")
+    for name, value in report["checks"].items():
+        lines.append(f"  {name}: {value}")
+    for part in show_failures:
+        lines.append(f"  {part} part, articles with a wrong field:")
+        lines += [f"    {line}" for line in report["failures"][part]]
+    return "\n".join(lines)
