@@ -25,7 +25,10 @@ silently lost one — and the window is one message per chat in flight (so at mo
 Telegram answers: 403 deactivates the chat's subscriptions and records why; 429 waits
 `retry_after` (capped) and retries; a group migrated to a supergroup moves its subscription and
 log to the new id and retries there; timeouts and network errors retry with exponential backoff,
-a bounded number of times. Every failure is written to the errors table.
+a bounded number of times; 401 (a revoked or rotated token) gives the row back. A digest given
+back for a transient reason (401, network, a long 429) is retried by this process at the next
+tick (after the 429's wait), until the grace period runs out. Every failure is written to the
+errors table.
 """
 
 from __future__ import annotations
@@ -34,13 +37,21 @@ import asyncio
 import bisect
 import datetime as dt
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+)
 
 from bot.conversation.callbacks import list_data
 from bot.conversation.meetings import MeetingFilter
@@ -204,11 +215,12 @@ class DigestCompositions:
 
 
 class GiveUp(Exception):
-    """Sending failed for good (`permanent`) or for now; the message says why."""
+    """Sending failed for good (`permanent`) or for now (retry after `wait` seconds)."""
 
-    def __init__(self, message: str, *, permanent: bool) -> None:
+    def __init__(self, message: str, *, permanent: bool, wait: float = 0.0) -> None:
         super().__init__(message)
         self.permanent = permanent
+        self.wait = wait
 
 
 def retry_after_seconds(exc: RetryAfter) -> float:
@@ -256,6 +268,9 @@ class Broadcaster:
         self.policy = policy or DeliveryPolicy()
         self.sleep = sleep
         self._in_flight: set[tuple[int, str]] = set()
+        # Digests this process gave back for a transient reason: (monotonic time to retry at,
+        # the tick time of their claim); retried by the next tick after that time.
+        self._given_back: dict[tuple[int, str], tuple[float, dt.datetime]] = {}
         self._lock = asyncio.Lock()
 
     @property
@@ -268,6 +283,7 @@ class Broadcaster:
         report = TickReport()
         async with self._lock:
             jobs = await self._claim_due(now, report) + await self._reclaim_stale(now, report)
+            jobs += await self._retry_given_back(now, report)
             if not jobs:
                 return report
             compose = self.compose.for_tick() if hasattr(self.compose, "for_tick") else self.compose
@@ -306,26 +322,59 @@ class Broadcaster:
         cutoff = now - self.policy.stale_after
         for row in await self.stores.deliveries.stale_pending(cutoff):
             pair = (row.chat_id, row.digest_key)
-            if pair in self._in_flight:
+            if pair in self._in_flight or pair in self._given_back:
                 continue
-            kind = row.digest_key.split(":", 1)[0]
-            subs = [
-                s
-                for s in await self.stores.subscriptions.of_chat(row.chat_id, True)
-                if s.kind == kind
-            ]
-            if now - row.due_at > self.policy.grace:
-                await self.stores.deliveries.complete(
-                    *pair, "missed", now, error=row.error or "grace ran out"
-                )
-                report.missed.append(pair)
-            elif not subs or row.attempts >= self.policy.max_attempts:
-                reason = "unsubscribed meanwhile" if not subs else f"gave up: {row.error}"
-                await self.stores.deliveries.complete(*pair, "failed", now, error=reason)
-                report.failed.append(pair)
-            elif await self.stores.deliveries.reclaim_stale(*pair, cutoff, now):
-                jobs.append(Job(subs[0], row.digest_key, row))
+            job = await self._take_over(row, cutoff, now, report, self.policy.max_attempts)
+            if job is not None:
+                jobs.append(job)
         return jobs
+
+    async def _retry_given_back(self, now: dt.datetime, report: TickReport) -> list[Job]:
+        """Take back the rows this process gave back whose retry time has come (a transient
+        failure is retried until the grace period runs out, however many attempts it takes)."""
+        clock = time.monotonic()
+        ready = {pair: claimed for pair, (at, claimed) in self._given_back.items() if at <= clock}
+        if not ready:
+            return []
+        latest = max(ready.values()) + dt.timedelta(seconds=1)
+        stale = await self.stores.deliveries.stale_pending(latest)
+        rows = {(r.chat_id, r.digest_key): r for r in stale}
+        jobs = []
+        for pair, claimed in ready.items():
+            del self._given_back[pair]
+            row = rows.get(pair)
+            if row is None or pair in self._in_flight:
+                continue  # sent or closed meanwhile (by another process)
+            # Only a row nobody claimed since we gave it back: claimed_at is still our claim.
+            job = await self._take_over(row, claimed + dt.timedelta(seconds=1), now, report)
+            if job is not None:
+                jobs.append(job)
+        return jobs
+
+    async def _take_over(
+        self,
+        row: Delivery,
+        claimed_before: dt.datetime,
+        now: dt.datetime,
+        report: TickReport,
+        max_attempts: int | None = None,
+    ) -> Job | None:
+        """Claim a 'pending' row again, or close it as missed (grace over) or failed."""
+        pair = (row.chat_id, row.digest_key)
+        kind = row.digest_key.split(":", 1)[0]
+        active = await self.stores.subscriptions.of_chat(row.chat_id, True)
+        subs = [s for s in active if s.kind == kind]
+        if now - row.due_at > self.policy.grace:
+            error = row.error or "grace ran out"
+            await self.stores.deliveries.complete(*pair, "missed", now, error=error)
+            report.missed.append(pair)
+        elif not subs or (max_attempts is not None and row.attempts >= max_attempts):
+            reason = "unsubscribed meanwhile" if not subs else f"gave up: {row.error}"
+            await self.stores.deliveries.complete(*pair, "failed", now, error=reason)
+            report.failed.append(pair)
+        elif await self.stores.deliveries.reclaim_stale(*pair, claimed_before, now):
+            return Job(subs[0], row.digest_key, row)
+        return None
 
     async def _deliver(
         self, job: Job, compose: ComposeFn, *, now: dt.datetime, report: TickReport
@@ -356,6 +405,8 @@ class Broadcaster:
                 chat_id, key, status, now, error=str(exc), where=f"digest {key} to {chat_id}"
             )
             (report.failed if exc.permanent else report.retry_later).append((chat_id, key))
+            if not exc.permanent:
+                self._given_back[(chat_id, key)] = (time.monotonic() + exc.wait, now)
         except Exception as exc:  # a bug in composing must not stop the other chats
             log.exception("digest %s to %s failed", key, chat_id)
             await self.stores.deliveries.complete(
@@ -404,8 +455,10 @@ class Broadcaster:
                     rate_limited > self.policy.rate_limit_retries
                     or wait > self.policy.max_retry_after
                 ):
-                    raise GiveUp(f"429 retry after {wait:g}s", permanent=False) from exc
+                    raise GiveUp(f"429 retry after {wait:g}s", permanent=False, wait=wait) from exc
                 await self.sleep(wait)
+            except InvalidToken as exc:  # 401: the token was revoked or is being rotated
+                raise GiveUp("401 Telegram rejected the token", permanent=False) from exc
             except (
                 BadRequest
             ) as exc:  # chat not found, thread deleted, bad HTML: retrying won't help

@@ -10,7 +10,8 @@ The interface (`bot.storage.base`) is what the rest of the bot sees, as the Engi
                           unsubscribe, deactivate
     engine.deliveries     DeliveryLog: existing_keys, claim_many, record_missed_many,
                           stale_pending, reclaim_stale, save_progress, complete, get, all
-    engine.stats          StatsRepository: collect (BotStats), ok, log_error, errors
+    engine.stats          StatsRepository: collect (BotStats), deliveries_by_status, ok,
+                          log_error, errors
 
 Rows cross the interface as the frozen dataclasses of `base` (Chat, Subscription, Delivery,
 BotStats, SyncResult) with aware UTC datetimes; nothing outside this package holds a connection,

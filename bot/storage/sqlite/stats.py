@@ -53,12 +53,16 @@ class SqliteStats:
             ),
             subscriptions_active=subscriptions.get("1", 0),
             subscriptions_inactive=subscriptions.get("0", 0),
-            deliveries_by_status=await self._pairs(
-                "SELECT status, COUNT(*) FROM deliveries GROUP BY status ORDER BY status"
-            ),
+            deliveries_by_status=await self.deliveries_by_status(),
             events=await self._scalar("SELECT COUNT(*) FROM events"),
             errors_total=await self._scalar("SELECT COUNT(*) FROM errors"),
             recent_errors=tuple((str(a), str(w), str(m)) for a, w, m in rows),
+        )
+
+    async def deliveries_by_status(self) -> dict[str, int]:
+        """How many rows of the delivery log have each status."""
+        return await self._pairs(
+            "SELECT status, COUNT(*) FROM deliveries GROUP BY status ORDER BY status"
         )
 
     async def ok(self) -> bool:
