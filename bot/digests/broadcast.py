@@ -66,6 +66,7 @@ from bot.digests.schedule import due_deliveries, key_date
 from bot.i18n import t
 from bot.records.seedset import SeedSet
 from bot.storage.base import Delivery, SeedStore, Stores, Subscription, to_timestamp
+from bot.telegram.send_limiter import bulk_sends
 
 if TYPE_CHECKING:
     from bot.search.index import SearchIndex
@@ -279,7 +280,12 @@ class Broadcaster:
         return self._lock.locked()
 
     async def tick(self, now: dt.datetime) -> TickReport:
-        """Send everything due at `now`, retry stale claims, and record missed digests."""
+        """Send everything due at `now`, retry stale claims, and record missed digests; as bulk
+        traffic, which the rate limiter sends after the answers to users."""
+        with bulk_sends():
+            return await self._tick(now)
+
+    async def _tick(self, now: dt.datetime) -> TickReport:
         report = TickReport()
         async with self._lock:
             jobs = await self._claim_due(now, report) + await self._reclaim_stale(now, report)

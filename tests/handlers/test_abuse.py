@@ -170,3 +170,15 @@ async def test_the_errors_table_keeps_a_bounded_window(bot):
     count, oldest = await database.fetchone("SELECT COUNT(*), MIN(at) FROM errors")
     assert count == ERRORS_KEPT and oldest >= (now - dt.timedelta(days=30)).isoformat()
     assert (await repo.stats.errors(1))[0][1] == "latest"
+
+
+async def test_an_edit_that_changes_no_text_is_not_answered_again(bot):
+    chat, user = bot.private, bot.inner.user
+    assert texts(await bot.process(make_message_update("/meetings 2019", chat, user)))
+    (command_id,) = [
+        key[1] for key, m in bot.api.messages.items() if m.get("text") == "/meetings 2019"
+    ]
+    same = make_message_update("/meetings 2019", chat, user, edited=True, message_id=command_id)
+    assert texts(await bot.process(same)) == []  # a preview added: nothing to answer anew
+    changed = make_message_update("/meetings 2024", chat, user, edited=True, message_id=command_id)
+    assert texts(await bot.process(changed))  # a real change is answered
