@@ -209,6 +209,14 @@ class SearchIndex:
         """Organizations matching `query` by name or abbreviation (OSCE = ОБСЕ = ЕҚЫҰ)."""
         return self.organizations.find(query, limit)
 
+    def names_word(self, word: str) -> bool:
+        """Whether a word can be part of any person's, topic's, place's or body's name."""
+        for _, gazetteer in self._gazetteers():
+            for typed in gazetteer.query_words(word):
+                if any(score >= MATCH_MIN for score in gazetteer.word_hits(typed).values()):
+                    return True
+        return False
+
     def search_events(
         self, query: str, limit: int = 20, named: Sequence[np.ndarray] = ()
     ) -> list[Match]:

@@ -211,6 +211,13 @@ def rank(
     total = np.zeros(size, dtype=np.float32)
     weights = 0.0
     for postings in per_word:
+        if len(postings) == 1:  # posting arrays hold each document once
+            docs, weight = postings[0]
+            if len(docs):
+                word_idf = idf(len(docs), size)
+                total[docs] += weight * word_idf
+                weights += word_idf
+            continue
         best = np.zeros(size, dtype=np.float32)
         for docs, weight in sorted(postings, key=lambda p: p[1]):
             best[docs] = weight  # ascending weights: the best one is written last

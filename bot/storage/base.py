@@ -20,7 +20,18 @@ from typing import Protocol
 
 from bot.records.seedset import SeedSet
 
-KINDS: tuple[str, ...] = ("daily", "anniversaries")  # digest kinds a chat may subscribe to
+KINDS: tuple[str, ...] = (
+    "daily",
+    "anniversaries",
+    "weekly",
+)  # digest kinds a chat may subscribe to
+# A daily digest holds the anniversaries, so a chat has one of the two; weekly goes beside either.
+EXCLUSIVE_KINDS: tuple[str, ...] = ("daily", "anniversaries")
+
+
+def replaced_kinds(kind: str) -> list[str]:
+    """The kinds a new subscription of `kind` replaces in its chat."""
+    return [k for k in EXCLUSIVE_KINDS if k != kind] if kind in EXCLUSIVE_KINDS else []
 
 
 # -- time ------------------------------------------------------------------------------------------
