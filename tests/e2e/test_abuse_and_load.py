@@ -18,8 +18,8 @@ import signal
 import statistics
 import time
 
-from bot.storage.seedsync import Storage
-from bot.storage.subscriptions import Subscription, SubscriptionStore
+from bot.storage.base import Subscription
+from bot.storage.sqlite import open_sqlite
 from bot.telegram.fake_api import chat_member
 from bot.telegram.fake_http import FakeTelegram
 from bot.telegram.updates import make_callback_update, make_chat, make_message_update, make_user
@@ -103,9 +103,12 @@ async def test_a_channel_reader_cannot_change_or_cancel_its_digest(tmp_path, tel
         assert not calls_after(telegram, 0, "editMessageText", CHANNEL["id"])
     finally:
         assert await bot.stop() == 0, bot.tail()
-    async with await Storage.open(tmp_path / "bot.sqlite3") as storage:
-        (sub,) = await SubscriptionStore(storage.db).subscriptions(CHANNEL["id"])
-        chat = await SubscriptionStore(storage.db).get_chat(CHANNEL["id"])
+    store = await open_sqlite(tmp_path / "bot.sqlite3")
+    try:
+        (sub,) = await store.subscriptions.of_chat(CHANNEL["id"])
+        chat = await store.chats.get(CHANNEL["id"])
+    finally:
+        await store.close()
     assert sub.send_time == dt.time(7) and chat.language != "kk"
 
 
@@ -172,13 +175,15 @@ async def test_a_flooded_group_does_not_slow_another_chat(tmp_path, telegram):
 
 async def subscribe_many(db_path, chats: list[int], send_time: dt.time) -> None:
     yesterday = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
-    async with await Storage.open(db_path) as storage:
-        store = SubscriptionStore(storage.db)
+    store = await open_sqlite(db_path)
+    try:
         for chat_id in chats:
-            await store.upsert_chat(chat_id, "private")
-            await store.subscribe(
+            await store.chats.upsert(chat_id, "private")
+            await store.subscriptions.subscribe(
                 Subscription(chat_id, "daily", send_time, "UTC", "en"), now=yesterday
             )
+    finally:
+        await store.close()
 
 
 async def test_button_answers_stay_fast_while_2000_digests_go_out(tmp_path, telegram):
