@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.ingest.dates import DateFinding, dateline, event_date, publication_date
-from bot.ingest.dedupe import find_duplicate
+from bot.ingest.dedupe import find_duplicate, known_article
 from bot.ingest.drafts import PeopleBook, event_id, slug, summary, title, unique
 from bot.ingest.kinds import classify, lede
 from bot.ingest.knowledge import Knowledge
@@ -116,6 +116,9 @@ def ingest_text(
     seeds = knowledge.seeds
     pub = publication_date(text, sentences, published)
     article = _article(text, filename, set(seeds.articles), pub, sentences)
+    known = known_article(text, seeds.article_texts)
+    if known:  # nothing to draft: every record it supports already cites it
+        return IngestResult(article, text, notes=[f"already known: {known}"], known_article=known)
     kind, kind_sentence = classify(sentences)
     main_kind = kind
     found = event_date(sentences, pub, future=kind == "announcement")
