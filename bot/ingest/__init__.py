@@ -135,7 +135,7 @@ def ingest_text(
         knowledge.resolve_person,
         {p.id: p.country for p in seeds.people.values()},
     )
-    lede_indexes = {s.index for s in opening}
+    lede_indexes = {s.index for s in lede(sentences, size=2)}
     mentioned = [m for m in mentions if not _takes_part(m, lede_indexes, kind)]
     mentions = [m for m in mentions if m not in mentioned]
     sideline_sentences = _sideline_sentences(sentences, mentions)
@@ -246,6 +246,7 @@ _TALKS = re.compile(
 # What a participant says at the talks, when the name is its subject (before the verb).
 _SAYS = re.compile(
     r"подчеркнул\w*|отметил\w*|заявил\w*|выразил\w*|поблагодарил\w*|проинформировал\w*|"
+    r"подтвердил\w*|confirmed|reaffirmed|"
     r"атап\s+өтт\w*|айтты|мәлімдеді|білдірді|растады|"
     r"\bnoted\b|stressed|emphasi[sz]ed|underlined|expressed|thanked|informed|\bsaid\b",
     re.I,
@@ -265,10 +266,10 @@ def _takes_part(mention: PersonMention, lede: set[int], kind: str) -> bool:
     text = mention.sentence.text
     if _BACKGROUND.search(text):
         return False
-    if mention.sentence.index in lede:
-        return True
     if _PLANNED.search(text) and kind != "announcement":
         return False
+    if mention.sentence.index in lede:
+        return True
     says = _SAYS.search(text)
     return bool(_TALKS.search(text)) or bool(says and text.find(mention.name) < says.start())
 
