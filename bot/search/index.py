@@ -17,7 +17,7 @@ import datetime as dt
 import gc
 import hashlib
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from itertools import repeat
 from pathlib import Path
@@ -37,6 +37,7 @@ from bot.search.entities import (
     query_words,
 )
 from bot.search.eventfacts import KINDS, PRECISIONS, EventTable, recency_key, sort_key
+from bot.search.normalize import marked, script_tokens
 from bot.search.splice import Renumbering
 from bot.search.text import TextIndex, rank
 
@@ -63,6 +64,16 @@ def _names(record: Any) -> list[str]:
     if abbr is not None:
         names += [abbr.kk, abbr.ru, abbr.en]
     return names + record.aliases.all()
+
+
+def _anniversary_names(topic_id: str, seeds: Any) -> list[str]:
+    """The titles of the anniversaries a topic comes first for ("Helsinki Final Act")."""
+    return [
+        name
+        for anniversary in getattr(seeds, "anniversaries", {}).values()
+        if anniversary.topics[:1] == [topic_id]
+        for name in (anniversary.title.kk, anniversary.title.ru, anniversary.title.en)
+    ]
 
 
 def _event_texts(event: Any) -> tuple[str, ...]:
@@ -122,8 +133,10 @@ class SearchIndex:
         else:
             people = ((p.id, _names(p)) for p in seeds.people.values())
             self.people = Gazetteer(people, names=True)
-            topics = ((t.id, _names(t)) for t in seeds.topics.values())
-            self.topics = Gazetteer(topics, derived=True, coverage=COVERAGE)
+            topics = (
+                (t.id, _names(t) + _anniversary_names(t.id, seeds)) for t in seeds.topics.values()
+            )
+            self.topics = Gazetteer(topics, derived=True, coverage=COVERAGE, scripted=True)
             places = ((p.id, _names(p)) for p in seeds.places.values())
             self.places = Gazetteer(places, coverage=COVERAGE)
             organizations = ((o.id, _names(o)) for o in seeds.organizations.values())
@@ -229,29 +242,37 @@ class SearchIndex:
         """Organizations matching `query` by name or abbreviation (OSCE = ОБСЕ = ЕҚЫҰ)."""
         return self.organizations.find(query, limit)
 
-    def search_events(self, query: str, limit: int = 20) -> list[Match]:
-        """Events matching free text, by how many query words they match, then newest first.
+    def search_events(
+        self, query: str, limit: int = 20, named: Sequence[np.ndarray] = ()
+    ) -> list[Match]:
+        """Events matching free text, best first (see `bot.search.text.rank`).
 
         A query word reaches an event through the event's own texts (titles, summaries,
-        quotes, roles) or through a person, topic, place or organization it names.
+        quotes, roles) in the script it was typed in, or through a person, topic, place or
+        organization it names, in any script. `named` are the event numbers of each thing the
+        query names (from `event_numbers`): events matching more of them come first.
         """
         per_word = []
+        scripts = dict(script_tokens(query[:2000]))
         for word in query_words(query):
-            postings = self.text.word_postings(word)
+            cyrillic = scripts.get(word, False)
+            postings = self.text.word_postings(word, cyrillic)
             for kind, gazetteer in self._gazetteers():
-                for name_word, score in gazetteer.word_hits(word).items():
+                typed = marked(word, cyrillic) if gazetteer.scripted else word
+                for name_word, score in gazetteer.word_hits(typed).items():
                     if score < MATCH_MIN:
                         continue
                     for index in gazetteer.postings[name_word]:
                         for docs in self._entity_arrays(kind, gazetteer.ids[index]):
                             postings.append((docs, score / 100))
             per_word.append(postings)
-        ranked = rank(per_word, len(self.event_ids), limit)
+        ranked = rank(per_word, len(self.event_ids), limit, named)
+        # Events scoring under half the best hit are noise, unless they match something named.
         floor = ranked[0][1] * EVENT_RELATIVE_MIN if ranked else 0.0
         return [
-            Match(self.event_ids[n], score, self.event_labels[n])
-            for n, score in ranked
-            if score >= floor
+            Match(self.event_ids[n], score, self.event_labels[n], count)
+            for n, score, count in ranked
+            if score >= floor or count
         ]
 
     def events_for_person(self, person_id: str) -> list[str]:
@@ -416,6 +437,12 @@ def _entity_keys(event: Any, seeds: Any) -> set[str]:
     """ "kind:id" of every gazetteer record an event refers to."""
     keys = {f"person:{p.person}" for p in event.participants}
     keys.update([f"topic:{t}" for t in event.topics])
+    # A record that cites an anniversary is found under the anniversary's topics: the 2019 talks
+    # on the Helsinki Final Act's 45th anniversary conference under the Helsinki principles.
+    anniversaries = getattr(seeds, "anniversaries", {})
+    for anniversary_id in event.anniversaries:
+        if anniversary := anniversaries.get(anniversary_id):
+            keys.update(f"topic:{t}" for t in anniversary.topics)
     keys.update([f"organization:{o}" for o in event.organizations])
     places = set(event.countries)
     if event.place is not None:
