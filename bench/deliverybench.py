@@ -65,7 +65,6 @@ async def broadcast(data: Path, chats: int, limiter: bool, window: float | None)
     """Run one tick to `chats` chats; with `window`, count only that many seconds of it."""
     from bot.app import build_application
     from bot.digests.broadcast import Broadcaster, DeliveryPolicy, DigestCompositions
-    from bot.storage.subscriptions import SubscriptionStore
 
     with tempfile.TemporaryDirectory() as folder:
         db_path = copy_database(data, Path(folder), chats)
@@ -86,9 +85,8 @@ async def broadcast(data: Path, chats: int, limiter: bool, window: float | None)
 
             compose = DigestCompositions(engine, send_empty=True)  # as the tick job does
             bot = CountingBot(application.bot)
-            store = SubscriptionStore(engine.storage.db)
             policy = DeliveryPolicy(grace=dt.timedelta(days=2))  # every chat due, none late
-            broadcaster = Broadcaster(store, bot, compose, policy)  # type: ignore[arg-type]
+            broadcaster = Broadcaster(engine, bot, compose, policy)  # type: ignore[arg-type]
             started = time.perf_counter()
             tick = asyncio.create_task(broadcaster.tick(dt.datetime.now(dt.UTC)))
             figures: dict = {"chats": chats, "rate_limiter": limiter}

@@ -44,7 +44,7 @@ from bot.records.models import (
     Topic,
 )
 from bot.settings import PROJECT_ROOT
-from bot.storage.seedsync import to_timestamp
+from bot.storage.base import to_timestamp
 
 GENERATOR_VERSION = "bench-gen-1"
 REAL_SEEDS = PROJECT_ROOT / "seeds"
@@ -437,23 +437,23 @@ def write_seeds_folder(
 
 
 async def sync_into_database(seedset, db_path: Path, folder: Path | None = None):
-    """Store `seedset` in the SQLite file at `db_path` through `bot.storage.seedsync.Storage`.
+    """Store `seedset` in the SQLite file at `db_path` through the bot's seed store.
 
     With `folder` (written by `write_seeds_folder`), the stored fingerprint is the folder's, so
-    `Storage.ensure_seeds(folder)` later finds the seeds unchanged and reads from the database.
+    `ensure_seeds(folder)` later finds the seeds unchanged and reads from the database.
     """
     from dataclasses import replace
 
     from bot.records.loading import seeds_fingerprint
-    from bot.storage.seedsync import Storage
+    from bot.storage.sqlite import open_sqlite
 
     if folder is not None:
         seedset = replace(seedset, fingerprint=seeds_fingerprint(folder))
-    storage = await Storage.open(Path(db_path))
+    repos = await open_sqlite(Path(db_path))
     try:
-        return await storage.sync_seeds(seedset)
+        return await repos.seedstore.sync_seeds(seedset)
     finally:
-        await storage.close()
+        await repos.close()
 
 
 def _iso(moment: dt.datetime) -> str:

@@ -35,16 +35,16 @@ COMMANDS = ("minister", "topic", "meetings", "search")
 async def prepare(data: Path, events: int, seed: int, chats: int) -> dict:
     """Generate a data set into `data` (seeds folder + synced database), unless it is there."""
     from bot.records.loading import seeds_fingerprint
-    from bot.storage.seedsync import Storage
+    from bot.storage.sqlite import open_sqlite
 
     seeds_dir, db_path = dataset_paths(data)
     marker = data / "ready.json"
     if marker.exists():
-        storage = await Storage.open(db_path)
+        repos = await open_sqlite(db_path)
         try:
-            fresh = await storage.stored_fingerprint() == seeds_fingerprint(seeds_dir)
+            fresh = await repos.seedstore.stored_fingerprint() == seeds_fingerprint(seeds_dir)
         finally:
-            await storage.close()
+            await repos.close()
         if fresh:
             return {**json.loads(marker.read_text()), "cached": True}
     shutil.rmtree(data, ignore_errors=True)

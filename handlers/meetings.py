@@ -48,7 +48,7 @@ async def recent_ids(context: BriefingContext, meeting_filter: MeetingFilter) ->
     if all(part.kind != "new" for part in parts(meeting_filter)):
         return []
     since = dt.datetime.now(dt.UTC) - dt.timedelta(days=NEW_DAYS)
-    return await context.engine.storage.events_changed_since(since)
+    return [event_id for _, event_id in await context.engine.seedstore.changes_since(since)]
 
 
 async def edit_or_send(

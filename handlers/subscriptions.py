@@ -50,7 +50,7 @@ from bot.digests.compose import SummarizedPart, compose_digest, day_text, digest
 from bot.digests.schedule import next_schedule
 from bot.i18n import Html, parse_language, t
 from bot.records.models import LANGS
-from bot.storage.subscriptions import Subscription, SubscriptionStore
+from bot.storage.base import Subscription
 from handlers.meetings import edit_or_send
 
 MENU = [
@@ -86,8 +86,6 @@ class Target:
     thread_id: int | None = None
 
 
-def store(context: BriefingContext) -> SubscriptionStore:
-    return SubscriptionStore(context.engine.storage.db)
 
 
 def command_words(update: Update, context: BriefingContext) -> list[str]:
@@ -129,7 +127,7 @@ async def find_target(
 
 
 async def chat_timezone(context: BriefingContext, chat_id: int) -> str:
-    chat = await store(context).get_chat(chat_id)
+    chat = await context.engine.chats.get(chat_id)
     return (chat.timezone if chat else None) or context.engine.settings.tz
 
 
@@ -204,10 +202,10 @@ async def subscribe(update: Update, context: BriefingContext) -> None:
     if args.topic_query and not topics:  # a filter of only unknown words would mean "everything"
         await reply(update, t(lang, "sub.no_known_topics", words=", ".join(unknown)[:200]))
         return
-    repo = store(context)
-    await repo.upsert_chat(target.chat_id, target.type, title=target.title)
-    current = await repo.subscriptions(target.chat_id)
-    sub = await repo.subscribe(
+    engine = context.engine
+    await engine.chats.upsert(target.chat_id, target.type, title=target.title)
+    current = await engine.subscriptions.of_chat(target.chat_id)
+    sub = await engine.subscriptions.subscribe(
         Subscription(
             chat_id=target.chat_id,
             kind=args.kind or (current[0].kind if current else "daily"),
@@ -233,7 +231,7 @@ async def unsubscribe(update: Update, context: BriefingContext) -> None:
     args = parse_subscribe_args(command_words(update, context))
     if not (target := await find_target(update, context, args.target, lang, change=True)):
         return
-    removed = await store(context).unsubscribe(target.chat_id, args.kind)
+    removed = await context.engine.subscriptions.unsubscribe(target.chat_id, args.kind)
     await reply(update, t(lang, "sub.unsubscribed" if removed else "sub.not_subscribed"))
 
 
@@ -245,32 +243,32 @@ async def apply_setting(
 ) -> str | None:
     """Change one setting from "/settings time 08:30"-style words; the error key if refused."""
     name, value = parse_setting(words)
-    repo = store(context)
+    subscriptions = context.engine.subscriptions
     if name is None or (not value and name != "topics"):  # bare "/settings topics" means all
         return "settings.usage"
     if name == "time":
         if not (send_time := parse_time(value)):
             return "sub.bad_time"
-        await repo.update_subscriptions(sub.chat_id, send_time=send_time)
+        await subscriptions.update(sub.chat_id, send_time=send_time)
     elif name == "tz":
         if not (zone := resolve_timezone(value, context.engine.seeds)):
             return "settings.bad_tz"
-        await repo.set_chat_timezone(sub.chat_id, zone)
+        await context.engine.chats.set_timezone(sub.chat_id, zone)
     elif name == "lang":
         if not (code := parse_language(value)):
             return "settings.bad_lang"
-        await repo.update_subscriptions(sub.chat_id, language=code)
+        await subscriptions.update(sub.chat_id, language=code)
     elif name == "topics":
         topics: list[str] = []
         if value.casefold() not in ("", "all", "все", "барлығы"):
             topics, unknown = resolve_topics(value, context.engine.seeds, context.engine.index)
             if unknown:  # keep the filter the chat has rather than widen it to everything
                 return "settings.unknown_topics"
-        await repo.update_subscriptions(sub.chat_id, topics=topics)
+        await subscriptions.update(sub.chat_id, topics=topics)
     elif name == "kind":
         if not (kind := parse_kind(value)):
             return "settings.bad_kind"
-        await repo.subscribe(dataclasses.replace(sub, kind=kind))
+        await subscriptions.subscribe(dataclasses.replace(sub, kind=kind))
     return None
 
 
@@ -281,14 +279,14 @@ async def settings(update: Update, context: BriefingContext) -> None:
     target_word = words.pop(0) if words and parse_subscribe_args(words[:1]).target else None
     if not (target := await find_target(update, context, target_word, lang, change=bool(words))):
         return
-    subs = await store(context).subscriptions(target.chat_id)
+    subs = await context.engine.subscriptions.of_chat(target.chat_id)
     if not subs:
         await reply(update, t(lang, "sub.not_subscribed"))
         return
     if words and (problem := await apply_setting(context, subs[0], words)):
         await reply(update, t(lang, problem, text=" ".join(words[1:])[:64]))
         return
-    sub = (await store(context).subscriptions(target.chat_id))[0]
+    sub = (await context.engine.subscriptions.of_chat(target.chat_id))[0]
     await reply(
         update, settings_text(sub, context, lang), reply_markup=settings_keyboard(sub, lang)
     )
@@ -328,12 +326,12 @@ async def settings_button(update: Update, context: BriefingContext) -> None:
     if not await may_change(update, context, chat_id):
         await query.answer(t(lang, "sub.admins_only"), show_alert=True)
         return
-    subs = await store(context).subscriptions(chat_id)
+    subs = await context.engine.subscriptions.of_chat(chat_id)
     if not subs:
         await query.answer(t(lang, "sub.not_subscribed"), show_alert=True)
         return
     if action == "u":
-        await store(context).unsubscribe(chat_id)
+        await context.engine.subscriptions.unsubscribe(chat_id)
         await query.answer()
         await edit_or_send(update, context, t(lang, "sub.unsubscribed"), None)
         return
@@ -348,7 +346,7 @@ async def settings_button(update: Update, context: BriefingContext) -> None:
         await query.answer(t(lang, "error.unknown_button"), show_alert=True)
         return
     await query.answer(t(lang, "settings.saved"))
-    sub = (await store(context).subscriptions(chat_id))[0]
+    sub = (await context.engine.subscriptions.of_chat(chat_id))[0]
     await edit_or_send(
         update, context, settings_text(sub, context, lang), settings_keyboard(sub, lang)
     )
@@ -377,12 +375,12 @@ async def digest(update: Update, context: BriefingContext) -> None:
         first, last = (Html(day_text(limit, lang)) for limit in DIGEST_DAYS)
         await reply(update, t(lang, day, text=words[0][:32], first=first, last=last))
         return
-    subs = await store(context).subscriptions(chat_id)
+    subs = await context.engine.subscriptions.of_chat(chat_id)
     seeds = context.engine.seeds
     if subs:
         sub = dataclasses.replace(subs[0], language=lang)
         messages = await subscription_digest(
-            context.engine.storage, seeds, sub, day, send_empty=True, search=context.engine.index
+            context.engine.seedstore, seeds, sub, day, send_empty=True, search=context.engine.index
         )
     else:
         digest = compose_digest(seeds, day, search=context.engine.index)
@@ -442,8 +440,7 @@ class DigestJob:
 
             compose = DigestCompositions(engine, settings.send_empty_digests)
             policy = DeliveryPolicy(grace=dt.timedelta(hours=settings.digest_grace_hours))
-            repo = SubscriptionStore(engine.storage.db)
-            self.broadcaster = Broadcaster(repo, context.bot, compose, policy)
+            self.broadcaster = Broadcaster(engine, context.bot, compose, policy)
         return self.broadcaster
 
 

@@ -22,8 +22,7 @@ async def engine(tmp_path):
 async def test_open_loads_the_seeds_and_builds_the_index(engine):
     assert engine.seeds.events and engine.seeds.people
     assert engine.index is not None
-    async with engine.storage.db.execute("SELECT count(*) FROM events") as cursor:
-        assert (await cursor.fetchone())[0] == len(engine.seeds.events)
+    assert (await engine.stats.collect()).events == len(engine.seeds.events)
 
 
 async def test_reload_picks_up_an_edit(engine):

@@ -65,8 +65,8 @@ from bot.digests.compose import (
 from bot.digests.schedule import due_deliveries, key_date
 from bot.i18n import t
 from bot.records.seedset import SeedSet
-from bot.storage.seedsync import Storage, to_timestamp
-from bot.storage.subscriptions import Delivery, Subscription, SubscriptionStore
+from bot.storage.base import Delivery, SeedStore, Stores, Subscription, to_timestamp
+from bot.telegram.send_limiter import bulk_sends
 
 if TYPE_CHECKING:
     from bot.search.index import SearchIndex
@@ -117,7 +117,7 @@ class TickReport:
 
 
 async def subscription_digest(
-    storage: Storage,
+    storage: SeedStore,
     seeds: SeedSet,
     sub: Subscription,
     day: dt.date,
@@ -127,7 +127,7 @@ async def subscription_digest(
     """The messages of `sub`'s digest for local `day`: what the scheduler sends and what
     `python -m bot digest --chat` prints. 'New' means changed since the chat's last digest."""
     since = sub.last_digest_at or sub.created_at
-    changed = await storage.events_changed_since(since) if since else []
+    changed = [event_id for _, event_id in await storage.changes_since(since)] if since else []
     digest = compose_digest(
         seeds, day, kind=sub.kind, topics=sub.topics, changed_ids=changed, search=search
     )
@@ -145,7 +145,7 @@ class DigestComposer:
 
     def __init__(
         self,
-        store: SubscriptionStore,
+        store: SeedStore,
         seeds: SeedSet,
         send_empty: bool,
         search: SearchIndex | None = None,
@@ -187,7 +187,7 @@ class DigestComposer:
         async with self._lock:
             if self._loaded_from is None or stamp < self._loaded_from:
                 since = dt.datetime.fromisoformat(stamp)
-                self._changes = await self.store.event_changes_since(since)
+                self._changes = await self.store.changes_since(since)
                 self._loaded_from = stamp
                 self._generation += 1
         offset = bisect.bisect_right(self._changes, (stamp, "\uffff"))
@@ -205,7 +205,7 @@ class DigestCompositions:
     def for_tick(self) -> DigestComposer:
         """A composer for one tick (its cache ends with the tick)."""
         engine = self.engine
-        store = SubscriptionStore(engine.storage.db)  # type: ignore[attr-defined]
+        store = engine.seedstore  # type: ignore[attr-defined]
         self.last = DigestComposer(
             store,
             engine.seeds,  # type: ignore[attr-defined]
@@ -257,13 +257,13 @@ class Broadcaster:
 
     def __init__(
         self,
-        store: SubscriptionStore,
+        stores: Stores,
         bot: Bot,
         compose: ComposeFn | PerTick,
         policy: DeliveryPolicy | None = None,
         sleep: SleepFn = asyncio.sleep,
     ) -> None:
-        self.store = store
+        self.stores = stores
         self.bot = bot
         self.compose = compose
         self.policy = policy or DeliveryPolicy()
@@ -280,7 +280,12 @@ class Broadcaster:
         return self._lock.locked()
 
     async def tick(self, now: dt.datetime) -> TickReport:
-        """Send everything due at `now`, retry stale claims, and record missed digests."""
+        """Send everything due at `now`, retry stale claims, and record missed digests; as bulk
+        traffic, which the rate limiter sends after the answers to users."""
+        with bulk_sends():
+            return await self._tick(now)
+
+    async def _tick(self, now: dt.datetime) -> TickReport:
         report = TickReport()
         async with self._lock:
             jobs = await self._claim_due(now, report) + await self._reclaim_stale(now, report)
@@ -305,23 +310,23 @@ class Broadcaster:
         return 16 if getattr(self.bot, "rate_limiter", None) is not None else 8
 
     async def _claim_due(self, now: dt.datetime, report: TickReport) -> list[Job]:
-        due = await due_deliveries(self.store, now, self.policy.grace)
+        due = await due_deliveries(self.stores, now, self.policy.grace)
         late = [d for d in due if d.late]
         missed = [
             (d.subscription.chat_id, d.digest_key, d.due_at, f"late by {now - d.due_at}")
             for d in late
         ]
-        created = await self.store.record_missed_many(missed)
+        created = await self.stores.deliveries.record_missed_many(missed)
         report.missed += [(row[0], row[1]) for row, new in zip(missed, created, strict=True) if new]
         fresh = [d for d in due if not d.late]
         claims = [(d.subscription.chat_id, d.digest_key, d.due_at) for d in fresh]
-        won = await self.store.claim_many(claims, now)
+        won = await self.stores.deliveries.claim_many(claims, now)
         return [Job(d.subscription, d.digest_key) for d, ok in zip(fresh, won, strict=True) if ok]
 
     async def _reclaim_stale(self, now: dt.datetime, report: TickReport) -> list[Job]:
         jobs = []
         cutoff = now - self.policy.stale_after
-        for row in await self.store.stale_pending(cutoff):
+        for row in await self.stores.deliveries.stale_pending(cutoff):
             pair = (row.chat_id, row.digest_key)
             if pair in self._in_flight or pair in self._given_back:
                 continue
@@ -338,7 +343,8 @@ class Broadcaster:
         if not ready:
             return []
         latest = max(ready.values()) + dt.timedelta(seconds=1)
-        rows = {(r.chat_id, r.digest_key): r for r in await self.store.stale_pending(latest)}
+        stale = await self.stores.deliveries.stale_pending(latest)
+        rows = {(r.chat_id, r.digest_key): r for r in stale}
         jobs = []
         for pair, claimed in ready.items():
             del self._given_back[pair]
@@ -362,15 +368,17 @@ class Broadcaster:
         """Claim a 'pending' row again, or close it as missed (grace over) or failed."""
         pair = (row.chat_id, row.digest_key)
         kind = row.digest_key.split(":", 1)[0]
-        subs = [s for s in await self.store.subscriptions(row.chat_id, True) if s.kind == kind]
+        active = await self.stores.subscriptions.of_chat(row.chat_id, True)
+        subs = [s for s in active if s.kind == kind]
         if now - row.due_at > self.policy.grace:
-            await self.store.complete(*pair, "missed", now, error=row.error or "grace ran out")
+            error = row.error or "grace ran out"
+            await self.stores.deliveries.complete(*pair, "missed", now, error=error)
             report.missed.append(pair)
         elif not subs or (max_attempts is not None and row.attempts >= max_attempts):
             reason = "unsubscribed meanwhile" if not subs else f"gave up: {row.error}"
-            await self.store.complete(*pair, "failed", now, error=reason)
+            await self.stores.deliveries.complete(*pair, "failed", now, error=reason)
             report.failed.append(pair)
-        elif await self.store.reclaim_stale(*pair, claimed_before, now):
+        elif await self.stores.deliveries.reclaim_stale(*pair, claimed_before, now):
             return Job(subs[0], row.digest_key, row)
         return None
 
@@ -384,7 +392,7 @@ class Broadcaster:
             done = list(job.resumed.message_ids) if job.resumed else []
             parts = await compose(sub, key_date(key))
             if not parts:
-                await self.store.complete(chat_id, key, "empty", now)
+                await self.stores.deliveries.complete(chat_id, key, "empty", now)
                 report.empty.append((chat_id, key))
                 return
             for part in parts[len(done) :]:
@@ -392,14 +400,14 @@ class Broadcaster:
                 chat_id, message_id = await self._send(chat_id, sub.thread_id, part, markup)
                 done.append(message_id)
                 if len(done) < len(parts):  # the last part's id goes in with 'sent'
-                    await self.store.save_progress(chat_id, key, done)
-            await self.store.complete(
+                    await self.stores.deliveries.save_progress(chat_id, key, done)
+            await self.stores.deliveries.complete(
                 chat_id, key, "sent", now, message_ids=done, digested_kind=sub.kind
             )
             report.sent.append((chat_id, key))
         except GiveUp as exc:
             status = "failed" if exc.permanent else "pending"  # pending: a later tick takes over
-            await self.store.complete(
+            await self.stores.deliveries.complete(
                 chat_id, key, status, now, error=str(exc), where=f"digest {key} to {chat_id}"
             )
             (report.failed if exc.permanent else report.retry_later).append((chat_id, key))
@@ -407,7 +415,7 @@ class Broadcaster:
                 self._given_back[(chat_id, key)] = (time.monotonic() + exc.wait, now)
         except Exception as exc:  # a bug in composing must not stop the other chats
             log.exception("digest %s to %s failed", key, chat_id)
-            await self.store.complete(
+            await self.stores.deliveries.complete(
                 chat_id, key, "failed", now, error=repr(exc), where=f"digest {key} to {chat_id}"
             )
             report.failed.append((chat_id, key))
@@ -436,14 +444,14 @@ class Broadcaster:
                 )
                 return chat_id, message.message_id
             except Forbidden as exc:  # blocked by the user, kicked from the group/channel
-                await self.store.deactivate(chat_id, f"403 {exc.message}")
-                await self.store.set_chat_status(chat_id, "kicked")
+                await self.stores.subscriptions.deactivate(chat_id, f"403 {exc.message}")
+                await self.stores.chats.set_status(chat_id, "kicked")
                 raise GiveUp(f"403 {exc.message}", permanent=True) from exc
             except ChatMigrated as exc:  # the group became a supergroup with a new id
                 migrations += 1
                 if migrations > 2:
                     raise GiveUp(f"chat keeps migrating: {exc.message}", permanent=True) from exc
-                await self.store.migrate_chat(chat_id, exc.new_chat_id)
+                await self.stores.chats.migrate(chat_id, exc.new_chat_id)
                 log.info("chat %s migrated to %s", chat_id, exc.new_chat_id)
                 chat_id = exc.new_chat_id
             except RetryAfter as exc:
@@ -461,7 +469,7 @@ class Broadcaster:
                 BadRequest
             ) as exc:  # chat not found, thread deleted, bad HTML: retrying won't help
                 if "chat not found" in exc.message.lower():
-                    await self.store.deactivate(chat_id, f"400 {exc.message}")
+                    await self.stores.subscriptions.deactivate(chat_id, f"400 {exc.message}")
                 raise GiveUp(f"400 {exc.message}", permanent=True) from exc
             except NetworkError as exc:  # includes TimedOut
                 network_failures += 1

@@ -7,7 +7,7 @@ A digest has three parts:
 - *Coming up*: anniversaries in the next seven days and announced future events whose first
   possible day falls in that window.
 - *New*: records added or changed since the chat's last digest (ids from
-  `Storage.events_changed_since`).
+  `SeedStore.changes_since`).
 
 Round anniversaries (jubilees) are every multiple of five years: 5, 10, 15, 20, 25, … 50, 75, 100.
 Five rather than ten because the sources themselves celebrate the 15th of the Astana Declaration

@@ -19,7 +19,7 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.storage.subscriptions import Subscription, SubscriptionStore
+from bot.storage.base import Stores, Subscription
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ def compute_due(
         if zone is None or not sub.active:
             continue
         day, at = latest_schedule(now, sub.send_time, zone)
-        if sub.created_at and at < sub.created_at.replace(second=0):
+        if sub.created_at and at < sub.created_at.replace(second=0, microsecond=0):
             continue  # subscribed after today's time: the first digest is tomorrow's
         key = digest_key(sub.kind, day)
         if (sub.chat_id, key) in existing:
@@ -101,16 +101,14 @@ def compute_due(
     return due
 
 
-async def due_deliveries(
-    store: SubscriptionStore, now: dt.datetime, grace: dt.timedelta
-) -> list[DueDigest]:
-    """Every digest due at `now` that the delivery log has not seen, read from SQLite."""
-    subscriptions = await store.active_subscriptions()
+async def due_deliveries(stores: Stores, now: dt.datetime, grace: dt.timedelta) -> list[DueDigest]:
+    """Every digest due at `now` that the delivery log has not seen, read from the database."""
+    subscriptions = await stores.subscriptions.active()
     candidates = []
     for sub in subscriptions:
         zone = zone_or_none(sub.timezone)
         if zone is not None:
             day, _ = latest_schedule(now, sub.send_time, zone)
             candidates.append((sub.chat_id, digest_key(sub.kind, day)))
-    existing = await store.existing_keys(candidates)
+    existing = await stores.deliveries.existing_keys(candidates)
     return compute_due(subscriptions, existing, now, grace)

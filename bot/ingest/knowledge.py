@@ -6,7 +6,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.ingest.mentions import Gazetteer
+from bot.ingest.demonyms import DEMONYMS
+from bot.ingest.mentions import Gazetteer, Hit
 from bot.ingest.text import Sentence
 from bot.records.models import Aliases, Localized
 from bot.records.seedset import SeedSet
@@ -31,6 +32,20 @@ def _names(entries: Iterable[object]) -> list[tuple[str, str]]:
     return pairs
 
 
+class Sides:
+    """Countries and organizations named in a sentence, by name or by adjective ("Russian")."""
+
+    def __init__(self, names: Gazetteer, demonyms: Gazetteer) -> None:
+        self._names, self._demonyms = names, demonyms
+
+    def find(self, sentence: Sentence) -> list[Hit]:
+        """Entries named in `sentence` in text order; a name wins over an adjective."""
+        hits = self._names.find(sentence)
+        used = {i for h in hits for i in range(h.first, h.last)}
+        hits += [h for h in self._demonyms.find(sentence) if not used & set(range(h.first, h.last))]
+        return sorted(hits, key=lambda h: h.first)
+
+
 @dataclass(frozen=True)
 class Knowledge:
     """Gazetteers to look for in text, and a way to recognise a person's name."""
@@ -40,7 +55,7 @@ class Knowledge:
     places: Gazetteer
     organizations: Gazetteer
     topics: Gazetteer
-    sides: Gazetteer  # places and organizations: what a person can represent
+    sides: Sides  # countries and organizations: what a person can represent
     resolve_person: Callable[[str], str | None]
 
     @classmethod
@@ -49,7 +64,14 @@ class Knowledge:
         people = Gazetteer(_names(seeds.people.values()))
         places = Gazetteer(_names(seeds.places.values()))
         organizations = Gazetteer(_names(seeds.organizations.values()))
-        sides = Gazetteer(_names([*seeds.places.values(), *seeds.organizations.values()]))
+        # A person acts for a country or an organization, never a city ("ASTANA — Kazakh
+        # Foreign Minister …"); a ministry of Kazakhstan's speaks for Kazakhstan ("МИД РК").
+        countries = [p for p in seeds.places.values() if p.kind == "country"]
+        bodies = [o for o in seeds.organizations.values() if o.id != "mfa-kazakhstan"]
+        demonyms = [
+            (c, stem) for c, stems in DEMONYMS.items() if c in seeds.places for stem in stems
+        ]
+        sides = Sides(Gazetteer(_names([*countries, *bodies])), Gazetteer(demonyms, prefix=True))
         topics = Gazetteer(_names(seeds.topics.values()), prefix=True)
 
         def resolve_person(name: str) -> str | None:

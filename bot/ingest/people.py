@@ -12,11 +12,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.ingest.mentions import Gazetteer, Hit, Word, words
 from bot.ingest.names import nominative
 from bot.ingest.roles import ROLE_PATTERN, Role, role_of
 from bot.ingest.text import Sentence
+
+if TYPE_CHECKING:
+    from bot.ingest.knowledge import Sides
 
 _UPPER = "A-ZА-ЯЁӘҒҚҢӨҰҮҺІ"
 _NAME_WORD = re.compile(rf"^[{_UPPER}][\w'’-]*$")
@@ -37,6 +41,18 @@ _NOT_NAMES = re.compile(
     r"republic|organization|ministry|council|united|ХХ|XX)",
     re.I,
 )
+# Capitalised English words of titles and institutions ("Special Assignments", "Foreign Affairs").
+_TITLE_WORDS = frozenset(
+    "affairs assignments special federation supreme interstate academy office institutions "
+    "deputy prime foreign minister ministers secretary general director chairman chairwoman "
+    "state states nations kingdom commonwealth independent security cooperation conference "
+    "interaction confidence building measures asia european union high commissioner "
+    "representative representatives ambassador embassy president presidential administration "
+    "government parliament senate press service kazinform photo credit during following the "
+    "on in at of and his her their with minister's ministry's".split()
+)
+# A Kazakh word ending in "-дағы" ("Таяу Шығыстағы", "in the Middle East") names a place.
+_KK_ATTRIBUTIVE = re.compile(r"(?:дағы|дегі|тағы|тегі|ндағы|ндегі)$", re.I)
 MAX_GAP = 8  # words allowed between a title and the name it introduces
 
 
@@ -61,6 +77,8 @@ def _is_name_word(word: Word, taken: set[int], index: int) -> bool:
         and bool(_NAME_WORD.match(word.text))
         and not word.text.isupper()
         and not _NOT_NAMES.match(word.text)
+        and word.text.casefold() not in _TITLE_WORDS
+        and not _KK_ATTRIBUTIVE.search(word.text)
     )
 
 
@@ -102,7 +120,7 @@ def find_people(
     sentences: list[Sentence],
     lang: str,
     people: Gazetteer,
-    sides: Gazetteer,
+    sides: Sides,
     resolve: Resolver,
     home_country: dict[str, str | None],
 ) -> list[PersonMention]:
@@ -131,7 +149,9 @@ def find_people(
                 side = _side(side_hits, 0, hit.first)
             name = _span_text(text, ws, hit.first, hit.last)
             mentions.append((hit.first, PersonMention(name, sentence, hit.id, role, side)))
-        for match, role_start in roles:
+        # The title nearest the name names the office: "Deputy Prime Minister – Foreign
+        # Minister X" is the foreign minister, so titles are read from the last one back.
+        for match, role_start in reversed(roles):
             role_end = len(words(text[: match.end()]))
             span = _name_after(ws, role_end, taken, text)
             case = None
@@ -185,7 +205,7 @@ def _new(
 
 
 def _list_pairs(
-    sentence: Sentence, lang: str, sides: Gazetteer, taken: set[int], resolve: Resolver
+    sentence: Sentence, lang: str, sides: Sides, taken: set[int], resolve: Resolver
 ) -> list[tuple[int, PersonMention]]:
     """People from "… ведомств Азербайджана Джейхуном Байрамовым, Бельгии – Бернаром …"."""
     triggers = list(_LIST_TRIGGER.finditer(sentence.text))

@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-import aiosqlite
 import pytest
 
 from bot.digests.schedule import due_deliveries, latest_schedule, next_schedule, scheduled_at
-from bot.storage.migrations import migrate
-from bot.storage.subscriptions import Subscription, SubscriptionStore
+from bot.storage.base import Subscription
+from bot.storage.sqlite import open_sqlite
 
 UTC = dt.UTC
 VIENNA = ZoneInfo("Europe/Vienna")
@@ -20,10 +19,9 @@ CREATED = dt.datetime(2026, 1, 1, tzinfo=UTC)
 
 @pytest.fixture
 async def store(tmp_path):
-    db = await aiosqlite.connect(tmp_path / "bot.sqlite3")
-    await migrate(db)
-    yield SubscriptionStore(db)
-    await db.close()
+    repos = await open_sqlite(tmp_path / "bot.sqlite3")
+    yield repos
+    await repos.close()
 
 
 def sub(chat_id=1, at="09:00", tz="Asia/Almaty", kind="daily", **extra) -> Subscription:
@@ -80,7 +78,7 @@ def test_latest_schedule_before_time_is_yesterdays():
 
 
 async def test_subscription_round_trips_through_sqlite(store):
-    saved = await store.subscribe(
+    saved = await store.subscriptions.subscribe(
         sub(7, "08:30", "Europe/Vienna", topics=("climate",), thread_id=12, created_by=99),
         now=CREATED,
     )
@@ -88,18 +86,19 @@ async def test_subscription_round_trips_through_sqlite(store):
     assert saved.topics == ("climate",)
     assert saved.thread_id == 12
     assert saved.created_at == CREATED
-    assert [s.chat_id for s in await store.active_subscriptions()] == [7]
+    assert [s.chat_id for s in await store.subscriptions.active()] == [7]
 
 
 async def test_a_chat_holds_one_digest_kind(store):
-    await store.subscribe(sub(1, kind="daily"), now=CREATED)
-    await store.subscribe(sub(1, kind="anniversaries"), now=CREATED)
-    assert [s.kind for s in await store.subscriptions(1)] == ["anniversaries"]
+    await store.subscriptions.subscribe(sub(1, kind="daily"), now=CREATED)
+    await store.subscriptions.subscribe(sub(1, kind="anniversaries"), now=CREATED)
+    assert [s.kind for s in await store.subscriptions.of_chat(1)] == ["anniversaries"]
 
 
 async def test_due_in_each_time_zone(store):
-    await store.subscribe(sub(1, "09:00", "Asia/Almaty"), now=CREATED)  # 04:00 UTC
-    await store.subscribe(sub(2, "09:00", "Europe/Vienna"), now=CREATED)  # 07:00 UTC in summer
+    await store.subscriptions.subscribe(sub(1, "09:00", "Asia/Almaty"), now=CREATED)  # 04:00 UTC
+    # 07:00 UTC in summer:
+    await store.subscriptions.subscribe(sub(2, "09:00", "Europe/Vienna"), now=CREATED)
     due = await due_deliveries(store, utc(2026, 8, 1, 5), GRACE)
     assert {(d.subscription.chat_id, d.digest_key) for d in due} == {
         (1, "daily:2026-08-01"),
@@ -108,17 +107,17 @@ async def test_due_in_each_time_zone(store):
 
 
 async def test_a_logged_delivery_is_not_due_again(store):
-    await store.subscribe(sub(1), now=CREATED)
+    await store.subscriptions.subscribe(sub(1), now=CREATED)
     now = utc(2026, 8, 1, 4, 0, 30)
     (due,) = await due_deliveries(store, now, GRACE)
-    assert await store.claim_many([(1, due.digest_key, due.due_at)], now) == [True]
-    second = await store.claim_many([(1, due.digest_key, due.due_at)], now)
+    assert await store.deliveries.claim_many([(1, due.digest_key, due.due_at)], now) == [True]
+    second = await store.deliveries.claim_many([(1, due.digest_key, due.due_at)], now)
     assert second == [False]  # a second claimer loses
     assert await due_deliveries(store, now + dt.timedelta(minutes=1), GRACE) == []
 
 
 async def test_catch_up_within_grace_and_missed_beyond(store):
-    await store.subscribe(sub(1), now=CREATED)
+    await store.subscriptions.subscribe(sub(1), now=CREATED)
     (late,) = await due_deliveries(store, utc(2026, 8, 1, 9, 59), GRACE)
     assert not late.late  # down from 04:00 to 09:59 UTC: under six hours late, still sent
     (missed,) = await due_deliveries(store, utc(2026, 8, 1, 10, 1), GRACE)
@@ -126,41 +125,53 @@ async def test_catch_up_within_grace_and_missed_beyond(store):
 
 
 async def test_first_digest_is_the_next_schedule_after_subscribing(store):
-    await store.subscribe(sub(1), now=utc(2026, 8, 1, 6))  # 11:00 in Almaty, after 09:00
+    # 11:00 in Almaty, after 09:00:
+    await store.subscriptions.subscribe(sub(1), now=utc(2026, 8, 1, 6))
     assert await due_deliveries(store, utc(2026, 8, 1, 7), GRACE) == []
     (due,) = await due_deliveries(store, utc(2026, 8, 2, 4), GRACE)
     assert due.digest_key == "daily:2026-08-02"
 
 
+async def test_subscribing_during_the_send_minute_still_gets_todays_digest(store):
+    moment = utc(2026, 8, 1, 4).replace(second=20, microsecond=500_000)  # 09:00:20.5 in Almaty
+    await store.subscriptions.subscribe(sub(1), now=moment)
+    (due,) = await due_deliveries(store, moment, GRACE)
+    assert due.digest_key == "daily:2026-08-01"
+
+
 async def test_inactive_and_unknown_zone_are_never_due(store):
-    await store.subscribe(sub(1), now=CREATED)
-    await store.subscribe(sub(2, tz="Mars/Olympus"), now=CREATED)
-    assert await store.deactivate(1, "403 Forbidden: bot was blocked by the user") == 1
+    await store.subscriptions.subscribe(sub(1), now=CREATED)
+    await store.subscriptions.subscribe(sub(2, tz="Mars/Olympus"), now=CREATED)
+    reason = "403 Forbidden: bot was blocked by the user"
+    assert await store.subscriptions.deactivate(1, reason) == 1
     assert await due_deliveries(store, utc(2026, 8, 1, 5), GRACE) == []
-    (first,) = await store.subscriptions(1)
+    (first,) = await store.subscriptions.of_chat(1)
     assert not first.active and "blocked" in first.inactive_reason
 
 
 async def test_migration_moves_subscription_and_log(store):
-    await store.upsert_chat(-100, "group", title="Desk")
-    await store.subscribe(sub(-100), now=CREATED)
-    await store.claim_many([(-100, "daily:2026-07-31", utc(2026, 7, 31, 4))], utc(2026, 7, 31, 4))
-    await store.migrate_chat(-100, -1001234)
-    assert await store.subscriptions(-100) == []
-    assert [s.chat_id for s in await store.subscriptions(-1001234)] == [-1001234]
-    assert await store.delivery(-1001234, "daily:2026-07-31") is not None
-    assert (await store.get_chat(-100)).migrated_to == -1001234
-    assert (await store.get_chat(-1001234)).title == "Desk"
+    await store.chats.upsert(-100, "group", title="Desk")
+    await store.subscriptions.subscribe(sub(-100), now=CREATED)
+    claim = (-100, "daily:2026-07-31", utc(2026, 7, 31, 4))
+    await store.deliveries.claim_many([claim], utc(2026, 7, 31, 4))
+    await store.chats.migrate(-100, -1001234)
+    assert await store.subscriptions.of_chat(-100) == []
+    assert [s.chat_id for s in await store.subscriptions.of_chat(-1001234)] == [-1001234]
+    assert await store.deliveries.get(-1001234, "daily:2026-07-31") is not None
+    assert (await store.chats.get(-100)).migrated_to == -1001234
+    assert (await store.chats.get(-1001234)).title == "Desk"
 
 
 async def test_stale_pending_can_be_reclaimed_once(store):
     claimed = utc(2026, 8, 1, 4)
-    await store.claim_many([(1, "daily:2026-08-01", claimed)], claimed)
+    await store.deliveries.claim_many([(1, "daily:2026-08-01", claimed)], claimed)
     later = claimed + dt.timedelta(minutes=10)
-    assert [d.digest_key for d in await store.stale_pending(later - dt.timedelta(minutes=5))] == [
+    stale = await store.deliveries.stale_pending(later - dt.timedelta(minutes=5))
+    assert [d.digest_key for d in stale] == [
         "daily:2026-08-01"
     ]
     cutoff = later - dt.timedelta(minutes=5)
-    assert await store.reclaim_stale(1, "daily:2026-08-01", cutoff, later)
-    assert not await store.reclaim_stale(1, "daily:2026-08-01", cutoff, later)  # now fresh
-    assert (await store.delivery(1, "daily:2026-08-01")).attempts == 2
+    assert await store.deliveries.reclaim_stale(1, "daily:2026-08-01", cutoff, later)
+    # now fresh:
+    assert not await store.deliveries.reclaim_stale(1, "daily:2026-08-01", cutoff, later)
+    assert (await store.deliveries.get(1, "daily:2026-08-01")).attempts == 2

@@ -14,7 +14,7 @@ FLOORS = {
     ("written", "topics", "recall"): 0.65,
     ("seed articles", "date", "recall"): 0.7,
     ("seed articles", "people", "recall"): 0.75,
-    ("seed articles", "people", "precision"): 0.85,
+    ("seed articles", "people", "precision"): 0.9,
     ("seed articles", "kind", "recall"): 0.65,
     ("seed articles", "place", "recall"): 0.6,
     # 0.89 since the Senate entered the gazetteer: article 001's Senate Chair meeting is now drafted
@@ -23,7 +23,9 @@ FLOORS = {
     ("seed articles", "organizations", "recall"): 0.55,
     ("seed articles", "organizations", "precision"): 0.8,
     ("seed articles", "topics", "recall"): 0.44,
-    ("seed articles", "topics", "precision"): 0.6,
+    # .64 → .59 when the 2019 article stopped listing Nazarbayev and Pellegrini (only cited) as
+    # participants: people precision rose .87 → .92 and the records pair differently.
+    ("seed articles", "topics", "precision"): 0.55,
     ("de-duplication", "adds source", "recall"): 1.0,
 }
 

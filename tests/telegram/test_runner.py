@@ -152,7 +152,6 @@ async def _command(application, api, text: str, user_id: int = 1001) -> None:
 
 async def test_errors_are_logged_with_context_journaled_and_reported_once(failing_bot, caplog):
     from bot.context import ENGINE_KEY
-    from bot.storage.subscriptions import SubscriptionStore
 
     application, api = failing_bot
     with caplog.at_level(logging.ERROR, logger="bot.telegram.runner"):
@@ -170,7 +169,7 @@ async def test_errors_are_logged_with_context_journaled_and_reported_once(failin
     to_user = [call.params["text"] for call in api.sent("sendMessage", chat_id=1001)]
     assert sum("something went wrong" in text for text in to_user) == 2  # each time
     engine = application.bot_data[ENGINE_KEY]
-    errors = await SubscriptionStore(engine.storage.db).errors()
+    errors = await engine.stats.errors()
     assert [where for _, where, _ in errors] == ["type=message chat_id=1001 command=/boom"] * 2
     assert all(TOKEN.split(":")[1] not in message for _, _, message in errors)
 

@@ -1,9 +1,9 @@
 """The PostgreSQL schema as an ordered list of migrations, tracked in `schema_migrations`.
 
-The same tables as the SQLite schema (bot/migrations.py), with PostgreSQL types: timestamps of
-chats, subscriptions and deliveries are `timestamptz`; the seed tables keep the SQLite text
-timestamps (they sort as text and the digest code compares them so). On top: the delivery log's
-lease and fencing columns, role leases, the send budget and the data version.
+The same tables as the SQLite schema (bot/storage/sqlite/migrations.py), with PostgreSQL types:
+timestamps of chats, subscriptions and deliveries are `timestamptz`; the seed tables keep the
+SQLite text timestamps (they sort as text and the digest code compares them so). On top: the
+delivery log's lease and fencing columns, role leases, the send budget and the data version.
 
 `migrate` runs at every start in one transaction under an advisory lock, so instances starting
 together apply each migration once. Append to MIGRATIONS; never edit one that has shipped. An

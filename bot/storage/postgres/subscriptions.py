@@ -13,9 +13,8 @@ from collections.abc import Iterable, Sequence
 
 import asyncpg
 
+from bot.storage.base import Chat, Delivery, Subscription, to_timestamp
 from bot.storage.postgres.database import PgDatabase
-from bot.storage.seedsync import to_timestamp
-from bot.storage.subscriptions import Chat, Delivery, Subscription
 
 _SUB_COLUMNS = (
     "chat_id, kind, send_time, timezone, language, topics, thread_id, active, inactive_reason,"

@@ -7,10 +7,10 @@ import datetime as dt
 import functools
 
 from bot.digests.schedule import compute_due
+from bot.storage.base import Subscription
 from bot.storage.postgres.claims import PgDeliveryLog
 from bot.storage.postgres.database import PgDatabase
 from bot.storage.postgres.subscriptions import PgSubscriptionStore, active_subscriptions
-from bot.storage.subscriptions import Subscription
 
 GRACE = dt.timedelta(hours=6)
 

@@ -1,9 +1,8 @@
-"""The SQLite database (aiosqlite): opening it, and keeping its copy of the seeds in step.
+"""The SQLite copy of the seeds folder, kept in step with it, and the stored search index.
 
-`Storage.open(path)` creates and migrates the file; `.db` is the connection other repositories
-(subscriptions, deliveries) share. Seeds are stored as the JSON of their validated models, so
-`read_seedset()` rebuilds a `SeedSet` without reading YAML, and `ensure_seeds(folder)` only
-parses the folder when its fingerprint differs from the one stored with the last sync.
+Seeds are stored as the JSON of their validated models, so `read_seedset()` rebuilds a `SeedSet`
+without reading YAML, and `ensure_seeds(folder)` only parses the folder when its fingerprint
+differs from the one stored with the last sync.
 
 Events are also stored packed (`bot.records.lazy`): `read_seedset()` reads only ids, dates and
 packed bytes, and decodes an event when something asks for it. The search index can be stored
@@ -15,11 +14,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-
-import aiosqlite
 
 from bot.records.lazy import (
     ZDICT_SAMPLES,
@@ -42,7 +38,8 @@ from bot.records.models import (
     Topic,
 )
 from bot.records.seedset import SeedSet
-from bot.storage.migrations import migrate
+from bot.storage.base import SyncResult, to_timestamp, utc_now
+from bot.storage.sqlite.database import Database, Transaction
 
 FINGERPRINT_KEY = "seeds_fingerprint"
 SYNCED_AT_KEY = "seeds_synced_at"
@@ -64,35 +61,6 @@ GAZETTEER_KINDS: dict[str, tuple[str, type[Record]]] = {
     "anniversary": ("anniversaries", Anniversary),
     "future_event": ("future_events", FutureEvent),
 }
-
-
-@dataclass(frozen=True)
-class SyncResult:
-    """How many seed records a sync added, changed, removed and left alone, in all and by kind."""
-
-    added: int = 0
-    changed: int = 0
-    removed: int = 0
-    unchanged: int = 0
-    by_kind: dict[str, dict[str, int]] = field(default_factory=dict)
-
-    @property
-    def touched(self) -> bool:
-        """Whether the sync wrote any record."""
-        return bool(self.added or self.changed or self.removed)
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def to_timestamp(moment: dt.datetime | str) -> str:
-    """The stored form of a moment: UTC ISO 8601 with microseconds (sorts as text)."""
-    if isinstance(moment, str):
-        moment = dt.datetime.fromisoformat(moment.strip())
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
 
 
 def _hash(data: str) -> str:
@@ -124,45 +92,11 @@ _EVENT_COLUMNS = (
 )
 
 
-class Storage:
-    """The bot's SQLite database; open it with `await Storage.open(path)`."""
+class SqliteSeedStore:
+    """The seeds and the search index in the bot's SQLite database."""
 
-    def __init__(self, db: aiosqlite.Connection, path: Path | str) -> None:
-        self._db = db
-        self.path = path
-
-    @classmethod
-    async def open(cls, path: Path | str) -> Storage:
-        """Open (creating if needed) the database at `path` and bring its schema up to date."""
-        if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        db = await aiosqlite.connect(path)
-        try:
-            await db.execute("PRAGMA journal_mode = WAL")
-            await db.execute("PRAGMA foreign_keys = ON")
-            await db.execute("PRAGMA busy_timeout = 5000")
-            # With WAL, NORMAL is durable across application crashes and only a power loss
-            # may lose the last commits; it makes each commit an order of magnitude cheaper.
-            await db.execute("PRAGMA synchronous = NORMAL")
-            await migrate(db)
-        except BaseException:
-            await db.close()
-            raise
-        return cls(db, path)
-
-    @property
-    def db(self) -> aiosqlite.Connection:
-        """The shared connection, for other repositories (subscriptions, deliveries)."""
-        return self._db
-
-    async def close(self) -> None:
-        await self._db.close()
-
-    async def __aenter__(self) -> Storage:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.close()
+    def __init__(self, database: Database) -> None:
+        self.database = database
 
     # --- seeds ---------------------------------------------------------------------------
 
@@ -171,13 +105,10 @@ class Storage:
         return await self._meta(FINGERPRINT_KEY)
 
     async def _set_meta(self, key: str, value: str) -> None:
-        await self._db.execute(_UPSERT_META, (key, value))
-        await self._db.commit()
+        await self.database.execute_write(_UPSERT_META, (key, value))
 
     async def _meta(self, key: str) -> str | None:
-        async with self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)) as cursor:
-            row = await cursor.fetchone()
-        return row[0] if row else None
+        return await self.database.fetchval("SELECT value FROM meta WHERE key = ?", (key,))
 
     async def ensure_seeds(self, folder: Path) -> tuple[SeedSet, SyncResult | None]:
         """The seeds of `folder`, syncing them first when they changed since the last sync.
@@ -215,49 +146,43 @@ class Storage:
         keeps `first_seen` and gets a new `updated_at`; records gone from the seeds are deleted.
         """
         stamp = to_timestamp(now or utc_now())
-        db = self._db
-        await db.commit()  # end any implicit transaction a caller left open
-        await db.execute("BEGIN IMMEDIATE")
-        try:
-            by_kind = {"event": await self._sync_events(seedset.events.values(), stamp)}
-            edited_texts = await self._sync_texts(seedset.article_texts)
+        async with self.database.transaction(immediate=True) as tx:
+            by_kind = {"event": await self._sync_events(tx, seedset.events.values(), stamp)}
+            edited_texts = await _sync_texts(tx, seedset.article_texts)
             for kind, (attribute, _) in GAZETTEER_KINDS.items():
                 records = getattr(seedset, attribute).values()
                 edited = edited_texts if kind == "article" else set()
-                by_kind[kind] = await self._sync_gazetteer(kind, records, edited)
-            await db.executemany(
+                by_kind[kind] = await _sync_gazetteer(tx, kind, records, edited)
+            await tx.executemany(
                 _UPSERT_META, [(FINGERPRINT_KEY, seedset.fingerprint), (SYNCED_AT_KEY, stamp)]
             )
-            await db.execute("DELETE FROM meta WHERE key = ?", (STAT_KEY,))
-            await db.commit()
-        except BaseException:
-            await db.rollback()
-            raise
+            await tx.execute("DELETE FROM meta WHERE key = ?", (STAT_KEY,))
         totals = {name: sum(counts[name] for counts in by_kind.values()) for name in _COUNTS}
         return SyncResult(**totals, by_kind=by_kind)
 
-    async def _events_zdict(self, samples: list[bytes]) -> bytes:
+    async def _events_zdict(self, tx: Transaction, samples: list[bytes]) -> bytes:
         """The dictionary events are packed against: the stored one, else one from `samples`.
 
         It is made once, when the first events are packed, and never changes after, so every
         stored packed event stays readable.
         """
-        stored = await self._meta(ZDICT_KEY)
+        stored = await tx.fetchval("SELECT value FROM meta WHERE key = ?", (ZDICT_KEY,))
         if stored is not None:
             return bytes.fromhex(stored)
         if not samples:
             return b""  # nothing to pack yet
         zdict = make_zdict(samples)
-        await self._db.execute(_UPSERT_META, (ZDICT_KEY, zdict.hex()))
+        await tx.execute(_UPSERT_META, (ZDICT_KEY, zdict.hex()))
         return zdict
 
-    async def _sync_events(self, events: Iterable[Event], stamp: str) -> dict[str, int]:
-        db = self._db
-        async with db.execute("SELECT id, content_hash FROM events") as cursor:
-            stored = dict(await cursor.fetchall())
+    async def _sync_events(
+        self, tx: Transaction, events: Iterable[Event], stamp: str
+    ) -> dict[str, int]:
+        db = tx
+        stored = dict(await tx.fetchall("SELECT id, content_hash FROM events"))
         seen, added, changed = await asyncio.to_thread(_diff_events, events, stored)
         samples = [data.encode() for _, data in (added or changed)[:ZDICT_SAMPLES]]
-        zdict = await self._events_zdict(samples)
+        zdict = await self._events_zdict(tx, samples)
         added_rows = await asyncio.to_thread(_rows, added, zdict)
         changed_rows = await asyncio.to_thread(_rows, changed, zdict)
         removed = [(event_id,) for event_id in stored if event_id not in seen]
@@ -272,8 +197,8 @@ class Storage:
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(*row, stamp, stamp, event.id) for event, row in added_rows],
         )
-        await self._write_children([event for event, _ in changed], replace=True)
-        await self._write_children([event for event, _ in added], replace=False)
+        await _write_children(tx, [event for event, _ in changed], replace=True)
+        await _write_children(tx, [event for event, _ in added], replace=False)
         return {
             "added": len(added),
             "changed": len(changed),
@@ -281,107 +206,39 @@ class Storage:
             "unchanged": len(seen) - len(added) - len(changed),
         }
 
-    async def _write_children(self, events: list[Event], *, replace: bool) -> None:
-        """Write the participant, topic, organization and source rows of `events`."""
-        db = self._db
-        if replace:
-            ids = [(event.id,) for event in events]
-            for table in _CHILD_TABLES:  # constant names; values stay parameters
-                await db.executemany(f"DELETE FROM {table} WHERE event_id = ?", ids)
-        await db.executemany(
-            "INSERT OR IGNORE INTO event_participants (event_id, person_id, side) VALUES (?, ?, ?)",
-            [(e.id, p.person, p.side) for e in events for p in e.participants],
-        )
-        await db.executemany(
-            "INSERT OR IGNORE INTO event_topics (event_id, topic_id) VALUES (?, ?)",
-            [(e.id, topic) for e in events for topic in e.topics],
-        )
-        await db.executemany(
-            "INSERT OR IGNORE INTO event_organizations (event_id, org_id) VALUES (?, ?)",
-            [(e.id, org) for e in events for org in e.organizations],
-        )
-        await db.executemany(
-            "INSERT OR IGNORE INTO event_sources (event_id, article_id, position) VALUES (?, ?, ?)",
-            [(e.id, s.article, n) for e in events for n, s in enumerate(e.sources)],
-        )
-
-    async def _sync_gazetteer(
-        self, kind: str, records: Iterable[Record], edited: set[str]
-    ) -> dict[str, int]:
-        """Upsert one kind of gazetteer record; ids in `edited` count as changed regardless."""
-        db = self._db
-        async with db.execute("SELECT id, data FROM gazetteer WHERE kind = ?", (kind,)) as cursor:
-            stored = dict(await cursor.fetchall())
-        counts = dict.fromkeys(_COUNTS, 0)
-        writes, seen = [], set()
-        for record in records:
-            record_id = record.id  # type: ignore[attr-defined]
-            seen.add(record_id)
-            data = record.model_dump_json()
-            previous = stored.get(record_id)
-            if previous == data:
-                counts["changed" if record_id in edited else "unchanged"] += 1
-                continue
-            counts["added" if previous is None else "changed"] += 1
-            writes.append((kind, record_id, data))
-        removed = [(kind, record_id) for record_id in stored if record_id not in seen]
-        counts["removed"] = len(removed)
-        await db.executemany("DELETE FROM gazetteer WHERE kind = ? AND id = ?", removed)
-        await db.executemany(
-            "INSERT INTO gazetteer (kind, id, data) VALUES (?, ?, ?)"
-            " ON CONFLICT (kind, id) DO UPDATE SET data = excluded.data",
-            writes,
-        )
-        return counts
-
-    async def _sync_texts(self, texts: dict[str, str]) -> set[str]:
-        """Store the articles' texts; return the ids whose stored text was different."""
-        db = self._db
-        async with db.execute("SELECT id, text FROM article_texts") as cursor:
-            stored = dict(await cursor.fetchall())
-        await db.executemany(
-            "DELETE FROM article_texts WHERE id = ?", [(key,) for key in stored if key not in texts]
-        )
-        await db.executemany(
-            "INSERT INTO article_texts (id, text) VALUES (?, ?)"
-            " ON CONFLICT (id) DO UPDATE SET text = excluded.text",
-            [(key, text) for key, text in texts.items() if stored.get(key) != text],
-        )
-        return {key for key, text in texts.items() if key in stored and stored[key] != text}
-
     async def read_seedset(self) -> SeedSet:
         """Rebuild the last synced `SeedSet` from the database alone (no YAML).
 
         Events and article texts stay encoded (`PackedEvents`, `EncodedTexts`) and are
         decoded one at a time when asked for; gazetteers are small and parsed at once.
         """
-        db = self._db
+        db = self.database
         await self._pack_unpacked_events()
-        query = "SELECT id, packed, date_value, end_date FROM events ORDER BY rowid"
-        async with db.execute(query) as cursor:
-            rows = await cursor.fetchall()
+        rows = await db.fetchall(
+            "SELECT id, packed, date_value, end_date FROM events ORDER BY rowid"
+        )
         zdict = bytes.fromhex(await self._meta(ZDICT_KEY) or "")
-        async with db.execute("SELECT kind, id, data FROM gazetteer ORDER BY rowid") as cursor:
-            gazetteer = await cursor.fetchall()
-        async with db.execute("SELECT id, CAST(text AS BLOB) FROM article_texts") as cursor:
-            texts = EncodedTexts(dict(await cursor.fetchall()))
+        gazetteer = await db.fetchall("SELECT kind, id, data FROM gazetteer ORDER BY rowid")
+        texts = EncodedTexts(
+            dict(await db.fetchall("SELECT id, CAST(text AS BLOB) FROM article_texts"))
+        )
         fingerprint = await self.stored_fingerprint() or ""
         tables = await asyncio.to_thread(_parse_rows, rows, zdict, gazetteer)
         return SeedSet(**tables, article_texts=texts, fingerprint=fingerprint)
 
     async def _pack_unpacked_events(self) -> None:
         """Fill `events.packed` where it is missing (rows written before migration 3)."""
-        db = self._db
-        async with db.execute("SELECT id, data FROM events WHERE packed IS NULL") as cursor:
-            rows = await cursor.fetchall()
+        rows = await self.database.fetchall("SELECT id, data FROM events WHERE packed IS NULL")
         if not rows:
             return
-        zdict = await self._events_zdict([data.encode() for _, data in rows[:ZDICT_SAMPLES]])
-        packed = await asyncio.to_thread(
-            lambda: [(pack(data.encode(), zdict), event_id) for event_id, data in rows]
-        )
-        await db.executemany("UPDATE events SET packed = ? WHERE id = ?", packed)
-        await db.commit()
+        async with self.database.transaction() as tx:
+            zdict = await self._events_zdict(
+                tx, [data.encode() for _, data in rows[:ZDICT_SAMPLES]]
+            )
+            packed = await asyncio.to_thread(
+                lambda: [(pack(data.encode(), zdict), event_id) for event_id, data in rows]
+            )
+            await tx.executemany("UPDATE events SET packed = ? WHERE id = ?", packed)
 
     # --- the persisted search index ----------------------------------------------------------
 
@@ -389,40 +246,102 @@ class Storage:
         self, fingerprint: str, version: int, blobs: dict[str, bytes]
     ) -> None:
         """Store the search index built for the seeds of `fingerprint`, replacing any other."""
-        db = self._db
-        await db.commit()
-        await db.execute("BEGIN IMMEDIATE")
-        try:
-            await db.execute("DELETE FROM search_index")
-            await db.executemany(
+        async with self.database.transaction(immediate=True) as tx:
+            await tx.execute("DELETE FROM search_index")
+            await tx.executemany(
                 "INSERT INTO search_index (name, fingerprint, version, data) VALUES (?, ?, ?, ?)",
                 [(name, fingerprint, version, data) for name, data in blobs.items()],
             )
-            await db.commit()
-        except BaseException:
-            await db.rollback()
-            raise
 
     async def load_index_blobs(self, fingerprint: str, version: int) -> dict[str, bytes] | None:
         """The stored search index of the seeds of `fingerprint` in format `version`, if any."""
-        async with self._db.execute(
+        rows = await self.database.fetchall(
             "SELECT name, data FROM search_index WHERE fingerprint = ? AND version = ?",
             (fingerprint, version),
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         return dict(rows) if rows else None
 
-    async def events_changed_since(self, iso_ts: str | dt.datetime) -> list[str]:
-        """Ids of the events added or edited after `iso_ts` (naive means UTC), oldest first."""
-        async with self._db.execute(
-            "SELECT id FROM events WHERE updated_at > ? ORDER BY updated_at, id",
-            (to_timestamp(iso_ts),),
-        ) as cursor:
-            return [row[0] for row in await cursor.fetchall()]
+    async def changes_since(self, since: dt.datetime | str) -> list[tuple[str, str]]:
+        """(stored updated_at, id) of the events added or edited after `since` (naive means
+        UTC), oldest first; the stored timestamps sort as text."""
+        rows = await self.database.fetchall(
+            "SELECT updated_at, id FROM events WHERE updated_at > ? ORDER BY updated_at, id",
+            (to_timestamp(since),),
+        )
+        return [(row[0], row[1]) for row in rows]
 
 
 _COUNTS = ("added", "changed", "removed", "unchanged")
 _CHILD_TABLES = ("event_participants", "event_topics", "event_organizations", "event_sources")
+
+
+async def _write_children(tx: Transaction, events: list[Event], *, replace: bool) -> None:
+    """Write the participant, topic, organization and source rows of `events`."""
+    db = tx
+    if replace:
+        ids = [(event.id,) for event in events]
+        for table in _CHILD_TABLES:  # constant names; values stay parameters
+            await db.executemany(f"DELETE FROM {table} WHERE event_id = ?", ids)
+    await db.executemany(
+        "INSERT OR IGNORE INTO event_participants (event_id, person_id, side) VALUES (?, ?, ?)",
+        [(e.id, p.person, p.side) for e in events for p in e.participants],
+    )
+    await db.executemany(
+        "INSERT OR IGNORE INTO event_topics (event_id, topic_id) VALUES (?, ?)",
+        [(e.id, topic) for e in events for topic in e.topics],
+    )
+    await db.executemany(
+        "INSERT OR IGNORE INTO event_organizations (event_id, org_id) VALUES (?, ?)",
+        [(e.id, org) for e in events for org in e.organizations],
+    )
+    await db.executemany(
+        "INSERT OR IGNORE INTO event_sources (event_id, article_id, position) VALUES (?, ?, ?)",
+        [(e.id, s.article, n) for e in events for n, s in enumerate(e.sources)],
+    )
+
+
+async def _sync_gazetteer(
+    tx: Transaction, kind: str, records: Iterable[Record], edited: set[str]
+) -> dict[str, int]:
+    """Upsert one kind of gazetteer record; ids in `edited` count as changed regardless."""
+    db = tx
+    stored = dict(await tx.fetchall("SELECT id, data FROM gazetteer WHERE kind = ?", (kind,)))
+    counts = dict.fromkeys(_COUNTS, 0)
+    writes, seen = [], set()
+    for record in records:
+        record_id = record.id  # type: ignore[attr-defined]
+        seen.add(record_id)
+        data = record.model_dump_json()
+        previous = stored.get(record_id)
+        if previous == data:
+            counts["changed" if record_id in edited else "unchanged"] += 1
+            continue
+        counts["added" if previous is None else "changed"] += 1
+        writes.append((kind, record_id, data))
+    removed = [(kind, record_id) for record_id in stored if record_id not in seen]
+    counts["removed"] = len(removed)
+    await db.executemany("DELETE FROM gazetteer WHERE kind = ? AND id = ?", removed)
+    await db.executemany(
+        "INSERT INTO gazetteer (kind, id, data) VALUES (?, ?, ?)"
+        " ON CONFLICT (kind, id) DO UPDATE SET data = excluded.data",
+        writes,
+    )
+    return counts
+
+
+async def _sync_texts(tx: Transaction, texts: Mapping[str, str]) -> set[str]:
+    """Store the articles' texts; return the ids whose stored text was different."""
+    db = tx
+    stored = dict(await tx.fetchall("SELECT id, text FROM article_texts"))
+    await db.executemany(
+        "DELETE FROM article_texts WHERE id = ?", [(key,) for key in stored if key not in texts]
+    )
+    await db.executemany(
+        "INSERT INTO article_texts (id, text) VALUES (?, ?)"
+        " ON CONFLICT (id) DO UPDATE SET text = excluded.text",
+        [(key, text) for key, text in texts.items() if stored.get(key) != text],
+    )
+    return {key for key, text in texts.items() if key in stored and stored[key] != text}
 
 
 def _diff_events(
