@@ -18,7 +18,7 @@ import time_machine
 
 from bot.app import build_application
 from bot.settings import Settings
-from bot.storage.subscriptions import Subscription, SubscriptionStore
+from bot.storage.base import Subscription
 from bot.telegram.fake_api import FakeBotAPI
 from bot.telegram.inprocess import InProcessRequest
 from bot.telegram.runner import attach_runtime
@@ -54,13 +54,13 @@ async def test_every_due_digest_goes_out_once_across_wall_clock_steps(tmp_path):
     with time_machine.travel(at(9, 0, 30), tick=True) as clock:
         await application.initialize()
         await application.post_init(application)
-        store = SubscriptionStore(application.bot_data["engine"].storage.db)
+        store = application.bot_data["engine"]
 
         async def subscribe(send_time: str, ids: range, now: dt.datetime) -> None:
             for chat_id in ids:
-                await store.upsert_chat(chat_id, "private")
+                await store.chats.upsert(chat_id, "private")
                 sub = Subscription(chat_id, "daily", dt.time.fromisoformat(send_time), "UTC", "en")
-                await store.subscribe(sub, now=now)
+                await store.subscriptions.subscribe(sub, now=now)
 
         def served(ids: range) -> bool:
             return all(api.sent("sendMessage", chat_id) for chat_id in ids)
@@ -82,7 +82,7 @@ async def test_every_due_digest_goes_out_once_across_wall_clock_steps(tmp_path):
         finally:
             await runtime.ticker.stop()
             await application.stop()
-            rows = await store.deliveries()
+            rows = await store.deliveries.all()
             await application.post_shutdown(application)
             await application.shutdown()
     sent = {(row.chat_id, row.digest_key): row for row in rows if row.status == "sent"}
