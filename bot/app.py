@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 # A well-formed token for in-process use; it never reaches Telegram.
 IN_PROCESS_TOKEN = "123456789:in-process-token-never-sent-to-telegram"
 
+
 async def set_command_menus(application: Application) -> None:
     """Set Telegram's command menu per language (kk, ru, default en) and per chat kind."""
     scopes = {PRIVATE: BotCommandScopeAllPrivateChats(), GROUPS: BotCommandScopeAllGroupChats()}

@@ -27,8 +27,8 @@ from rapidfuzz import fuzz, process
 
 from bot.i18n import strip_unsafe
 from bot.records.lazy import EventList, date_span
+from bot.search.entities import SUGGEST_MIN
 from bot.search.index import AMBIGUITY_MARGIN, FOUND_MIN
-from bot.search.normalize import fold
 
 if TYPE_CHECKING:
     from bot.records.models import Event
@@ -185,11 +185,15 @@ def lookup_from_resolution(kind: FilterKind, status: str, matches: tuple[Match, 
 
 
 def lookup_person(words: str, index: SearchIndex, seeds: SeedSet) -> Lookup:
-    """The person `words` name; when nobody, the closest names as suggestions (never empty)."""
+    """The person `words` name; when nobody, the names close enough to suggest (maybe none).
+
+    A suggestion must score at least bot.search.entities.SUGGEST_MIN against the words:
+    "Putin" gets "no one by that name", not the three least unlike names in the records.
+    """
     resolution = index.resolve_person(words)
     if resolution.status != "none":
         return lookup_from_resolution("person", resolution.status, resolution.matches)
-    ids = [m.id for m in resolution.suggestions] or closest_people(words, seeds)
+    ids = [m.id for m in resolution.suggestions if m.score >= SUGGEST_MIN and m.id in seeds.people]
     return Lookup("none", tuple(MeetingFilter("person", i) for i in ids))
 
 
@@ -198,16 +202,6 @@ def lookup_topic(words: str, index: SearchIndex) -> Lookup:
     resolution = index.resolve_topic(words)
     matches = resolution.matches if resolution.status != "none" else resolution.suggestions
     return lookup_from_resolution("topic", resolution.status, matches)
-
-
-def closest_people(words: str, seeds: SeedSet, limit: int = 3) -> list[str]:
-    """The people whose names look most like `words`, however unlike: for "did you mean"."""
-    query = fold(words[:MAX_ARGUMENT])
-    if not query or not seeds.people:
-        return []
-    choices = {pid: fold(f"{p.name.en} {p.name.ru}") for pid, p in seeds.people.items()}
-    found = process.extract(query, choices, scorer=fuzz.partial_ratio, processor=None, limit=limit)
-    return [pid for _, _, pid in found]
 
 
 # -- selecting and ordering -------------------------------------------------------------------
@@ -276,12 +270,13 @@ def select_ids(
     if kind in ("all_of", "new", "month_of_year"):
         numbers = None
         for part in parts(meeting_filter):
-            found = _numbers(part, seeds, index, recent)
+            found = event_numbers(part, seeds, index, recent)
             numbers = found if numbers is None else np.intersect1d(numbers, found)
         return index.ids_of(numbers if numbers is not None else np.zeros(0, dtype=np.int32))
-    if kind == "text":
-        matches = index.search_events(value, limit=MAX_TEXT_RESULTS) if value else []
-        return [m.id for m in matches if m.id in seeds.events]
+    if kind == "text":  # a question in plain words: ranked (bot.conversation.questions.ask)
+        from bot.conversation.questions import ask  # it reads filters from this module
+
+        return list(ask(value, seeds, index, MAX_TEXT_RESULTS).ids) if value else []
     if kind == "all":  # undated events sort first in the index: newest first puts them last
         return index.event_ids[::-1]
     if kind in ("year", "years", "month", "day"):
@@ -295,8 +290,8 @@ def select_ids(
     }[kind](value)  # the index's order: newest first
 
 
-def _numbers(
-    part: MeetingFilter, seeds: SeedSet, index: SearchIndex, recent: Collection[str]
+def event_numbers(
+    part: MeetingFilter, seeds: SeedSet, index: SearchIndex, recent: Collection[str] = ()
 ) -> np.ndarray:
     """Ascending event numbers (positions in the index) one part of a filter selects."""
     kind, value = part.kind, part.value

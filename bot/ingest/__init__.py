@@ -11,14 +11,14 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from bot.ingest.dates import DateFinding, event_date, publication_date
+from bot.ingest.dates import DateFinding, dateline, event_date, publication_date
 from bot.ingest.dedupe import find_duplicate
 from bot.ingest.drafts import PeopleBook, event_id, slug, summary, title, unique
 from bot.ingest.kinds import classify, lede
 from bot.ingest.knowledge import Knowledge
 from bot.ingest.language import detect_language
 from bot.ingest.people import PersonMention, find_people
-from bot.ingest.places import find_ids, find_place
+from bot.ingest.places import find_ids, find_place, place_of_report
 from bot.ingest.text import Sentence, split_sentences
 from bot.records.models import Article, Event, EventDate, Person, Source
 
@@ -138,6 +138,12 @@ def ingest_text(
     sideline_sentences = _sideline_sentences(sentences, mentions)
     main_mentions = [m for m in mentions if m.sentence.index not in sideline_sentences]
     place, place_sentence = find_place(opening, knowledge.places, seeds.places)
+    filed = dateline(sentences)
+    place = place_of_report(
+        place, filed[1] if filed else None, kind, knowledge.places, seeds.places
+    )
+    if place is None:
+        place_sentence = None
     orgs = _organizations(opening, knowledge, seeds)
     windows = _meeting_windows(sentences, mentions, sideline_sentences)
     in_windows = {i for window in windows.values() for i in window}

@@ -40,6 +40,7 @@ FORMAT_VERSION = b"seeds-format-1"
 # The schema's source goes into the fingerprint too: a changed model means reloading the YAML.
 SCHEMA_FILE = Path(models.__file__)
 
+
 @dataclass(frozen=True)
 class SeedProblem:
     """One thing wrong in the seeds folder: where (file, record, field) and what."""

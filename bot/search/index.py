@@ -20,7 +20,7 @@ import datetime as dt
 import gc
 import hashlib
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from itertools import repeat
 from pathlib import Path
@@ -40,6 +40,7 @@ from bot.search.entities import (
     query_words,
 )
 from bot.search.eventfacts import KINDS, PRECISIONS, EventTable, sort_key
+from bot.search.normalize import marked, script_tokens
 from bot.search.text import TextIndex, rank
 
 __all__ = [
@@ -131,7 +132,7 @@ class SearchIndex:
         topics = (
             (t.id, _names(t) + _anniversary_names(t.id, seeds)) for t in seeds.topics.values()
         )
-        self.topics = Gazetteer(topics, derived=True, coverage=COVERAGE)
+        self.topics = Gazetteer(topics, derived=True, coverage=COVERAGE, scripted=True)
         places = ((p.id, _names(p)) for p in seeds.places.values())
         self.places = Gazetteer(places, coverage=COVERAGE)
         organizations = ((o.id, _names(o)) for o in seeds.organizations.values())
@@ -211,29 +212,37 @@ class SearchIndex:
         """Organizations matching `query` by name or abbreviation (OSCE = ОБСЕ = ЕҚЫҰ)."""
         return self.organizations.find(query, limit)
 
-    def search_events(self, query: str, limit: int = 20) -> list[Match]:
-        """Events matching free text, by how many query words they match, then newest first.
+    def search_events(
+        self, query: str, limit: int = 20, named: Sequence[np.ndarray] = ()
+    ) -> list[Match]:
+        """Events matching free text, best first (see `bot.search.text.rank`).
 
         A query word reaches an event through the event's own texts (titles, summaries,
-        quotes, roles) or through a person, topic, place or organization it names.
+        quotes, roles) in the script it was typed in, or through a person, topic, place or
+        organization it names, in any script. `named` are the event numbers of each thing the
+        query names (from `event_numbers`): events matching more of them come first.
         """
         per_word = []
+        scripts = dict(script_tokens(query[:2000]))
         for word in query_words(query):
-            postings = self.text.word_postings(word)
+            cyrillic = scripts.get(word, False)
+            postings = self.text.word_postings(word, cyrillic)
             for kind, gazetteer in self._gazetteers():
-                for name_word, score in gazetteer.word_hits(word).items():
+                typed = marked(word, cyrillic) if gazetteer.scripted else word
+                for name_word, score in gazetteer.word_hits(typed).items():
                     if score < MATCH_MIN:
                         continue
                     for index in gazetteer.postings[name_word]:
                         for docs in self._entity_arrays(kind, gazetteer.ids[index]):
                             postings.append((docs, score / 100))
             per_word.append(postings)
-        ranked = rank(per_word, len(self.event_ids), limit)
+        ranked = rank(per_word, len(self.event_ids), limit, named)
+        # Events scoring under half the best hit are noise, unless they match something named.
         floor = ranked[0][1] * EVENT_RELATIVE_MIN if ranked else 0.0
         return [
-            Match(self.event_ids[n], score, self.event_labels[n])
-            for n, score in ranked
-            if score >= floor
+            Match(self.event_ids[n], score, self.event_labels[n], count)
+            for n, score, count in ranked
+            if score >= floor or count
         ]
 
     def events_for_person(self, person_id: str) -> list[str]:

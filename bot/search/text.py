@@ -13,6 +13,7 @@ exist, through fuzzy matching over the vocabulary (never over the documents).
 
 from __future__ import annotations
 
+import math
 from array import array
 from bisect import bisect_left
 from collections import defaultdict
@@ -33,7 +34,16 @@ from bot.search.blobs import (
     unpack_json,
     unpack_words,
 )
-from bot.search.normalize import FEMININE_SUFFIXES, STOPWORDS, SUFFIXES, stems, tokens
+from bot.search.normalize import (
+    CYRILLIC_MARK,
+    FEMININE_SUFFIXES,
+    STOPWORDS,
+    SUFFIXES,
+    is_cyrillic,
+    marked,
+    stems,
+    tokens,
+)
 
 # Weights of the ways a query word can meet a document word (a document's score per query word
 # is the best of them; its total is the sum over query words).
@@ -64,7 +74,7 @@ class TextIndex:
         # FUZZY_CUTOFF allows a length difference of at most a fifth.
         self.by_shape: dict[tuple[str, int], list[str]] = defaultdict(list)
         for word in self.sorted_vocab:
-            self.by_shape[word[0], len(word)].append(word)
+            self.by_shape[_shape(word)].append(word)
 
     @classmethod
     def build(cls, documents: Iterable[Sequence[str]]) -> TextIndex:
@@ -116,31 +126,40 @@ class TextIndex:
             return self.docs[:0]
         return self.docs[self.ptr[i] : self.ptr[i + 1]]
 
-    def word_postings(self, word: str) -> Postings:
-        """The ways one folded query word reaches documents, with their weights."""
+    def word_postings(self, word: str, cyrillic: bool = False) -> Postings:
+        """The ways one folded query word reaches documents, with their weights.
+
+        `cyrillic`: the word was typed in Cyrillic, so it meets words of Cyrillic text only
+        (and a Latin word Latin text only): stems and prefixes, but no reading across scripts.
+        """
         weights: dict[str, float] = {}
-        if word in self.word_ids:
-            weights[word] = EXACT
+
+        def add(form: str, weight: float) -> None:
+            form = marked(form, cyrillic)
+            if form in self.word_ids:
+                weights.setdefault(form, weight)
+
+        add(word, EXACT)
         for stem in stems(word):
-            if stem in self.word_ids:
-                weights.setdefault(stem, STEM)
+            add(stem, STEM)
         if len(word) < PREFIX_MIN_LEN:  # "су" reaches "суға", "суды", not "summit"
             for other in _inflections(word):
-                if other in self.word_ids:
-                    weights.setdefault(other, STEM)
+                add(other, STEM)
         for start in (word, *(s for s in stems(word) if len(s) >= PREFIX_MIN_LEN)):
             if len(start) >= PREFIX_MIN_LEN:
-                for other in self._with_prefix(start):
+                for other in self._with_prefix(marked(start, cyrillic)):
                     weights.setdefault(other, PREFIX)
+        typed = marked(word, cyrillic)
         if not weights and len(word) >= FUZZY_MIN_LEN:
             spread = len(word) // 5
+            shape = _shape(typed)[0]
             candidates = [
                 other
-                for length in range(len(word) - spread, len(word) + spread + 1)
-                for other in self.by_shape.get((word[0], length), ())
+                for length in range(len(typed) - spread, len(typed) + spread + 1)
+                for other in self.by_shape.get((shape, length), ())
             ]
             for other, score, _ in process.extract(
-                word,
+                typed,
                 candidates,
                 scorer=OSA.normalized_similarity,  # a swap of two letters is one typo
                 processor=None,  # both sides are folded already
@@ -163,33 +182,55 @@ class TextIndex:
         return found
 
 
-def rank(per_word: Sequence[Postings], size: int, limit: int) -> list[tuple[int, float]]:
-    """Documents reached by the query words, best first: (number, score 0..100).
+def _shape(word: str) -> tuple[str, int]:
+    """Fuzzy candidates share the first letter (after the script mark) and the script."""
+    return word[: 2 if word.startswith(CYRILLIC_MARK) else 1], len(word)
 
-    A document scores the sum over query words of its best weight for that word, so documents
-    matching more words come first; among equals, the newer (higher-numbered) one wins.
+
+def idf(reached: int, size: int) -> float:
+    """BM25's inverse document frequency of a word reaching `reached` of `size` documents."""
+    return math.log(1 + (size - reached + 0.5) / (reached + 0.5))
+
+
+def rank(
+    per_word: Sequence[Postings],
+    size: int,
+    limit: int,
+    named: Sequence[np.ndarray] = (),
+) -> list[tuple[int, float, int]]:
+    """Documents reached by the query, best first: (number, text score 0..100, names matched).
+
+    `named` holds, for each person, place, organization, topic or date the query names, the
+    documents it selects: documents matching more of them come first. Then the text score:
+    BM25 with binary term frequency (each query word weighs its idf times how well it met the
+    document: exactly, by stem, prefix or typo), as a share of the best possible. Among equals
+    the newer (higher-numbered) document wins.
     """
-    if not per_word or size == 0 or limit <= 0:
+    if (not per_word and not named) or size == 0 or limit <= 0:
         return []
     total = np.zeros(size, dtype=np.float32)
+    weights = 0.0
     for postings in per_word:
-        if len(postings) == 1:
-            docs, weight = postings[0]
-            total[docs] += weight  # posting arrays hold each document once
-            continue
         best = np.zeros(size, dtype=np.float32)
         for docs, weight in sorted(postings, key=lambda p: p[1]):
             best[docs] = weight  # ascending weights: the best one is written last
-        total += best
-    found = np.flatnonzero(total)
+        reached = int(np.count_nonzero(best))
+        if reached:
+            word_idf = idf(reached, size)
+            total += best * word_idf
+            weights += word_idf
+    counts = np.zeros(size, dtype=np.int64)
+    for docs in named:
+        counts[docs] += 1
+    found = np.flatnonzero(total + counts)
     if found.size == 0:
         return []
-    scores = total[found] * (100.0 / len(per_word))
-    keys = np.rint(scores * 10).astype(np.int64) * size + found
+    scores = np.rint(total[found] * (1000.0 / weights if weights else 0.0)).astype(np.int64)
+    keys = (counts[found] * 1001 + scores) * size + found
     if found.size > limit:
         keys = keys[np.argpartition(-keys, limit - 1)[:limit]]
     keys = np.sort(keys)[::-1]
-    return [(int(k % size), round(int(k // size) / 10, 1)) for k in keys]
+    return [(int(k % size), (k // size % 1001) / 10, int(k // size // 1001)) for k in keys]
 
 
 class _ChunkWords(dict[str, tuple[int, ...]]):
@@ -200,7 +241,8 @@ class _ChunkWords(dict[str, tuple[int, ...]]):
         self.word_ids = word_ids
 
     def __missing__(self, chunk: str) -> tuple[int, ...]:
-        words = [w for w in tokens(chunk) if w not in STOPWORDS]
+        cyrillic = is_cyrillic(chunk)
+        words = [marked(w, cyrillic) for w in tokens(chunk) if w not in STOPWORDS]
         numbers = self[chunk] = tuple(map(self.word_ids.__getitem__, words))
         return numbers
 

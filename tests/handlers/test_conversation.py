@@ -168,13 +168,28 @@ async def test_minister_finds_a_foreign_official_with_or_without_diacritics(bot,
         assert title in plain(text)
 
 
-async def test_minister_nobody_suggests_names_and_lists_nothing(bot):
-    calls = await bot.send("/minister Smith")
-    [text] = texts(calls)
-    assert "Nobody called “Smith”" in text
-    assert "Meeting" not in text and "Council" not in text
-    suggestions = button_data(calls)
-    assert suggestions and all(d.startswith("mtg:w") for d in suggestions)
+@pytest.mark.parametrize(
+    ("lang", "name", "nobody"),
+    [
+        ("en", "Putin", "Nobody called “Putin” is in the records"),
+        ("ru", "Путин", "Человека по имени «Путин» в записях нет"),
+        ("kk", "Путин", "Жазбаларда «Путин» есімді адам жоқ"),
+        ("en", "Smith", "Nobody called “Smith” is in the records"),
+    ],
+)
+async def test_minister_nobody_offers_no_unrelated_names(tmp_path, lang, name, nobody):
+    async with running_bot(tmp_path, lang=lang) as bot:
+        calls = await bot.send(f"/minister {name}")
+        [text] = texts(calls)
+        assert nobody in plain(text)
+        assert "Meeting" not in text and "Council" not in text
+        assert button_data(calls) == []  # no "closest names" below the threshold
+
+
+async def test_minister_close_name_is_suggested(bot):
+    calls = await bot.send("/minister Tokarev")
+    assert "Nobody called “Tokarev”" in plain(texts(calls)[0])
+    assert button_data(calls) == ["mtg:wtokayev-kassym-jomart:1"]
 
 
 async def test_minister_ambiguous_asks_with_buttons_and_a_press_answers(bot):

@@ -59,3 +59,27 @@ async def test_a_failing_update_does_not_stop_its_chat():
         second = processor.process_update(update("/b", GROUP, ALICE, 2), fine())
         await asyncio.wait_for(asyncio.gather(first, second), 1)
     assert done == ["next"]
+
+
+async def test_a_flood_beyond_the_backlog_is_dropped_not_queued():
+    processor = ChatOrderedUpdateProcessor(4, max_backlog=3)
+    done: list[int] = []
+    release = asyncio.Event()
+
+    async def handle(number: int) -> None:
+        if number == 0:
+            await release.wait()
+        done.append(number)
+
+    async with processor:
+        tasks = [
+            asyncio.create_task(
+                processor.process_update(update("/help", GROUP, ALICE, n), handle(n))
+            )
+            for n in range(10)
+        ]
+        await asyncio.sleep(0.05)
+        release.set()
+        await asyncio.wait_for(asyncio.gather(*tasks), 1)
+    assert done == [0, 1, 2, 3]  # the running one and a backlog of 3; 6 dropped
+    assert processor.dropped == 6
