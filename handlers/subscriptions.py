@@ -90,8 +90,6 @@ class Target:
     thread_id: int | None = None
 
 
-
-
 def command_words(update: Update, context: BriefingContext) -> list[str]:
     """The command's arguments, for CommandHandler and channel posts alike."""
     if context.args is not None:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.ingest.dates import DateFinding, dateline, event_date, publication_date
-from bot.ingest.dedupe import find_duplicate
+from bot.ingest.dedupe import find_duplicate, known_article
 from bot.ingest.drafts import PeopleBook, event_id, slug, summary, title, unique
 from bot.ingest.kinds import classify, lede
 from bot.ingest.knowledge import Knowledge
@@ -116,6 +116,9 @@ def ingest_text(
     seeds = knowledge.seeds
     pub = publication_date(text, sentences, published)
     article = _article(text, filename, set(seeds.articles), pub, sentences)
+    known = known_article(text, seeds.article_texts)
+    if known:  # nothing to draft: every record it supports already cites it
+        return IngestResult(article, text, notes=[f"already known: {known}"], known_article=known)
     kind, kind_sentence = classify(sentences)
     main_kind = kind
     found = event_date(sentences, pub, future=kind == "announcement")
@@ -132,7 +135,7 @@ def ingest_text(
         knowledge.resolve_person,
         {p.id: p.country for p in seeds.people.values()},
     )
-    lede_indexes = {s.index for s in opening}
+    lede_indexes = {s.index for s in lede(sentences, size=2)}
     mentioned = [m for m in mentions if not _takes_part(m, lede_indexes, kind)]
     mentions = [m for m in mentions if m not in mentioned]
     sideline_sentences = _sideline_sentences(sentences, mentions)
@@ -243,6 +246,7 @@ _TALKS = re.compile(
 # What a participant says at the talks, when the name is its subject (before the verb).
 _SAYS = re.compile(
     r"подчеркнул\w*|отметил\w*|заявил\w*|выразил\w*|поблагодарил\w*|проинформировал\w*|"
+    r"подтвердил\w*|confirmed|reaffirmed|"
     r"атап\s+өтт\w*|айтты|мәлімдеді|білдірді|растады|"
     r"\bnoted\b|stressed|emphasi[sz]ed|underlined|expressed|thanked|informed|\bsaid\b",
     re.I,
@@ -262,10 +266,10 @@ def _takes_part(mention: PersonMention, lede: set[int], kind: str) -> bool:
     text = mention.sentence.text
     if _BACKGROUND.search(text):
         return False
-    if mention.sentence.index in lede:
-        return True
     if _PLANNED.search(text) and kind != "announcement":
         return False
+    if mention.sentence.index in lede:
+        return True
     says = _SAYS.search(text)
     return bool(_TALKS.search(text)) or bool(says and text.find(mention.name) < says.start())
 

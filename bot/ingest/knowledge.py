@@ -35,8 +35,12 @@ def _names(entries: Iterable[object]) -> list[tuple[str, str]]:
 class Sides:
     """Countries and organizations named in a sentence, by name or by adjective ("Russian")."""
 
-    def __init__(self, names: Gazetteer, demonyms: Gazetteer) -> None:
-        self._names, self._demonyms = names, demonyms
+    def __init__(self, names: Gazetteer, demonyms: Gazetteer, cities: Gazetteer) -> None:
+        self._names, self._demonyms, self._cities = names, demonyms, cities
+
+    def cities(self, sentence: Sentence) -> list[Hit]:
+        """Cities named in `sentence`: no side, but no part of a person's name either."""
+        return self._cities.find(sentence)
 
     def find(self, sentence: Sentence) -> list[Hit]:
         """Entries named in `sentence` in text order; a name wins over an adjective."""
@@ -71,7 +75,10 @@ class Knowledge:
         demonyms = [
             (c, stem) for c, stems in DEMONYMS.items() if c in seeds.places for stem in stems
         ]
-        sides = Sides(Gazetteer(_names([*countries, *bodies])), Gazetteer(demonyms, prefix=True))
+        cities = Gazetteer(_names([p for p in seeds.places.values() if p.kind == "city"]))
+        sides = Sides(
+            Gazetteer(_names([*countries, *bodies])), Gazetteer(demonyms, prefix=True), cities
+        )
         topics = Gazetteer(_names(seeds.topics.values()), prefix=True)
 
         def resolve_person(name: str) -> str | None:

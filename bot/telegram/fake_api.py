@@ -156,6 +156,7 @@ class FakeBotAPI:
     group_limit: int = GROUP_MESSAGES_PER_MINUTE  # 0: no per-group limit
     users: dict[int, dict[str, Any]] = field(default_factory=dict)  # every user seen
     files: dict[str, bytes] = field(default_factory=dict)  # file_id -> content
+    conflicts: int = 0  # getUpdates ended by a newer one (409)
     _failures: list[_Failure] = field(default_factory=list)
     _updates: deque[dict[str, Any]] = field(default_factory=deque)
     _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -371,6 +372,7 @@ class FakeBotAPI:
                 if self._poller is poller:
                     self._poller = None
             if poller.done():
+                self.conflicts += 1
                 return _error(409, poller.result())
         limit = int(params.get("limit") or 100)
         return _ok(list(itertools.islice(self._updates, limit)))

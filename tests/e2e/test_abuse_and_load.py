@@ -12,6 +12,7 @@ Telegram does (channel posts carry sender_chat, 20 messages a minute a group, ca
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import os
 import signal
@@ -238,3 +239,29 @@ async def test_button_answers_stay_fast_while_2000_digests_go_out(tmp_path, tele
     assert digests_meanwhile < len(readers)  # the presses happened while digests went out
     assert delays[-1] < 2.0, delays
     assert peak <= 30
+
+
+async def test_the_bot_outlives_a_second_poller(tmp_path, telegram):
+    """Telegram ends the older of two getUpdates with 409 Conflict; the bot keeps polling and
+    answering once the other poller has gone."""
+    from telegram import Bot
+    from telegram.error import Conflict
+
+    api = telegram.api
+    user = make_user(1001, "Aigerim")
+    api.add_chat(make_chat(user=user))
+    bot = start_bot(telegram, tmp_path)
+    await bot.start()
+    try:
+        await until(lambda: api.sent("getUpdates"), "the bot to poll", 30, bot)
+        async with Bot(FAKE_TOKEN, base_url=telegram.base_url) as intruder:
+            for _ in range(3):  # a second instance polling for a while
+                with contextlib.suppress(Conflict):  # the bot's next poll ends ours in turn
+                    await intruder.get_updates(offset=10**9, timeout=1)
+        assert api.conflicts >= 2  # each ended the other's long poll
+        before = len(api.calls)
+        api.push_update(make_message_update("/help", make_chat(user=user), user))
+        await until(lambda: calls_after(telegram, before, "sendMessage", user["id"]),
+                    "/help after the conflict", 20, bot)  # fmt: skip
+    finally:
+        assert await bot.stop() == 0, bot.tail()
