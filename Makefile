@@ -33,8 +33,10 @@ help:  ## List the targets.
 run: $(STAMP)  ## Run the bot: Telegram when TELEGRAM_BOT_TOKEN is set, else the console chat.
 	@$(PY) -m bot run
 
-test: $(STAMP)  ## Lint and run the whole test suite.
+test: $(STAMP)  ## Lint, check the layers and the types, and run the whole test suite.
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports
+	$(PY) -m mypy
 	$(PY) -m pytest
 
 check: $(STAMP)  ## Validate seeds/.
