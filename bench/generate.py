@@ -7,6 +7,9 @@ the same data as a seeds folder the loader accepts; `sync_into_database` stores 
 `python -m bot load` does; `insert_subscriptions` adds chats subscribed to digests.
 
     python bench/generate.py --events 10000 --out /tmp/seeds10k --db /tmp/bench.sqlite3
+
+Long because: the synthetic data set is one deterministic generator (names, places, events, seeds
+folder, database rows) drawing on one random stream.
 """
 
 from __future__ import annotations

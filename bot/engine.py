@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-from typing import Literal
+from typing import Literal, cast
 
 from bot.i18n import language_from_code
 from bot.records.loading import SeedError
@@ -204,7 +204,7 @@ class Engine:
         if chat_id is not None:
             language = await self.chats.language(chat_id)
             if language in LANGS:
-                return language  # type: ignore[return-value]
+                return cast(Lang, language)
         return language_from_code(user_language_code)
 
     async def set_chat_language(self, chat_id: int, chat_type: str, lang: Lang) -> None:

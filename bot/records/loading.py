@@ -5,6 +5,9 @@ validates each record with its pydantic model, then checks what no single model 
 unique across files, references into the gazetteers, article files that exist, and quotes that
 really occur in their article. Every problem found is collected, then raised together in one
 `SeedError`, so an editor fixes a broken folder in one pass.
+
+Long because: reading YAML with line numbers, validating every file and fingerprinting the folder
+are one pass that must report every problem at once.
 """
 
 from __future__ import annotations

@@ -9,6 +9,9 @@ live in arrays (bot.search.eventfacts), so no lookup decodes events.
 
 `SearchIndex.build(seeds)` takes anything with the `SeedSet` attributes (`people`,
 `organizations`, `places`, `topics`, `events`); `dump()`/`load(blobs, seeds)` persist it.
+
+Long because: SearchIndex is the one facade the bot asks (build, load, every find_* and
+events_for_*); the machinery is in its sibling modules.
 """
 
 from __future__ import annotations
@@ -363,10 +366,10 @@ class SearchIndex:
 
     def _merge_topic_trees(self) -> dict[str, np.ndarray]:
         """Events of each topic with narrower topics, merged once (not on every /topic)."""
-        merged = {}
+        merged: dict[str, np.ndarray] = {}
         for topic, narrower in self._descendants.items():
-            arrays = [self.entities.get(f"topic:{t}") for t in narrower]
-            arrays = [a for a in arrays if a is not None]
+            found = [self.entities.get(f"topic:{t}") for t in narrower]
+            arrays = [a for a in found if a is not None]
             if len(narrower) == 1:
                 continue  # no narrower topic: its own events, as filed
             if len(arrays) <= 1:

@@ -27,6 +27,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from bot.records.lazy import (
     ZDICT_SAMPLES,
@@ -88,7 +89,7 @@ def _hash(data: str) -> str:
     return hashlib.sha256(data.encode()).hexdigest()
 
 
-def _event_row(event: Event, data: str, packed: bytes) -> tuple:
+def _event_row(event: Event, data: str, packed: bytes) -> tuple[Any, ...]:
     """The values of an events row, in the order of `_EVENT_COLUMNS`."""
     place = event.place
     start = event.date.start
@@ -129,7 +130,8 @@ class SqliteSeedStore:
         await self.database.execute_write(_UPSERT_META, (key, value))
 
     async def _meta(self, key: str) -> str | None:
-        return await self.database.fetchval("SELECT value FROM meta WHERE key = ?", (key,))
+        value = await self.database.fetchval("SELECT value FROM meta WHERE key = ?", (key,))
+        return str(value) if value is not None else None
 
     async def ensure_seeds(self, folder: Path) -> tuple[SeedSet, SyncResult | None]:
         """The seeds of `folder`, syncing them first when they changed since the last sync.
@@ -531,7 +533,7 @@ def _diff_events(
     return seen, added, changed
 
 
-def _rows(events: list[tuple[Event, str]], zdict: bytes) -> list[tuple[Event, tuple]]:
+def _rows(events: list[tuple[Event, str]], zdict: bytes) -> list[tuple[Event, tuple[Any, ...]]]:
     """Each event with its row values (packing its JSON)."""
     return [(event, _event_row(event, data, pack(data.encode(), zdict))) for event, data in events]
 
@@ -540,13 +542,14 @@ def _parse_rows(
     events: list[tuple[str, bytes, str | None, str | None]],
     zdict: bytes,
     gazetteer: list[tuple[str, str, str]],
-) -> dict:
+) -> dict[str, Any]:
     """Packed events as `PackedEvents`, articles as `JsonRecords` (there is one per few
     events, and only cards read them); the other gazetteers validated back into models."""
-    tables: dict = {attribute: {} for attribute, _ in GAZETTEER_KINDS.values()}
+    tables: dict[str, Any] = {attribute: {} for attribute, _ in GAZETTEER_KINDS.values()}
     with paused_gc():
         blobs = {event_id: packed for event_id, packed, _, _ in events}
-        spans: dict[tuple, tuple] = {}  # many events share a date: share its tuple
+        Span = tuple[str | None, str | None]
+        spans: dict[Span, Span] = {}  # many events share a date: share its tuple
         dates = {
             event_id: spans.setdefault((value, end), (value, end))
             for event_id, _, value, end in events
