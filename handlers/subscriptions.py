@@ -5,6 +5,10 @@ Channels: CommandHandler does not see channel posts, so a MessageHandler on
 `filters.UpdateType.CHANNEL_POST` parses the command itself; whoever can post in a channel is
 one of its administrators. A channel can also be managed from a private chat by one of its
 administrators: `/subscribe @channel …` (or its -100… id).
+
+Long because: /subscribe, /unsubscribe, /settings, /digest, /calendar, their buttons and the tick
+job still live together. To split next: /digest and /calendar into handlers/digest.py, the tick into
+bot/digests/job.py, defaults and apply_setting into bot/conversation/subscribing.py.
 """
 
 from __future__ import annotations

@@ -147,7 +147,7 @@ def resolve_timezone(text: str, seeds: SeedSet) -> str | None:
 
 
 def _topic_names(seeds: SeedSet) -> dict[str, str]:
-    names = {}
+    names: dict[str, str] = {}
     for topic in seeds.topics.values():
         for name in (topic.id, topic.name.kk, topic.name.ru, topic.name.en, *topic.aliases.all()):
             names.setdefault(fold(name), topic.id)

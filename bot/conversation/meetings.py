@@ -7,6 +7,9 @@ index; `select_ids` applies a filter and orders the result newest first, meeting
 unknown date last, from the index alone; `select_events` wraps those ids in a lazy `EventList`
 and `paginate` cuts it into pages, so only a page's events are ever decoded. Nothing here talks
 to Telegram.
+
+Long because: /meetings' filter, its parsing, resolution, selection and paging are one concept. To
+split next: event ids, suggestions and inline selection into conversation/events.py.
 """
 
 from __future__ import annotations
@@ -325,12 +328,13 @@ def select_events(
 
 def gazetteer_of(meeting_filter: MeetingFilter, seeds: SeedSet) -> Mapping[str, Any] | None:
     """The gazetteer a person/topic/place/organization filter's value refers into, else None."""
-    return {
+    tables: dict[str, Mapping[str, Any]] = {
         "place": seeds.places,
         "org": seeds.organizations,
         "person": seeds.people,
         "topic": seeds.topics,
-    }.get(meeting_filter.kind)
+    }
+    return tables.get(meeting_filter.kind)
 
 
 def is_known(meeting_filter: MeetingFilter, seeds: SeedSet) -> bool:

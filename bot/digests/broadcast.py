@@ -29,6 +29,10 @@ a bounded number of times; 401 (a revoked or rotated token) gives the row back. 
 back for a transient reason (401, network, a long 429) is retried by this process at the next
 tick (after the 429's wait), until the grace period runs out. Every failure is written to the
 errors table.
+
+Long because: the exactly-once protocol above and Telegram's error policy are one state machine per
+delivery. To split next: DigestComposer / DigestCompositions (per-tick caching) into
+digests/composer.py.
 """
 
 from __future__ import annotations

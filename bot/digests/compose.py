@@ -16,6 +16,9 @@ seven days ahead as well as on the day. An anniversary on 29 February falls on 2
 common years.
 
 `render_digest` turns a Digest into escaped HTML blocks in kk, ru or en.
+
+Long because: the digest model, its composition, the per-SeedSet lookups and the HTML rendering are
+here together. To split next: rendering into digests/render.py.
 """
 
 from __future__ import annotations
@@ -166,7 +169,7 @@ class DigestIndex:
             (event for event in seeds.future_events.values() if event.date.start),
             key=lambda event: (event.date.start, event.id),
         )
-        self.future_starts = [event.date.start for event in self.future]
+        self.future_starts = [event.date.start or dt.date.min for event in self.future]
         self._on_day: dict[tuple[int, int], list[Event]] | None = None
         self._mentions: dict[str, tuple[Event, ...]] | None = None
         # Decoded answers for the days and anniversaries digests asked about lately (bounded,
@@ -291,7 +294,7 @@ def event_echoes(
     margins: dict[str, list[Event]] = {}
     for echo in echoes:
         if echo.event.part_of in ids:
-            margins.setdefault(echo.event.part_of, []).append(echo.event)  # type: ignore[arg-type]
+            margins.setdefault(echo.event.part_of, []).append(echo.event)
     folded = [
         replace(echo, margins=tuple(sorted(margins.get(echo.event.id, []), key=lambda e: e.id)))
         for echo in echoes

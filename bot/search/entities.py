@@ -112,11 +112,11 @@ class Gazetteer:
         self.ids: list[str] = []
         self.variants: list[list[tuple[tuple[str, ...], str]]] = []  # (folded words, original)
         postings: dict[str, set[int]] = defaultdict(set)
-        for entity_id, names in entries:
+        for entity_id, entity_names in entries:
             index = len(self.ids)
             self.ids.append(entity_id)
             seen: dict[tuple[str, ...], str] = {}
-            for name in names:
+            for name in entity_names:
                 words = tuple(self._words(name))
                 if words and words not in seen:
                     seen[words] = name
@@ -288,7 +288,7 @@ def _credit(score: float) -> float:
 
 def _with_prefix(vocab: list[str], prefix: str, cap: int = 10_000) -> list[str]:
     """The words of a sorted vocabulary that start with `prefix` (other than itself)."""
-    found = []
+    found: list[str] = []
     position = bisect_left(vocab, prefix)
     while position < len(vocab) and vocab[position].startswith(prefix) and len(found) < cap:
         if vocab[position] != prefix:

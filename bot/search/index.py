@@ -9,6 +9,9 @@ live in arrays (bot.search.eventfacts), so no lookup decodes events.
 
 `SearchIndex.build(seeds)` takes anything with the `SeedSet` attributes (`people`,
 `organizations`, `places`, `topics`, `events`); `dump()`/`load(blobs, seeds)` persist it.
+
+Long because: SearchIndex is the one facade the bot asks (build, load, every find_* and
+events_for_*); the machinery is in its sibling modules.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import datetime as dt
 import gc
 import hashlib
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from itertools import repeat
 from pathlib import Path
@@ -36,8 +39,9 @@ from bot.search.entities import (
     Resolution,
     query_words,
 )
-from bot.search.eventfacts import KINDS, PRECISIONS, EventTable, sort_key
+from bot.search.eventfacts import KINDS, PRECISIONS, EventTable, recency_key, sort_key
 from bot.search.normalize import marked, script_tokens
+from bot.search.splice import Renumbering
 from bot.search.text import TextIndex, rank
 
 __all__ = [
@@ -122,18 +126,24 @@ class SearchIndex:
 
     VERSION = FORMAT_VERSION  # what storage keys the blobs by; `load` checks the code hash too
 
-    def __init__(self, seeds: Any, text: TextIndex, events: EventTable, entities: Groups) -> None:
+    def __init__(self, seeds: Any, text: TextIndex, events: EventTable, entities: Groups,
+                 gazetteers_of: SearchIndex | None = None) -> None:  # fmt: skip
         if text.size != len(events.ids):
             raise BlobError("text index and event table differ in size")
-        self.people = Gazetteer(((p.id, _names(p)) for p in seeds.people.values()), names=True)
-        topics = (
-            (t.id, _names(t) + _anniversary_names(t.id, seeds)) for t in seeds.topics.values()
-        )
-        self.topics = Gazetteer(topics, derived=True, coverage=COVERAGE, scripted=True)
-        places = ((p.id, _names(p)) for p in seeds.places.values())
-        self.places = Gazetteer(places, coverage=COVERAGE)
-        organizations = ((o.id, _names(o)) for o in seeds.organizations.values())
-        self.organizations = Gazetteer(organizations, coverage=COVERAGE)
+        if gazetteers_of is not None:  # the gazetteers did not change: share them
+            self.people, self.topics = gazetteers_of.people, gazetteers_of.topics
+            self.places, self.organizations = gazetteers_of.places, gazetteers_of.organizations
+        else:
+            people = ((p.id, _names(p)) for p in seeds.people.values())
+            self.people = Gazetteer(people, names=True)
+            topics = (
+                (t.id, _names(t) + _anniversary_names(t.id, seeds)) for t in seeds.topics.values()
+            )
+            self.topics = Gazetteer(topics, derived=True, coverage=COVERAGE, scripted=True)
+            places = ((p.id, _names(p)) for p in seeds.places.values())
+            self.places = Gazetteer(places, coverage=COVERAGE)
+            organizations = ((o.id, _names(o)) for o in seeds.organizations.values())
+            self.organizations = Gazetteer(organizations, coverage=COVERAGE)
         self._topic_parent = {t.id: t.parent for t in seeds.topics.values()}
         self._descendants = {t: tuple(self.topic_descendants(t)) for t in self._topic_parent}
         self.text = text
@@ -158,6 +168,32 @@ class SearchIndex:
             if collecting:
                 gc.enable()
         return cls(seeds, text, table, entities)
+
+    def updated(self, seeds: Any, upserted: Iterable[Any], removed: Iterable[str] = (),
+                gazetteers_changed: bool = True) -> SearchIndex:  # fmt: skip
+        """The index of `seeds` after the events `upserted` (added or changed) and the ids
+        `removed` were applied to this one, without rebuilding it (bot.search.splice).
+
+        Answers are those of `SearchIndex.build(seeds)`. This index is left as it was, so
+        commands keep reading it until the caller swaps the new one in. With
+        `gazetteers_changed=False` the people/topic/place/organization matchers are shared.
+        """
+        incoming = sorted(upserted, key=recency_key)
+        going = {event.id for event in incoming} | set(removed)
+        number = self.events.number
+        gone = np.array([number[i] for i in going if i in number], dtype=np.int64)
+        renumbering = Renumbering.plan(
+            self.events.recency_keys(), gone, [recency_key(e) for e in incoming]
+        )
+        table = self.events.updated(renumbering, incoming)
+        text = self.text.updated(renumbering, [_event_texts(e) for e in incoming])
+        additions = [
+            (key, doc)
+            for event, doc in zip(incoming, renumbering.inserted.tolist(), strict=True)
+            for key in _entity_keys(event, seeds)
+        ]
+        entities = self.entities.updated(renumbering, additions)
+        return SearchIndex(seeds, text, table, entities, None if gazetteers_changed else self)
 
     def dump(self) -> dict[str, bytes]:
         """The event side of the index as named blobs (no pickle), for `load`."""
@@ -338,10 +374,10 @@ class SearchIndex:
 
     def _merge_topic_trees(self) -> dict[str, np.ndarray]:
         """Events of each topic with narrower topics, merged once (not on every /topic)."""
-        merged = {}
+        merged: dict[str, np.ndarray] = {}
         for topic, narrower in self._descendants.items():
-            arrays = [self.entities.get(f"topic:{t}") for t in narrower]
-            arrays = [a for a in arrays if a is not None]
+            found = [self.entities.get(f"topic:{t}") for t in narrower]
+            arrays = [a for a in found if a is not None]
             if len(narrower) == 1:
                 continue  # no narrower topic: its own events, as filed
             if len(arrays) <= 1:
@@ -388,6 +424,7 @@ def index_format() -> str:
         "bot.search.text",
         "bot.search.eventfacts",
         "bot.search.blobs",
+        "bot.search.splice",
         __name__,
     )
     for module in modules:

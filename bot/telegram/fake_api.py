@@ -21,6 +21,10 @@ It models the Telegram behaviours the bot must cope with, each as the Bot API do
 - getFile gives a `file_path`, and `file_content(path)` (served as /file/bot<token>/<path> by
   the HTTP fake) the bytes, for documents users sent and documents the bot sent.
 `clock` is the emulator's monotonic clock; a test may replace it to let time pass.
+
+Long because: it is one model of the Bot API: every method the bot uses is a short `_api_*` handler
+over one shared state (chats, members, messages, updates); split by method, that state would
+scatter.
 """
 
 from __future__ import annotations

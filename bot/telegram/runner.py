@@ -6,6 +6,9 @@ adds only what a long-running process needs: a global error handler that logs wi
 tells the operators, a token scrubber on every log line, the /healthz server, and PTB's
 `run_polling`/`run_webhook`, which stop cleanly on SIGTERM/SIGINT (pending updates and running
 jobs are awaited, then `post_shutdown` closes the database).
+
+Long because: polling, webhook, error reports, health and metrics share one Runtime. To split next:
+the ErrorReporter and the health/metrics wiring into modules of their own.
 """
 
 from __future__ import annotations

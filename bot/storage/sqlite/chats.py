@@ -45,9 +45,10 @@ class SqliteChats:
 
     async def language(self, chat_id: int) -> str | None:
         """The chat's /lang choice, or None."""
-        return await self.database.fetchval(
+        language = await self.database.fetchval(
             "SELECT language FROM chats WHERE chat_id = ?", (chat_id,)
         )
+        return str(language) if language is not None else None
 
     async def set_language(self, chat_id: int, chat_type: str, lang: str) -> None:
         """Remember `lang` as the chat's language (creating the chat's row if needed)."""

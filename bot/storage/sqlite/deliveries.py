@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from bot.storage.base import Delivery, parse_timestamp, to_timestamp
 from bot.storage.sqlite.database import Database
@@ -24,7 +25,7 @@ _PROGRESS_SQL = "UPDATE deliveries SET message_ids = ? WHERE chat_id = ? AND dig
 _DIGESTED_SQL = "UPDATE subscriptions SET last_digest_at = ? WHERE chat_id = ? AND kind = ?"
 
 
-def _delivery(row: Sequence) -> Delivery:
+def _delivery(row: Sequence[Any]) -> Delivery:
     due_at = parse_timestamp(row[5])
     assert due_at is not None  # NOT NULL in the schema
     return Delivery(
@@ -47,7 +48,7 @@ def _finish_params(
     now: dt.datetime,
     message_ids: list[int] | None,
     error: str | None,
-) -> tuple:
+) -> tuple[Any, ...]:
     return (
         status,
         to_timestamp(now) if status == "sent" else None,
@@ -75,7 +76,7 @@ class SqliteDeliveries:
     async def all(self, chat_id: int | None = None) -> list[Delivery]:
         """All delivery rows (of one chat), oldest due first."""
         query = f"SELECT {_COLUMNS} FROM deliveries"
-        params: tuple = ()
+        params: tuple[Any, ...] = ()
         if chat_id is not None:
             query, params = query + " WHERE chat_id = ?", (chat_id,)
         rows = await self.database.fetchall(query + " ORDER BY due_at, chat_id", params)
@@ -136,7 +137,7 @@ class SqliteDeliveries:
             [(chat_id, key, reason, to_timestamp(due)) for chat_id, key, due, reason in missed],
         )
 
-    async def _insert_each(self, sql: str, rows: list[tuple]) -> list[bool]:
+    async def _insert_each(self, sql: str, rows: list[tuple[Any, ...]]) -> list[bool]:
         if not rows:
             return []
         async with self.database.transaction() as tx:

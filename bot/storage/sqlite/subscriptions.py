@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
-from typing import cast
+from typing import Any, cast
 
 from bot.storage.base import Subscription, parse_timestamp, replaced_kinds, to_timestamp, utc_now
 from bot.storage.sqlite.database import Database
@@ -19,7 +19,7 @@ _COLUMNS = (
 _UPDATABLE = {"send_time", "timezone", "language", "topics", "thread_id"}
 
 
-def _subscription(row: Sequence) -> Subscription:
+def _subscription(row: Sequence[Any]) -> Subscription:
     hour, minute = (int(part) for part in row[2].split(":"))
     return Subscription(
         chat_id=row[0],
