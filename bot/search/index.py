@@ -130,6 +130,10 @@ class SearchIndex:
                  gazetteers_of: SearchIndex | None = None) -> None:  # fmt: skip
         if text.size != len(events.ids):
             raise BlobError("text index and event table differ in size")
+        self.people: Gazetteer
+        self.topics: Gazetteer
+        self.places: Gazetteer
+        self.organizations: Gazetteer
         if gazetteers_of is not None:  # the gazetteers did not change: share them
             self.people, self.topics = gazetteers_of.people, gazetteers_of.topics
             self.places, self.organizations = gazetteers_of.places, gazetteers_of.organizations

@@ -70,6 +70,7 @@ class TextIndex:
         self.vocab = vocab
         self.ptr = ptr
         self.docs = docs
+        self.by_shape: dict[tuple[str, int], list[str]]
         if derived is not None:  # kept up to date by `updated`
             self.word_ids, self.sorted_vocab, self.by_shape = derived
             return
@@ -77,7 +78,7 @@ class TextIndex:
         self.sorted_vocab = sorted(vocab)
         # Fuzzy candidates by first letter and length: a typo rarely hits the first letter, and
         # FUZZY_CUTOFF allows a length difference of at most a fifth.
-        self.by_shape: dict[tuple[str, int], list[str]] = defaultdict(list)
+        self.by_shape = defaultdict(list)
         for word in self.sorted_vocab:
             self.by_shape[_shape(word)].append(word)
 
@@ -147,10 +148,10 @@ class TextIndex:
                 insort(sorted_vocab, word)
                 touched.add(_shape(word))
         for shape in touched:  # copied, never changed in place: the old index still reads them
-            words = [w for w in self.by_shape.get(shape, ()) if w in word_ids]
-            words += [w for w in new_words if _shape(w) == shape and w in word_ids]
-            if words:
-                by_shape[shape] = sorted(words)
+            kept = [w for w in self.by_shape.get(shape, ()) if w in word_ids]
+            kept += [w for w in new_words if _shape(w) == shape and w in word_ids]
+            if kept:
+                by_shape[shape] = sorted(kept)
             else:
                 by_shape.pop(shape, None)
         return TextIndex(vocab, ptr, docs, renumbering.size, (word_ids, sorted_vocab, by_shape))

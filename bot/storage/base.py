@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from bot.records.models import Event
 from bot.records.seedset import SeedSet
 
 KINDS: tuple[str, ...] = (
@@ -136,7 +137,7 @@ class SeedUpdate:
 
     seeds: SeedSet
     result: SyncResult | None
-    upserted: tuple = ()
+    upserted: tuple[Event, ...] = ()
     removed: tuple[str, ...] = ()
     full: bool = False
 
@@ -181,7 +182,9 @@ class SeedStore(Protocol):
     async def save_index_blobs(
         self, fingerprint: str, version: int, blobs: dict[str, bytes]
     ) -> None: ...
-    async def load_index_blobs(self, fingerprint: str, version: int) -> dict[str, bytes] | None: ...
+    async def load_index_blobs(
+        self, fingerprint: str | None, version: int
+    ) -> dict[str, bytes] | None: ...
     async def changes_since(self, since: dt.datetime | str) -> list[tuple[str, str]]:
         """(stored updated_at, id) of the events added or edited after `since`, oldest first."""
         ...

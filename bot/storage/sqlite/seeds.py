@@ -13,6 +13,9 @@ its delta always describe the stored events: a start loads the index and applies
 and the next full store of the index empties it. Any other change (a gazetteer, an article,
 the schema) reads the whole folder as before.
 
+Long because: the full sync, the per-file incremental sync and the read-back share their row
+writers and the one transaction each runs in; splitting them would scatter one protocol.
+
 Events are also stored packed (`bot.records.lazy`): `read_seedset()` reads only ids, dates and
 packed bytes, and decodes an event when something asks for it. The search index can be stored
 too (`save_index_blobs` / `load_index_blobs`), so a start on unchanged seeds does not rebuild it.
@@ -31,6 +34,7 @@ from typing import Any
 
 from bot.records.lazy import (
     ZDICT_SAMPLES,
+    DateSpan,
     EncodedTexts,
     JsonRecords,
     PackedEvents,
@@ -301,7 +305,7 @@ class SqliteSeedStore:
 
     async def _sync_events(
         self, tx: Transaction, events: Iterable[Event], stamp: str, scope: set[str] | None = None
-    ) -> tuple[dict[str, int], dict[str, tuple[bytes, tuple]], list[str]]:
+    ) -> tuple[dict[str, int], dict[str, tuple[bytes, DateSpan]], list[str]]:
         """Write the events that differ from the stored ones (of `scope`, else all): returns
         the counts, id → (packed bytes, date span) of those written, and the removed ids."""
         db = tx
@@ -430,7 +434,9 @@ def _is_events_file(path: str) -> bool:
 
 
 async def _write_seed_files(
-    tx: Transaction, hashes: Mapping[str, tuple[str, str]], event_files: Mapping[str, tuple]
+    tx: Transaction,
+    hashes: Mapping[str, tuple[str, str]],
+    event_files: Mapping[str, tuple[str, ...]],
 ) -> None:
     """Store the hash (and, for an events file, the event ids) of each file of `hashes`."""
     await tx.executemany(
