@@ -21,8 +21,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain
 
 import numpy as np
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
 
 from bot.search.blobs import (
     BlobError,
@@ -34,6 +32,7 @@ from bot.search.blobs import (
     unpack_json,
     unpack_words,
 )
+from bot.search.fuzzy import WORD_TYPO_MIN, typo_neighbours
 from bot.search.normalize import (
     CYRILLIC_MARK,
     FEMININE_SUFFIXES,
@@ -47,13 +46,12 @@ from bot.search.normalize import (
 
 # Weights of the ways a query word can meet a document word (a document's score per query word
 # is the best of them; its total is the sum over query words).
-EXACT = 1.0
-STEM = 0.9  # "климатом" meets "климат"
-PREFIX = 0.8  # "климат" meets "климата", "климаттың"
-FUZZY = 0.7  # "Koshrebaev" meets "kosherbaev"; only tried when nothing above matched
+EXACT_WEIGHT = 1.0
+STEM_WEIGHT = 0.9  # "климатом" meets "климат"
+PREFIX_WEIGHT = 0.8  # "климат" meets "климата", "климаттың"
+FUZZY_WEIGHT = 0.7  # "Koshrebaev" meets "kosherbaev"; only tried when nothing above matched
 PREFIX_MIN_LEN = 4  # shorter words ("су") match exactly or as a stem + case ending only
 FUZZY_MIN_LEN = 5
-FUZZY_CUTOFF = 80.0  # OSA similarity: one typo (or swap) in 5 letters, two in 10
 MAX_EXPANSIONS = 64  # vocabulary words one query word may stand for
 
 # A list of (document numbers, weight) pairs: the ways one query word reaches documents.
@@ -71,7 +69,7 @@ class TextIndex:
         self.ptr = ptr
         self.docs = docs
         # Fuzzy candidates by first letter and length: a typo rarely hits the first letter, and
-        # FUZZY_CUTOFF allows a length difference of at most a fifth.
+        # WORD_TYPO_MIN allows a length difference of at most a fifth.
         self.by_shape: dict[tuple[str, int], list[str]] = defaultdict(list)
         for word in self.sorted_vocab:
             self.by_shape[_shape(word)].append(word)
@@ -139,16 +137,16 @@ class TextIndex:
             if form in self.word_ids:
                 weights.setdefault(form, weight)
 
-        add(word, EXACT)
+        add(word, EXACT_WEIGHT)
         for stem in stems(word):
-            add(stem, STEM)
+            add(stem, STEM_WEIGHT)
         if len(word) < PREFIX_MIN_LEN:  # "су" reaches "суға", "суды", not "summit"
             for other in _inflections(word):
-                add(other, STEM)
+                add(other, STEM_WEIGHT)
         for start in (word, *(s for s in stems(word) if len(s) >= PREFIX_MIN_LEN)):
             if len(start) >= PREFIX_MIN_LEN:
                 for other in self._with_prefix(marked(start, cyrillic)):
-                    weights.setdefault(other, PREFIX)
+                    weights.setdefault(other, PREFIX_WEIGHT)
         typed = marked(word, cyrillic)
         if not weights and len(word) >= FUZZY_MIN_LEN:
             spread = len(word) // 5
@@ -158,15 +156,8 @@ class TextIndex:
                 for length in range(len(typed) - spread, len(typed) + spread + 1)
                 for other in self.by_shape.get((shape, length), ())
             ]
-            for other, score, _ in process.extract(
-                typed,
-                candidates,
-                scorer=OSA.normalized_similarity,  # a swap of two letters is one typo
-                processor=None,  # both sides are folded already
-                score_cutoff=FUZZY_CUTOFF / 100,
-                limit=5,
-            ):
-                weights[other] = FUZZY * score
+            for other, score in typo_neighbours(typed, candidates, WORD_TYPO_MIN, limit=5):
+                weights[other] = FUZZY_WEIGHT * score
         return [(self.postings(w), weight) for w, weight in weights.items()]
 
     def _with_prefix(self, prefix: str) -> list[str]:
