@@ -28,15 +28,9 @@ from bot.records.lazy import (
 )
 from bot.records.loading import load_seeds, paused_gc, seeds_fingerprint, seeds_stat_signature
 from bot.records.models import (
-    Anniversary,
-    Article,
+    SEED_FILES,
     Event,
-    FutureEvent,
-    Organization,
-    Person,
-    PlaceEntry,
     Record,
-    Topic,
 )
 from bot.records.seedset import SeedSet
 from bot.storage.base import SyncResult, to_timestamp, utc_now
@@ -52,15 +46,9 @@ _UPSERT_META = (
     " ON CONFLICT (key) DO UPDATE SET value = excluded.value"
 )
 
-# gazetteer.kind -> (SeedSet attribute, model)
+# gazetteer.kind -> (SeedSet attribute, model): a view of records.models.SEED_FILES
 GAZETTEER_KINDS: dict[str, tuple[str, type[Record]]] = {
-    "article": ("articles", Article),
-    "person": ("people", Person),
-    "organization": ("organizations", Organization),
-    "place": ("places", PlaceEntry),
-    "topic": ("topics", Topic),
-    "anniversary": ("anniversaries", Anniversary),
-    "future_event": ("future_events", FutureEvent),
+    f.kind: (f.attribute, f.model) for f in SEED_FILES
 }
 
 
