@@ -413,8 +413,11 @@ def _dump(items: list[dict], path: Path, style: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+EVENTS_PER_FILE = 5000
+
+
 def write_seeds_folder(
-    seedset, folder: Path, style: str = "yaml", events_per_file: int = 5000
+    seedset, folder: Path, style: str = "yaml", events_per_file: int = EVENTS_PER_FILE
 ) -> None:
     """Write `seedset` as a seeds folder that `load_seeds` reads back unchanged.
 
@@ -447,11 +450,21 @@ async def sync_into_database(seedset, db_path: Path, folder: Path | None = None)
     """
     from dataclasses import replace
 
-    from bot.records.loading import seeds_fingerprint
+    from bot.records.loading import file_hashes, fingerprint_of
     from bot.storage.sqlite import open_sqlite
 
-    if folder is not None:
-        seedset = replace(seedset, fingerprint=seeds_fingerprint(folder))
+    if folder is not None:  # each file's hash and events, as `load_seeds` would give them
+        hashes = file_hashes(folder)
+        ids = list(seedset.events)
+        event_files = {
+            f"events/bench-{start // EVENTS_PER_FILE:04d}.yaml": tuple(
+                ids[start : start + EVENTS_PER_FILE]
+            )
+            for start in range(0, len(ids), EVENTS_PER_FILE)
+        }
+        seedset = replace(
+            seedset, fingerprint=fingerprint_of(hashes), files=hashes, event_files=event_files
+        )
     repos = await open_sqlite(Path(db_path))
     try:
         return await repos.seedstore.sync_seeds(seedset)

@@ -14,7 +14,7 @@ import logging
 from typing import Literal, cast
 
 from bot.i18n import language_from_code
-from bot.records.loading import SeedError, load_seeds
+from bot.records.loading import SeedError
 from bot.records.models import LANGS, Lang
 from bot.records.seedset import SeedSet
 from bot.search.index import SearchIndex
@@ -25,12 +25,19 @@ from bot.storage.base import (
     DeliveryLog,
     Repositories,
     SeedStore,
+    SeedUpdate,
     StatsRepository,
     SubscriptionRepository,
     SyncResult,
 )
 
 log = logging.getLogger(__name__)
+
+
+def _compact_at(events: int) -> int:
+    """Events changed since the stored index beyond which it is stored whole again (a start
+    applies the delta on top of the stored index; a long delta would slow starts)."""
+    return max(1000, events // 50)
 
 
 class EngineClosed(RuntimeError):
@@ -47,7 +54,7 @@ class Engine:
         self.index: SearchIndex | None = None
         # Where the current index came from, and how many times this engine built one: a
         # start on unchanged seeds loads the stored index instead of building it.
-        self.index_source: Literal["built", "loaded"] | None = None
+        self.index_source: Literal["built", "loaded", "updated"] | None = None
         self.index_builds = 0
         self._reload_lock = asyncio.Lock()
 
@@ -83,55 +90,93 @@ class Engine:
         return self._repos is not None
 
     async def open(self) -> SyncResult | None:
-        """Open the database, bring it up to date with the seeds, build the search index.
+        """Open the database, bring it up to date with the seeds, get the search index ready.
 
-        When the seeds folder has problems but the database holds seeds from an earlier start,
-        the bot starts on those (and logs the problems); with nothing to fall back on, the
-        `SeedError` propagates.
+        Only the seed files changed since the last start are read; the stored index is loaded
+        and the events changed since it was stored are applied to it (built when there is
+        none). When the seeds folder has problems but the database holds seeds from an
+        earlier start, the bot starts on those (and logs the problems); with nothing to fall
+        back on, the `SeedError` propagates.
         """
         repos = await open_repositories(self.settings)
         storage = repos.seedstore
         try:
             try:
-                seeds, result = await storage.ensure_seeds(self.settings.seeds_dir)
+                update = await storage.update_seeds(self.settings.seeds_dir)
             except SeedError as exc:
                 if await storage.stored_fingerprint() is None:
                     raise
                 log.error("seeds have problems, starting on the last good copy:\n%s", exc)
-                seeds, result = await storage.read_seedset(), None
+                update = SeedUpdate(await storage.read_seedset(), None)
+            seeds = update.seeds
+            if update.full:  # read from YAML: keep the lazy copy, not every model
+                seeds = await storage.read_seedset()
             index = await self._stored_index(storage, seeds)
             if index is None:
                 index = await self._build_index(seeds)
                 await self._store_index(storage, seeds, index)
-            if result is not None:  # loaded from YAML: keep the lazy copy, not every model
-                seeds = await storage.read_seedset()
         except BaseException:
             await repos.close()
             raise
         self._repos, self.seeds, self.index = repos, seeds, index
         gc.freeze()  # what start-up built lives as long as the process: never scan it again
-        return result
+        return update.result
 
-    async def reload(self) -> SyncResult:
-        """Load the seeds folder again; on problems raise SeedError and keep the running data."""
+    async def apply_changes(self) -> SyncResult:
+        """Apply what changed in the seeds folder to the database and the search index, and
+        swap the new seeds and index in together; commands keep being answered meanwhile
+        (from the previous ones) and never see half an update.
+
+        Only the changed files are read and only their events re-indexed (a full rebuild when
+        a gazetteer, an article or the schema changed). This is what `/reload` does, and what
+        an approved ingest draft calls once its files are written. On problems it raises
+        `SeedError` and keeps the running data.
+        """
         async with self._reload_lock:
-            seeds = await asyncio.to_thread(load_seeds, self.settings.seeds_dir)
-            index = await self._build_index(seeds)
-            result = await self.seedstore.sync_seeds(seeds)
-            await self._store_index(self.seedstore, seeds, index)
-            seeds = await self.seedstore.read_seedset()  # lazy: the parsed models can go
+            update = await self.seedstore.update_seeds(
+                self.settings.seeds_dir, current=self.seeds
+            )
+            if update.result is None:
+                return SyncResult(unchanged=len(self.seeds.events))
+            result = update.result
+            if update.full or self.index is None:
+                del update  # the parsed models can go: the lazy copy is read back
+                seeds = await self.seedstore.read_seedset()
+                index = await self._build_index(seeds)
+                await self._store_index(self.seedstore, seeds, index)
+            else:
+                seeds = update.seeds
+                index = await asyncio.to_thread(
+                    self.index.updated, seeds, update.upserted, update.removed, False
+                )
+                self.index_source = "updated"
+                if len(await self.seedstore.index_delta()) > _compact_at(len(seeds.events)):
+                    await self._store_index(self.seedstore, seeds, index)
             self.seeds, self.index = seeds, index  # swapped together, after everything worked
             gc.freeze()
             return result
 
+    async def reload(self) -> SyncResult:
+        """`/reload`: `apply_changes()`."""
+        return await self.apply_changes()
+
     async def _stored_index(self, storage: SeedStore, seeds: SeedSet) -> SearchIndex | None:
-        """The search index stored for these seeds, or None when there is none (or it is stale)."""
-        blobs = await storage.load_index_blobs(seeds.fingerprint, SearchIndex.VERSION)
+        """The stored search index with the events changed since it was stored applied, or
+        None when there is none (or it is of another format)."""
+        blobs = await storage.load_index_blobs(None, SearchIndex.VERSION)
         if blobs is None:
             return None
         index = await asyncio.to_thread(SearchIndex.load, blobs, seeds)
-        if index is not None:
-            self.index_source = "loaded"
+        del blobs
+        if index is None:
+            return None
+        self.index_source = "loaded"
+        delta = await storage.index_delta()
+        if delta:
+            events = seeds.events
+            upserted = [events[event_id] for event_id in delta if event_id in events]
+            removed = [event_id for event_id in delta if event_id not in events]
+            index = await asyncio.to_thread(index.updated, seeds, upserted, removed, False)
         return index
 
     async def _build_index(self, seeds: SeedSet) -> SearchIndex:

@@ -11,7 +11,6 @@ from bot.conversation.meetings import (
     MAX_TEXT_RESULTS,
     MeetingFilter,
     clean_argument,
-    named_entities,
 )
 from bot.conversation.questions import ask
 from bot.i18n import t
@@ -45,7 +44,8 @@ async def answer_search(update: Update, context: BriefingContext, query: str) ->
     note = t(lang, "search.named", names=names) if names else ""
     text, keyboard = render_page(meeting_filter, events, 1, engine.seeds, lang, note)
     await update.effective_message.reply_text(text, reply_markup=keyboard)
-    if named := named_entities(words, engine.index):
+    # The people and topics the question named (recognised once, above) get their own views.
+    if named := [f for f in question.named if f.kind in ("person", "topic")]:
         await update.effective_message.reply_text(
             t(lang, "search.also"), reply_markup=choices_keyboard(named, engine.seeds, lang)
         )

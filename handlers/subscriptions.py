@@ -137,7 +137,8 @@ def describe(sub: Subscription, context: BriefingContext, lang: str) -> dict[str
     """The values /subscribe and /settings show about a subscription."""
     seeds = context.engine.seeds
     names = [seeds.topics[tid].name.get(lang) for tid in sub.topics if tid in seeds.topics]
-    at = next_schedule(dt.datetime.now(dt.UTC), sub.send_time, ZoneInfo(sub.timezone))
+    zone = ZoneInfo(sub.timezone)
+    at = next_schedule(dt.datetime.now(dt.UTC), sub.send_time, zone, weekly=sub.kind == "weekly")
     local = at.astimezone(ZoneInfo(sub.timezone))
     return {
         "kind": t(lang, f"sub.kind.{sub.kind}"),
@@ -207,34 +208,64 @@ async def subscribe(update: Update, context: BriefingContext) -> None:
     engine = context.engine
     await engine.chats.upsert(target.chat_id, target.type, title=target.title)
     current = await engine.subscriptions.of_chat(target.chat_id)
-    sub = await engine.subscriptions.subscribe(
-        Subscription(
-            chat_id=target.chat_id,
-            kind=args.kind or (current[0].kind if current else "daily"),
-            send_time=args.send_time or (current[0].send_time if current else dt.time(9)),
-            timezone=await chat_timezone(context, target.chat_id),
-            language=await context.engine.chat_language(target.chat_id, None)
-            if target.chat_id != update.effective_chat.id
-            else lang,
-            topics=tuple(topics) or (current[0].topics if current and not args.topic_query else ()),
-            thread_id=target.thread_id,
-            created_by=update.effective_user.id if update.effective_user else None,
-        )
+    main = [s for s in current if s.kind != "weekly"] or current
+    kinds = ["daily", "weekly"] if args.kind == "all" else [args.kind or _main_kind(main)]
+    language = (
+        await context.engine.chat_language(target.chat_id, None)
+        if target.chat_id != update.effective_chat.id
+        else lang
     )
-    text = t(lang, "sub.done", **describe(sub, context, lang))
+    lines = []
+    for kind in kinds:
+        sub = await engine.subscriptions.subscribe(
+            Subscription(
+                chat_id=target.chat_id,
+                kind=kind,
+                send_time=args.send_time or (main[0].send_time if main else dt.time(9)),
+                timezone=await chat_timezone(context, target.chat_id),
+                language=language,
+                topics=tuple(topics) or (main[0].topics if main and not args.topic_query else ()),
+                thread_id=target.thread_id,
+                created_by=update.effective_user.id if update.effective_user else None,
+            )
+        )
+        done = "sub.done_weekly" if kind == "weekly" else "sub.done"
+        lines.append(t(lang, done, **describe(sub, context, lang)))
+    text = "\n\n".join(lines)
     if unknown:
         text += "\n" + t(lang, "sub.unknown_topics", words=", ".join(unknown)[:200])
     await reply(update, text)
 
 
+def _main_kind(subs: list[Subscription]) -> str:
+    return subs[0].kind if subs else "daily"
+
+
 async def unsubscribe(update: Update, context: BriefingContext) -> None:
-    """Stop this chat's (or a named channel's) digest."""
+    """Stop this chat's (or a named channel's) digest: of one kind, or all of them."""
     lang = await context.chat_lang(update)
     args = parse_subscribe_args(command_words(update, context))
     if not (target := await find_target(update, context, args.target, lang, change=True)):
         return
-    removed = await context.engine.subscriptions.unsubscribe(target.chat_id, args.kind)
-    await reply(update, t(lang, "sub.unsubscribed" if removed else "sub.not_subscribed"))
+    kind = None if args.kind == "all" else args.kind
+    subscriptions = context.engine.subscriptions
+    removed = await subscriptions.unsubscribe(target.chat_id, kind)
+    if removed:
+        left = await subscriptions.of_chat(target.chat_id)
+        key = "sub.unsubscribed_kind" if kind and left else "sub.unsubscribed"
+        names = ", ".join(t(lang, f"sub.kind.{s.kind}") for s in left)
+        await reply(update, t(lang, key, kind=t(lang, f"sub.kind.{kind or 'daily'}"), left=names))
+        return
+    held = [s.kind for s in await subscriptions.of_chat(target.chat_id)]
+    if kind == "anniversaries" and "daily" in held:  # they are part of the daily digest
+        await reply(update, t(lang, "sub.anniversaries_in_daily"))
+    elif held:
+        names = ", ".join(t(lang, f"sub.kind.{k}") for k in held)
+        await reply(
+            update, t(lang, "sub.not_this_kind", kind=t(lang, f"sub.kind.{kind}"), held=names)
+        )
+    else:
+        await reply(update, t(lang, "sub.not_subscribed"))
 
 
 # -- /settings -----------------------------------------------------------------------------------
@@ -268,7 +299,7 @@ async def apply_setting(
                 return "settings.unknown_topics"
         await subscriptions.update(sub.chat_id, topics=topics)
     elif name == "kind":
-        if not (kind := parse_kind(value)):
+        if not (kind := parse_kind(value)) or kind == "all":
             return "settings.bad_kind"
         await subscriptions.subscribe(dataclasses.replace(sub, kind=kind))
     return None

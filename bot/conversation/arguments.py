@@ -1,8 +1,9 @@
 """Reading /subscribe, /unsubscribe and /settings arguments: pure parsing and lookups.
 
-`/subscribe [@channel|-100…] [daily|anniversaries|all] [HH:MM] [topic …]` — the words may come
-in any order; what is not a kind, a time or a target is the topic query. `all` is the full daily
-digest (anniversaries included); `anniversaries` carries only the anniversary sections.
+`/subscribe [@channel|-100…] [daily|anniversaries|weekly|all] [HH:MM] [topic …]` — the words may
+come in any order; what is not a kind, a time or a target is the topic query. `daily` holds the
+anniversaries; `anniversaries` carries only the anniversary sections; `weekly` goes out on
+Monday mornings (the week ahead, last week's new records) beside either; `all` is daily + weekly.
 """
 
 from __future__ import annotations
@@ -22,8 +23,11 @@ if TYPE_CHECKING:
     from bot.search.index import SearchIndex
 
 KIND_WORDS = {
-    "daily": "daily", "all": "daily", "ежедневно": "daily", "все": "daily", "всё": "daily",
-    "күнделікті": "daily", "барлығы": "daily",
+    "daily": "daily", "ежедневно": "daily", "ежедневный": "daily", "күнделікті": "daily",
+    # "all": every digest there is that does not repeat another (daily + weekly)
+    "all": "all", "все": "all", "всё": "all", "барлығы": "all", "барлық": "all",
+    "weekly": "weekly", "еженедельно": "weekly", "еженедельный": "weekly", "апталық": "weekly",
+    "апта": "weekly",
     "anniversaries": "anniversaries", "годовщины": "anniversaries", "мерейтойлар": "anniversaries",
 }  # fmt: skip
 SETTING_WORDS = {

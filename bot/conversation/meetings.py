@@ -295,14 +295,17 @@ def event_numbers(
 ) -> np.ndarray:
     """Ascending event numbers (positions in the index) one part of a filter selects."""
     kind, value = part.kind, part.value
-    if kind == "month_of_year":
-        order = _date_order(index, seeds.events)
-        found = [p for y in order.years for p in order.positions("month", f"{y}-{value}")]
-        return np.array(sorted(found), dtype=np.int32)
     if kind in DATE_KINDS:
-        return np.array(
-            sorted(_date_order(index, seeds.events).positions(kind, value)), dtype=np.int32
-        )
+        order = _date_order(index, seeds.events)
+        if kind == "month_of_year":
+            runs = [order.positions("month", f"{year}-{value}") for year in order.years]
+        else:
+            runs = [order.positions(kind, value)]
+        arrays = [
+            np.arange(r.start, r.stop, dtype=np.int32) if isinstance(r, range) else np.array(r)
+            for r in runs
+        ]
+        return np.sort(np.concatenate(arrays)).astype(np.int32) if arrays else index.events.none
     if kind == "new":
         numbers = index.events.number
         return np.array(sorted(numbers[i] for i in recent if i in numbers), dtype=np.int32)

@@ -191,7 +191,18 @@ def _names_in(rest: list[str], index: SearchIndex, skip: frozenset[str]):
         if not folded or folded in skip or folded in STOPWORDS:
             position += 1
             continue
-        for length in range(min(LONGEST_NAME, len(rest) - position), 0, -1):
+        if not index.names_word(rest[position]):  # no name holds it: spare the lookups
+            unplaced.append(rest[position])
+            position += 1
+            continue
+        longest = 1
+        while (
+            longest < LONGEST_NAME
+            and position + longest < len(rest)
+            and index.names_word(rest[position + longest])
+        ):
+            longest += 1
+        for length in range(longest, 0, -1):
             span = " ".join(rest[position : position + length])
             lookup = name_lookup(span, index)
             if lookup.status == "found":

@@ -50,6 +50,8 @@ MAX_MENTIONS = 3  # records listed under an anniversary before "…and N more"
 KIND_SECTIONS = {
     "daily": frozenset({"anniversaries", "echoes", "upcoming_events", "new"}),
     "anniversaries": frozenset({"anniversaries", "echoes"}),
+    # Monday morning: the week ahead's anniversaries and announced events, last week's records.
+    "weekly": frozenset({"week_ahead", "upcoming_events", "new"}),
 }
 
 
@@ -332,10 +334,15 @@ def compose_digest(
     topics = tuple(topics)
     wanted = expand_topics(seeds, topics) if topics else frozenset()
     digest = Digest(day=day, kind=kind, topics=tuple(topics))
+    # Topics filter the records, not the calendar: a chat following climate still hears that
+    # the Helsinki Final Act turns 50; the records cited under it are the chat's topics' only.
     if "anniversaries" in sections:
-        today = anniversary_notes(seeds, day, range(1), wanted)
-        ahead = anniversary_notes(seeds, day, range(1, HORIZON_DAYS + 1), wanted)
+        today = _cited(anniversary_notes(seeds, day, range(1)), wanted)
+        ahead = _cited(anniversary_notes(seeds, day, range(1, HORIZON_DAYS + 1)), wanted)
         digest = _with(digest, anniversaries=tuple(today), upcoming_anniversaries=tuple(ahead))
+    if "week_ahead" in sections:
+        ahead = _cited(anniversary_notes(seeds, day, range(HORIZON_DAYS)), wanted)
+        digest = _with(digest, upcoming_anniversaries=tuple(ahead))
     if "echoes" in sections:
         digest = _with(digest, echoes=tuple(event_echoes(seeds, day, wanted)))
     if "upcoming_events" in sections:
@@ -348,6 +355,16 @@ def compose_digest(
         ]
         digest = _with(digest, new_events=tuple(sorted(new, key=_sort_key, reverse=True)))
     return digest
+
+
+def _cited(notes: list[AnniversaryNote], topics: frozenset[str]) -> list[AnniversaryNote]:
+    """The notes with only the records a topic filter keeps cited under them."""
+    if not topics:
+        return notes
+    return [
+        replace(note, mentioned_in=tuple(e for e in note.mentioned_in if _keeps(topics, e.topics)))
+        for note in notes
+    ]
 
 
 def _with(digest: Digest, **changes: object) -> Digest:
@@ -417,7 +434,8 @@ def _upcoming_line(note: AnniversaryNote, lang: str) -> str:
 
 def render_digest(digest: Digest, seeds: SeedSet, lang: str) -> list[str]:
     """The digest as HTML blocks (one per item), every dynamic string escaped."""
-    blocks = [t(lang, "digest.title", date=Html(day_text(digest.day, lang)))]
+    title = "digest.title_weekly" if digest.kind == "weekly" else "digest.title"
+    blocks = [t(lang, title, date=Html(day_text(digest.day, lang)))]
     if digest.topics:
         names = [seeds.topics[tid].name.get(lang) for tid in digest.topics if tid in seeds.topics]
         blocks.append(t(lang, "digest.topics", topics=", ".join(names or digest.topics)))

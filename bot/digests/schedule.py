@@ -47,23 +47,35 @@ def scheduled_at(day: dt.date, send_time: dt.time, zone: ZoneInfo) -> dt.datetim
     return local.astimezone(dt.UTC)
 
 
+WEEKLY_DAY = 0  # the weekly digest goes out on Mondays (date.weekday())
+
+
 def latest_schedule(
-    now: dt.datetime, send_time: dt.time, zone: ZoneInfo
+    now: dt.datetime, send_time: dt.time, zone: ZoneInfo, *, weekly: bool = False
 ) -> tuple[dt.date, dt.datetime]:
-    """The local date and UTC moment of the most recent schedule at or before `now`."""
+    """The local date and UTC moment of the most recent schedule at or before `now`
+    (with `weekly`, the most recent Monday's)."""
     today = now.astimezone(zone).date()
-    for day in (today, today - dt.timedelta(days=1), today - dt.timedelta(days=2)):
+    for back in range(9 if weekly else 3):
+        day = today - dt.timedelta(days=back)
+        if weekly and day.weekday() != WEEKLY_DAY:
+            continue
         due = scheduled_at(day, send_time, zone)
         if due <= now:
             return day, due
-    raise AssertionError("a daily schedule always fired within two days")  # pragma: no cover
+    raise AssertionError("a schedule always fired within a week")  # pragma: no cover
 
 
-def next_schedule(now: dt.datetime, send_time: dt.time, zone: ZoneInfo) -> dt.datetime:
+def next_schedule(
+    now: dt.datetime, send_time: dt.time, zone: ZoneInfo, *, weekly: bool = False
+) -> dt.datetime:
     """The UTC moment of the first schedule strictly after `now` (for /settings)."""
     today = now.astimezone(zone).date()
-    for offset in range(3):
-        due = scheduled_at(today + dt.timedelta(days=offset), send_time, zone)
+    for offset in range(9 if weekly else 3):
+        day = today + dt.timedelta(days=offset)
+        if weekly and day.weekday() != WEEKLY_DAY:
+            continue
+        due = scheduled_at(day, send_time, zone)
         if due > now:
             return due
     raise AssertionError("a daily schedule always fires within two days")  # pragma: no cover
@@ -91,7 +103,7 @@ def compute_due(
         zone = zone_or_none(sub.timezone)
         if zone is None or not sub.active:
             continue
-        day, at = latest_schedule(now, sub.send_time, zone)
+        day, at = latest_schedule(now, sub.send_time, zone, weekly=sub.kind == "weekly")
         if sub.created_at and at < sub.created_at.replace(second=0, microsecond=0):
             continue  # subscribed after today's time: the first digest is tomorrow's
         key = digest_key(sub.kind, day)
@@ -108,7 +120,7 @@ async def due_deliveries(stores: Stores, now: dt.datetime, grace: dt.timedelta) 
     for sub in subscriptions:
         zone = zone_or_none(sub.timezone)
         if zone is not None:
-            day, _ = latest_schedule(now, sub.send_time, zone)
+            day, _ = latest_schedule(now, sub.send_time, zone, weekly=sub.kind == "weekly")
             candidates.append((sub.chat_id, digest_key(sub.kind, day)))
     existing = await stores.deliveries.existing_keys(candidates)
     return compute_due(subscriptions, existing, now, grace)

@@ -44,6 +44,10 @@ class SeedSet:
     events: Mapping[str, Event] = field(default_factory=dict)
     article_texts: Mapping[str, str] = field(default_factory=dict)
     fingerprint: str = ""
+    # Loaded from a folder: each file's (stat signature, sha256), and the event ids of each
+    # events file, so the next sync re-reads only the files that changed.
+    files: Mapping[str, tuple[str, str]] = field(default_factory=dict, compare=False)
+    event_files: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
 
     def counts(self) -> dict[str, int]:
         """How many records of each kind the set holds."""

@@ -20,7 +20,7 @@ import datetime as dt
 import gc
 import hashlib
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from itertools import repeat
 from pathlib import Path
@@ -40,8 +40,9 @@ from bot.search.entities import (
     Resolution,
     query_words,
 )
-from bot.search.eventfacts import KINDS, PRECISIONS, EventTable, sort_key
+from bot.search.eventfacts import KINDS, PRECISIONS, EventTable, recency_key, sort_key
 from bot.search.normalize import marked, script_tokens
+from bot.search.splice import Renumbering
 from bot.search.text import TextIndex, rank
 
 __all__ = [
@@ -121,19 +122,29 @@ class SearchIndex:
     """
 
     VERSION = FORMAT_VERSION  # what storage keys the blobs by; `load` checks the code hash too
+    people: Gazetteer
+    topics: Gazetteer
+    places: Gazetteer
+    organizations: Gazetteer
 
-    def __init__(self, seeds: Any, text: TextIndex, events: EventTable, entities: Groups) -> None:
+    def __init__(self, seeds: Any, text: TextIndex, events: EventTable, entities: Groups,
+                 gazetteers_of: SearchIndex | None = None) -> None:  # fmt: skip
         if text.size != len(events.ids):
             raise BlobError("text index and event table differ in size")
-        self.people = Gazetteer(((p.id, _names(p)) for p in seeds.people.values()), names=True)
-        topics = (
-            (t.id, _names(t) + _anniversary_names(t.id, seeds)) for t in seeds.topics.values()
-        )
-        self.topics = Gazetteer(topics, derived=True, coverage=COVERAGE, scripted=True)
-        places = ((p.id, _names(p)) for p in seeds.places.values())
-        self.places = Gazetteer(places, coverage=COVERAGE)
-        organizations = ((o.id, _names(o)) for o in seeds.organizations.values())
-        self.organizations = Gazetteer(organizations, coverage=COVERAGE)
+        if gazetteers_of is not None:  # the gazetteers did not change: share them
+            self.people, self.topics = gazetteers_of.people, gazetteers_of.topics
+            self.places, self.organizations = gazetteers_of.places, gazetteers_of.organizations
+        else:
+            people = ((p.id, _names(p)) for p in seeds.people.values())
+            self.people = Gazetteer(people, names=True)
+            topics = (
+                (t.id, _names(t) + _anniversary_names(t.id, seeds)) for t in seeds.topics.values()
+            )
+            self.topics = Gazetteer(topics, derived=True, coverage=COVERAGE, scripted=True)
+            places = ((p.id, _names(p)) for p in seeds.places.values())
+            self.places = Gazetteer(places, coverage=COVERAGE)
+            organizations = ((o.id, _names(o)) for o in seeds.organizations.values())
+            self.organizations = Gazetteer(organizations, coverage=COVERAGE)
         self._topic_parent = {t.id: t.parent for t in seeds.topics.values()}
         self._descendants = {t: tuple(self.topic_descendants(t)) for t in self._topic_parent}
         self.text = text
@@ -158,6 +169,32 @@ class SearchIndex:
             if collecting:
                 gc.enable()
         return cls(seeds, text, table, entities)
+
+    def updated(self, seeds: Any, upserted: Iterable[Any], removed: Iterable[str] = (),
+                gazetteers_changed: bool = True) -> SearchIndex:  # fmt: skip
+        """The index of `seeds` after the events `upserted` (added or changed) and the ids
+        `removed` were applied to this one, without rebuilding it (bot.search.splice).
+
+        Answers are those of `SearchIndex.build(seeds)`. This index is left as it was, so
+        commands keep reading it until the caller swaps the new one in. With
+        `gazetteers_changed=False` the people/topic/place/organization matchers are shared.
+        """
+        incoming = sorted(upserted, key=recency_key)
+        going = {event.id for event in incoming} | set(removed)
+        number = self.events.number
+        gone = np.array([number[i] for i in going if i in number], dtype=np.int64)
+        renumbering = Renumbering.plan(
+            self.events.recency_keys(), gone, [recency_key(e) for e in incoming]
+        )
+        table = self.events.updated(renumbering, incoming)
+        text = self.text.updated(renumbering, [_event_texts(e) for e in incoming])
+        additions = [
+            (key, doc)
+            for event, doc in zip(incoming, renumbering.inserted.tolist(), strict=True)
+            for key in _entity_keys(event, seeds)
+        ]
+        entities = self.entities.updated(renumbering, additions)
+        return SearchIndex(seeds, text, table, entities, None if gazetteers_changed else self)
 
     def dump(self) -> dict[str, bytes]:
         """The event side of the index as named blobs (no pickle), for `load`."""
@@ -208,6 +245,14 @@ class SearchIndex:
     def find_organizations(self, query: str, limit: int = 5) -> list[Match]:
         """Organizations matching `query` by name or abbreviation (OSCE = ОБСЕ = ЕҚЫҰ)."""
         return self.organizations.find(query, limit)
+
+    def names_word(self, word: str) -> bool:
+        """Whether a word can be part of any person's, topic's, place's or body's name."""
+        for _, gazetteer in self._gazetteers():
+            for typed in gazetteer.query_words(word):
+                if any(score >= MATCH_MIN for score in gazetteer.word_hits(typed).values()):
+                    return True
+        return False
 
     def search_events(
         self, query: str, limit: int = 20, named: Sequence[np.ndarray] = ()
@@ -380,6 +425,7 @@ def index_format() -> str:
         "bot.search.text",
         "bot.search.eventfacts",
         "bot.search.blobs",
+        "bot.search.splice",
         __name__,
     )
     for module in modules:

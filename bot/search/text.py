@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from array import array
-from bisect import bisect_left
+from bisect import bisect_left, insort
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain
@@ -43,6 +43,7 @@ from bot.search.normalize import (
     stems,
     tokens,
 )
+from bot.search.splice import Renumbering, compact, splice
 
 # Weights of the ways a query word can meet a document word (a document's score per query word
 # is the best of them; its total is the sum over query words).
@@ -61,16 +62,21 @@ Postings = list[tuple[np.ndarray, float]]
 class TextIndex:
     """Folded words → the documents holding them, for documents given as lists of texts."""
 
-    def __init__(self, vocab: list[str], ptr: np.ndarray, docs: np.ndarray, size: int) -> None:
+    def __init__(self, vocab: list[str], ptr: np.ndarray, docs: np.ndarray, size: int,
+                 derived: tuple[dict, list, dict] | None = None) -> None:  # fmt: skip
         self.size = size
         self.vocab = vocab
-        self.word_ids = {word: i for i, word in enumerate(vocab)}
-        self.sorted_vocab = sorted(vocab)
         self.ptr = ptr
         self.docs = docs
+        self.by_shape: dict[tuple[str, int], list[str]]
+        if derived is not None:  # kept up to date by `updated`
+            self.word_ids, self.sorted_vocab, self.by_shape = derived
+            return
+        self.word_ids = {word: i for i, word in enumerate(vocab)}
+        self.sorted_vocab = sorted(vocab)
         # Fuzzy candidates by first letter and length: a typo rarely hits the first letter, and
         # WORD_TYPO_MIN allows a length difference of at most a fifth.
-        self.by_shape: dict[tuple[str, int], list[str]] = defaultdict(list)
+        self.by_shape = defaultdict(list)
         for word in self.sorted_vocab:
             self.by_shape[_shape(word)].append(word)
 
@@ -97,6 +103,56 @@ class TextIndex:
         ptr = np.zeros(len(word_ids) + 1, dtype=np.int64)
         np.cumsum(np.bincount(pair_word, minlength=len(word_ids)), out=ptr[1:])
         return cls(list(word_ids), ptr, pair_doc[order], size)
+
+    def updated(self, renumbering: Renumbering, documents: Sequence[Sequence[str]]) -> TextIndex:
+        """This index after a renumbering, with `documents` (the texts of the incoming
+        events, in the order of `renumbering.inserted`) added; a new object, this one is left
+        as it was for the queries answered meanwhile.
+
+        Words no document holds any more leave the vocabulary, as a fresh build would not
+        know them (they would take prefix and fuzzy slots).
+        """
+        known, new_words = self.word_ids, _Ids()
+        base = len(self.vocab)
+
+        def number(word: str) -> int:
+            found = known.get(word)
+            return base + new_words[word] if found is None else found
+
+        add_keys: list[int] = []
+        add_docs: list[int] = []
+        for doc, texts in zip(renumbering.inserted.tolist(), documents, strict=True):
+            chunks = (chunk for text in texts for chunk in text.split())
+            words = {w for chunk in chunks for w in _chunk_words(chunk)}
+            add_keys += map(number, words)
+            add_docs += [doc] * len(words)
+        vocab = self.vocab + list(new_words)
+        ptr, docs = splice(self.ptr, self.docs, renumbering, len(vocab), add_keys, add_docs)
+        keep, ptr = compact(ptr)
+        gone = [word for word, kept in zip(vocab, keep.tolist(), strict=True) if not kept]
+        if gone:
+            vocab = [word for word, kept in zip(vocab, keep.tolist(), strict=True) if kept]
+            word_ids = {word: i for i, word in enumerate(vocab)}
+        else:
+            word_ids = {**known, **{word: base + i for word, i in new_words.items()}}
+        sorted_vocab = list(self.sorted_vocab)
+        by_shape = defaultdict(list, self.by_shape)
+        touched: set[tuple[str, int]] = set()
+        for word in gone:
+            del sorted_vocab[bisect_left(sorted_vocab, word)]
+            touched.add(_shape(word))
+        for word in new_words:
+            if word in word_ids:
+                insort(sorted_vocab, word)
+                touched.add(_shape(word))
+        for shape in touched:  # copied, never changed in place: the old index still reads them
+            shaped = [w for w in self.by_shape.get(shape, ()) if w in word_ids]
+            shaped += [w for w in new_words if _shape(w) == shape and w in word_ids]
+            if shaped:
+                by_shape[shape] = sorted(shaped)
+            else:
+                by_shape.pop(shape, None)
+        return TextIndex(vocab, ptr, docs, renumbering.size, (word_ids, sorted_vocab, by_shape))
 
     def dump(self) -> Blobs:
         """The index as blobs named `text.*` (see bot.search.blobs)."""
@@ -202,6 +258,13 @@ def rank(
     total = np.zeros(size, dtype=np.float32)
     weights = 0.0
     for postings in per_word:
+        if len(postings) == 1:  # posting arrays hold each document once
+            docs, weight = postings[0]
+            if len(docs):
+                word_idf = idf(len(docs), size)
+                total[docs] += weight * word_idf
+                weights += word_idf
+            continue
         best = np.zeros(size, dtype=np.float32)
         for docs, weight in sorted(postings, key=lambda p: p[1]):
             best[docs] = weight  # ascending weights: the best one is written last
@@ -232,10 +295,14 @@ class _ChunkWords(dict[str, tuple[int, ...]]):
         self.word_ids = word_ids
 
     def __missing__(self, chunk: str) -> tuple[int, ...]:
-        cyrillic = is_cyrillic(chunk)
-        words = [marked(w, cyrillic) for w in tokens(chunk) if w not in STOPWORDS]
-        numbers = self[chunk] = tuple(map(self.word_ids.__getitem__, words))
+        numbers = self[chunk] = tuple(map(self.word_ids.__getitem__, _chunk_words(chunk)))
         return numbers
+
+
+def _chunk_words(chunk: str) -> list[str]:
+    """The indexed words of one whitespace-separated chunk: folded, script-marked, no stopwords."""
+    cyrillic = is_cyrillic(chunk)
+    return [marked(w, cyrillic) for w in tokens(chunk) if w not in STOPWORDS]
 
 
 class _Ids(dict[str, int]):

@@ -16,11 +16,22 @@ import datetime as dt
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.records.seedset import SeedSet
 
-KINDS: tuple[str, ...] = ("daily", "anniversaries")  # digest kinds a chat may subscribe to
+KINDS: tuple[str, ...] = (
+    "daily",
+    "anniversaries",
+    "weekly",
+)  # digest kinds a chat may subscribe to
+# A daily digest holds the anniversaries, so a chat has one of the two; weekly goes beside either.
+EXCLUSIVE_KINDS: tuple[str, ...] = ("daily", "anniversaries")
+
+
+def replaced_kinds(kind: str) -> list[str]:
+    """The kinds a new subscription of `kind` replaces in its chat."""
+    return [k for k in EXCLUSIVE_KINDS if k != kind] if kind in EXCLUSIVE_KINDS else []
 
 
 # -- time ------------------------------------------------------------------------------------------
@@ -115,6 +126,22 @@ class SyncResult:
 
 
 @dataclass(frozen=True)
+class SeedUpdate:
+    """What bringing the stored seeds up to date with the folder did.
+
+    `seeds` is the new seed set; `result` None when nothing changed. `upserted` (events added
+    or changed) and `removed` (ids) say what the search index must apply, unless `full`: then
+    the folder was read whole and the index must be rebuilt.
+    """
+
+    seeds: SeedSet
+    result: SyncResult | None
+    upserted: tuple[Any, ...] = ()
+    removed: tuple[str, ...] = ()
+    full: bool = False
+
+
+@dataclass(frozen=True)
 class BotStats:
     """What an operator wants at a glance: audience, subscriptions, deliveries, errors, data."""
 
@@ -145,10 +172,18 @@ class SeedStore(Protocol):
         self, seedset: SeedSet, *, now: dt.datetime | None = None
     ) -> SyncResult: ...
     async def read_seedset(self) -> SeedSet: ...
+    async def update_seeds(self, folder: Path, current: SeedSet | None = None) -> SeedUpdate:
+        """Sync only the seed files that changed (all of them when the format did)."""
+        ...
+    async def index_delta(self) -> list[str]:
+        """Ids of the events changed since the stored search index was written."""
+        ...
     async def save_index_blobs(
         self, fingerprint: str, version: int, blobs: dict[str, bytes]
     ) -> None: ...
-    async def load_index_blobs(self, fingerprint: str, version: int) -> dict[str, bytes] | None: ...
+    async def load_index_blobs(
+        self, fingerprint: str | None, version: int
+    ) -> dict[str, bytes] | None: ...
     async def changes_since(self, since: dt.datetime | str) -> list[tuple[str, str]]:
         """(stored updated_at, id) of the events added or edited after `since`, oldest first."""
         ...

@@ -131,8 +131,11 @@ def test_topic_filter_keeps_only_matching_items(seeds):
                      not any(seeds.topics[t].parent == tid for t in helsinki.topics))  # fmt: skip
     kept = compose_digest(seeds, dt.date(2025, 8, 1), topics=[helsinki.topics[0]])
     dropped = compose_digest(seeds, dt.date(2025, 8, 1), topics=[unrelated])
-    assert note_for(kept.anniversaries, HELSINKI)
-    assert HELSINKI not in [n.anniversary.id for n in dropped.anniversaries]
+    assert note_for(kept.anniversaries, HELSINKI).mentioned_in
+    # Topics filter the records, not the calendar (issue 14): the anniversary stays, the
+    # records cited under it are only those of the chat's topics.
+    note = note_for(dropped.anniversaries, HELSINKI)
+    assert all(unrelated in e.topics for e in note.mentioned_in)
 
 
 def test_empty_day_sends_nothing_unless_asked(seeds):

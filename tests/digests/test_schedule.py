@@ -167,9 +167,7 @@ async def test_stale_pending_can_be_reclaimed_once(store):
     await store.deliveries.claim_many([(1, "daily:2026-08-01", claimed)], claimed)
     later = claimed + dt.timedelta(minutes=10)
     stale = await store.deliveries.stale_pending(later - dt.timedelta(minutes=5))
-    assert [d.digest_key for d in stale] == [
-        "daily:2026-08-01"
-    ]
+    assert [d.digest_key for d in stale] == ["daily:2026-08-01"]
     cutoff = later - dt.timedelta(minutes=5)
     assert await store.deliveries.reclaim_stale(1, "daily:2026-08-01", cutoff, later)
     # now fresh:

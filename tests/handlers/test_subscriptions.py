@@ -241,7 +241,9 @@ def test_subscribe_arguments_in_any_order():
     from bot.conversation.arguments import parse_subscribe_args
 
     args = parse_subscribe_args(["@osce_desk", "08:30", "all", "изменение", "климата"])
-    assert (args.target, args.kind, args.send_time) == ("@osce_desk", "daily", dt.time(8, 30))
+    # "all" is every kind that does not repeat another: daily + weekly (issue 14)
+    assert (args.target, args.kind, args.send_time) == ("@osce_desk", "all", dt.time(8, 30))
+    assert parse_subscribe_args(["weekly", "07:00"]).kind == "weekly"
     assert args.topic_query == "изменение климата"
     assert parse_subscribe_args(["24:00"]).bad_times == ["24:00"]
     assert parse_subscribe_args(["anniversaries"]).kind == "anniversaries"

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 
 import asyncpg
 
-from bot.storage.base import Chat, Delivery, Subscription, to_timestamp
+from bot.storage.base import Chat, Delivery, Subscription, replaced_kinds, to_timestamp
 from bot.storage.postgres.database import PgDatabase
 
 _SUB_COLUMNS = (
@@ -143,11 +143,14 @@ class PgSubscriptionStore:
     # -- subscriptions -------------------------------------------------------------------------
 
     async def subscribe(self, sub: Subscription, now: dt.datetime | None = None) -> Subscription:
-        """Create or replace the chat's subscription; a chat holds one digest kind at a time."""
+        """Create or replace the chat's subscription of its kind (daily replaces anniversaries
+        and back; weekly goes beside them)."""
         async with self.pool.acquire() as connection, connection.transaction():
             stamp = now or await connection.fetchval("SELECT clock_timestamp()")
             await connection.execute(
-                "DELETE FROM subscriptions WHERE chat_id = $1 AND kind != $2", sub.chat_id, sub.kind
+                "DELETE FROM subscriptions WHERE chat_id = $1 AND kind = ANY($2::text[])",
+                sub.chat_id,
+                replaced_kinds(sub.kind),
             )
             await connection.execute(
                 f"""INSERT INTO subscriptions ({_SUB_COLUMNS}, updated_at)
@@ -160,7 +163,7 @@ class PgSubscriptionStore:
                 sub.language, json.dumps(list(sub.topics)), sub.thread_id, sub.created_by,
                 _seconds(stamp),
             )  # fmt: skip
-        return (await self.subscriptions(sub.chat_id))[0]
+        return next(s for s in await self.subscriptions(sub.chat_id) if s.kind == sub.kind)
 
     async def subscriptions(self, chat_id: int, active_only: bool = False) -> list[Subscription]:
         """The chat's subscriptions (active first)."""

@@ -134,6 +134,22 @@ MIGRATIONS: list[str] = [
         data        BLOB NOT NULL
     );
     """,
+    # 4 (incremental updates, issue 16): each seed file's hash, so a sync re-reads only the
+    # files that changed, and the events changed since the stored search index was written
+    # (its delta: a start loads the index and applies them). Indexes stored before are dropped:
+    # they were keyed by the whole folder's fingerprint, with no delta.
+    """
+    CREATE TABLE seed_files (
+        path      TEXT PRIMARY KEY,     -- relative to the seeds folder
+        signature TEXT NOT NULL,        -- size:mtime_ns:inode when hashed
+        sha256    TEXT NOT NULL,
+        event_ids TEXT                  -- JSON list of the ids an events file defines
+    );
+    CREATE TABLE search_index_delta (
+        event_id TEXT PRIMARY KEY       -- added, changed or removed since search_index
+    );
+    DELETE FROM search_index;
+    """,
 ]
 
 

@@ -4,6 +4,15 @@ Seeds are stored as the JSON of their validated models, so `read_seedset()` rebu
 without reading YAML, and `ensure_seeds(folder)` only parses the folder when its fingerprint
 differs from the one stored with the last sync.
 
+Each seed file's hash is stored too (`seed_files`): `update_seeds(folder)` hashes only the files
+whose size, time or inode changed, and when only events files changed it reads and validates
+just those (`bot.records.loading.load_event_files`) and writes just the rows of the events they
+added, changed or dropped — one changed record costs one file, not the folder. The ids it
+touched go into `search_index_delta` in the same transaction, so the stored search index plus
+its delta always describe the stored events: a start loads the index and applies the delta,
+and the next full store of the index empties it. Any other change (a gazetteer, an article,
+the schema) reads the whole folder as before.
+
 Events are also stored packed (`bot.records.lazy`): `read_seedset()` reads only ids, dates and
 packed bytes, and decodes an event when something asks for it. The search index can be stored
 too (`save_index_blobs` / `load_index_blobs`), so a start on unchanged seeds does not rebuild it.
@@ -12,8 +21,10 @@ too (`save_index_blobs` / `load_index_blobs`), so a start on unchanged seeds doe
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -26,19 +37,29 @@ from bot.records.lazy import (
     make_zdict,
     pack,
 )
-from bot.records.loading import load_seeds, paused_gc, seeds_fingerprint, seeds_stat_signature
+from bot.records.loading import (
+    FileHashes,
+    file_hashes,
+    fingerprint_of,
+    load_event_files,
+    load_seeds,
+    paused_gc,
+    seeds_format,
+)
 from bot.records.models import (
+    EVENTS_DIR,
     SEED_FILES,
     Event,
     Record,
 )
 from bot.records.seedset import SeedSet
-from bot.storage.base import SyncResult, to_timestamp, utc_now
+from bot.storage.base import SeedUpdate, SyncResult, to_timestamp, utc_now
 from bot.storage.sqlite.database import Database, Transaction
 
 FINGERPRINT_KEY = "seeds_fingerprint"
 SYNCED_AT_KEY = "seeds_synced_at"
-STAT_KEY = "seeds_stat_signature"  # see bot.records.loading.seeds_stat_signature
+STAT_KEY = "seeds_stat_signature"  # no longer written (seed_files holds each file's stat)
+FORMAT_KEY = "seeds_format"  # bot.records.loading.seeds_format() of the last sync
 LAZY_KINDS = ("article",)  # gazetteer kinds read back lazily (JsonRecords)
 ZDICT_KEY = "events_zdict"  # hex of the dictionary events are packed against; never changes
 _UPSERT_META = (
@@ -106,28 +127,110 @@ class SqliteSeedStore:
         Returns the seed set and the sync result, or None when the database was up to date.
         A folder with problems raises `SeedError` and leaves the database as it was.
         """
-        # The stat signature first: a file written after it is caught on the next start.
-        signing = asyncio.ensure_future(asyncio.to_thread(seeds_stat_signature, folder))
-        stored = await self.stored_fingerprint()
-        stored_signature = await self._meta(STAT_KEY)
-        if stored is not None and stored_signature is not None:
-            # Most starts find no file touched: read the stored seeds while the files are
-            # looked at (both take about half a second at 100,000 events).
-            try:
-                seeds = await self.read_seedset()
-            finally:
-                signature = await signing
-            if signature == stored_signature:
-                return seeds, None  # no file touched: skip hashing them all
-        signature = await signing
-        fingerprint = await asyncio.to_thread(seeds_fingerprint, folder)
-        if fingerprint == stored:
-            await self._set_meta(STAT_KEY, signature)
-            return await self.read_seedset(), None
+        update = await self.update_seeds(folder)
+        return update.seeds, update.result
+
+    async def update_seeds(self, folder: Path, current: SeedSet | None = None) -> SeedUpdate:
+        """Bring the stored seeds up to date with `folder`, reading only what changed.
+
+        `current` is the seed set the stored seeds were last read into (the running bot's),
+        else they are read from the database. A folder with problems raises `SeedError` and
+        leaves the database as it was.
+        """
+        stored_files = await self._seed_files()
+        known = {path: (signature, sha) for path, (signature, sha, _) in stored_files.items()}
+        incremental = bool(stored_files) and await self._meta(FORMAT_KEY) == seeds_format()
+        hashing = asyncio.ensure_future(
+            asyncio.to_thread(file_hashes, folder, known if incremental else None)
+        )
+        try:
+            seeds = current or (await self.read_seedset() if incremental else None)
+        finally:
+            hashes = await hashing
+        changed = {
+            path for path in hashes.keys() | known.keys()
+            if (hashes.get(path) or ("", ""))[1] != (known.get(path) or ("", ""))[1]
+        }  # fmt: skip
+        if incremental and seeds is not None and not changed:
+            restated = [(sig, path) for path, (sig, _) in hashes.items() if known[path][0] != sig]
+            if restated:  # touched, not changed: remember the new stat, skip the hash next time
+                async with self.database.transaction() as tx:
+                    await tx.executemany("UPDATE seed_files SET signature = ? WHERE path = ?",
+                                         restated)  # fmt: skip
+            return SeedUpdate(seeds, None)
+        if incremental and seeds is not None and all(map(_is_events_file, changed)):
+            return await self._sync_event_files(folder, seeds, stored_files, hashes, changed)
         seedset = await asyncio.to_thread(load_seeds, folder)
-        result = await self.sync_seeds(seedset)
-        await self._set_meta(STAT_KEY, signature)
-        return seedset, result
+        return SeedUpdate(seedset, await self.sync_seeds(seedset), full=True)
+
+    async def _seed_files(self) -> dict[str, tuple[str, str, tuple[str, ...] | None]]:
+        rows = await self.database.fetchall(
+            "SELECT path, signature, sha256, event_ids FROM seed_files"
+        )
+        return {
+            path: (signature, sha, tuple(json.loads(ids)) if ids else None)
+            for path, signature, sha, ids in rows
+        }
+
+    async def _sync_event_files(
+        self,
+        folder: Path,
+        seeds: SeedSet,
+        stored_files: dict[str, tuple[str, str, tuple[str, ...] | None]],
+        hashes: FileHashes,
+        changed: set[str],
+    ) -> SeedUpdate:
+        """Sync the events of the changed events files only (the rest of the folder is as
+        stored)."""
+        elsewhere = {
+            event_id: path
+            for path, (_, _, ids) in stored_files.items()
+            if path not in changed
+            for event_id in ids or ()
+        }
+        parents = dict(
+            await self.database.fetchall(
+                "SELECT id, part_of FROM events WHERE part_of IS NOT NULL"
+            )
+        )
+        files = await asyncio.to_thread(
+            load_event_files, folder, changed, seeds, elsewhere, parents
+        )
+        events = [event for records in files.values() for event in records]
+        scope = {e.id for e in events}
+        for path in changed & stored_files.keys():
+            scope.update(stored_files[path][2] or ())  # what the file defined before
+        stamp = to_timestamp(utc_now())
+        fingerprint = fingerprint_of(hashes)
+        async with self.database.transaction(immediate=True) as tx:
+            counts, packed, removed = await self._sync_events(tx, events, stamp, scope)
+            await tx.executemany("DELETE FROM seed_files WHERE path = ?",
+                                 [(path,) for path in changed if path not in hashes])  # fmt: skip
+            await _write_seed_files(
+                tx,
+                {path: hashes[path] for path in hashes if path in changed
+                 or hashes[path] != (stored_files[path][0], stored_files[path][1])},
+                {path: tuple(e.id for e in records) for path, records in files.items()}
+                | {path: stored_files[path][2] or () for path in hashes
+                   if path not in changed and path in stored_files and stored_files[path][2]},
+            )  # fmt: skip
+            await tx.executemany(
+                _UPSERT_META, [(FINGERPRINT_KEY, fingerprint), (SYNCED_AT_KEY, stamp)]
+            )
+            await tx.executemany(
+                "INSERT INTO search_index_delta (event_id) VALUES (?) ON CONFLICT DO NOTHING",
+                [(event_id,) for event_id in [*packed, *removed]],
+            )
+        by_kind = {"event": counts}
+        result = SyncResult(**{name: counts[name] for name in _COUNTS}, by_kind=by_kind)
+        if isinstance(seeds.events, PackedEvents):
+            new_events: Mapping[str, Event] = seeds.events.replaced(packed, removed)
+        else:
+            plain = {k: v for k, v in seeds.events.items() if k not in removed}
+            new_events = plain | {e.id: e for e in events if e.id in packed}
+        upserted = tuple(e for e in events if e.id in packed)
+        new_seeds = dataclasses.replace(seeds, events=new_events, fingerprint=fingerprint)
+        return SeedUpdate(new_seeds, result, upserted, tuple(removed))
 
     async def sync_seeds(self, seedset: SeedSet, *, now: dt.datetime | None = None) -> SyncResult:
         """Make the stored seeds equal to `seedset`, in one transaction; idempotent.
@@ -137,7 +240,8 @@ class SqliteSeedStore:
         """
         stamp = to_timestamp(now or utc_now())
         async with self.database.transaction(immediate=True) as tx:
-            by_kind = {"event": await self._sync_events(tx, seedset.events.values(), stamp)}
+            counts, packed, removed = await self._sync_events(tx, seedset.events.values(), stamp)
+            by_kind = {"event": counts}
             edited_texts = await _sync_texts(tx, seedset.article_texts)
             for kind, (attribute, _) in GAZETTEER_KINDS.items():
                 records = getattr(seedset, attribute).values()
@@ -147,6 +251,24 @@ class SqliteSeedStore:
                 _UPSERT_META, [(FINGERPRINT_KEY, seedset.fingerprint), (SYNCED_AT_KEY, stamp)]
             )
             await tx.execute("DELETE FROM meta WHERE key = ?", (STAT_KEY,))
+            # Each file's hash, for the next sync to re-read only what changed (none known:
+            # the next sync reads the whole folder).
+            await tx.execute("DELETE FROM seed_files")
+            await _write_seed_files(tx, seedset.files, seedset.event_files)
+            if seedset.files:
+                await tx.execute(_UPSERT_META, (FORMAT_KEY, seeds_format()))
+            else:
+                await tx.execute("DELETE FROM meta WHERE key = ?", (FORMAT_KEY,))
+            # The stored search index stays valid with a delta when only events changed; the
+            # gazetteers decide which events an entity reaches, so a change there drops it.
+            if any(_touched(by_kind[kind]) for kind in ("place", "organization")):
+                await tx.execute("DELETE FROM search_index")
+                await tx.execute("DELETE FROM search_index_delta")
+            else:
+                await tx.executemany(
+                    "INSERT INTO search_index_delta (event_id) VALUES (?) ON CONFLICT DO NOTHING",
+                    [(event_id,) for event_id in [*packed, *removed]],
+                )
         totals = {name: sum(counts[name] for counts in by_kind.values()) for name in _COUNTS}
         return SyncResult(**totals, by_kind=by_kind)
 
@@ -166,10 +288,14 @@ class SqliteSeedStore:
         return zdict
 
     async def _sync_events(
-        self, tx: Transaction, events: Iterable[Event], stamp: str
-    ) -> dict[str, int]:
+        self, tx: Transaction, events: Iterable[Event], stamp: str, scope: set[str] | None = None
+    ) -> tuple[dict[str, int], dict[str, tuple[bytes, tuple[Any, ...]]], list[str]]:
+        """Write the events that differ from the stored ones (of `scope`, else all): returns
+        the counts, id → (packed bytes, date span) of those written, and the removed ids."""
         db = tx
         stored = dict(await tx.fetchall("SELECT id, content_hash FROM events"))
+        if scope is not None:
+            stored = {key: value for key, value in stored.items() if key in scope}
         seen, added, changed = await asyncio.to_thread(_diff_events, events, stored)
         samples = [data.encode() for _, data in (added or changed)[:ZDICT_SAMPLES]]
         zdict = await self._events_zdict(tx, samples)
@@ -189,12 +315,16 @@ class SqliteSeedStore:
         )
         await _write_children(tx, [event for event, _ in changed], replace=True)
         await _write_children(tx, [event for event, _ in added], replace=False)
-        return {
+        counts = {
             "added": len(added),
             "changed": len(changed),
             "removed": len(removed),
             "unchanged": len(seen) - len(added) - len(changed),
         }
+        packed = {
+            event.id: (row[9], (event.date.value, row[4])) for event, row in added_rows
+        } | {event.id: (row[9], (event.date.value, row[4])) for event, row in changed_rows}
+        return counts, packed, [event_id for (event_id,) in removed]
 
     async def read_seedset(self) -> SeedSet:
         """Rebuild the last synced `SeedSet` from the database alone (no YAML).
@@ -238,18 +368,33 @@ class SqliteSeedStore:
         """Store the search index built for the seeds of `fingerprint`, replacing any other."""
         async with self.database.transaction(immediate=True) as tx:
             await tx.execute("DELETE FROM search_index")
+            await tx.execute("DELETE FROM search_index_delta")  # the new index holds them
             await tx.executemany(
                 "INSERT INTO search_index (name, fingerprint, version, data) VALUES (?, ?, ?, ?)",
                 [(name, fingerprint, version, data) for name, data in blobs.items()],
             )
 
-    async def load_index_blobs(self, fingerprint: str, version: int) -> dict[str, bytes] | None:
-        """The stored search index of the seeds of `fingerprint` in format `version`, if any."""
-        rows = await self.database.fetchall(
-            "SELECT name, data FROM search_index WHERE fingerprint = ? AND version = ?",
-            (fingerprint, version),
-        )
+    async def load_index_blobs(
+        self, fingerprint: str | None, version: int
+    ) -> dict[str, bytes] | None:
+        """The stored search index in format `version`, if any; with a `fingerprint`, only the
+        one stored for those seeds. Without one, it is the index of the stored events once
+        `index_delta()` is applied to it."""
+        if fingerprint is None:
+            rows = await self.database.fetchall(
+                "SELECT name, data FROM search_index WHERE version = ?", (version,)
+            )
+        else:
+            rows = await self.database.fetchall(
+                "SELECT name, data FROM search_index WHERE fingerprint = ? AND version = ?",
+                (fingerprint, version),
+            )
         return dict(rows) if rows else None
+
+    async def index_delta(self) -> list[str]:
+        """Ids of the events added, changed or removed since the stored index was written."""
+        return [row[0] for row in await self.database.fetchall(
+            "SELECT event_id FROM search_index_delta ORDER BY event_id")]  # fmt: skip
 
     async def changes_since(self, since: dt.datetime | str) -> list[tuple[str, str]]:
         """(stored updated_at, id) of the events added or edited after `since` (naive means
@@ -262,6 +407,32 @@ class SqliteSeedStore:
 
 
 _COUNTS = ("added", "changed", "removed", "unchanged")
+
+
+def _touched(counts: dict[str, int]) -> bool:
+    return bool(counts["added"] or counts["changed"] or counts["removed"])
+
+
+def _is_events_file(path: str) -> bool:
+    return path.startswith(f"{EVENTS_DIR}/") and path.endswith(".yaml") and path.count("/") == 1
+
+
+async def _write_seed_files(
+    tx: Transaction,
+    hashes: Mapping[str, tuple[str, str]],
+    event_files: Mapping[str, tuple[Any, ...]],
+) -> None:
+    """Store the hash (and, for an events file, the event ids) of each file of `hashes`."""
+    await tx.executemany(
+        "INSERT INTO seed_files (path, signature, sha256, event_ids) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (path) DO UPDATE SET signature = excluded.signature,"
+        " sha256 = excluded.sha256, event_ids = excluded.event_ids",
+        [
+            (path, signature, sha, json.dumps(list(event_files[path]))
+             if path in event_files else None)
+            for path, (signature, sha) in hashes.items()
+        ],
+    )  # fmt: skip
 _CHILD_TABLES = ("event_participants", "event_topics", "event_organizations", "event_sources")
 
 

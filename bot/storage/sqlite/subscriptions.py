@@ -9,7 +9,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
-from bot.storage.base import Subscription, parse_timestamp, to_timestamp, utc_now
+from bot.storage.base import Subscription, parse_timestamp, replaced_kinds, to_timestamp, utc_now
 from bot.storage.sqlite.database import Database
 
 _COLUMNS = (
@@ -44,12 +44,14 @@ class SqliteSubscriptions:
         self.database = database
 
     async def subscribe(self, sub: Subscription, now: dt.datetime | None = None) -> Subscription:
-        """Create or replace the chat's subscription; a chat holds one digest kind at a time."""
+        """Create or replace the chat's subscription of its kind (daily replaces anniversaries
+        and back; weekly goes beside them)."""
         stamp = to_timestamp(now or utc_now())
         async with self.database.transaction() as tx:
-            await tx.execute(
-                "DELETE FROM subscriptions WHERE chat_id = ? AND kind != ?", (sub.chat_id, sub.kind)
-            )
+            for other in replaced_kinds(sub.kind):
+                await tx.execute(
+                    "DELETE FROM subscriptions WHERE chat_id = ? AND kind = ?", (sub.chat_id, other)
+                )
             await tx.execute(
                 f"""INSERT INTO subscriptions ({_COLUMNS}, updated_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, 1, NULL, ?, ?, NULL, ?)
@@ -70,7 +72,7 @@ class SqliteSubscriptions:
                     stamp,
                 ),
             )
-        return (await self.of_chat(sub.chat_id))[0]
+        return next(s for s in await self.of_chat(sub.chat_id) if s.kind == sub.kind)
 
     async def of_chat(self, chat_id: int, active_only: bool = False) -> list[Subscription]:
         """The chat's subscriptions (active first)."""
