@@ -16,6 +16,10 @@ the schema) reads the whole folder as before.
 Events are also stored packed (`bot.records.lazy`): `read_seedset()` reads only ids, dates and
 packed bytes, and decodes an event when something asks for it. The search index can be stored
 too (`save_index_blobs` / `load_index_blobs`), so a start on unchanged seeds does not rebuild it.
+
+Long because: the incremental sync (per-file hashes, the events of changed files only, the index
+delta) and reading the seeds back lazily share the same tables and packing. To split next: the
+stored search index (blobs and delta) into sqlite/index.py.
 """
 
 from __future__ import annotations
