@@ -97,7 +97,7 @@ class _RecencyKeys(Sequence[tuple[int, str]]):
     def __len__(self) -> int:
         return len(self._ids)
 
-    def __getitem__(self, n):  # type: ignore[override]
+    def __getitem__(self, n):
         return int(self._date_keys[n]), self._ids[n]
 
 

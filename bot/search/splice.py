@@ -101,17 +101,17 @@ def splice(
         mapped = np.delete(mapped, gone)
     kept_ptr = np.zeros(key_count + 1, dtype=np.int64)
     np.cumsum(counts, out=kept_ptr[1:])
-    add_keys = np.asarray(add_keys, dtype=np.int64)
-    add_docs = np.asarray(add_docs, dtype=np.int32)
-    order = np.lexsort((add_docs, add_keys))
-    add_keys, add_docs = add_keys[order], add_docs[order]
-    starts, ends = kept_ptr[add_keys].tolist(), kept_ptr[add_keys + 1].tolist()
+    keys = np.asarray(add_keys, dtype=np.int64)
+    new_docs = np.asarray(add_docs, dtype=np.int32)
+    order = np.lexsort((new_docs, keys))
+    keys, new_docs = keys[order], new_docs[order]
+    starts, ends = kept_ptr[keys].tolist(), kept_ptr[keys + 1].tolist()
     at = [
         start + int(np.searchsorted(mapped[start:end], doc))
-        for start, end, doc in zip(starts, ends, add_docs.tolist(), strict=True)
+        for start, end, doc in zip(starts, ends, new_docs.tolist(), strict=True)
     ]
-    spliced = np.insert(mapped, np.asarray(at, dtype=np.int64), add_docs) if at else mapped
-    counts += np.bincount(add_keys, minlength=key_count)
+    spliced = np.insert(mapped, np.asarray(at, dtype=np.int64), new_docs) if at else mapped
+    counts += np.bincount(keys, minlength=key_count)
     new_ptr = np.zeros(key_count + 1, dtype=np.int64)
     np.cumsum(counts, out=new_ptr[1:])
     return new_ptr, spliced.astype(np.int32, copy=False)

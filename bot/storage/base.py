@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.records.seedset import SeedSet
 
@@ -136,7 +136,7 @@ class SeedUpdate:
 
     seeds: SeedSet
     result: SyncResult | None
-    upserted: tuple = ()
+    upserted: tuple[Any, ...] = ()
     removed: tuple[str, ...] = ()
     full: bool = False
 
@@ -181,7 +181,9 @@ class SeedStore(Protocol):
     async def save_index_blobs(
         self, fingerprint: str, version: int, blobs: dict[str, bytes]
     ) -> None: ...
-    async def load_index_blobs(self, fingerprint: str, version: int) -> dict[str, bytes] | None: ...
+    async def load_index_blobs(
+        self, fingerprint: str | None, version: int
+    ) -> dict[str, bytes] | None: ...
     async def changes_since(self, since: dt.datetime | str) -> list[tuple[str, str]]:
         """(stored updated_at, id) of the events added or edited after `since`, oldest first."""
         ...
