@@ -9,14 +9,14 @@ from pathlib import Path
 
 from bot.commands.check import print_problems
 from bot.records.loading import SeedError, load_seeds
+from bot.records.models import SEED_FILES
 from bot.settings import Settings
 from bot.storage import open_repositories
 from bot.storage.base import SyncResult
-from bot.storage.sqlite.seeds import GAZETTEER_KINDS
 
 # by_kind key -> the plural label `check` uses too
 LABELS = {"event": "events"} | {
-    kind: attribute.replace("_", " ") for kind, (attribute, _) in GAZETTEER_KINDS.items()
+    f.kind: f.attribute.replace("_", " ") for f in SEED_FILES
 }
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
 
+from bot.records.models import all_names
 from bot.records.seedset import SeedSet
 from bot.search.normalize import fold
 
@@ -140,7 +141,7 @@ def resolve_timezone(text: str, seeds: SeedSet) -> str | None:
     for place in seeds.places.values():
         if not place.timezone:
             continue
-        names = [place.name.kk, place.name.ru, place.name.en, place.id, *place.aliases.all()]
+        names = [place.id, *all_names(place)]
         if any(fold(name) == wanted for name in names):
             return place.timezone
     return None
@@ -149,7 +150,7 @@ def resolve_timezone(text: str, seeds: SeedSet) -> str | None:
 def _topic_names(seeds: SeedSet) -> dict[str, str]:
     names: dict[str, str] = {}
     for topic in seeds.topics.values():
-        for name in (topic.id, topic.name.kk, topic.name.ru, topic.name.en, *topic.aliases.all()):
+        for name in (topic.id, *all_names(topic)):
             names.setdefault(fold(name), topic.id)
     return names
 

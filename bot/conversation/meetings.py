@@ -23,11 +23,11 @@ from typing import TYPE_CHECKING, Any, Literal
 from weakref import WeakKeyDictionary
 
 import numpy as np
-from rapidfuzz import fuzz, process
 
 from bot.i18n import strip_unsafe
 from bot.records.lazy import EventList, date_span
 from bot.search.entities import SUGGEST_MIN
+from bot.search.fuzzy import ID_SUGGEST_MIN, closest_strings
 from bot.search.index import AMBIGUITY_MARGIN, FOUND_MIN
 
 if TYPE_CHECKING:
@@ -356,10 +356,7 @@ def suggest_events(text: str, seeds: SeedSet, index: SearchIndex, limit: int = 3
     query = clean_argument(text).lower()
     if not query:
         return []
-    found = process.extract(
-        query, list(seeds.events), scorer=fuzz.ratio, processor=None, limit=limit
-    )
-    ids = [event_id for event_id, score, _ in found if score >= 60]
+    ids = closest_strings(query, list(seeds.events), ID_SUGGEST_MIN, limit)
     ids += [m.id for m in index.search_events(query.replace("-", " "), limit=limit)]
     return list(dict.fromkeys(i for i in ids if i in seeds.events))[:limit]
 

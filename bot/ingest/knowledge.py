@@ -9,26 +9,20 @@ from typing import TYPE_CHECKING
 from bot.ingest.demonyms import DEMONYMS
 from bot.ingest.mentions import Gazetteer, Hit
 from bot.ingest.text import Sentence
-from bot.records.models import Aliases, Localized
+from bot.records.models import Organization, Person, PlaceEntry, Topic, all_names
 from bot.records.seedset import SeedSet
 
 if TYPE_CHECKING:
     from bot.search.index import SearchIndex
 
 
-def _names(entries: Iterable[object]) -> list[tuple[str, str]]:
+def _names(
+    entries: Iterable[Person | Organization | PlaceEntry | Topic],
+) -> list[tuple[str, str]]:
     """(id, name) for every name, abbreviation and alias of gazetteer entries."""
     pairs: list[tuple[str, str]] = []
     for entry in entries:
-        texts: list[str] = []
-        for attribute in ("name", "abbr"):
-            value = getattr(entry, attribute, None)
-            if isinstance(value, Localized):
-                texts += [value.kk, value.ru, value.en]
-        aliases = getattr(entry, "aliases", None)
-        if isinstance(aliases, Aliases):
-            texts += aliases.all()
-        pairs += [(entry.id, text) for text in texts]  # type: ignore[attr-defined]
+        pairs += [(entry.id, text) for text in all_names(entry)]
     return pairs
 
 

@@ -9,22 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
-from bot.records.models import Event, Place, Source
+from bot.records.models import SEED_FILES, Event, Place, Source
 from bot.records.seedset import SeedSet
 
 Finding = tuple[str, str, str, str]  # attribute, record id, field path, message
 
 # The file behind each kind of reference, for messages.
-_FILES = {
-    "people": "people.yaml",
-    "organizations": "organizations.yaml",
-    "places": "places.yaml",
-    "topics": "topics.yaml",
-    "articles": "articles.yaml",
-    "anniversaries": "anniversaries.yaml",
-    "future_events": "future_events.yaml",
-    "events": "events/",
-}
+_FILES = {f.attribute: f.file for f in SEED_FILES} | {"events": "events/"}
 
 
 def normalize_space(text: str) -> str:

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from bot.records.models import (
+    SEED_FILES,
     Anniversary,
     Article,
     Event,
@@ -20,16 +21,8 @@ from bot.records.models import (
     Topic,
 )
 
-# SeedSet attribute for each gazetteer file.
-ATTRIBUTES: dict[str, str] = {
-    "articles.yaml": "articles",
-    "people.yaml": "people",
-    "organizations.yaml": "organizations",
-    "places.yaml": "places",
-    "topics.yaml": "topics",
-    "anniversaries.yaml": "anniversaries",
-    "future_events.yaml": "future_events",
-}
+# SeedSet attribute for each gazetteer file (a view of models.SEED_FILES).
+ATTRIBUTES: dict[str, str] = {f.file: f.attribute for f in SEED_FILES}
 
 
 @dataclass(frozen=True)

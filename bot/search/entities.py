@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.search.fuzzy import FuzzyVocab
+from bot.search.fuzzy import NAME_TYPO_MIN, FuzzyVocab
 from bot.search.normalize import STOPWORDS, fold_word, marked, script_tokens, stems, tokens
 
 # --- Scores and thresholds (0..100) ---------------------------------------------------------------
@@ -35,7 +35,7 @@ DERIVED = 86.0
 FUZZY_MIN_LEN = 4  # shorter words only match exactly: "су" must not match every "su..." word
 # OSA similarity of folded words (a swap counts as one edit): two typos in a 10-letter name
 # score 80, one in a 5-letter name 80, one in a 4-letter name 75 (so short names match exactly).
-FUZZY_CUTOFF = 78.0
+FUZZY_CUTOFF = NAME_TYPO_MIN  # (bot.search.fuzzy: every fuzzy threshold, one scale)
 MATCH_MIN = 75.0  # an entity scoring below this is not a match at all
 # Below this a match is only offered as a suggestion. One typo in a 7-letter word scores 85.7,
 # which is also what real other surnames score ("Tokarev" against "Tokaev"): those are offered,

@@ -28,6 +28,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from bot.records.models import all_names
 from bot.search.blobs import BlobError, Groups, pack_json, unpack_json
 from bot.search.entities import (
     AMBIGUITY_MARGIN,
@@ -61,12 +62,8 @@ FORMAT_VERSION = 1  # of `SearchIndex.dump`; bump when its blobs change meaning
 
 
 def _names(record: Any) -> list[str]:
-    """Every name a gazetteer record goes by: its name and abbreviation in kk/ru/en, aliases."""
-    names = [record.name.kk, record.name.ru, record.name.en]
-    abbr = getattr(record, "abbr", None)
-    if abbr is not None:
-        names += [abbr.kk, abbr.ru, abbr.en]
-    return names + record.aliases.all()
+    """Every name a gazetteer record goes by (records.models.all_names)."""
+    return all_names(record)
 
 
 def _anniversary_names(topic_id: str, seeds: Any) -> list[str]:
@@ -125,6 +122,10 @@ class SearchIndex:
     """
 
     VERSION = FORMAT_VERSION  # what storage keys the blobs by; `load` checks the code hash too
+    people: Gazetteer
+    topics: Gazetteer
+    places: Gazetteer
+    organizations: Gazetteer
 
     def __init__(self, seeds: Any, text: TextIndex, events: EventTable, entities: Groups,
                  gazetteers_of: SearchIndex | None = None) -> None:  # fmt: skip

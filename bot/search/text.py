@@ -21,8 +21,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain
 
 import numpy as np
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
 
 from bot.search.blobs import (
     BlobError,
@@ -34,6 +32,7 @@ from bot.search.blobs import (
     unpack_json,
     unpack_words,
 )
+from bot.search.fuzzy import WORD_TYPO_MIN, typo_neighbours
 from bot.search.normalize import (
     CYRILLIC_MARK,
     FEMININE_SUFFIXES,
@@ -48,13 +47,12 @@ from bot.search.splice import Renumbering, compact, splice
 
 # Weights of the ways a query word can meet a document word (a document's score per query word
 # is the best of them; its total is the sum over query words).
-EXACT = 1.0
-STEM = 0.9  # "климатом" meets "климат"
-PREFIX = 0.8  # "климат" meets "климата", "климаттың"
-FUZZY = 0.7  # "Koshrebaev" meets "kosherbaev"; only tried when nothing above matched
+EXACT_WEIGHT = 1.0
+STEM_WEIGHT = 0.9  # "климатом" meets "климат"
+PREFIX_WEIGHT = 0.8  # "климат" meets "климата", "климаттың"
+FUZZY_WEIGHT = 0.7  # "Koshrebaev" meets "kosherbaev"; only tried when nothing above matched
 PREFIX_MIN_LEN = 4  # shorter words ("су") match exactly or as a stem + case ending only
 FUZZY_MIN_LEN = 5
-FUZZY_CUTOFF = 80.0  # OSA similarity: one typo (or swap) in 5 letters, two in 10
 MAX_EXPANSIONS = 64  # vocabulary words one query word may stand for
 
 # A list of (document numbers, weight) pairs: the ways one query word reaches documents.
@@ -77,7 +75,7 @@ class TextIndex:
         self.word_ids = {word: i for i, word in enumerate(vocab)}
         self.sorted_vocab = sorted(vocab)
         # Fuzzy candidates by first letter and length: a typo rarely hits the first letter, and
-        # FUZZY_CUTOFF allows a length difference of at most a fifth.
+        # WORD_TYPO_MIN allows a length difference of at most a fifth.
         self.by_shape = defaultdict(list)
         for word in self.sorted_vocab:
             self.by_shape[_shape(word)].append(word)
@@ -148,10 +146,10 @@ class TextIndex:
                 insort(sorted_vocab, word)
                 touched.add(_shape(word))
         for shape in touched:  # copied, never changed in place: the old index still reads them
-            kept = [w for w in self.by_shape.get(shape, ()) if w in word_ids]
-            kept += [w for w in new_words if _shape(w) == shape and w in word_ids]
-            if kept:
-                by_shape[shape] = sorted(kept)
+            shaped = [w for w in self.by_shape.get(shape, ()) if w in word_ids]
+            shaped += [w for w in new_words if _shape(w) == shape and w in word_ids]
+            if shaped:
+                by_shape[shape] = sorted(shaped)
             else:
                 by_shape.pop(shape, None)
         return TextIndex(vocab, ptr, docs, renumbering.size, (word_ids, sorted_vocab, by_shape))
@@ -195,16 +193,16 @@ class TextIndex:
             if form in self.word_ids:
                 weights.setdefault(form, weight)
 
-        add(word, EXACT)
+        add(word, EXACT_WEIGHT)
         for stem in stems(word):
-            add(stem, STEM)
+            add(stem, STEM_WEIGHT)
         if len(word) < PREFIX_MIN_LEN:  # "су" reaches "суға", "суды", not "summit"
             for other in _inflections(word):
-                add(other, STEM)
+                add(other, STEM_WEIGHT)
         for start in (word, *(s for s in stems(word) if len(s) >= PREFIX_MIN_LEN)):
             if len(start) >= PREFIX_MIN_LEN:
                 for other in self._with_prefix(marked(start, cyrillic)):
-                    weights.setdefault(other, PREFIX)
+                    weights.setdefault(other, PREFIX_WEIGHT)
         typed = marked(word, cyrillic)
         if not weights and len(word) >= FUZZY_MIN_LEN:
             spread = len(word) // 5
@@ -214,15 +212,8 @@ class TextIndex:
                 for length in range(len(typed) - spread, len(typed) + spread + 1)
                 for other in self.by_shape.get((shape, length), ())
             ]
-            for other, score, _ in process.extract(
-                typed,
-                candidates,
-                scorer=OSA.normalized_similarity,  # a swap of two letters is one typo
-                processor=None,  # both sides are folded already
-                score_cutoff=FUZZY_CUTOFF / 100,
-                limit=5,
-            ):
-                weights[other] = FUZZY * score
+            for other, score in typo_neighbours(typed, candidates, WORD_TYPO_MIN, limit=5):
+                weights[other] = FUZZY_WEIGHT * score
         return [(self.postings(w), weight) for w, weight in weights.items()]
 
     def _with_prefix(self, prefix: str) -> list[str]:

@@ -16,9 +16,8 @@ import datetime as dt
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
-from bot.records.models import Event
 from bot.records.seedset import SeedSet
 
 KINDS: tuple[str, ...] = (
@@ -137,7 +136,7 @@ class SeedUpdate:
 
     seeds: SeedSet
     result: SyncResult | None
-    upserted: tuple[Event, ...] = ()
+    upserted: tuple[Any, ...] = ()
     removed: tuple[str, ...] = ()
     full: bool = False
 

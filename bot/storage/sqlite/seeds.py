@@ -13,12 +13,13 @@ its delta always describe the stored events: a start loads the index and applies
 and the next full store of the index empties it. Any other change (a gazetteer, an article,
 the schema) reads the whole folder as before.
 
-Long because: the full sync, the per-file incremental sync and the read-back share their row
-writers and the one transaction each runs in; splitting them would scatter one protocol.
-
 Events are also stored packed (`bot.records.lazy`): `read_seedset()` reads only ids, dates and
 packed bytes, and decodes an event when something asks for it. The search index can be stored
 too (`save_index_blobs` / `load_index_blobs`), so a start on unchanged seeds does not rebuild it.
+
+Long because: the incremental sync (per-file hashes, the events of changed files only, the index
+delta) and reading the seeds back lazily share the same tables and packing. To split next: the
+stored search index (blobs and delta) into sqlite/index.py.
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ from typing import Any
 
 from bot.records.lazy import (
     ZDICT_SAMPLES,
-    DateSpan,
     EncodedTexts,
     JsonRecords,
     PackedEvents,
@@ -52,15 +52,9 @@ from bot.records.loading import (
 )
 from bot.records.models import (
     EVENTS_DIR,
-    Anniversary,
-    Article,
+    SEED_FILES,
     Event,
-    FutureEvent,
-    Organization,
-    Person,
-    PlaceEntry,
     Record,
-    Topic,
 )
 from bot.records.seedset import SeedSet
 from bot.storage.base import SeedUpdate, SyncResult, to_timestamp, utc_now
@@ -77,15 +71,9 @@ _UPSERT_META = (
     " ON CONFLICT (key) DO UPDATE SET value = excluded.value"
 )
 
-# gazetteer.kind -> (SeedSet attribute, model)
+# gazetteer.kind -> (SeedSet attribute, model): a view of records.models.SEED_FILES
 GAZETTEER_KINDS: dict[str, tuple[str, type[Record]]] = {
-    "article": ("articles", Article),
-    "person": ("people", Person),
-    "organization": ("organizations", Organization),
-    "place": ("places", PlaceEntry),
-    "topic": ("topics", Topic),
-    "anniversary": ("anniversaries", Anniversary),
-    "future_event": ("future_events", FutureEvent),
+    f.kind: (f.attribute, f.model) for f in SEED_FILES
 }
 
 
@@ -305,7 +293,7 @@ class SqliteSeedStore:
 
     async def _sync_events(
         self, tx: Transaction, events: Iterable[Event], stamp: str, scope: set[str] | None = None
-    ) -> tuple[dict[str, int], dict[str, tuple[bytes, DateSpan]], list[str]]:
+    ) -> tuple[dict[str, int], dict[str, tuple[bytes, tuple[Any, ...]]], list[str]]:
         """Write the events that differ from the stored ones (of `scope`, else all): returns
         the counts, id → (packed bytes, date span) of those written, and the removed ids."""
         db = tx
@@ -436,7 +424,7 @@ def _is_events_file(path: str) -> bool:
 async def _write_seed_files(
     tx: Transaction,
     hashes: Mapping[str, tuple[str, str]],
-    event_files: Mapping[str, tuple[str, ...]],
+    event_files: Mapping[str, tuple[Any, ...]],
 ) -> None:
     """Store the hash (and, for an events file, the event ids) of each file of `hashes`."""
     await tx.executemany(
