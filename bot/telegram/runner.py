@@ -3,9 +3,11 @@
 `run_bot(settings)` is what `python -m bot run` calls when TELEGRAM_BOT_TOKEN is set. It takes
 the Application from `bot.app.build_application` (the same one the console and tests use) and
 adds only what a long-running process needs: a global error handler that logs with context and
-tells the operators, a token scrubber on every log line, the /healthz server, and PTB's
-`run_polling`/`run_webhook`, which stop cleanly on SIGTERM/SIGINT (pending updates and running
-jobs are awaited, then `post_shutdown` closes the database).
+tells the operators, a token scrubber on every log line, metrics on every Bot API request, the
+digest tick on the monotonic clock, the /healthz and /metrics server, and its own lifecycle
+(`serve`, instead of PTB's run_polling/run_webhook): getMe retried with a logged backoff, a 401
+or network error while polling retried, our webhook server (bot.telegram.webhook), and a stop
+within STOP_SECONDS of SIGTERM/SIGINT.
 
 Long because: polling, webhook, error reports, health and metrics share one Runtime. To split next:
 the ErrorReporter and the health/metrics wiring into modules of their own.
