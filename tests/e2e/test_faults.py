@@ -140,7 +140,8 @@ async def test_a_minute_of_401_while_polling_is_survived(tmp_path, telegram):
         await subscribe_earlier(tmp_path / "bot.sqlite3", [A, B], due.time())  # due in the 401
         outage = max(60.0, (due - revoked).total_seconds() + 10)
         # Once the long poll in flight has ended (its next call is refused), a user writes.
-        await until(lambda: telegram.foreign_tokens, "a refused getUpdates", 15, bot)
+        refused_poll = lambda: "getUpdates" in telegram.refused_methods  # noqa: E731
+        await until(refused_poll, "a refused getUpdates", 15, bot)
         telegram.api.push_update(make_message_update("/help", make_chat(user=USER), USER))
         answered_before = len(telegram.api.sent("sendMessage", USER["id"]))
         await asyncio.sleep(outage - (dt.datetime.now(dt.UTC) - revoked).total_seconds())
