@@ -22,9 +22,9 @@ from bot.conversation.meetings import (
     MeetingFilter,
     is_known,
     parts,
-    select_events,
 )
 from bot.conversation.questions import understand
+from bot.conversation.selection import select_events
 from bot.i18n import t
 
 log = logging.getLogger(__name__)

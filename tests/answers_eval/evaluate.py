@@ -13,8 +13,9 @@ from pathlib import Path
 
 import yaml
 
-from bot.conversation.meetings import MAX_TEXT_RESULTS, lookup_person, lookup_topic, select_events
+from bot.conversation.meetings import MAX_TEXT_RESULTS, lookup_person, lookup_topic
 from bot.conversation.questions import ask, understand
+from bot.conversation.selection import select_events
 from bot.records.loading import load_seeds
 from bot.search.index import SearchIndex
 from bot.settings import PROJECT_ROOT

@@ -11,16 +11,15 @@ from bot.conversation.meetings import (
     MeetingFilter,
     clean_argument,
     event_ids_in,
-    inline_events,
     lookup_person,
     lookup_topic,
     named_entities,
     paginate,
     parse_meetings_args,
     resolve_first,
-    select_events,
     suggest_events,
 )
+from bot.conversation.selection import inline_events, select_events
 from bot.records.loading import load_seeds
 from bot.search.index import SearchIndex
 from tests.support.harness import REAL_SEEDS

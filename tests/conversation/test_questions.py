@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bot.conversation.callbacks import list_data, parse_callback
-from bot.conversation.meetings import MeetingFilter, combine, parts, select_events
+from bot.conversation.meetings import MeetingFilter, combine, parts
 from bot.conversation.questions import ask, month_number, understand
+from bot.conversation.selection import select_events
 from bot.records.loading import load_seeds
 from bot.search.index import SearchIndex
 from tests.support.harness import REAL_SEEDS, button_data, running_bot, texts
