@@ -13,6 +13,7 @@ stores them in (ISO 8601 with microseconds, which sorts as text).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,6 +93,29 @@ class Subscription:
     created_by: int | None = None
     created_at: dt.datetime | None = None
     last_digest_at: dt.datetime | None = None
+
+
+def subscription_from_row(
+    row: Sequence[Any], moment: Callable[[Any], dt.datetime | None]
+) -> Subscription:
+    """A `Subscription` from the columns every backend selects in this order (chat_id, kind,
+    send_time, timezone, language, topics, thread_id, active, inactive_reason, created_by,
+    created_at, last_digest_at); `moment` reads the backend's timestamps."""
+    hour, minute = (int(part) for part in row[2].split(":"))
+    return Subscription(
+        chat_id=row[0],
+        kind=row[1],
+        send_time=dt.time(hour, minute),
+        timezone=row[3],
+        language=row[4],
+        topics=tuple(json.loads(row[5] or "[]")),
+        thread_id=row[6],
+        active=bool(row[7]),
+        inactive_reason=row[8],
+        created_by=row[9],
+        created_at=moment(row[10]),
+        last_digest_at=moment(row[11]),
+    )
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,14 @@ from collections.abc import Iterable, Sequence
 
 import asyncpg
 
-from bot.storage.base import Chat, Delivery, Subscription, replaced_kinds, to_timestamp
+from bot.storage.base import (
+    Chat,
+    Delivery,
+    Subscription,
+    replaced_kinds,
+    subscription_from_row,
+    to_timestamp,
+)
 from bot.storage.postgres.database import PgDatabase
 
 _SUB_COLUMNS = (
@@ -31,21 +38,8 @@ def _seconds(moment: dt.datetime | None) -> dt.datetime | None:
 
 
 def subscription_of(row: Sequence) -> Subscription:
-    hour, minute = (int(part) for part in row[2].split(":"))
-    return Subscription(
-        chat_id=row[0],
-        kind=row[1],
-        send_time=dt.time(hour, minute),
-        timezone=row[3],
-        language=row[4],
-        topics=tuple(json.loads(row[5] or "[]")),
-        thread_id=row[6],
-        active=bool(row[7]),
-        inactive_reason=row[8],
-        created_by=row[9],
-        created_at=_seconds(row[10]),
-        last_digest_at=_seconds(row[11]),
-    )
+    """A subscription from a PostgreSQL row (timestamps to the second, as SQLite keeps them)."""
+    return subscription_from_row(row, _seconds)
 
 
 def _delivery(row: Sequence) -> Delivery:

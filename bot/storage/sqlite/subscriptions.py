@@ -6,10 +6,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
-from typing import Any, cast
+from collections.abc import Iterable
+from typing import cast
 
-from bot.storage.base import Subscription, parse_timestamp, replaced_kinds, to_timestamp, utc_now
+from bot.storage.base import (
+    Subscription,
+    parse_timestamp,
+    replaced_kinds,
+    subscription_from_row,
+    to_timestamp,
+    utc_now,
+)
 from bot.storage.sqlite.database import Database
 
 _COLUMNS = (
@@ -17,24 +24,6 @@ _COLUMNS = (
     " created_by, created_at, last_digest_at"
 )
 _UPDATABLE = {"send_time", "timezone", "language", "topics", "thread_id"}
-
-
-def _subscription(row: Sequence[Any]) -> Subscription:
-    hour, minute = (int(part) for part in row[2].split(":"))
-    return Subscription(
-        chat_id=row[0],
-        kind=row[1],
-        send_time=dt.time(hour, minute),
-        timezone=row[3],
-        language=row[4],
-        topics=tuple(json.loads(row[5] or "[]")),
-        thread_id=row[6],
-        active=bool(row[7]),
-        inactive_reason=row[8],
-        created_by=row[9],
-        created_at=parse_timestamp(row[10]),
-        last_digest_at=parse_timestamp(row[11]),
-    )
 
 
 class SqliteSubscriptions:
@@ -80,14 +69,14 @@ class SqliteSubscriptions:
         if active_only:
             query += " AND active = 1"
         rows = await self.database.fetchall(query + " ORDER BY active DESC, kind", (chat_id,))
-        return [_subscription(row) for row in rows]
+        return [subscription_from_row(row, parse_timestamp) for row in rows]
 
     async def active(self) -> list[Subscription]:
         """Every active subscription, the scheduler's input."""
         rows = await self.database.fetchall(
             f"SELECT {_COLUMNS} FROM subscriptions WHERE active = 1 ORDER BY chat_id, kind"
         )
-        return [_subscription(row) for row in rows]
+        return [subscription_from_row(row, parse_timestamp) for row in rows]
 
     async def update(self, chat_id: int, **fields: object) -> int:
         """Change send_time, timezone, language, topics or thread_id of the chat's subscriptions."""
