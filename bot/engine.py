@@ -108,8 +108,10 @@ class Engine:
                     raise
                 log.error("seeds have problems, starting on the last good copy:\n%s", exc)
                 update = SeedUpdate(await storage.read_seedset(), None)
-            seeds = update.seeds
-            if update.full:  # read from YAML: keep the lazy copy, not every model
+            seeds, full, result = update.seeds, update.full, update.result
+            del update  # holds every parsed model when the folder was read in full
+            if full:  # read from YAML: keep the lazy copy, not every model
+                del seeds
                 seeds = await storage.read_seedset()
             index = await self._stored_index(storage, seeds)
             if index is None:
@@ -120,7 +122,7 @@ class Engine:
             raise
         self._repos, self.seeds, self.index = repos, seeds, index
         gc.freeze()  # what start-up built lives as long as the process: never scan it again
-        return update.result
+        return result
 
     async def apply_changes(self) -> SyncResult:
         """Apply what changed in the seeds folder to the database and the search index, and
