@@ -55,6 +55,7 @@ from bot.digests.schedule import next_schedule
 from bot.i18n import Html, parse_language, t
 from bot.records.models import LANGS
 from bot.storage.base import Subscription
+from handlers.common import unknown_button
 from handlers.meetings import edit_or_send
 
 MENU = [
@@ -353,7 +354,7 @@ async def settings_button(update: Update, context: BriefingContext) -> None:
     lang = await context.chat_lang(update)
     match = CALLBACK.match(query.data or "")
     if not match:
-        await query.answer(t(lang, "error.unknown_button"), show_alert=True)
+        await unknown_button(update, context)
         return
     action, value, chat_id = match[1], match[2], int(match[3])
     if not await may_change(update, context, chat_id):
@@ -376,7 +377,7 @@ async def settings_button(update: Update, context: BriefingContext) -> None:
         await query.answer(t(lang, "settings.already_set"))  # nothing changed: no edit either
         return
     if words is None or await apply_setting(context, subs[0], words):
-        await query.answer(t(lang, "error.unknown_button"), show_alert=True)
+        await unknown_button(update, context)
         return
     await query.answer(t(lang, "settings.saved"))
     sub = (await context.engine.subscriptions.of_chat(chat_id))[0]
