@@ -216,10 +216,17 @@ def _seed_files(folder: Path) -> list[tuple[str, os.DirEntry]]:
 
 
 def _entry_problem(entry: os.DirEntry, root: Path, visited: set[Path]) -> str | None:
-    """Why a seeds folder entry may not be read (None: a regular file or a new directory)."""
+    """Why a seeds folder entry may not be read (None: a regular file or a new directory).
+
+    Only links and directories are resolved: a plain file inside the folder is where it is, and
+    resolving each of 50,000 article files took 2 s of every start at 100,000 events.
+    """
     try:
-        real = Path(entry.path).resolve(strict=True)
-        info = real.stat()
+        if entry.is_symlink() or entry.is_dir(follow_symlinks=False):
+            real = Path(entry.path).resolve(strict=True)
+            info = real.stat()
+        else:
+            real, info = root, entry.stat(follow_symlinks=False)
     except RuntimeError:  # Python 3.11 reports a symlink loop this way
         return "a symbolic link loop"
     except OSError as exc:
