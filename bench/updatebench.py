@@ -209,7 +209,13 @@ async def broadcast_replies(data: Path, chats: int, window: float, seed: int) ->
 
     from telegram import Update
 
-    from bench.deliverybench import TOKEN, CountingBot, copy_database
+    from bench.deliverybench import (
+        TOKEN,
+        CountingBot,
+        copy_database,
+        start_fake_server,
+        stop_fake_server,
+    )
     from bench.queries import command_queries
     from bot.app import build_application
     from bot.conversation.callbacks import event_data
@@ -222,13 +228,8 @@ async def broadcast_replies(data: Path, chats: int, window: float, seed: int) ->
             chat_id = connection.execute(
                 "SELECT chat_id FROM chats WHERE type = 'private' ORDER BY chat_id LIMIT 1"
             ).fetchone()[0]
-        server = await asyncio.create_subprocess_exec(
-            *(sys.executable, "-m", "bench.fakeserver", "--token", TOKEN, "--db", str(db_path)),
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-        )
+        server, port = await start_fake_server(db_path)
         try:
-            port = int(await server.stdout.readline())
             settings = bench_settings(data).with_(
                 token=TOKEN, base_url=f"http://127.0.0.1:{port}", db_path=db_path
             )
@@ -276,9 +277,7 @@ async def broadcast_replies(data: Path, chats: int, window: float, seed: int) ->
             await application.post_shutdown(application)
             await application.shutdown()
         finally:
-            server.stdin.close()
-            await server.stdout.read()
-            await server.wait()
+            await stop_fake_server(server)
     return {
         "chats": chats,
         "window_s": window,
