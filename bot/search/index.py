@@ -16,7 +16,6 @@ events_for_*); the machinery is in its sibling modules.
 
 from __future__ import annotations
 
-import datetime as dt
 import gc
 import hashlib
 import sys
@@ -29,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from bot.records.models import all_names
+from bot.records.seedset import topic_tree
 from bot.search.blobs import BlobError, Groups, pack_json, unpack_json
 from bot.search.entities import (
     AMBIGUITY_MARGIN,
@@ -134,8 +134,7 @@ class SearchIndex:
             self.places = Gazetteer(places, coverage=COVERAGE)
             organizations = ((o.id, _names(o)) for o in seeds.organizations.values())
             self.organizations = Gazetteer(organizations, coverage=COVERAGE)
-        self._topic_parent = {t.id: t.parent for t in seeds.topics.values()}
-        self._descendants = {t: tuple(self.topic_descendants(t)) for t in self._topic_parent}
+        self._descendants = {t: tuple(topic_tree(seeds.topics, [t])) for t in seeds.topics}
         self.text = text
         self.events = events
         self.entities = entities  # "person:<id>", "topic:<id>", ... → event numbers
@@ -306,16 +305,6 @@ class SearchIndex:
         """Every event id, newest first, undated last."""
         return self.event_ids[::-1]
 
-    def topic_descendants(self, topic_id: str) -> set[str]:
-        """The topic and every topic narrower than it."""
-        found = {topic_id}
-        changed = True
-        while changed:
-            more = {t for t, parent in self._topic_parent.items() if parent in found}
-            changed = not more <= found
-            found |= more
-        return found
-
     def _gazetteers(self) -> list[tuple[str, Gazetteer]]:
         return [
             ("person", self.people),
@@ -370,9 +359,6 @@ class SearchIndex:
             return []
         return self._id_array[docs[::-1]].tolist()
 
-
-def _day(number: int) -> dt.date | None:
-    return dt.date(number // 10_000, number // 100 % 100, number % 100) if number else None
 
 
 @lru_cache(maxsize=1)
