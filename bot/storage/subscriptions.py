@@ -2,7 +2,8 @@
 
 Subscriptions in SQLite are the source of truth for the scheduler: nothing is rebuilt from memory
 after a restart. The delivery log's primary key (chat_id, digest_key) is what makes each digest go
-out once: a sender first *claims* its row, and only the claimer sends.
+out once: a sender first *claims* its row (bot.storage.claims, `delivery_log`), and only the
+claimer sends.
 """
 
 from __future__ import annotations
@@ -11,10 +12,14 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import aiosqlite
 
 from bot.storage.group_commit import GroupCommit
+
+if TYPE_CHECKING:
+    from bot.storage.claims import SqliteDeliveryLog
 from bot.storage.seedsync import to_timestamp
 
 KINDS: tuple[str, ...] = ("daily", "anniversaries")
@@ -124,31 +129,7 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-_FINISH_SQL = (
-    "UPDATE deliveries SET status = ?, sent_at = ?, error = ?,"
-    " message_ids = COALESCE(?, message_ids) WHERE chat_id = ? AND digest_key = ?"
-)
-_PROGRESS_SQL = "UPDATE deliveries SET message_ids = ? WHERE chat_id = ? AND digest_key = ?"
-_DIGESTED_SQL = "UPDATE subscriptions SET last_digest_at = ? WHERE chat_id = ? AND kind = ?"
 _ERROR_SQL = "INSERT INTO errors (at, where_, message) VALUES (?, ?, ?)"
-
-
-def _finish_params(
-    chat_id: int,
-    digest_key: str,
-    status: str,
-    now: dt.datetime,
-    message_ids: list[int] | None,
-    error: str | None,
-) -> tuple:
-    return (
-        status,
-        utc_iso(now) if status == "sent" else None,
-        error[:500] if error else None,
-        json.dumps(message_ids) if message_ids is not None else None,
-        chat_id,
-        digest_key,
-    )
 
 
 class SubscriptionStore:
@@ -157,6 +138,7 @@ class SubscriptionStore:
     def __init__(self, db: aiosqlite.Connection) -> None:
         self.db = db
         self._group_commit: GroupCommit | None = None
+        self._delivery_log: SqliteDeliveryLog | None = None
 
     # -- chats ---------------------------------------------------------------------------------
 
@@ -354,96 +336,18 @@ class SubscriptionStore:
         ) as cursor:
             return {(row[0], row[1]) for row in await cursor.fetchall()} & wanted
 
-    async def reclaim_stale(
-        self, chat_id: int, digest_key: str, older_than: dt.datetime, now: dt.datetime
-    ) -> bool:
-        """Take over a 'pending' claim made before `older_than` (its sender died); True if won."""
-        cursor = await self.db.execute(
-            "UPDATE deliveries SET claimed_at = ?, attempts = attempts + 1"
-            " WHERE chat_id = ? AND digest_key = ? AND status = 'pending'"
-            " AND (claimed_at IS NULL OR claimed_at < ?)",
-            (utc_iso(now), chat_id, digest_key, utc_iso(older_than)),
-        )
-        await self.db.commit()
-        return cursor.rowcount == 1
+    @property
+    def delivery_log(self) -> SqliteDeliveryLog:
+        """Claims with leases on this connection (bot.storage.claims)."""
+        from bot.storage.claims import SqliteDeliveryLog  # it builds on this module
 
-    async def stale_pending(self, older_than: dt.datetime) -> list[Delivery]:
-        """'pending' rows claimed before `older_than`: their sender crashed mid-delivery."""
-        async with self.db.execute(
-            f"SELECT {_DELIVERY_COLUMNS} FROM deliveries WHERE status = 'pending'"
-            " AND (claimed_at IS NULL OR claimed_at < ?) ORDER BY due_at",
-            (utc_iso(older_than),),
-        ) as cursor:
-            return [_delivery(row) for row in await cursor.fetchall()]
+        if self._delivery_log is None:
+            self._delivery_log = SqliteDeliveryLog(self)
+        return self._delivery_log
 
-    async def claim_many(
-        self, claims: Sequence[tuple[int, str, dt.datetime]], now: dt.datetime
-    ) -> list[bool]:
-        """Claim (chat_id, digest_key, due_at) rows as 'pending', in one transaction; True for
-        each row this caller created (only its creator sends). On any error nothing is claimed."""
-        return await self._insert_each(
-            "INSERT OR IGNORE INTO deliveries (chat_id, digest_key, status, attempts, due_at,"
-            " claimed_at) VALUES (?, ?, 'pending', 1, ?, ?)",
-            [(chat_id, key, utc_iso(due_at), utc_iso(now)) for chat_id, key, due_at in claims],
-        )
-
-    async def record_missed_many(
-        self, missed: Sequence[tuple[int, str, dt.datetime, str]]
-    ) -> list[bool]:
-        """Log digests that were due too long ago to send, as (chat_id, digest_key, due_at,
-        reason) rows in one transaction; True for each row that was new."""
-        return await self._insert_each(
-            "INSERT OR IGNORE INTO deliveries (chat_id, digest_key, status, attempts, error,"
-            " due_at) VALUES (?, ?, 'missed', 0, ?, ?)",
-            [(chat_id, key, reason, utc_iso(due_at)) for chat_id, key, due_at, reason in missed],
-        )
-
-    async def _insert_each(self, sql: str, rows: list[tuple]) -> list[bool]:
-        if not rows:
-            return []
-        created = []
-        try:
-            for row in rows:
-                cursor = await self.db.execute(sql, row)
-                created.append(cursor.rowcount == 1)
-            await self.db.commit()
-        except BaseException:
-            await self.db.rollback()
-            raise
-        return created
-
-    async def complete(
-        self,
-        chat_id: int,
-        digest_key: str,
-        status: str,
-        now: dt.datetime,
-        *,
-        message_ids: list[int] | None = None,
-        error: str | None = None,
-        digested_kind: str | None = None,
-        where: str | None = None,
-    ) -> None:
-        """Close a delivery as sent, empty, failed or missed; in the same commit set the chat's
-        last-digest time for `digested_kind` (the 'new since' boundary) and log the error
-        (`where`). Commits are shared with concurrent callers (see GroupCommit)."""
-        statements = [
-            (
-                _FINISH_SQL,
-                _finish_params(chat_id, digest_key, status, now, message_ids, error),
-            )
-        ]
-        if digested_kind:
-            statements.append((_DIGESTED_SQL, (utc_iso(now), chat_id, digested_kind)))
-        if where and error:
-            statements.append((_ERROR_SQL, (utc_iso(now), where[:200], error[:1000])))
-        await self.group_commit.write(statements)
-
-    async def save_progress(self, chat_id: int, digest_key: str, message_ids: list[int]) -> None:
-        """Store the ids of the parts sent so far, so a retry resumes after them; through the
-        shared commit (returns once it is durable)."""
-        params = (json.dumps(message_ids), chat_id, digest_key)
-        await self.group_commit.write([(_PROGRESS_SQL, params)])
+    async def clock(self) -> dt.datetime:
+        """What time it is for the scheduler: this process's clock (one process per file)."""
+        return _now()
 
     @property
     def group_commit(self) -> GroupCommit:

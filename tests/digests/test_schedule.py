@@ -8,7 +8,13 @@ from zoneinfo import ZoneInfo
 import aiosqlite
 import pytest
 
-from bot.digests.schedule import due_deliveries, latest_schedule, next_schedule, scheduled_at
+from bot.digests.schedule import (
+    compute_due,
+    due_deliveries,
+    latest_schedule,
+    next_schedule,
+    scheduled_at,
+)
 from bot.storage.migrations import migrate
 from bot.storage.subscriptions import Subscription, SubscriptionStore
 
@@ -107,13 +113,20 @@ async def test_due_in_each_time_zone(store):
     }
 
 
+async def plan(store, now):
+    due = lambda subs, existing, at: compute_due(subs, existing, at, GRACE)  # noqa: E731
+    return await store.delivery_log.plan(due, now, GRACE, max_attempts=5)
+
+
 async def test_a_logged_delivery_is_not_due_again(store):
     await store.subscribe(sub(1), now=CREATED)
     now = utc(2026, 8, 1, 4, 0, 30)
     (due,) = await due_deliveries(store, now, GRACE)
-    assert await store.claim_many([(1, due.digest_key, due.due_at)], now) == [True]
-    second = await store.claim_many([(1, due.digest_key, due.due_at)], now)
-    assert second == [False]  # a second claimer loses
+    assert (await plan(store, now)).queued == [(1, due.digest_key)]
+    assert (await plan(store, now)).queued == []  # planned once
+    [claim] = await store.delivery_log.claim("A", 10, 120, now)
+    assert await store.delivery_log.claim("B", 10, 120, now) == []  # a second claimer loses
+    assert claim.digest_key == due.digest_key
     assert await due_deliveries(store, now + dt.timedelta(minutes=1), GRACE) == []
 
 
@@ -144,7 +157,7 @@ async def test_inactive_and_unknown_zone_are_never_due(store):
 async def test_migration_moves_subscription_and_log(store):
     await store.upsert_chat(-100, "group", title="Desk")
     await store.subscribe(sub(-100), now=CREATED)
-    await store.claim_many([(-100, "daily:2026-07-31", utc(2026, 7, 31, 4))], utc(2026, 7, 31, 4))
+    await plan(store, utc(2026, 7, 31, 4))
     await store.migrate_chat(-100, -1001234)
     assert await store.subscriptions(-100) == []
     assert [s.chat_id for s in await store.subscriptions(-1001234)] == [-1001234]
@@ -153,14 +166,14 @@ async def test_migration_moves_subscription_and_log(store):
     assert (await store.get_chat(-1001234)).title == "Desk"
 
 
-async def test_stale_pending_can_be_reclaimed_once(store):
+async def test_an_expired_claim_is_taken_over_once(store):
+    await store.subscribe(sub(1), now=CREATED)
     claimed = utc(2026, 8, 1, 4)
-    await store.claim_many([(1, "daily:2026-08-01", claimed)], claimed)
-    later = claimed + dt.timedelta(minutes=10)
-    assert [d.digest_key for d in await store.stale_pending(later - dt.timedelta(minutes=5))] == [
-        "daily:2026-08-01"
-    ]
-    cutoff = later - dt.timedelta(minutes=5)
-    assert await store.reclaim_stale(1, "daily:2026-08-01", cutoff, later)
-    assert not await store.reclaim_stale(1, "daily:2026-08-01", cutoff, later)  # now fresh
+    await plan(store, claimed)
+    [first] = await store.delivery_log.claim("A", 10, lease=300, now=claimed)
+    later = claimed + dt.timedelta(minutes=10)  # A died: its lease ran out
+    [taken] = await store.delivery_log.claim("B", 10, lease=300, now=later)
+    assert await store.delivery_log.claim("C", 10, lease=300, now=later) == []  # now fresh
+    assert (taken.attempts, taken.token != first.token) == (2, True)
+    assert not await store.delivery_log.complete(first, "sent", now=later)  # A is fenced off
     assert (await store.delivery(1, "daily:2026-08-01")).attempts == 2

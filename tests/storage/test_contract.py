@@ -7,6 +7,7 @@ required in CI: see tests/support/postgres.py).
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from bot.digests.schedule import compute_due
 from bot.records.loading import load_seeds
 from bot.search.index import SearchIndex
 from bot.storage.postgres.database import PgDatabase
@@ -152,3 +154,64 @@ async def test_the_stored_search_index_loads_back(backend):
     await backend.storage.save_index_blobs(stored.fingerprint, SearchIndex.VERSION, blobs)
     assert await backend.storage.load_index_blobs(stored.fingerprint, SearchIndex.VERSION) == blobs
     assert await backend.storage.load_index_blobs("other", SearchIndex.VERSION) is None
+
+
+# -- the delivery log: claims with leases and fencing ----------------------------------------------
+
+GRACE = dt.timedelta(hours=6)
+NINE = dt.datetime(2026, 3, 2, 4, 0, 30, tzinfo=dt.UTC)  # 09:00:30 in Asia/Almaty
+
+
+def due(subs, existing, now):
+    return compute_due(subs, existing, now, GRACE)
+
+
+async def planned_and_claimed(backend, chats: int, owner: str = "A", lease: float = 120):
+    for chat_id in range(1, chats + 1):
+        await backend.store.subscribe(sub(chat_id), now=T0)
+    log = backend.store.delivery_log
+    planned = await log.plan(due, NINE, GRACE, max_attempts=5)
+    return log, planned, await log.claim(owner, 10, lease, NINE)
+
+
+async def test_a_due_digest_is_planned_once_and_claimed_by_one_sender(backend):
+    log, planned, claims = await planned_and_claimed(backend, 3)
+    assert sorted(planned.queued) == [(n, "daily:2026-03-02") for n in (1, 2, 3)]
+    assert (await log.plan(due, NINE, GRACE, max_attempts=5)).queued == []
+    assert sorted(c.chat_id for c in claims) == [1, 2, 3]
+    assert len({c.token for c in claims}) == 3 and {c.attempts for c in claims} == {1}
+    assert await log.claim("B", 10, 120, NINE) == []
+    assert {d.status for d in await backend.store.deliveries()} == {"pending"}
+
+
+async def test_completion_records_the_digest_and_the_chats_last_digest(backend):
+    log, _, [claim] = await planned_and_claimed(backend, 1)
+    assert await log.save_progress(claim, [10])
+    assert await log.complete(claim, "sent", now=NINE, message_ids=[10, 11], digested_kind="daily")
+    row = await backend.store.delivery(1, "daily:2026-03-02")
+    assert (row.status, row.message_ids, row.attempts) == ("sent", (10, 11), 1)
+    assert (await backend.store.subscriptions(1))[0].last_digest_at is not None
+    assert not await log.complete(claim, "sent", now=NINE)  # closed: the token is spent
+
+
+async def test_a_taken_over_claim_fences_its_first_owner(backend):
+    log, _, [first] = await planned_and_claimed(backend, 1, lease=0.2)
+    assert await log.save_progress(first, [10])
+    await asyncio.sleep(0.3)  # the first owner stalls past its lease
+    later = NINE + dt.timedelta(seconds=1)
+    [second] = await log.claim("B", 10, 120, later)
+    assert (second.attempts, second.message_ids) == (2, (10,))  # resumes after part 1
+    assert not await log.save_progress(first, [10, 99])
+    assert not await log.complete(first, "sent", now=later, message_ids=[10, 99])
+    assert await log.renew([first.token, second.token], 120, later) == {second.token}
+    assert await log.complete(second, "sent", now=later, message_ids=[10, 20])
+    assert (await backend.store.delivery(1, "daily:2026-03-02")).message_ids == (10, 20)
+
+
+async def test_a_released_claim_rests_then_anyone_takes_it(backend):
+    log, _, [claim] = await planned_and_claimed(backend, 1)
+    assert await log.release(claim, "network: timed out", retry_in=0.2, now=NINE)
+    assert await log.claim("B", 10, 120, NINE) == []
+    await asyncio.sleep(0.3)
+    [again] = await log.claim("B", 10, 120, NINE + dt.timedelta(seconds=1))
+    assert (again.attempts, again.error) == (2, "network: timed out")

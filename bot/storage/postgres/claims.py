@@ -10,39 +10,20 @@
   matches is reported lost.
 - `save_progress`, `complete`, `release`: every write of the claimer matches its token; 0 rows
   means another instance took the claim over, and the caller stops sending that digest.
+
+The same API as bot.storage.claims.SqliteDeliveryLog; a `now` passed to the writes is ignored
+here: leases and timestamps come from the database clock.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
+from bot.storage.claims import Claim, Compute, Planned
 from bot.storage.postgres.database import PgDatabase
-
-
-@dataclass(frozen=True)
-class Claim:
-    """A delivery this instance holds until its lease runs out (`token` fences its writes)."""
-
-    chat_id: int
-    digest_key: str
-    token: int
-    attempts: int
-    due_at: dt.datetime
-    message_ids: tuple[int, ...] = ()
-    error: str | None = None
-
-
-@dataclass(frozen=True)
-class Planned:
-    """What the planning instance wrote: digests queued, recorded missed, closed as failed."""
-
-    queued: list[tuple[int, str]]
-    missed: list[tuple[int, str]]
-    failed: list[tuple[int, str]]
-
+from bot.storage.postgres.subscriptions import active_subscriptions
 
 _CLAIM_SQL = """
 WITH picked AS (
@@ -80,18 +61,13 @@ class PgDeliveryLog:
         self.db = db
 
     async def plan(
-        self,
-        compute: Callable[[list, set[tuple[int, str]], dt.datetime], Sequence],
-        read_subscriptions: Callable[..., object],
-        now: dt.datetime | None,
-        grace: dt.timedelta,
-        max_attempts: int,
+        self, compute: Compute, now: dt.datetime | None, grace: dt.timedelta, max_attempts: int
     ) -> Planned | None:
         """Plan this tick's digests, unless another instance is planning (then None).
 
-        `read_subscriptions(connection)` returns the active subscriptions; `compute(subs,
-        existing, now)` the due digests (objects with subscription, digest_key, due_at, late),
-        as bot.scheduling.compute_due does. `now` None means the database clock.
+        `compute(subscriptions, existing, now)` returns the due digests (objects with
+        subscription, digest_key, due_at, late), as bot.digests.schedule.compute_due does.
+        `now` None means the database clock.
         """
         async with self.db.pool.acquire() as connection, connection.transaction():
             won = await connection.fetchval(
@@ -101,7 +77,7 @@ class PgDeliveryLog:
                 return None
             if now is None:
                 now = await connection.fetchval("SELECT clock_timestamp()")
-            subscriptions = await read_subscriptions(connection)  # type: ignore[misc]
+            subscriptions = await active_subscriptions(connection)
             day_ago = now - dt.timedelta(days=3)
             existing = {
                 (row[0], row[1])
@@ -153,7 +129,9 @@ class PgDeliveryLog:
             for row in rows
         ]
 
-    async def renew(self, tokens: Sequence[int], lease: float) -> set[int]:
+    async def renew(
+        self, tokens: Sequence[int], lease: float, now: dt.datetime | None = None
+    ) -> set[int]:
         """Extend the leases of the claims holding `tokens`; return the tokens still held."""
         if not tokens:
             return set()
@@ -179,6 +157,7 @@ class PgDeliveryLog:
         claim: Claim,
         status: str,
         *,
+        now: dt.datetime | None = None,
         chat_id: int | None = None,
         message_ids: list[int] | None = None,
         error: str | None = None,
@@ -218,7 +197,9 @@ class PgDeliveryLog:
                 )
         return True
 
-    async def release(self, claim: Claim, error: str, retry_in: float) -> bool:
+    async def release(
+        self, claim: Claim, error: str, retry_in: float, now: dt.datetime | None = None
+    ) -> bool:
         """Give the claim back with `error`: any instance may claim it again after `retry_in`
         seconds (a 429 longer than we wait, a network failure). False when already lost."""
         done = await self.db.pool.execute(

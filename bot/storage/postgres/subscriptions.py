@@ -77,6 +77,13 @@ class PgSubscriptionStore:
     def __init__(self, db: PgDatabase) -> None:
         self.db = db
         self.pool = db.pool
+        from bot.storage.postgres.claims import PgDeliveryLog  # it builds on this module
+
+        self.delivery_log = PgDeliveryLog(db)
+
+    async def clock(self) -> dt.datetime:
+        """What time it is for the scheduler: the database's clock, shared by every instance."""
+        return await self.db.clock()
 
     # -- chats ---------------------------------------------------------------------------------
 

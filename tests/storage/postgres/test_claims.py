@@ -9,7 +9,7 @@ import functools
 from bot.digests.schedule import compute_due
 from bot.storage.postgres.claims import PgDeliveryLog
 from bot.storage.postgres.database import PgDatabase
-from bot.storage.postgres.subscriptions import PgSubscriptionStore, active_subscriptions
+from bot.storage.postgres.subscriptions import PgSubscriptionStore
 from bot.storage.subscriptions import Subscription
 
 GRACE = dt.timedelta(hours=6)
@@ -24,10 +24,7 @@ async def subscribe_many(store: PgSubscriptionStore, count: int, now: dt.datetim
 
 async def plan(log: PgDeliveryLog, now: dt.datetime | None = None):
     compute = functools.partial(compute_due, grace=GRACE)
-    return await log.plan(
-        lambda subs, existing, at: compute(subs, existing, at),
-        active_subscriptions, now, GRACE, max_attempts=5,
-    )  # fmt: skip
+    return await log.plan(compute, now, GRACE, max_attempts=5)
 
 
 async def test_two_instances_share_the_work_and_send_each_digest_once(pg_url):
