@@ -36,6 +36,13 @@ class MenuCommand:
     scopes: frozenset[str] = frozenset({PRIVATE, GROUPS})
 
 
+def topic_of(update: Update) -> int | None:
+    """The forum topic an update happened in (a command, or a press under the bot's message),
+    for every message sent back: without it Telegram posts to the General topic."""
+    message = update.effective_message
+    return message.message_thread_id if message is not None and message.is_topic_message else None
+
+
 class BriefingContext(CallbackContext[ExtBot, dict, dict, dict]):
     """PTB's CallbackContext plus the bot's services."""
 
@@ -59,16 +66,31 @@ class BriefingContext(CallbackContext[ExtBot, dict, dict, dict]):
         return await self.engine.chat_language(chat.id if chat else None, code)
 
     async def is_admin(self, update: Update) -> bool:
-        """Whether the sender may change chat settings: anyone in private, admins in groups."""
-        chat, user, message = update.effective_chat, update.effective_user, update.effective_message
-        if chat is None or chat.type == ChatType.PRIVATE:
+        """Whether the sender may change the chat's settings: anyone in their private chat, an
+        administrator elsewhere.
+
+        A message written as the chat itself (an anonymous group admin, any channel post) is an
+        administrator's. A button press never is: anyone who can see a message can press its
+        buttons (anyone at all under a public channel's post), and the bot's own channel posts
+        carry `sender_chat` = the channel, so the presser is always checked with getChatMember.
+        """
+        chat, message = update.effective_chat, update.effective_message
+        if chat is None:  # an inline message: no chat to change
+            return False
+        if chat.type == ChatType.PRIVATE:
             return True
-        if message is not None and message.sender_chat and message.sender_chat.id == chat.id:
-            return True  # an anonymous admin writes as the group itself
-        if user is None:
+        written_as_chat = message is not None and message.sender_chat is not None
+        if update.callback_query is None and written_as_chat and message.sender_chat.id == chat.id:
+            return True
+        user = update.effective_user
+        return await self.is_admin_of(chat.id, user.id if user else None)
+
+    async def is_admin_of(self, chat_id: int, user_id: int | None) -> bool:
+        """Whether `user_id` administers chat `chat_id` (getChatMember; False on any error)."""
+        if user_id is None:
             return False
         try:
-            member = await self.bot.get_chat_member(chat.id, user.id)
+            member = await self.bot.get_chat_member(chat_id, user_id)
         except TelegramError:
             return False
         return member.status in (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)

@@ -6,11 +6,18 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.context import BriefingContext, MenuCommand
+from bot.context import BriefingContext, MenuCommand, topic_of
 from bot.conversation.callbacks import EventButton, event_data, parse_callback, resolve_event_token
 from bot.conversation.keyboards import BUTTON_TEXT, ECHO, render_card, shorten
-from bot.conversation.meetings import MAX_CARDS, clean_argument, event_ids_in, suggest_events
+from bot.conversation.meetings import (
+    MAX_CARDS,
+    MAX_MORE,
+    clean_argument,
+    event_ids_in,
+    suggest_events,
+)
 from bot.i18n import t
+from bot.records.seedset import SeedSet
 from handlers.meetings import stale_button
 
 MENU = [MenuCommand("event", "menu.event")]
@@ -32,7 +39,15 @@ async def send_card(update: Update, context: BriefingContext, event_id: str, lan
     shareable = update.effective_chat.type != ChatType.CHANNEL
     for number, text in enumerate(parts, 1):
         markup = share_keyboard(event_id, lang) if shareable and number == len(parts) else None
-        await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
+        await context.bot.send_message(
+            update.effective_chat.id, text, reply_markup=markup, message_thread_id=topic_of(update)
+        )
+
+
+def event_button_for(event_id: str, seeds: SeedSet, lang: str) -> InlineKeyboardButton:
+    """A button that opens one meeting's card."""
+    title = shorten(seeds.events[event_id].title.get(lang), BUTTON_TEXT)
+    return InlineKeyboardButton(title, callback_data=event_data(event_id))
 
 
 async def event(update: Update, context: BriefingContext) -> None:
@@ -43,15 +58,15 @@ async def event(update: Update, context: BriefingContext) -> None:
     found, unknown = event_ids_in(given, seeds.events)
     for event_id in found[:MAX_CARDS]:
         await send_card(update, context, event_id, lang)
+    if rest := found[MAX_CARDS:]:  # one message with buttons, not a card each
+        rows = [[event_button_for(i, seeds, lang)] for i in rest[:MAX_MORE]]
+        text = t(lang, "event.more", count=len(rest))
+        await update.effective_message.reply_text(text, reply_markup=InlineKeyboardMarkup(rows))
     if found and not unknown:
         return
     words = " ".join(unknown) if found else given
     rows = [
-        [
-            InlineKeyboardButton(
-                shorten(seeds.events[i].title.get(lang), BUTTON_TEXT), callback_data=event_data(i)
-            )
-        ]
+        [event_button_for(i, seeds, lang)]
         for i in suggest_events(words, seeds, context.engine.index)
         if i not in found
     ]

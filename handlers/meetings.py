@@ -13,7 +13,7 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.context import BriefingContext, MenuCommand
+from bot.context import BriefingContext, MenuCommand, topic_of
 from bot.conversation.callbacks import ListPage, PeoplePage, TopicsPage, parse_callback
 from bot.conversation.keyboards import choices_keyboard, picker, render_page, shorten
 from bot.conversation.meetings import (
@@ -52,7 +52,12 @@ async def edit_or_send(
         # Telegram refuses to edit messages older than 48 hours: send the page instead.
         log.debug("could not edit, sending instead: %s", exc)
         if update.effective_chat is not None:
-            await context.bot.send_message(update.effective_chat.id, text, reply_markup=keyboard)
+            await context.bot.send_message(
+                update.effective_chat.id,
+                text,
+                reply_markup=keyboard,
+                message_thread_id=topic_of(update),
+            )
 
 
 async def stale_button(update: Update, context: BriefingContext) -> None:

@@ -15,7 +15,7 @@ import re
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ChatMemberStatus, ChatType
+from telegram import InlineKeyboardButton as Button
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
@@ -42,14 +42,16 @@ from bot.digests.broadcast import (
     Broadcaster,
     DeliveryPolicy,
     DigestCompositions,
+    more_keyboard,
     subscription_digest,
 )
 from bot.digests.calendar import WINDOW_DAYS, build_calendar
-from bot.digests.compose import compose_digest, day_text, digest_messages
+from bot.digests.compose import SummarizedPart, compose_digest, day_text, digest_messages
 from bot.digests.schedule import next_schedule
 from bot.i18n import Html, parse_language, t
 from bot.records.models import LANGS
 from bot.storage.subscriptions import Subscription, SubscriptionStore
+from handlers.meetings import edit_or_send
 
 MENU = [
     MenuCommand("subscribe", "menu.subscribe"),
@@ -58,9 +60,18 @@ MENU = [
     MenuCommand("digest", "menu.digest"),
     MenuCommand("calendar", "menu.calendar"),
 ]
-CALLBACK = re.compile(r"^dg:([tlkxu]):([\w]{0,13}):(-?\d{1,20})$")
+CALLBACK = re.compile(r"^dg:([tlkxuz]):([a-z0-9]{0,13}):(-?[0-9]{1,20})$")
 TIME_PRESETS = ("07:00", "08:00", "09:00", "10:00")
-ADMINS = (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
+# The zones users here ask for most, as buttons (code in the callback data → IANA zone); "city"
+# asks for a city name instead (/settings tz Бишкек).
+ZONE_BUTTONS = {
+    "ala": "Asia/Almaty",  # Almaty and Astana (UTC+5 since March 2024)
+    "tas": "Asia/Tashkent",
+    "msk": "Europe/Moscow",
+    "vie": "Europe/Vienna",
+    "utc": "UTC",
+}
+CHOSEN = "✓ "
 TICK_SECONDS = 60
 
 
@@ -89,17 +100,6 @@ async def reply(update: Update, text: str, **kwargs: object) -> None:
     await update.effective_message.reply_text(text, **kwargs)  # type: ignore[arg-type]
 
 
-async def is_admin_of(context: BriefingContext, chat_id: int, user_id: int | None) -> bool:
-    """Whether `user_id` administers chat `chat_id` (getChatMember; False on any error)."""
-    if user_id is None:
-        return False
-    try:
-        member = await context.bot.get_chat_member(chat_id, user_id)
-    except TelegramError:
-        return False
-    return member.status in ADMINS
-
-
 async def find_target(
     update: Update, context: BriefingContext, target: str | None, lang: str, change: bool
 ) -> Target | None:
@@ -108,7 +108,7 @@ async def find_target(
     if target is None:
         thread = message.message_thread_id if message and message.is_topic_message else None
         here = Target(chat.id, chat.type, chat.title, thread)
-        if change and chat.type != ChatType.CHANNEL and not await context.is_admin(update):
+        if change and not await context.is_admin(update):
             await reply(update, t(lang, "sub.admins_only"))
             return None
         return here
@@ -117,11 +117,12 @@ async def find_target(
     except TelegramError:
         await reply(update, t(lang, "sub.channel_unknown", channel=target))
         return None
-    if not await is_admin_of(context, channel.id, update.effective_user.id):
-        await reply(update, t(lang, "sub.channel_not_admin", channel=target))
-        return None
-    if not await is_admin_of(context, channel.id, context.bot.id):
+    # The bot first: Telegram tells a bot who administers a channel only if the bot is one.
+    if not await context.is_admin_of(channel.id, context.bot.id):
         await reply(update, t(lang, "sub.channel_bot_cannot_post", channel=target))
+        return None
+    if not await context.is_admin_of(channel.id, update.effective_user.id):
+        await reply(update, t(lang, "sub.channel_not_admin", channel=target))
         return None
     return Target(channel.id, channel.type, channel.title)
 
@@ -148,18 +149,30 @@ def describe(sub: Subscription, context: BriefingContext, lang: str) -> dict[str
 
 
 def settings_keyboard(sub: Subscription, lang: str) -> InlineKeyboardMarkup:
-    """Buttons for the common changes; callback data carries the target chat (≤ 64 bytes)."""
+    """Buttons for the common changes, the current choice marked ✓; callback data carries the
+    target chat (≤ 64 bytes)."""
     chat = sub.chat_id
 
-    def button(text: str, action: str, value: str = "") -> InlineKeyboardButton:
-        return InlineKeyboardButton(text, callback_data=f"dg:{action}:{value}:{chat}")
+    def button(text: str, action: str, value: str = "", chosen: bool = False) -> Button:
+        label = CHOSEN + text if chosen else text
+        return InlineKeyboardButton(label, callback_data=f"dg:{action}:{value}:{chat}")
 
+    time = sub.send_time.strftime("%H:%M")
+    zones = [
+        button(t(lang, f"settings.btn.zone.{code}"), "z", code, sub.timezone == zone)
+        for code, zone in ZONE_BUTTONS.items()
+    ]
     rows = [
-        [button(preset, "t", preset.replace(":", "")) for preset in TIME_PRESETS],
-        [button(t(code, f"lang.name.{code}"), "l", code) for code in LANGS],
-        [button(t(lang, f"sub.kind.{kind}"), "k", kind) for kind in ("daily", "anniversaries")],
+        [button(preset, "t", preset.replace(":", ""), preset == time) for preset in TIME_PRESETS],
+        zones[:3],
+        [*zones[3:], button(t(lang, "settings.btn.city"), "z", "city")],
+        [button(t(code, f"lang.name.{code}"), "l", code, sub.language == code) for code in LANGS],
         [
-            button(t(lang, "settings.btn.all_topics"), "x"),
+            button(t(lang, f"sub.kind.{kind}"), "k", kind, sub.kind == kind)
+            for kind in ("daily", "anniversaries")
+        ],
+        [
+            button(t(lang, "settings.btn.all_topics"), "x", "", not sub.topics),
             button(t(lang, "settings.btn.unsubscribe"), "u"),
         ],
     ]
@@ -280,6 +293,28 @@ async def settings(update: Update, context: BriefingContext) -> None:
     )
 
 
+def button_words(action: str, value: str) -> list[str] | None:
+    """A settings button as the /settings words it stands for (None: not a known button)."""
+    if action == "t" and len(value) == 4:
+        return ["time", f"{value[:2]}:{value[2:]}"]
+    if action == "z" and value in ZONE_BUTTONS:
+        return ["tz", ZONE_BUTTONS[value]]
+    return {"l": ["lang", value], "k": ["kind", value], "x": ["topics", "all"]}.get(action)
+
+
+def already_set(sub: Subscription, words: list[str]) -> bool:
+    """Whether the button's choice is what the subscription has already (a double tap)."""
+    name, value = words
+    current = {
+        "time": sub.send_time.strftime("%H:%M"),
+        "tz": sub.timezone,
+        "lang": sub.language,
+        "kind": sub.kind,
+        "topics": "all" if not sub.topics else None,
+    }
+    return current.get(name) == value
+
+
 async def settings_button(update: Update, context: BriefingContext) -> None:
     """Apply a settings button after checking, again, that the presser may change it."""
     query = update.callback_query
@@ -296,28 +331,35 @@ async def settings_button(update: Update, context: BriefingContext) -> None:
     if not subs:
         await query.answer(t(lang, "sub.not_subscribed"), show_alert=True)
         return
-    words = {"t": ["time", f"{value[:2]}:{value[2:]}"], "l": ["lang", value], "k": ["kind", value],
-             "x": ["topics", "all"]}.get(action)  # fmt: skip
     if action == "u":
         await store(context).unsubscribe(chat_id)
         await query.answer()
-        await query.edit_message_text(t(lang, "sub.unsubscribed"))
+        await edit_or_send(update, context, t(lang, "sub.unsubscribed"), None)
+        return
+    if action == "z" and value == "city":
+        await query.answer(t(lang, "settings.type_city"), show_alert=True)
+        return
+    words = button_words(action, value)
+    if words is not None and already_set(subs[0], words):
+        await query.answer(t(lang, "settings.already_set"))  # nothing changed: no edit either
         return
     if words is None or await apply_setting(context, subs[0], words):
         await query.answer(t(lang, "error.unknown_button"), show_alert=True)
         return
     await query.answer(t(lang, "settings.saved"))
     sub = (await store(context).subscriptions(chat_id))[0]
-    await query.edit_message_text(
-        settings_text(sub, context, lang), reply_markup=settings_keyboard(sub, lang)
+    await edit_or_send(
+        update, context, settings_text(sub, context, lang), settings_keyboard(sub, lang)
     )
 
 
 async def may_change(update: Update, context: BriefingContext, chat_id: int) -> bool:
-    """Whether the user pressing a button may change chat `chat_id`'s subscription."""
+    """Whether the user pressing a button may change chat `chat_id`'s subscription: checked
+    with getChatMember for every press, in channels too (anyone who sees a post can press)."""
     if update.effective_chat and update.effective_chat.id == chat_id:
-        return update.effective_chat.type == ChatType.CHANNEL or await context.is_admin(update)
-    return await is_admin_of(context, chat_id, update.effective_user.id)
+        return await context.is_admin(update)
+    user = update.effective_user
+    return await context.is_admin_of(chat_id, user.id if user else None)
 
 
 # -- /digest, /calendar --------------------------------------------------------------------------
@@ -345,7 +387,8 @@ async def digest(update: Update, context: BriefingContext) -> None:
         digest = compose_digest(seeds, day, search=context.engine.index)
         messages = digest_messages(digest, seeds, lang, send_empty=True)
     for message in messages:
-        await reply(update, message)
+        markup = more_keyboard(lang) if isinstance(message, SummarizedPart) else None
+        await reply(update, message, reply_markup=markup)
 
 
 async def calendar(update: Update, context: BriefingContext) -> None:

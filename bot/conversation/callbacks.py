@@ -18,6 +18,7 @@ restart such a key is unknown and the button answers politely, as for any forged
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import re
 from collections import OrderedDict
@@ -43,14 +44,24 @@ _CODES = {
     "topic": "t",
 }
 _ENTITY_KINDS = {"p": "place", "o": "org", "w": "person", "t": "topic"}
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_KEY = re.compile(r"^[a-z2-7]{10}$")
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+_KEY = re.compile(r"^[a-z2-7]{10}\Z")
+# ASCII digits only (\d takes any script's), matched in full, and then a real calendar date:
+# forged "m2024-13" or "d2024-02-30" is refused, not raised on.
 _DATE_VALUES = {
-    "y": (re.compile(r"^\d{4}$"), "year"),
-    "m": (re.compile(r"^\d{4}-\d{2}$"), "month"),
-    "d": (re.compile(r"^\d{4}-\d{2}-\d{2}$"), "day"),
+    "y": (re.compile(r"[0-9]{4}"), "year", "-01-01"),
+    "m": (re.compile(r"[0-9]{4}-[0-9]{2}"), "month", "-01"),
+    "d": (re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"), "day", ""),
 }
-_YEARS = re.compile(r"^\d{4}-\d{4}$")
+_YEARS = re.compile(r"[0-9]{4}-[0-9]{4}")
+
+
+def _is_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -177,11 +188,17 @@ def _decode_filter(code: str) -> MeetingFilter | None:
         return TEXT_KEYS.recall(value) if _KEY.match(value) else None
     if head in _ENTITY_KINDS:
         return MeetingFilter(_ENTITY_KINDS[head], value) if _SLUG.match(value) else None  # type: ignore[arg-type]
-    if head == "y" and _YEARS.match(value):
-        return MeetingFilter("years", value)
+    if head == "y" and _YEARS.fullmatch(value):
+        first, last = value.split("-")
+        return (
+            MeetingFilter("years", value)
+            if _is_date(f"{first}-01-01") and _is_date(f"{last}-01-01")
+            else None
+        )
     if head in _DATE_VALUES:
-        pattern, kind = _DATE_VALUES[head]
-        return MeetingFilter(kind, value) if pattern.match(value) else None  # type: ignore[arg-type]
+        pattern, kind, day = _DATE_VALUES[head]
+        valid = pattern.fullmatch(value) and _is_date(value + day)
+        return MeetingFilter(kind, value) if valid else None  # type: ignore[arg-type]
     return None
 
 
@@ -199,7 +216,7 @@ def parse_callback(data: str | None) -> Callback | None:
             return None
         return ListPage(meeting_filter, page)
     if namespace == "evt":
-        ok = _SLUG.match(rest) or re.match(r"^~[0-9a-f]{18}$", rest)
+        ok = _SLUG.match(rest) or re.match(r"^~[0-9a-f]{18}\Z", rest)
         return EventButton(rest) if ok else None
     if namespace in ("tpl", "ppl"):
         page = _page(rest)

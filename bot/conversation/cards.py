@@ -106,10 +106,20 @@ def render_place(event: Event, seeds: SeedSet, lang: str) -> str:
         return ""
     city = seeds.places.get(event.place.city) if event.place.city else None
     country = event.place.country or (city.country if city else None)
-    parts = [_name(seeds.places, event.place.city, lang)] if event.place.city else []
+    day = event.date.start
+    parts = [_place_name_on(seeds, event.place.city, day, lang)] if event.place.city else []
     if country:
-        parts.append(_name(seeds.places, country, lang))
+        parts.append(_place_name_on(seeds, country, day, lang))
     return ", ".join(parts)
+
+
+def _place_name_on(seeds: SeedSet, ref: str, day: dt.date | None, lang: str) -> str:
+    """A place's name as it was on `day`: "Nur-Sultan (now Astana)" for April 2019."""
+    entry = seeds.places.get(ref)
+    if entry is None:
+        return escape(ref)
+    name, now = entry.name_on(day, lang)
+    return t(lang, "place.former", former=name, current=now) if now else escape(name)
 
 
 def render_event_line(event: Event, seeds: SeedSet, lang: str) -> str:
@@ -127,13 +137,19 @@ def render_event_card(event: Event, seeds: SeedSet, lang: str) -> str:
     """The full card: title, date and how sure, place, participants, topics, summary, sources."""
     lines = [f"<b>{escape(event.title.get(lang))}</b>"]
     date = Html(format_date_range(event.date, event.end_date, lang))
+    if event.date.reported:
+        reported = _plain_date(event.date.reported, "day", lang)
+        date = Html(t(lang, "card.reported", date=date, reported=reported))
     lines.append(t(lang, "card.date", date=date))
     if event.date.basis == "inferred" and event.date.reason:
         lines.append(t(lang, "card.date_reason", reason=event.date.reason_in(lang)))
     if place := render_place(event, seeds, lang):
         lines.append(t(lang, "card.place", place=Html(place)))
     if event.part_of and (parent := seeds.events.get(event.part_of)):
-        lines.append(t(lang, "card.part_of", title=parent.title.get(lang)))
+        label = "card.part_of_visit" if parent.kind == "visit" else "card.part_of"
+        lines.append(t(lang, label, title=parent.title.get(lang)))
+    if event.caveat:
+        lines.append(t(lang, "card.caveat", text=event.caveat.get(lang)))
     if event.participants:
         lines.append(t(lang, "card.participants"))
         for person in event.participants:

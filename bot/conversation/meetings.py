@@ -21,6 +21,7 @@ from weakref import WeakKeyDictionary
 
 from rapidfuzz import fuzz, process
 
+from bot.i18n import strip_unsafe
 from bot.records.lazy import EventList, date_span
 from bot.search.index import AMBIGUITY_MARGIN, FOUND_MIN
 from bot.search.normalize import fold
@@ -78,8 +79,9 @@ class Page:
 
 
 def clean_argument(text: str | None) -> str:
-    """The user's argument, trimmed to what is worth reading, whitespace collapsed."""
-    return " ".join((text or "")[: MAX_ARGUMENT * 4].split())[:MAX_ARGUMENT]
+    """The user's argument, trimmed to what is worth reading, whitespace collapsed, without
+    control or bidirectional-override characters."""
+    return " ".join(strip_unsafe((text or "")[: MAX_ARGUMENT * 4]).split())[:MAX_ARGUMENT]
 
 
 def parse_meetings_args(text: str | None) -> MeetingFilter:
@@ -288,7 +290,8 @@ def suggest_events(text: str, seeds: SeedSet, index: SearchIndex, limit: int = 3
     return list(dict.fromkeys(i for i in ids if i in seeds.events))[:limit]
 
 
-MAX_CARDS = 5  # cards one /event sends at most (a group takes about 20 messages a minute)
+MAX_CARDS = 3  # cards one /event sends at most, the rest as a list (a group takes 20 a minute)
+MAX_MORE = 10  # buttons in that list
 
 
 def event_ids_in(text: str, known: Collection[str]) -> tuple[list[str], list[str]]:

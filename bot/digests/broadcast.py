@@ -46,12 +46,21 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from telegram import Bot, LinkPreviewOptions
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
-from bot.digests.compose import KIND_SECTIONS, compose_digest, digest_index, digest_messages
+from bot.conversation.callbacks import list_data
+from bot.conversation.meetings import MeetingFilter
+from bot.digests.compose import (
+    KIND_SECTIONS,
+    SummarizedPart,
+    compose_digest,
+    digest_index,
+    digest_messages,
+)
 from bot.digests.schedule import compute_due, key_date
+from bot.i18n import t
 from bot.records.seedset import SeedSet
 from bot.storage.claims import Claim
 from bot.storage.seedsync import Storage, to_timestamp
@@ -238,6 +247,13 @@ def retry_after_seconds(exc: RetryAfter) -> float:
     return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
 
 
+def more_keyboard(lang: str) -> InlineKeyboardMarkup:
+    """The button under a digest cut short: every meeting, newest first."""
+    label = t(lang, "digest.btn.all_meetings")
+    button = InlineKeyboardButton(label, callback_data=list_data(MeetingFilter("all")))
+    return InlineKeyboardMarkup([[button]])
+
+
 class Broadcaster:
     """Runs the delivery log: plans due digests, claims them, sends them, records the outcome."""
 
@@ -360,7 +376,8 @@ class Broadcaster:
             for part in parts[len(done) :]:
                 if lost := claim.token in self._lost:
                     return
-                chat_id, message_id = await self._send(chat_id, sub.thread_id, part)
+                markup = more_keyboard(sub.language) if isinstance(part, SummarizedPart) else None
+                chat_id, message_id = await self._send(chat_id, sub.thread_id, part, markup)
                 done.append(message_id)
                 if len(done) < len(parts):  # the last part's id goes in with 'sent'
                     # shielded: once Telegram took a part, a cancelled tick (SIGTERM) still
@@ -398,7 +415,13 @@ class Broadcaster:
                 log.warning("digest %s to %s: claim taken over elsewhere, stopped", key, chat_id)
                 report.lost.append((chat_id, key))
 
-    async def _send(self, chat_id: int, thread_id: int | None, text: str) -> tuple[int, int]:
+    async def _send(
+        self,
+        chat_id: int,
+        thread_id: int | None,
+        text: str,
+        markup: InlineKeyboardMarkup | None = None,
+    ) -> tuple[int, int]:
         """Send one message, handling Telegram's answers; return (chat_id, message_id)."""
         network_failures = rate_limited = migrations = 0
         while True:
@@ -409,6 +432,7 @@ class Broadcaster:
                     parse_mode=ParseMode.HTML,
                     message_thread_id=thread_id,
                     link_preview_options=NO_PREVIEW,
+                    reply_markup=markup,
                 )
                 return chat_id, message.message_id
             except Forbidden as exc:  # blocked by the user, kicked from the group/channel

@@ -438,10 +438,39 @@ def render_digest(digest: Digest, seeds: SeedSet, lang: str) -> list[str]:
     return blocks
 
 
+MAX_DIGEST_MESSAGES = 3  # a digest is at most this many messages; the rest is summarised
+
+
+class SummarizedPart(str):
+    """The last message of a digest cut to MAX_DIGEST_MESSAGES: it ends with a line saying how
+    many new records were left out, and goes out with a button to the list of meetings."""
+
+
 def digest_messages(digest: Digest, seeds: SeedSet, lang: str, send_empty: bool) -> list[str]:
-    """The Telegram messages for a digest: [] when it is empty and empty ones are not sent."""
+    """The Telegram messages for a digest, at most MAX_DIGEST_MESSAGES of them (with 1,500 new
+    records one tick would otherwise send 40 messages to one chat): [] when it is empty and
+    empty ones are not sent."""
     if digest.is_empty:
         if not send_empty:
             return []
         return [t(lang, "digest.empty", date=Html(day_text(digest.day, lang)))]
-    return split_html(render_digest(digest, seeds, lang))
+    messages = split_html(render_digest(digest, seeds, lang))
+    if len(messages) <= MAX_DIGEST_MESSAGES:
+        return messages
+    # Keep as many "new" lines as fit with the summary line; at worst the fixed sections alone.
+    new = digest.new_events
+    low, high = 0, len(new)
+    best: list[str] | None = None
+    while low <= high:
+        kept = (low + high) // 2
+        more = t(lang, "digest.more_new", count=len(new) - kept)
+        blocks = render_digest(replace(digest, new_events=new[:kept]), seeds, lang)
+        trial = split_html([*blocks, more])
+        if len(trial) <= MAX_DIGEST_MESSAGES:
+            best, low = trial, kept + 1
+        else:
+            high = kept - 1
+    if best is None:  # the fixed sections alone overflow: cut them, say so
+        more = t(lang, "digest.more_new", count=len(new))
+        best = [*messages[: MAX_DIGEST_MESSAGES - 1], more]
+    return [*best[:-1], SummarizedPart(best[-1])]

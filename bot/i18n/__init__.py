@@ -2,13 +2,15 @@
 
 Each `bot/i18n/locales/<feature>.yaml` maps a message key to `{en: ..., ru: ..., kk: ...}`. Texts
 are Telegram HTML with `{placeholders}`; `t()` escapes every parameter unless it is wrapped in
-`Html` (an already rendered fragment), so a user's `<` or `&` can never break a message.
+`Html` (an already rendered fragment), so a user's `<` or `&` can never break a message, and
+drops control and bidirectional-override characters, so echoed input cannot reshape it.
 """
 
 from __future__ import annotations
 
 import functools
 import html
+import re
 import string
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,18 @@ from bot.records.models import LANGS, Lang
 
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 DEFAULT_LANG: Lang = "en"
+
+
+# Characters never echoed back: NUL and the other C0 controls but tab and newline, DEL, and the
+# bidirectional controls (U+202E would let a user reverse the bot's visible text in a group).
+UNSAFE_CHARACTERS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def strip_unsafe(text: str) -> str:
+    """`text` without control and bidirectional-override characters."""
+    return UNSAFE_CHARACTERS.sub("", text)
 
 
 class Html(str):
@@ -82,7 +96,7 @@ def t(lang: str, key: str, **params: Any) -> str:
     if not params:
         return text
     safe = {
-        name: value if isinstance(value, Html) else html.escape(str(value))
+        name: value if isinstance(value, Html) else html.escape(strip_unsafe(str(value)))
         for name, value in params.items()
     }
     return text.format(**safe)

@@ -83,19 +83,24 @@ def _article(
 def _report_date(
     found: DateFinding, published: DateFinding, kind_sentences: list[Sentence]
 ) -> DateFinding:
-    """The event date; a dated report of a past meeting that states no day gets its dateline."""
+    """The event date; a dated report of a past meeting that states no day gets its month.
+
+    The dateline is not the day of the meeting (the Vienna council ran 4–5 December 2025, its
+    reports are dated the 5th): the draft keeps the month and says when it was reported.
+    """
     pub = published.date
     if found.date.precision != "unknown" or found.date.reason:
         return found
     if pub.value and pub.precision == "day" and kind_sentences:
-        if pub.basis == "stated":
-            reason = "the text states no day; the report's publication date"
-            date = EventDate(value=pub.value, precision="day", basis="inferred", reason=reason)
-        else:  # the publication date is itself inferred: keep only its month
-            reason = "the text states no day; the month of the report's inferred publication date"
-            date = EventDate(
-                value=pub.value[:7], precision="month", basis="inferred", reason=reason
-            )
+        reason = "the text states no day; the month of the report's publication date"
+        reported = pub.start if pub.basis == "stated" else None
+        date = EventDate(
+            value=pub.value[:7],
+            precision="month",
+            basis="inferred",
+            reason=reason,
+            reported=reported,
+        )
         return DateFinding(date)
     return found
 

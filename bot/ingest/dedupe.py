@@ -2,20 +2,40 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
-from bot.records.models import Event
+from bot.records.models import Event, EventDate
 
 
 def _people(event: Event) -> set[str]:
     return {p.person for p in event.participants}
 
 
+def _period(date: EventDate, end_date: dt.date | None) -> tuple[dt.date, dt.date] | None:
+    """The first and last day a date can mean: a month covers the whole month."""
+    start = date.start
+    if start is None:
+        return None
+    if end_date:
+        return start, end_date
+    if date.precision == "month":
+        following = dt.date(start.year + start.month // 12, start.month % 12 + 1, 1)
+        return start, following - dt.timedelta(days=1)
+    if date.precision == "year":
+        return start, dt.date(start.year, 12, 31)
+    return start, start
+
+
 def same_event(draft: Event, known: Event) -> bool:
-    """Same kind, dates within a day, the same people, and the same place or organization."""
-    if draft.kind != known.kind or not (draft.date.start and known.date.start):
+    """Same kind, dates a day apart at most, the same people, and the same place or organization."""
+    if draft.kind != known.kind:
         return False
-    if abs((draft.date.start - known.date.start).days) > 1:
+    mine, theirs = _period(draft.date, draft.end_date), _period(known.date, known.end_date)
+    if mine is None or theirs is None:
+        return False
+    one_day = dt.timedelta(days=1)
+    if mine[0] > theirs[1] + one_day or theirs[0] > mine[1] + one_day:
         return False
     mine, theirs = _people(draft), _people(known)
     if not mine or not theirs or not mine <= theirs:

@@ -13,6 +13,7 @@ import bisect
 import gc
 import hashlib
 import os
+import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -117,7 +118,7 @@ def seeds_fingerprint(folder: Path) -> str:
     digest.update(SCHEMA_FILE.read_bytes())
     for relative, entry in _seed_files(Path(folder)):
         with open(entry.path, "rb") as file:
-            data = file.read()
+            data = file.read(MAX_SEED_FILE_BYTES + 1)
         name = relative.encode()
         digest.update(b"\0%d:%s\0%d:" % (len(name), name, len(data)))
         digest.update(data)
@@ -142,14 +143,24 @@ def seeds_stat_signature(folder: Path) -> str:
     return digest.hexdigest()
 
 
+MAX_SEED_FILE_BYTES = 20 * 1024 * 1024  # a seed file larger than this is refused, not read
+
+
 def _seed_files(folder: Path) -> list[tuple[str, os.DirEntry]]:
     """Every regular file under `folder` as (relative posix path, entry), sorted by path.
 
-    Hidden files and folders are skipped; a missing folder is a `SeedError`.
+    Hidden files and folders are skipped. Nothing is read yet, so a hostile folder costs no
+    memory: a link leaving the folder, a directory reached twice (a link loop), anything but a
+    regular file or directory (a FIFO would hang the reader, /dev/zero would fill memory) and a
+    file over MAX_SEED_FILE_BYTES are problems, raised together in one `SeedError`, as is a
+    missing folder.
     """
     if not folder.is_dir():
         raise SeedError([_missing_folder(folder)])
+    root = folder.resolve()
+    visited = {root}
     found: list[tuple[str, os.DirEntry]] = []
+    problems: list[SeedProblem] = []
     pending = [(folder, "")]
     while pending:
         directory, prefix = pending.pop()
@@ -158,23 +169,65 @@ def _seed_files(folder: Path) -> list[tuple[str, os.DirEntry]]:
                 if entry.name.startswith(".") or entry.name == "__pycache__":
                     continue
                 relative = prefix + entry.name
-                if entry.is_dir():
+                problem = _entry_problem(entry, root, visited)
+                if problem:
+                    problems.append(SeedProblem(relative, None, None, problem))
+                elif entry.is_dir():
                     pending.append((Path(entry.path), relative + "/"))
-                elif entry.is_file():
+                else:
                     found.append((relative, entry))
+    if problems:
+        raise SeedError(sorted(problems, key=lambda problem: problem.file))
     found.sort(key=lambda item: item[0])
     return found
+
+
+def _entry_problem(entry: os.DirEntry, root: Path, visited: set[Path]) -> str | None:
+    """Why a seeds folder entry may not be read (None: a regular file or a new directory)."""
+    try:
+        real = Path(entry.path).resolve(strict=True)
+        info = real.stat()
+    except RuntimeError:  # Python 3.11 reports a symlink loop this way
+        return "a symbolic link loop"
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror or exc}"
+    if not real.is_relative_to(root):
+        return "a link that points outside the seeds folder"
+    if stat.S_ISDIR(info.st_mode):
+        if real in visited:
+            return "a directory reached a second time (a link loop, or a second link to it)"
+        visited.add(real)
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return "not a regular file (a FIFO, device or socket cannot be a seed file)"
+    if info.st_size > MAX_SEED_FILE_BYTES:
+        limit = MAX_SEED_FILE_BYTES // (1024 * 1024)
+        size = info.st_size / 1024 / 1024
+        return f"the file is {size:.0f} MB; a seed file may be at most {limit} MB"
+    return None
 
 
 def _missing_folder(folder: Path) -> SeedProblem:
     return SeedProblem(str(folder), None, None, "the seeds folder does not exist")
 
 
+def _read_text(path: Path) -> str:
+    """A seed file's text, read no further than MAX_SEED_FILE_BYTES (ValueError past that)."""
+    # O_NONBLOCK: opening a FIFO must not wait for a writer (it is refused just below).
+    with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as file:
+        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            raise ValueError("not a regular file")
+        data = file.read(MAX_SEED_FILE_BYTES + 1)
+    if len(data) > MAX_SEED_FILE_BYTES:
+        raise ValueError(f"larger than {MAX_SEED_FILE_BYTES // (1024 * 1024)} MB")
+    return data.decode("utf-8")
+
+
 def _read_list(path: Path, name: str, problems: list[SeedProblem]) -> list[tuple[int, object]]:
     """The items of a YAML list file with each item's line; problems go to `problems`."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = _read_text(path)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
         problems.append(SeedProblem(name, None, None, f"cannot read the file: {exc}"))
         return []
     loader = _Loader(text)
@@ -342,11 +395,11 @@ def _read_articles(
             problems.append(SeedProblem(name, article_id, "file", message, line))
             continue
         try:
-            texts[article_id] = path.read_text(encoding="utf-8")
+            texts[article_id] = _read_text(path)
         except FileNotFoundError:
             message = f"the article file {article.file!r} does not exist"  # type: ignore[attr-defined]
             problems.append(SeedProblem(name, article_id, "file", message, line))
-        except (OSError, UnicodeDecodeError) as exc:
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
             message = f"cannot read {article.file!r}: {exc}"  # type: ignore[attr-defined]
             problems.append(SeedProblem(name, article_id, "file", message, line))
     return texts

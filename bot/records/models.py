@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -76,6 +77,9 @@ class EventDate(Record):
     precision: Precision
     basis: Basis
     reason: Localized | str | None = None
+    # The report's dateline when the text gives no day: the card says "reported on …" instead of
+    # showing the dateline as the day of the meeting.
+    reported: dt.date | None = None
 
     def reason_in(self, lang: str) -> str | None:
         """The reason in `lang` when it is given per language, else as written."""
@@ -169,6 +173,9 @@ class Event(Record):
     anniversaries: list[Slug] = []
     announces: list[Slug] = []  # ids in future_events.yaml
     part_of: Slug | None = None  # the event this one was held on the margins of
+    # A doubt about the source that a reader needs (an article naming someone in an office they
+    # no longer held): shown on the card, in the reader's language.
+    caveat: Localized | None = None
     notes: str | None = None  # editor's remarks, e.g. what the article leaves open
 
     @model_validator(mode="after")
@@ -211,6 +218,23 @@ class Organization(Record):
     parent: Slug | None = None
 
 
+def is_iana_zone(name: str) -> bool:
+    """Whether `name` is a time zone of the IANA database this Python has ("Asia/Almaty")."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):  # ValueError: not even a zone-shaped name
+        return False
+    return True
+
+
+class FormerName(Record):
+    """A name a place bore for a while; events of that time show it ("Nur-Sultan (now Astana)")."""
+
+    name: Localized
+    since: dt.date
+    until: dt.date
+
+
 class PlaceEntry(Record):
     """A city or a country in the gazetteer."""
 
@@ -220,6 +244,21 @@ class PlaceEntry(Record):
     aliases: Aliases = Aliases()
     country: Slug | None = None  # for a city
     timezone: str | None = None  # IANA name, for a city or a one-zone country
+    former_names: list[FormerName] = []
+
+    def name_on(self, day: dt.date | None, lang: str) -> tuple[str, str | None]:
+        """The name the place bore on `day` and, when that differs, today's name."""
+        for former in self.former_names:
+            if day and former.since <= day <= former.until:
+                return former.name.get(lang), self.name.get(lang)
+        return self.name.get(lang), None
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is not None and not is_iana_zone(value):
+            raise ValueError(f"{value!r} is not an IANA time zone (e.g. Asia/Almaty)")
+        return value
 
     @model_validator(mode="after")
     def _city_has_country(self) -> PlaceEntry:

@@ -25,7 +25,12 @@ from dataclasses import dataclass
 import aiosqlite
 
 from bot.storage.group_commit import GroupCommit
-from bot.storage.subscriptions import SubscriptionStore, utc_iso
+from bot.storage.subscriptions import (
+    _TRIM_ERRORS_SQL,
+    SubscriptionStore,
+    _trim_params,
+    utc_iso,
+)
 
 Compute = Callable[[list, set[tuple[int, str]], dt.datetime], Sequence]
 
@@ -260,6 +265,7 @@ class SqliteDeliveryLog:
                 ("INSERT INTO errors (at, where_, message) VALUES (?, ?, ?)",
                  (stamp, where[:200], error[:1000]))
             )  # fmt: skip
+            statements.append((_TRIM_ERRORS_SQL, _trim_params(now or _now())))
         await self.group_commit.write(statements)
         return True
 

@@ -130,6 +130,15 @@ def _now() -> dt.datetime:
 
 
 _ERROR_SQL = "INSERT INTO errors (at, where_, message) VALUES (?, ?, ?)"
+# The errors table is a window, not an archive: the last ERRORS_KEPT rows of the last ERRORS_DAYS
+# days (a flood of forged presses or a long outage cannot grow it without bound).
+ERRORS_KEPT = 10_000
+ERRORS_DAYS = 30
+_TRIM_ERRORS_SQL = "DELETE FROM errors WHERE id <= (SELECT MAX(id) FROM errors) - ? OR at < ?"
+
+
+def _trim_params(now: dt.datetime) -> tuple[int, str]:
+    return ERRORS_KEPT, utc_iso(now - dt.timedelta(days=ERRORS_DAYS))
 
 
 class SubscriptionStore:
@@ -368,8 +377,11 @@ class SubscriptionStore:
     # -- errors --------------------------------------------------------------------------------
 
     async def log_error(self, where: str, message: str, now: dt.datetime | None = None) -> None:
-        """Append to the errors table (never with the token: callers pass Telegram's message)."""
-        await self.db.execute(_ERROR_SQL, (utc_iso(now or _now()), where[:200], message[:1000]))
+        """Append to the errors table (never with the token: callers pass Telegram's message),
+        dropping what falls out of its window."""
+        now = now or _now()
+        await self.db.execute(_ERROR_SQL, (utc_iso(now), where[:200], message[:1000]))
+        await self.db.execute(_TRIM_ERRORS_SQL, _trim_params(now))
         await self.db.commit()
 
     async def errors(self, limit: int = 100) -> list[tuple[str, str, str]]:

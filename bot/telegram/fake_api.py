@@ -6,6 +6,21 @@
 429 → RetryAfter) exactly as in production; `bot.telegram.fake_http` serves the same core over
 HTTP. This module imports no PTB. Updates are built as plain Bot API dicts by the `make_*`
 functions of `bot.telegram.updates`.
+
+It models the Telegram behaviours the bot must cope with, each as the Bot API documents it
+(https://core.telegram.org/bots/api, https://core.telegram.org/bots/faq):
+- the bot's own posts in a channel carry `sender_chat` = the channel and no `from`
+  (Message.sender_chat: "the channel itself for channel messages");
+- getChatMember answers a user's real status, "left" for one who is not in the chat, and in a
+  channel only to an administrator bot ("member list is inaccessible" otherwise);
+- one getUpdates at a time: a new one terminates a pending one with 409 Conflict;
+- more than 20 messages a minute into one group answer 429 with `retry_after` (Bot FAQ, "My
+  bot is hitting limits");
+- a callback query answered later than 15 s answers 400 "query is too old" (answerCallbackQuery:
+  "the answer will be displayed to the user as a notification … within 15 seconds");
+- getFile gives a `file_path`, and `file_content(path)` (served as /file/bot<token>/<path> by
+  the HTTP fake) the bytes, for documents users sent and documents the bot sent.
+`clock` is the emulator's monotonic clock; a test may replace it to let time pass.
 """
 
 from __future__ import annotations
@@ -13,8 +28,10 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import math
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +50,17 @@ DEFAULT_DESCRIPTIONS = {
     429: "Too Many Requests: retry after {retry_after}",
     TIMEOUT: "Timed out",
 }
+GROUP_MESSAGES_PER_MINUTE = 20  # Bot FAQ: "no more than 20 messages per minute in the same group"
+CALLBACK_ANSWER_SECONDS = 15.0  # a callback query not answered by then can no longer be
+SEND_METHODS = frozenset(
+    "sendMessage sendDocument sendPhoto sendVideo sendAudio sendAnimation sendVoice sendSticker "
+    "sendMediaGroup sendLocation sendContact sendPoll copyMessage forwardMessage".split()
+)
+TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
+CONFLICT = (
+    "Conflict: terminated by other getUpdates request; make sure that only one bot instance is "
+    "running"
+)
 ADMIN_RIGHTS = (
     "can_be_edited is_anonymous can_manage_chat can_delete_messages can_manage_video_chats "
     "can_restrict_members can_promote_members can_change_info can_invite_users "
@@ -120,12 +148,18 @@ class FakeBotAPI:
     messages: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
     commands: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
     webhook_url: str = ""
+    clock: Callable[[], float] = time.monotonic
+    group_limit: int = GROUP_MESSAGES_PER_MINUTE  # 0: no per-group limit
+    users: dict[int, dict[str, Any]] = field(default_factory=dict)  # every user seen
+    files: dict[str, bytes] = field(default_factory=dict)  # file_id -> content
     _failures: list[_Failure] = field(default_factory=list)
     _updates: deque[dict[str, Any]] = field(default_factory=deque)
     _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _last_message_id: dict[int, int] = field(default_factory=dict)
-    _open_callbacks: set[str] = field(default_factory=set)
+    _open_callbacks: dict[str, float] = field(default_factory=dict)  # id -> when it arrived
     _new_update: asyncio.Event | None = None
+    _poller: asyncio.Future | None = None  # the pending getUpdates, which a new one ends
+    _group_sends: dict[int, deque[float]] = field(default_factory=dict)
 
     # -- what tests and front ends tell the API -------------------------------------------
 
@@ -181,9 +215,12 @@ class FakeBotAPI:
                 update[key] = message = dict(update[key])
                 self._learn_message(message, number=key in ("message", "channel_post"))
         if query := update.get("callback_query"):
-            self._open_callbacks.add(query["id"])
+            self._open_callbacks[query["id"]] = self.clock()
+            self._learn_user(query.get("from"))
             if "message" in query:
                 self._learn_message(query["message"], number=False)
+        if inline := update.get("inline_query"):
+            self._learn_user(inline.get("from"))
         if member_update := update.get("my_chat_member"):
             self.add_chat(member_update["chat"])
             new = member_update["new_chat_member"]
@@ -221,7 +258,22 @@ class FakeBotAPI:
         self._last_message_id[chat_id] = max(last, int(message.get("message_id") or 0))
         self.messages[(chat_id, int(message["message_id"]))] = message
         if sender := message.get("from"):
+            self._learn_user(sender)
             self.members.setdefault((chat_id, int(sender["id"])), chat_member(sender, "member"))
+        if document := message.get("document"):
+            self.files.setdefault(document["file_id"], b"")
+
+    def _learn_user(self, user: dict[str, Any] | None) -> None:
+        if user and not user.get("is_bot"):
+            self.users[int(user["id"])] = user
+
+    def add_file(self, file_id: str, content: bytes) -> None:
+        """The bytes of a file users sent (a document's `file_id`), for getFile and download."""
+        self.files[file_id] = content
+
+    def file_content(self, file_path: str) -> bytes | None:
+        """The bytes behind a getFile `file_path` (None: no such file)."""
+        return self.files.get(file_path.removeprefix("documents/"))
 
     # -- the Bot API ------------------------------------------------------------------------
 
@@ -237,6 +289,9 @@ class FakeBotAPI:
         implementation = getattr(self, f"_api_{method}", None)
         if implementation is None:
             return _error(404, "Not Found")
+        chat = self._chat(params)
+        if chat is not None and (wait := self._flood_wait(method, chat)) is not None:
+            return _error(429, f"Too Many Requests: retry after {wait}", retry_after=wait)
         return await implementation(params)
 
     def _take_failure(self, method: str, params: dict[str, Any]) -> _Failure | None:
@@ -259,19 +314,37 @@ class FakeBotAPI:
         except (TypeError, ValueError):
             return None
 
-    def _store_message(self, chat: dict[str, Any], **content: Any) -> dict[str, Any]:
+    def _store_message(
+        self, chat: dict[str, Any], thread_id: Any = None, **content: Any
+    ) -> dict[str, Any]:
         chat_id = int(chat["id"])
         message_id = self._last_message_id.get(chat_id, 0) + 1
         self._last_message_id[chat_id] = message_id
-        message = {
-            "message_id": message_id,
-            "date": int(time.time()),
-            "chat": chat,
-            "from": self.me,
-            **{key: value for key, value in content.items() if value is not None},
-        }
+        message: dict[str, Any] = {"message_id": message_id, "date": int(time.time()), "chat": chat}
+        if chat.get("type") == "channel":
+            message["sender_chat"] = chat  # a channel post: the channel wrote it, no "from"
+        else:
+            message["from"] = self.me
+        if thread_id is not None and chat.get("is_forum"):
+            message.update(message_thread_id=int(thread_id), is_topic_message=True)
+        message.update({key: value for key, value in content.items() if value is not None})
         self.messages[(chat_id, message_id)] = message
         return message
+
+    def _flood_wait(self, method: str, chat: dict[str, Any]) -> int | None:
+        """Seconds to wait when this send would be a group's 21st message within a minute."""
+        if method not in SEND_METHODS or not self.group_limit:
+            return None
+        if chat.get("type") not in ("group", "supergroup"):
+            return None
+        now = self.clock()
+        sent = self._group_sends.setdefault(int(chat["id"]), deque())
+        while sent and sent[0] <= now - 60:
+            sent.popleft()
+        if len(sent) >= self.group_limit:
+            return max(1, math.ceil(sent[0] + 60 - now))
+        sent.append(now)
+        return None
 
     async def _api_getMe(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         return _ok(self.me)
@@ -280,13 +353,21 @@ class FakeBotAPI:
         offset = int(params.get("offset") or 0)
         while self._updates and self._updates[0]["update_id"] < offset:
             self._updates.popleft()  # confirmed by the offset, as on Telegram
+        if self._poller is not None and not self._poller.done():
+            self._poller.set_result(CONFLICT)  # Telegram ends the older request
         timeout = float(params.get("timeout") or 0)
         if not self._updates and timeout > 0:
-            self._new_update = asyncio.Event()
+            self._new_update = event = asyncio.Event()
+            self._poller = poller = asyncio.get_running_loop().create_future()
+            waiter = asyncio.ensure_future(event.wait())
             try:
-                await asyncio.wait_for(self._new_update.wait(), timeout)
-            except TimeoutError:
-                pass
+                await asyncio.wait({waiter, poller}, timeout=timeout, return_when="FIRST_COMPLETED")
+            finally:
+                waiter.cancel()
+                if self._poller is poller:
+                    self._poller = None
+            if poller.done():
+                return _error(409, poller.result())
         limit = int(params.get("limit") or 100)
         return _ok(list(itertools.islice(self._updates, limit)))
 
@@ -299,7 +380,10 @@ class FakeBotAPI:
         if problem:
             return _error(400, problem)
         message = self._store_message(
-            chat, text=params["text"], reply_markup=params.get("reply_markup")
+            chat,
+            params.get("message_thread_id"),
+            text=params["text"],
+            reply_markup=params.get("reply_markup"),
         )
         return _ok(message)
 
@@ -349,14 +433,13 @@ class FakeBotAPI:
 
     async def _api_answerCallbackQuery(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         query_id = str(params.get("callback_query_id"))
-        if query_id not in self._open_callbacks:
-            return _error(
-                400,
-                "Bad Request: query is too old and response timeout expired or query ID is invalid",
-            )
+        arrived = self._open_callbacks.get(query_id)
+        if arrived is None or self.clock() - arrived > CALLBACK_ANSWER_SECONDS:
+            self._open_callbacks.pop(query_id, None)
+            return _error(400, TOO_OLD)
         if utf16_len(str(params.get("text") or "")) > 200:
             return _error(400, "Bad Request: MESSAGE_TOO_LONG")
-        self._open_callbacks.discard(query_id)
+        del self._open_callbacks[query_id]
         return _ok(True)
 
     async def _api_answerInlineQuery(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
@@ -397,7 +480,25 @@ class FakeBotAPI:
             "mime_type": upload.mime_type,
             "file_size": len(upload.content),
         }
-        return _ok(self._store_message(chat, document=document, caption=caption))
+        self.files[document["file_id"]] = upload.content
+        thread = params.get("message_thread_id")
+        return _ok(self._store_message(chat, thread, document=document, caption=caption))
+
+    async def _api_getFile(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        file_id = str(params.get("file_id") or "")
+        content = self.files.get(file_id)
+        if content is None:
+            return _error(400, "Bad Request: invalid file_id")
+        if len(content) > 20 * 1024 * 1024:  # getFile: "files of up to 20MB in size"
+            return _error(400, "Bad Request: file is too big")
+        return _ok(
+            {
+                "file_id": file_id,
+                "file_unique_id": f"u-{file_id}",
+                "file_size": len(content),
+                "file_path": f"documents/{file_id}",
+            }
+        )
 
     async def _api_sendChatAction(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         return _ok(True) if self._chat(params) else _error(400, "Bad Request: chat not found")
@@ -447,9 +548,17 @@ class FakeBotAPI:
         chat = self._chat(params)
         if chat is None:
             return _error(400, "Bad Request: chat not found")
-        member = self.members.get((int(chat["id"]), int(params.get("user_id") or 0)))
+        chat_id, user_id = int(chat["id"]), int(params.get("user_id") or 0)
+        bot = self.members.get((chat_id, self.bot_id), {})
+        not_admin = bot.get("status") not in ("administrator", "creator")
+        if chat.get("type") == "channel" and not_admin and user_id != self.bot_id:
+            return _error(400, "Bad Request: member list is inaccessible")
+        member = self.members.get((chat_id, user_id))
         if member is None:
-            return _error(400, "Bad Request: user not found")
+            user = self.me if user_id == self.bot_id else self.users.get(user_id)
+            if user is None:
+                return _error(400, "Bad Request: user not found")
+            member = chat_member(user, "left")  # a user who is not (or no longer) in the chat
         return _ok(member)
 
     async def _api_getChatAdministrators(

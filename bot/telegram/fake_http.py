@@ -74,6 +74,18 @@ class _MethodHandler(RequestHandler):
         self.finish(json.dumps(payload, ensure_ascii=False, default=lambda v: v.__json__()))
 
 
+class _FileHandler(RequestHandler):
+    def initialize(self, server: FakeTelegram) -> None:
+        self.server = server
+
+    async def get(self, token: str, path: str) -> None:
+        content = self.server.api.file_content(path) if token == self.server.token else None
+        if content is None:
+            self.set_status(404)
+            return self.finish("Not Found")
+        self.finish(content)
+
+
 class FakeTelegram:
     """A Bot API server on 127.0.0.1 for one fake token, around one `FakeBotAPI`."""
 
@@ -94,7 +106,11 @@ class FakeTelegram:
     async def start(self) -> None:
         """Listen on a free port of 127.0.0.1."""
         app = Application(
-            [(r"/bot([^/]+)/(\w+)", _MethodHandler, {"server": self})], log_function=lambda _: None
+            [
+                (r"/bot([^/]+)/(\w+)", _MethodHandler, {"server": self}),
+                (r"/file/bot([^/]+)/(.+)", _FileHandler, {"server": self}),
+            ],
+            log_function=lambda _: None,
         )
         self._http = HTTPServer(app, max_body_size=60 * 1024 * 1024)
         sockets = bind_sockets(0, address="127.0.0.1")

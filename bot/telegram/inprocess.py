@@ -43,6 +43,9 @@ class InProcessRequest(BaseRequest):
         pool_timeout: Any = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         """Turn PTB's request into `handle(method, params)` and its answer back into bytes."""
+        if "/file/bot" in url:  # a download (File.download_*): the bytes themselves
+            content = self.api.file_content(url.split("/file/bot", 1)[1].partition("/")[2])
+            return (200, content) if content is not None else (404, b"Not Found")
         params: dict[str, Any] = dict(request_data.parameters) if request_data else {}
         for name, (filename, content, mime) in (
             (request_data.multipart_data or {}).items() if request_data else ()

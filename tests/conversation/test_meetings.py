@@ -88,8 +88,12 @@ def test_year_range_and_month_filters(seeds, index):
     december = select_events(MeetingFilter("month", "2024-12"), seeds, index)
     assert "One Water Summit (Riyadh)" in titles(december)
     assert "31st OSCE Ministerial Council" in titles(december)
-    day = select_events(MeetingFilter("day", "2025-12-05"), seeds, index)
-    assert "32nd OSCE Ministerial Council" in titles(day) and len(day) == 6
+    day = select_events(MeetingFilter("day", "2019-04-08"), seeds, index)
+    assert titles(day) == ["Atamkulov – Lajčák talks"]
+    # The Vienna reports are dated 5 December 2025 but give no day: no meeting is put on it.
+    assert select_events(MeetingFilter("day", "2025-12-05"), seeds, index) == []
+    vienna = select_events(MeetingFilter("month", "2025-12"), seeds, index)
+    assert "32nd OSCE Ministerial Council" in titles(vienna) and len(vienna) == 6
     assert select_events(MeetingFilter("year", "1990"), seeds, index) == []
 
 
@@ -157,7 +161,7 @@ def test_search_names_and_inline_results(seeds, index):
     assert MeetingFilter("person", "lajcak-miroslav") in named_entities("Лайчак", index)
     assert named_entities("qwertyzzz", index) == []
     newest = inline_events("", seeds, index)
-    assert len(newest) == len(seeds.events) and newest[0].date.value == "2025-12-05"
+    assert len(newest) == len(seeds.events) and newest[0].date.value == "2025-12"
     mine = inline_events("Koshербаев", seeds, index)
     assert len(mine) == 6
     assert all(any(p.person == "kosherbayev-yermek" for p in e.participants) for e in mine)

@@ -35,7 +35,9 @@ def test_prints_json_drafts_and_writes_nothing(tmp_path, seeds_dir, capsys):
     assert main(["ingest", str(article), "--json", "--seeds", str(seeds_dir)]) == 0
     [draft] = json.loads(capsys.readouterr().out)
     [event] = draft["events"]
-    assert event["kind"] == "phone_call" and event["date"]["value"] == "2025-03-14"
+    # Only the dateline dates it: the month, and the day it was reported (no meeting day).
+    assert event["kind"] == "phone_call" and event["date"]["value"] == "2025-03"
+    assert event["date"]["reported"] == "2025-03-14"
     assert [p["name"]["en"] for p in draft["people"]] == ["Espen Barth Eide"]
     assert snapshot(seeds_dir) == before
 

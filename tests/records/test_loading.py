@@ -390,7 +390,8 @@ def test_real_vienna_council_is_one_event_with_two_sources(real):
     event = real.events[both.pop()]
     assert event.kind == "ministerial_council"
     assert len(event.sources) == 2
-    assert (event.date.value, event.date.precision) == ("2025-12-05", "day")
+    assert (event.date.value, event.date.precision) == ("2025-12", "month")
+    assert event.date.reported is not None and event.date.reported.isoformat() == "2025-12-05"
     assert event.place is not None and event.place.city == "vienna"
 
 

@@ -102,13 +102,14 @@ def test_blobs_of_another_format_or_missing_parts_are_refused(index, seeds):
     assert SearchIndex.load({**blobs, "text.docs": b"\x93NUMPY garbage"}, seeds) is None
 
 
-def test_on_this_day_finds_the_vienna_council(index, seeds):
-    found = index.events_on_day(12, 5)
-    assert "2025-12-05-vienna-osce-mc32" in found
+def test_on_this_day_finds_the_atamkulov_lajcak_talks(index, seeds):
+    found = index.events_on_day(4, 8)
+    assert "2019-04-08-astana-atamkulov-lajcak" in found
+    assert index.events_on_day(12, 5) == []  # Vienna 2025 has no day: only its reports have
     for event_id in found:
         event = seeds.events[event_id]
         assert event.date.precision == "day"
-        assert (event.date.start.month, event.date.start.day) == (12, 5)
+        assert (event.date.start.month, event.date.start.day) == (4, 8)
     assert index.events_on_day(2, 30) == []
 
 

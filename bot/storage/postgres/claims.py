@@ -23,7 +23,8 @@ from collections.abc import Sequence
 
 from bot.storage.claims import Claim, Compute, Planned
 from bot.storage.postgres.database import PgDatabase
-from bot.storage.postgres.subscriptions import active_subscriptions
+from bot.storage.postgres.subscriptions import TRIM_ERRORS_SQL, active_subscriptions
+from bot.storage.subscriptions import ERRORS_DAYS, ERRORS_KEPT
 
 _CLAIM_SQL = """
 WITH picked AS (
@@ -195,6 +196,7 @@ class PgDeliveryLog:
                     where[:200],
                     error[:1000],
                 )
+                await connection.execute(TRIM_ERRORS_SQL, ERRORS_KEPT, ERRORS_DAYS, None)
         return True
 
     async def release(

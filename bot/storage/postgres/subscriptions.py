@@ -15,11 +15,16 @@ import asyncpg
 
 from bot.storage.postgres.database import PgDatabase
 from bot.storage.seedsync import to_timestamp
-from bot.storage.subscriptions import Chat, Delivery, Subscription
+from bot.storage.subscriptions import ERRORS_DAYS, ERRORS_KEPT, Chat, Delivery, Subscription
 
 _SUB_COLUMNS = (
     "chat_id, kind, send_time, timezone, language, topics, thread_id, active, inactive_reason,"
     " created_by, created_at, last_digest_at"
+)
+# The errors table is a window (see bot.storage.subscriptions): trimmed with every insert.
+TRIM_ERRORS_SQL = (
+    "DELETE FROM errors WHERE id <= (SELECT max(id) FROM errors) - $1"
+    " OR at < COALESCE($3, clock_timestamp()) - make_interval(days => $2)"
 )
 _DELIVERY_COLUMNS = (
     "chat_id, digest_key, status, attempts, error, due_at, sent_at, message_ids, claimed_at"
@@ -302,14 +307,17 @@ class PgSubscriptionStore:
     # -- errors --------------------------------------------------------------------------------
 
     async def log_error(self, where: str, message: str, now: dt.datetime | None = None) -> None:
-        """Append to the errors table (never with the token: callers pass Telegram's message)."""
-        await self.pool.execute(
-            "INSERT INTO errors (at, where_, message) VALUES (COALESCE($1, clock_timestamp()),"
-            " $2, $3)",
-            now,
-            where[:200],
-            message[:1000],
-        )
+        """Append to the errors table (never with the token: callers pass Telegram's message),
+        dropping what falls out of its window."""
+        async with self.pool.acquire() as connection, connection.transaction():
+            await connection.execute(
+                "INSERT INTO errors (at, where_, message) VALUES (COALESCE($1, clock_timestamp()),"
+                " $2, $3)",
+                now,
+                where[:200],
+                message[:1000],
+            )
+            await connection.execute(TRIM_ERRORS_SQL, ERRORS_KEPT, ERRORS_DAYS, now)
 
     async def errors(self, limit: int = 100) -> list[tuple[str, str, str]]:
         """The latest logged errors as (at, where, message), newest first."""
