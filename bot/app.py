@@ -82,12 +82,14 @@ def build_application(
     settings: Settings,
     request: BaseRequest | None = None,
     *,
+    get_updates_request: BaseRequest | None = None,
     rate_limiter: bool = True,
     engine: Engine | None = None,
 ) -> Application:
     """The bot's Application: handlers, typed context, HTML defaults and lifecycle hooks.
 
-    `request` replaces PTB's HTTP transport (for polling too); `rate_limiter=False` leaves out
+    `request` replaces PTB's HTTP transport (for polling too, unless `get_updates_request` is
+    given: bot/telegram/runner.py passes both, with metrics); `rate_limiter=False` leaves out
     AIORateLimiter so in-process runs never wait; `engine` lets a caller share an open one.
     """
     builder = (
@@ -104,7 +106,7 @@ def build_application(
     if rate_limiter:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=2))
     if request is not None:
-        builder = builder.request(request).get_updates_request(request)
+        builder = builder.request(request).get_updates_request(get_updates_request or request)
     application = builder.build()
     application.bot_data[ENGINE_KEY] = engine or Engine(settings)
     application.bot_data[MENU_KEY] = handlers.menu_commands()

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
+import threading
 
 from bot.settings import Settings, SettingsError
 
@@ -34,9 +36,12 @@ def build_parser() -> argparse.ArgumentParser:
             if exc.name != f"bot.commands.{name}":
                 raise
             continue
-        command = sub.add_parser(name, help=help_text, description=help_text)
+        # A command that parses its own options (bench: its harness is imported only when it
+        # runs) passes every argument through, --help included.
+        own_help = getattr(module, "PARSES_OWN_ARGUMENTS", False)
+        command = sub.add_parser(name, help=help_text, description=help_text, add_help=not own_help)
         module.add_arguments(command)
-        command.set_defaults(handler=module.main)
+        command.set_defaults(handler=module.main, own_arguments=own_help)
     return parser
 
 
@@ -50,10 +55,36 @@ def configure_logging(level: str) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
+def scrub_uncaught_exceptions(settings: Settings) -> None:
+    """Remove the secrets from any traceback Python itself prints (the last line of an
+    uncaught exception is its message, which may quote the token)."""
+    from bot.telegram.secrets import scrub, secrets_of
+
+    secrets = secrets_of(settings)
+    if not secrets:
+        return
+    import traceback
+
+    def hook(kind: type[BaseException], value: BaseException, tb: object) -> None:
+        text = "".join(traceback.format_exception(kind, value, tb))
+        sys.stderr.write(scrub(text, secrets))
+
+    def thread_hook(info: threading.ExceptHookArgs) -> None:
+        if info.exc_value is not None:
+            hook(info.exc_type, info.exc_value, info.exc_traceback)
+
+    sys.excepthook = hook
+    threading.excepthook = thread_hook
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run the chosen sub-command; return its exit code."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if getattr(args, "own_arguments", False):
+        args.options = unknown
+    elif unknown:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2
@@ -62,5 +93,15 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
+    scrub_uncaught_exceptions(settings)
     configure_logging(settings.log_level)
-    return int(args.handler(args, settings) or 0)
+    try:
+        code = int(args.handler(args, settings) or 0)
+        sys.stdout.flush()
+    except SettingsError as exc:  # found while starting: an unusable BOT_DB, for instance
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # `… | head -1`: the reader had enough, which is no error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    return code

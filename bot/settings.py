@@ -36,8 +36,45 @@ def _positive(raw: str, name: str) -> float | None:
     return value
 
 
-def _bool(raw: str) -> bool:
-    return raw.strip().lower() in {"1", "true", "yes", "on"}
+def _port(raw: str, name: str) -> int | None:
+    """A TCP port, or None when empty."""
+    if not raw:
+        return None
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        raise SettingsError(f"{name} must be a TCP port (1-65535), got {raw!r}")
+    return int(raw)
+
+
+def _hours(raw: str, name: str, default: float) -> float:
+    """A non-negative number of hours."""
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < float("inf"):
+        raise SettingsError(f"{name} must be a number of hours (0 or more), got {raw!r}")
+    return value
+
+
+def _bool(raw: str, name: str) -> bool:
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"", "0", "false", "no", "off"}:
+        return False
+    raise SettingsError(f"{name} must be 1 or 0, got {raw!r}")
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def _log_level(raw: str, name: str) -> str:
+    level = raw.upper() or "INFO"
+    if level not in LOG_LEVELS:
+        raise SettingsError(f"{name} must be one of {', '.join(LOG_LEVELS)}, got {raw!r}")
+    return level
 
 
 @dataclass(frozen=True)
@@ -51,7 +88,7 @@ class Settings:
     tz: str = "Asia/Almaty"
     admins: tuple[int, ...] = ()
     webhook_url: str | None = None
-    webhook_listen: str = "0.0.0.0"
+    webhook_listen: str = "127.0.0.1"  # behind a TLS proxy on the same host; 0.0.0.0 if told
     webhook_port: int = 8443
     webhook_secret: str | None = None
     health_port: int | None = None
@@ -78,14 +115,16 @@ class Settings:
             admins=_int_list(get("BOT_ADMINS"), "BOT_ADMINS"),
             webhook_url=get("BOT_WEBHOOK_URL") or None,
             webhook_listen=get("BOT_WEBHOOK_LISTEN") or cls.webhook_listen,
-            webhook_port=int(get("BOT_WEBHOOK_PORT") or cls.webhook_port),
+            webhook_port=_port(get("BOT_WEBHOOK_PORT"), "BOT_WEBHOOK_PORT") or cls.webhook_port,
             webhook_secret=get("BOT_WEBHOOK_SECRET") or None,
-            health_port=int(get("BOT_HEALTH_PORT")) if get("BOT_HEALTH_PORT") else None,
+            health_port=_port(get("BOT_HEALTH_PORT"), "BOT_HEALTH_PORT"),
             health_listen=get("BOT_HEALTH_LISTEN") or cls.health_listen,
             tick_seconds=_positive(get("BOT_TICK_SECONDS"), "BOT_TICK_SECONDS"),
-            digest_grace_hours=float(get("BOT_DIGEST_GRACE_HOURS") or cls.digest_grace_hours),
-            send_empty_digests=_bool(get("BOT_SEND_EMPTY_DIGESTS") or "0"),
-            log_level=(get("BOT_LOG_LEVEL") or cls.log_level).upper(),
+            digest_grace_hours=_hours(
+                get("BOT_DIGEST_GRACE_HOURS"), "BOT_DIGEST_GRACE_HOURS", cls.digest_grace_hours
+            ),
+            send_empty_digests=_bool(get("BOT_SEND_EMPTY_DIGESTS"), "BOT_SEND_EMPTY_DIGESTS"),
+            log_level=_log_level(get("BOT_LOG_LEVEL"), "BOT_LOG_LEVEL"),
         )
         settings.zone()  # fail early on an unknown zone
         return settings

@@ -21,7 +21,14 @@ from bot.context import BriefingContext
 from bot.conversation.callbacks import event_token
 from bot.conversation.cards import format_date_range, render_place
 from bot.conversation.keyboards import render_card, shorten
-from bot.conversation.meetings import MAX_INLINE_RESULTS, clean_argument, inline_events
+from bot.conversation.meetings import (
+    MAX_INLINE_RESULTS,
+    clean_argument,
+    inline_events,
+    select_events,
+)
+from bot.conversation.questions import understand
+from handlers.meetings import recent_ids
 
 CACHE_SECONDS = 300  # the records change only on reload
 _TAGS = re.compile(r"<[^>]*>")
@@ -44,7 +51,14 @@ async def inline_query(update: Update, context: BriefingContext) -> None:
     lang = await context.chat_lang(update)
     seeds = context.engine.seeds
     words = clean_argument(update.inline_query.query)
-    matching = inline_events(words, seeds, context.engine.index)
+    index = context.engine.index
+    found = understand(words, index) if words.lower() not in seeds.events else None
+    if found is not None and found.understood and not found.choices and not found.unplaced:
+        # "@bot Malta 2024-12", "@bot Nurtleu Malta": the filters together, as /meetings
+        recent = await recent_ids(context, found.filter)
+        matching = select_events(found.filter, seeds, index, recent)
+    else:
+        matching = inline_events(words, seeds, index)
     start = result_offset(update.inline_query.offset, len(matching))
     end = start + MAX_INLINE_RESULTS
     events = matching[start:end]

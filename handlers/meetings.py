@@ -7,6 +7,7 @@ callback that turns the pages of any such list: `mtg:<filter>:<n>`.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from telegram import InlineKeyboardMarkup, Update
@@ -17,12 +18,13 @@ from bot.context import BriefingContext, MenuCommand, topic_of
 from bot.conversation.callbacks import ListPage, PeoplePage, TopicsPage, parse_callback
 from bot.conversation.keyboards import choices_keyboard, picker, render_page, shorten
 from bot.conversation.meetings import (
+    NEW_DAYS,
     MeetingFilter,
     is_known,
-    parse_meetings_args,
-    resolve_first,
+    parts,
     select_events,
 )
+from bot.conversation.questions import understand
 from bot.i18n import t
 
 log = logging.getLogger(__name__)
@@ -35,9 +37,18 @@ async def send_meetings(
 ) -> None:
     """Reply with the first page of the meetings `meeting_filter` selects."""
     engine = context.engine
-    events = select_events(meeting_filter, engine.seeds, engine.index)
+    recent = await recent_ids(context, meeting_filter)
+    events = select_events(meeting_filter, engine.seeds, engine.index, recent)
     text, keyboard = render_page(meeting_filter, events, 1, engine.seeds, lang, note)
     await update.effective_message.reply_text(text, reply_markup=keyboard)
+
+
+async def recent_ids(context: BriefingContext, meeting_filter: MeetingFilter) -> list[str]:
+    """The records added or changed in the last NEW_DAYS days, when the filter asks for new."""
+    if all(part.kind != "new" for part in parts(meeting_filter)):
+        return []
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(days=NEW_DAYS)
+    return await context.engine.storage.events_changed_since(since)
 
 
 async def edit_or_send(
@@ -82,23 +93,26 @@ async def picker_page(update: Update, context: BriefingContext, kind: str) -> No
 async def meetings(update: Update, context: BriefingContext) -> None:
     """Answer /meetings [filter] with the meetings, newest first, a page at a time."""
     lang = await context.chat_lang(update)
-    meeting_filter = parse_meetings_args(" ".join(context.args or []))
-    if meeting_filter.kind == "text":
-        engine = context.engine
-        lookup = resolve_first(meeting_filter.value, engine.index)
-        if lookup.status != "found":
-            search = MeetingFilter("text", meeting_filter.value)
-            key = "mtg.choose" if lookup.status == "ambiguous" else "mtg.unknown_filter"
-            if not lookup.filters:  # nothing to offer but the text search: don't ask "which?"
-                key = "mtg.unknown_filter_bare"
-            keyboard = choices_keyboard(lookup.filters, engine.seeds, lang, search=search)
-            words = shorten(meeting_filter.value, 64)
-            await update.effective_message.reply_text(
-                t(lang, key, words=words), reply_markup=keyboard
-            )
-            return
-        meeting_filter = lookup.filters[0]
-    await send_meetings(update, context, meeting_filter, lang)
+    typed = " ".join(context.args or [])
+    engine = context.engine
+    found = understand(typed, engine.index)
+    if found.choices or (not found.understood and typed.strip()):
+        unplaced = " ".join(found.unplaced) or typed
+        search = MeetingFilter("text", " ".join(typed.split()))
+        key = "mtg.choose" if found.choices else "mtg.unknown_filter"
+        offered = found.choices or found.suggestions
+        if not offered:  # nothing to offer but the text search: don't ask "which?"
+            key = "mtg.unknown_filter_bare"
+        keyboard = choices_keyboard(
+            offered, engine.seeds, lang, search=search, together_with=found.others
+        )
+        words = shorten(found.ambiguous or unplaced, 64)
+        await update.effective_message.reply_text(t(lang, key, words=words), reply_markup=keyboard)
+        return
+    note = ""
+    if found.unplaced:
+        note = t(lang, "mtg.unplaced", words=shorten(", ".join(found.unplaced), 64))
+    await send_meetings(update, context, found.filter, lang, note)
 
 
 async def meetings_page(update: Update, context: BriefingContext) -> None:
@@ -110,7 +124,8 @@ async def meetings_page(update: Update, context: BriefingContext) -> None:
         return
     lang = await context.chat_lang(update)
     await update.callback_query.answer()
-    events = select_events(parsed.filter, engine.seeds, engine.index)
+    recent = await recent_ids(context, parsed.filter)
+    events = select_events(parsed.filter, engine.seeds, engine.index, recent)
     text, keyboard = render_page(parsed.filter, events, parsed.page, engine.seeds, lang)
     await edit_or_send(update, context, text, keyboard)
 

@@ -73,6 +73,7 @@ ZONE_BUTTONS = {
 }
 CHOSEN = "✓ "
 TICK_SECONDS = 60
+BROADCAST_TASK = "digest-broadcast"  # the task's name: a shutdown gives it a moment to finish
 
 
 @dataclasses.dataclass(frozen=True)
@@ -452,7 +453,9 @@ async def digest_tick(context: BriefingContext) -> None:
         return
     broadcaster = context.job.data.get(context)
     if not broadcaster.busy:  # the delivery log makes a skipped tick harmless
-        context.application.create_task(broadcaster.tick(dt.datetime.now(dt.UTC)))
+        context.application.create_task(
+            broadcaster.tick(dt.datetime.now(dt.UTC)), name=BROADCAST_TASK
+        )
 
 
 def register(application: Application) -> None:

@@ -5,7 +5,9 @@ user text never goes into it. Data is short, namespaced ASCII:
 
     mtg:<filter>:<page>   a page of meetings    (filter: a, y2019, y2019-2024, m2024-12,
                                                  d2024-12-05, p<place>, o<org>, w<person>,
-                                                 t<topic>, or h<key> for free text)
+                                                 t<topic>, q<MM> a month in any year,
+                                                 r new records, c<part>+<part>… several at
+                                                 once, or h<key> for free text)
     evt:<event id>        an event's card       (evt:~<hash> when the id is too long)
     tpl:<page>            a page of the topics
     ppl:<page>            a page of the people
@@ -25,7 +27,7 @@ from collections import OrderedDict
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from bot.conversation.meetings import MeetingFilter
+from bot.conversation.meetings import MeetingFilter, combine, parts
 from bot.telegram.limits import MAX_CALLBACK_DATA
 
 NOOP = "nop"
@@ -42,6 +44,8 @@ _CODES = {
     "org": "o",
     "person": "w",
     "topic": "t",
+    "month_of_year": "q",
+    "new": "r",
 }
 _ENTITY_KINDS = {"p": "place", "o": "org", "w": "person", "t": "topic"}
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
@@ -131,6 +135,11 @@ def _fits(data: str) -> bool:
 
 def filter_code(meeting_filter: MeetingFilter) -> str:
     """The short ASCII code of a filter (free text and over-long ids get a remembered key)."""
+    if meeting_filter.kind == "all_of":
+        text = "c" + "+".join(filter_code(part) for part in parts(meeting_filter))
+        if _fits(f"mtg:{text}:{MAX_PAGE}"):
+            return text
+        return "h" + TEXT_KEYS.remember(meeting_filter)
     code = _CODES.get(meeting_filter.kind)
     if code is not None:
         text = code + meeting_filter.value
@@ -184,6 +193,17 @@ def _decode_filter(code: str) -> MeetingFilter | None:
     head, value = code[:1], code[1:]
     if code == "a":
         return MeetingFilter("all")
+    if code == "r":
+        return MeetingFilter("new")
+    if head == "q":
+        return (
+            MeetingFilter("month_of_year", value) if re.match(r"^(0[1-9]|1[0-2])$", value) else None
+        )
+    if head == "c":
+        found = [_decode_filter(part) for part in value.split("+")]
+        if len(found) < 2 or any(f is None or f.kind in ("all", "all_of", "text") for f in found):
+            return None
+        return combine(found)  # type: ignore[arg-type]
     if head == "h":
         return TEXT_KEYS.recall(value) if _KEY.match(value) else None
     if head in _ENTITY_KINDS:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from babel.dates import format_date as babel_format_date
-from babel.dates import format_skeleton
+from babel.dates import format_skeleton, get_month_names
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.conversation.callbacks import NOOP, event_data, list_data, people_data, topics_data
@@ -24,7 +24,15 @@ from bot.conversation.cards import (
     render_event_line,
     split_html,
 )
-from bot.conversation.meetings import MeetingFilter, Page, gazetteer_of, paginate
+from bot.conversation.meetings import (
+    NEW_DAYS,
+    MeetingFilter,
+    Page,
+    combine,
+    gazetteer_of,
+    paginate,
+    parts,
+)
 from bot.i18n import t
 
 if TYPE_CHECKING:
@@ -66,7 +74,22 @@ def _period(meeting_filter: MeetingFilter, lang: str) -> str:
     if meeting_filter.kind == "years":
         first, last = value.split("-")
         return t(lang, "mtg.years", first=first, last=last)
+    if meeting_filter.kind == "month_of_year":
+        names = get_month_names("wide", context="stand-alone", locale=locale)
+        return t(lang, "mtg.any_year", month=names[int(value)])
     return t(lang, "date.year", year=value)
+
+
+def part_label(meeting_filter: MeetingFilter, seeds: SeedSet, lang: str) -> str:
+    """A filter named in a few plain words, for the title of a combined list."""
+    kind = meeting_filter.kind
+    if kind in ("year", "years", "month", "day", "month_of_year"):
+        return _period(meeting_filter, lang)
+    if kind == "new":
+        return t(lang, "mtg.part.new", days=NEW_DAYS)
+    if kind == "topic":
+        return t(lang, "mtg.part.topic", name=entity_name(meeting_filter, seeds, lang))
+    return entity_name(meeting_filter, seeds, lang)
 
 
 def person_roles(person_id: str, seeds: SeedSet, events: Sequence[Event], lang: str) -> list[str]:
@@ -88,6 +111,9 @@ def filter_title(
         return t(lang, "mtg.title.all")
     if kind in ("year", "years", "month", "day"):
         return t(lang, "mtg.title.period", period=_period(meeting_filter, lang))
+    if kind in ("all_of", "month_of_year", "new"):
+        labels = [part_label(part, seeds, lang) for part in parts(meeting_filter)]
+        return t(lang, "mtg.title.combined", parts=" · ".join(labels))
     if kind == "text":
         return t(lang, "mtg.title.text", words=shorten(meeting_filter.value, ECHO))
     name = entity_name(meeting_filter, seeds, lang)
@@ -167,16 +193,18 @@ def choices_keyboard(
     lang: str,
     *,
     search: MeetingFilter | None = None,
+    together_with: Sequence[MeetingFilter] = (),
 ) -> InlineKeyboardMarkup | None:
     """One button per person/topic/place to choose from, each opening its meetings.
 
-    With `search`, a last button searches the records' text for the user's words instead.
+    With `search`, a last button searches the records' text for the user's words instead;
+    with `together_with`, each choice opens the meetings of it and those filters together.
     """
     rows = [
         [
             InlineKeyboardButton(
                 f"{KIND_MARKS.get(f.kind, '')} {shorten(entity_name(f, seeds, lang), BUTTON_TEXT)}",
-                callback_data=list_data(f),
+                callback_data=list_data(combine([f, *together_with])),
             )
         ]
         for f in filters

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 from weakref import WeakKeyDictionary
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot.i18n import strip_unsafe
@@ -32,11 +33,16 @@ if TYPE_CHECKING:
     from bot.search.index import Match, SearchIndex
 
 FilterKind = Literal[
-    "all", "year", "years", "month", "day", "place", "org", "person", "topic", "text"
-]
+    "all", "year", "years", "month", "day", "place", "org", "person", "topic", "text",
+    "month_of_year",  # a month in any year ("December"): value "12"
+    "new",  # records added or changed in the last NEW_DAYS days
+    "all_of",  # several filters at once: value joins the parts (see `combine`)
+]  # fmt: skip
 # /meetings <words>: places and organizations first, then people and topics.
 MEETINGS_KINDS: tuple[tuple[str, ...], ...] = (("place", "org"), ("person", "topic"))
 PAGE_SIZE = 8
+NEW_DAYS = 7  # /meetings new: records added or changed this many days back
+PART_SEPARATOR = "|"  # between the parts of an all_of filter's value, as "kind=value"
 MAX_ARGUMENT = 200  # characters of an argument worth reading (a 10,000-character one is cut)
 MAX_TEXT_RESULTS = 100  # free-text search keeps this many events at most
 MIN_YEAR, MAX_YEAR = 1900, 2100
@@ -57,6 +63,31 @@ class MeetingFilter:
 
 
 ALL = MeetingFilter("all")
+DATE_KINDS = frozenset({"year", "years", "month", "day", "month_of_year"})
+
+
+def combine(filters: Sequence[MeetingFilter]) -> MeetingFilter:
+    """One filter for several at once (one filter stays itself); parts in a stable order."""
+    unique = list(dict.fromkeys(f for f in filters if f.kind != "all"))
+    if not unique:
+        return ALL
+    if len(unique) == 1:
+        return unique[0]
+    flat = [p for f in unique for p in parts(f)]
+    order = {kind: n for n, kind in enumerate(("place", "org", "person", "topic", *DATE_KINDS))}
+    flat.sort(key=lambda f: (order.get(f.kind, 99), f.value))
+    return MeetingFilter("all_of", PART_SEPARATOR.join(f"{f.kind}={f.value}" for f in flat))
+
+
+def parts(meeting_filter: MeetingFilter) -> list[MeetingFilter]:
+    """The filters an all_of filter joins (any other filter is its own one part)."""
+    if meeting_filter.kind != "all_of":
+        return [meeting_filter]
+    found = []
+    for part in meeting_filter.value.split(PART_SEPARATOR):
+        kind, _, value = part.partition("=")
+        found.append(MeetingFilter(kind, value))  # type: ignore[arg-type]
+    return found
 
 
 @dataclass(frozen=True)
@@ -197,6 +228,7 @@ class _DateOrder:
             if value and len(value) == 10 and end and end != value:  # several days
                 self.spans.append((position, value, end))
         self.sorted = all(a <= b for a, b in zip(self.values, self.values[1:], strict=False))
+        self.years = sorted({v[:4] for v in self.values if v})  # for "December" in any year
 
     def positions(self, kind: str, value: str) -> range | list[int]:
         """Positions (in the index's order) of the events a date filter selects, oldest first."""
@@ -226,12 +258,24 @@ def _date_order(index: SearchIndex, events: Mapping[str, Event]) -> _DateOrder:
     return order
 
 
-def select_ids(meeting_filter: MeetingFilter, seeds: SeedSet, index: SearchIndex) -> list[str]:
+def select_ids(
+    meeting_filter: MeetingFilter,
+    seeds: SeedSet,
+    index: SearchIndex,
+    recent: Collection[str] = (),
+) -> list[str]:
     """The ids of the events a filter selects, newest first (free text: best match first).
 
-    Only the index and the events' dates are read: no event is decoded.
+    Only the index and the events' dates are read: no event is decoded. `recent` holds the ids
+    of the records added or changed lately (for "new"; the caller reads them from storage).
     """
     kind, value = meeting_filter.kind, meeting_filter.value
+    if kind in ("all_of", "new", "month_of_year"):
+        numbers = None
+        for part in parts(meeting_filter):
+            found = _numbers(part, seeds, index, recent)
+            numbers = found if numbers is None else np.intersect1d(numbers, found)
+        return index.ids_of(numbers if numbers is not None else np.zeros(0, dtype=np.int32))
     if kind == "text":
         matches = index.search_events(value, limit=MAX_TEXT_RESULTS) if value else []
         return [m.id for m in matches if m.id in seeds.events]
@@ -248,9 +292,37 @@ def select_ids(meeting_filter: MeetingFilter, seeds: SeedSet, index: SearchIndex
     }[kind](value)  # the index's order: newest first
 
 
-def select_events(meeting_filter: MeetingFilter, seeds: SeedSet, index: SearchIndex) -> EventList:
+def _numbers(
+    part: MeetingFilter, seeds: SeedSet, index: SearchIndex, recent: Collection[str]
+) -> np.ndarray:
+    """Ascending event numbers (positions in the index) one part of a filter selects."""
+    kind, value = part.kind, part.value
+    if kind == "month_of_year":
+        order = _date_order(index, seeds.events)
+        found = [p for y in order.years for p in order.positions("month", f"{y}-{value}")]
+        return np.array(sorted(found), dtype=np.int32)
+    if kind in DATE_KINDS:
+        return np.array(
+            sorted(_date_order(index, seeds.events).positions(kind, value)), dtype=np.int32
+        )
+    if kind == "new":
+        numbers = index.events.number
+        return np.array(sorted(numbers[i] for i in recent if i in numbers), dtype=np.int32)
+    if kind in ("place", "org", "person", "topic"):
+        return index.event_numbers("organization" if kind == "org" else kind, value)
+    ids = select_ids(part, seeds, index, recent)  # text: whatever it matched, as numbers
+    numbers = index.events.number
+    return np.array(sorted(numbers[i] for i in ids if i in numbers), dtype=np.int32)
+
+
+def select_events(
+    meeting_filter: MeetingFilter,
+    seeds: SeedSet,
+    index: SearchIndex,
+    recent: Collection[str] = (),
+) -> EventList:
     """The events a filter selects, newest first, decoded only as they are read (pages)."""
-    return EventList(select_ids(meeting_filter, seeds, index), seeds.events)
+    return EventList(select_ids(meeting_filter, seeds, index, recent), seeds.events)
 
 
 def gazetteer_of(meeting_filter: MeetingFilter, seeds: SeedSet) -> Mapping[str, Any] | None:

@@ -16,7 +16,9 @@ How a digest goes out (`Broadcaster.tick(now)`, the same on SQLite and PostgreSQ
    out and another sender took the row over, resuming after the recorded parts), this sender
    stops sending that digest.
 4. A digest given back (flaky network, a 429 longer than we wait) can be claimed again by any
-   instance after `stale_after`; one whose sender died, once its lease runs out.
+   instance after `give_back_rest` (or the 429's retry_after), however many attempts it takes
+   until the grace period runs out; one whose sender died, once its lease runs out (a claim
+   taken over that often, `max_attempts`, is closed as failed).
 
 Exactly-once trade-off: a restart neither skips a chat (its row stays 'pending' and is retried)
 nor repeats one whose row says 'sent'. The one window left is between Telegram accepting a
@@ -29,7 +31,10 @@ past its lease (not dead, only slow) may send at most its in-flight part after t
 Telegram answers: 403 deactivates the chat's subscriptions and records why; 429 waits
 `retry_after` (capped) and retries; a group migrated to a supergroup moves its subscription and
 log to the new id and retries there; timeouts and network errors retry with exponential backoff,
-a bounded number of times. Every failure is written to the errors table.
+a bounded number of times; 401 (a revoked or rotated token) gives the row back. A digest given
+back for a transient reason (401, network, a long 429) is retried by this process at the next
+tick (after the 429's wait), until the grace period runs out. Every failure is written to the
+errors table.
 """
 
 from __future__ import annotations
@@ -48,7 +53,14 @@ from typing import TYPE_CHECKING, Protocol
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+)
 
 from bot.conversation.callbacks import list_data
 from bot.conversation.meetings import MeetingFilter
@@ -89,10 +101,12 @@ class DeliveryPolicy:
     """How patient the sender is; defaults suit production, tests shrink the waits."""
 
     grace: dt.timedelta = dt.timedelta(hours=6)
-    # A claim's lease (renewed every third of it while its sender lives) and how long a digest
-    # given back after a flaky network or a long 429 rests before any instance retries it.
+    # A claim's lease, renewed every third of it while its sender lives: a dead sender's digests
+    # are taken over by another (or the restarted) sender once it runs out.
     lease: float = 120.0
-    stale_after: dt.timedelta = dt.timedelta(minutes=10)
+    # A digest given back (flaky network, 401, a 429 longer than we wait) rests this long, or
+    # the 429's retry_after, before any instance's tick sends it again: not within the same tick.
+    give_back_rest: float = 30.0
     max_attempts: int = 5  # claims of one digest, across ticks and restarts
     network_retries: int = 3  # per message, with backoff 1 s, 2 s, 4 s
     backoff: float = 1.0
@@ -228,11 +242,12 @@ def _at(now: dt.datetime, started: float) -> dt.datetime:
 
 
 class GiveUp(Exception):
-    """Sending failed for good (`permanent`) or for now; the message says why."""
+    """Sending failed for good (`permanent`) or for now (retry after `wait` seconds)."""
 
-    def __init__(self, message: str, *, permanent: bool) -> None:
+    def __init__(self, message: str, *, permanent: bool, wait: float = 0.0) -> None:
         super().__init__(message)
         self.permanent = permanent
+        self.wait = wait
 
 
 def retry_after_seconds(exc: RetryAfter) -> float:
@@ -398,10 +413,9 @@ class Broadcaster:
             if exc.permanent:
                 await self.log.complete(claim, "failed", now=now, error=str(exc), where=where)
                 report.failed.append((chat_id, key))
-            else:  # another tick (of any instance) takes it over later
-                await self.log.release(
-                    claim, str(exc), self.policy.stale_after.total_seconds(), now=now
-                )
+            else:  # a later tick (of any instance) sends it, until the grace period runs out
+                rest = max(exc.wait, self.policy.give_back_rest)
+                await self.log.release(claim, str(exc), rest, now=now)
                 await self.store.log_error(where, str(exc))
                 report.retry_later.append((chat_id, key))
         except Exception as exc:  # a bug in composing must not stop the other chats
@@ -453,8 +467,10 @@ class Broadcaster:
                     rate_limited > self.policy.rate_limit_retries
                     or wait > self.policy.max_retry_after
                 ):
-                    raise GiveUp(f"429 retry after {wait:g}s", permanent=False) from exc
+                    raise GiveUp(f"429 retry after {wait:g}s", permanent=False, wait=wait) from exc
                 await self.sleep(wait)
+            except InvalidToken as exc:  # 401: the token was revoked or is being rotated
+                raise GiveUp("401 Telegram rejected the token", permanent=False) from exc
             except (
                 BadRequest
             ) as exc:  # chat not found, thread deleted, bad HTML: retrying won't help

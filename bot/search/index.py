@@ -64,6 +64,16 @@ def _names(record: Any) -> list[str]:
     return names + record.aliases.all()
 
 
+def _anniversary_names(topic_id: str, seeds: Any) -> list[str]:
+    """The titles of the anniversaries a topic comes first for ("Helsinki Final Act")."""
+    return [
+        name
+        for anniversary in getattr(seeds, "anniversaries", {}).values()
+        if anniversary.topics[:1] == [topic_id]
+        for name in (anniversary.title.kk, anniversary.title.ru, anniversary.title.en)
+    ]
+
+
 def _event_texts(event: Any) -> tuple[str, ...]:
     """The texts of an event that free-text search reads (names come through the gazetteers)."""
     title, summary = event.title, event.summary
@@ -115,7 +125,9 @@ class SearchIndex:
         if text.size != len(events.ids):
             raise BlobError("text index and event table differ in size")
         self.people = Gazetteer(((p.id, _names(p)) for p in seeds.people.values()), names=True)
-        topics = ((t.id, _names(t)) for t in seeds.topics.values())
+        topics = (
+            (t.id, _names(t) + _anniversary_names(t.id, seeds)) for t in seeds.topics.values()
+        )
         self.topics = Gazetteer(topics, derived=True, coverage=COVERAGE)
         places = ((p.id, _names(p)) for p in seeds.places.values())
         self.places = Gazetteer(places, coverage=COVERAGE)
@@ -382,6 +394,12 @@ def _entity_keys(event: Any, seeds: Any) -> set[str]:
     """ "kind:id" of every gazetteer record an event refers to."""
     keys = {f"person:{p.person}" for p in event.participants}
     keys.update([f"topic:{t}" for t in event.topics])
+    # A record that cites an anniversary is found under the anniversary's topics: the 2019 talks
+    # on the Helsinki Final Act's 45th anniversary conference under the Helsinki principles.
+    anniversaries = getattr(seeds, "anniversaries", {})
+    for anniversary_id in event.anniversaries:
+        if anniversary := anniversaries.get(anniversary_id):
+            keys.update(f"topic:{t}" for t in anniversary.topics)
     keys.update([f"organization:{o}" for o in event.organizations])
     places = set(event.countries)
     if event.place is not None:

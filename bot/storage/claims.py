@@ -5,8 +5,9 @@ the same tests on both).
 - `plan(...)` writes a 'queued' row for each digest that is due and a 'missed' one for each that
   is too late, and closes claims that ran out of grace or attempts. (PostgreSQL: one instance per
   tick; SQLite: one process, in one `BEGIN IMMEDIATE` transaction.)
-- `claim(owner, n, lease, now)` takes up to n rows that are 'queued', or 'pending' with an
-  expired lease; each claim gets a new token and a lease of `lease` seconds.
+- `claim(owner, n, lease, now)` takes up to n rows that are 'queued' (and not resting after being
+  given back), or 'pending' with an expired lease; each claim gets a new token and a lease of
+  `lease` seconds.
 - `renew(tokens, lease)` extends the owner's leases; `save_progress`, `complete` and `release`
   only change the row while it holds the caller's token, and say False when it does not (another
   sender took the claim over: stop sending that digest).
@@ -114,7 +115,8 @@ class SqliteDeliveryLog:
             )  # fmt: skip
             expired_filter = (
                 " WHERE (status = 'queued' AND due_at < ?) OR (status = 'pending'"
-                " AND lease_until < ? AND (due_at < ? OR attempts >= ?))"
+                " AND lease_until < ? AND (due_at < ?"
+                " OR (attempts >= ? AND claim_token IS NOT NULL)))"
             )
             params = (cutoff, stamp, cutoff, max_attempts)
             async with self.db.execute(
@@ -151,7 +153,8 @@ class SqliteDeliveryLog:
         try:
             async with self.db.execute(
                 "SELECT chat_id, digest_key, attempts, due_at, message_ids, error FROM deliveries"
-                " WHERE (status = 'queued' OR (status = 'pending' AND lease_until < ?))"
+                " WHERE (status = 'queued' OR status = 'pending')"
+                " AND (lease_until IS NULL OR lease_until < ?)"
                 " AND due_at <= ? ORDER BY due_at, chat_id LIMIT ?",
                 (stamp, stamp, limit),
             ) as cursor:
@@ -272,13 +275,15 @@ class SqliteDeliveryLog:
     async def release(
         self, claim: Claim, error: str, retry_in: float, now: dt.datetime | None = None
     ) -> bool:
-        """Give the claim back with `error`: claimable again `retry_in` seconds from now."""
+        """Give the claim back with `error`: claimable again `retry_in` seconds from now. It
+        stays 'pending' without a token: a digest given back is retried until its grace runs
+        out, while max_attempts counts only take-overs of claims whose sender died."""
         if not await self._held([claim.token]):
             return False
         await self.group_commit.write(
             [(
-                "UPDATE deliveries SET error = ?, lease_until = ?"
-                " WHERE claim_token = ? AND status = 'pending'",
+                "UPDATE deliveries SET error = ?, lease_until = ?,"
+                " claim_token = NULL WHERE claim_token = ? AND status = 'pending'",
                 (error[:500], _later(now, retry_in), claim.token),
             )]
         )  # fmt: skip

@@ -103,8 +103,8 @@ class FakeTelegram:
         """What TELEGRAM_BASE_URL must be for the bot to talk to this server."""
         return f"http://127.0.0.1:{self.port}/bot"
 
-    async def start(self) -> None:
-        """Listen on a free port of 127.0.0.1."""
+    async def start(self, port: int = 0) -> None:
+        """Listen on `port` of 127.0.0.1 (default: a free one)."""
         app = Application(
             [
                 (r"/bot([^/]+)/(\w+)", _MethodHandler, {"server": self}),
@@ -113,7 +113,7 @@ class FakeTelegram:
             log_function=lambda _: None,
         )
         self._http = HTTPServer(app, max_body_size=60 * 1024 * 1024)
-        sockets = bind_sockets(0, address="127.0.0.1")
+        sockets = bind_sockets(port, address="127.0.0.1")
         self.port = sockets[0].getsockname()[1]
         self._http.add_sockets(sockets)
 

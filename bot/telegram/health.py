@@ -1,8 +1,9 @@
 """A tiny HTTP health endpoint for orchestrators, and its probe (`python -m bot.telegram.health`).
 
-The server speaks just enough HTTP/1.1 over asyncio streams to answer `GET /healthz` with JSON:
-200 when the probe reports `"ok": true`, 503 otherwise. No web framework: it runs next to PTB's
-polling loop in the same event loop and needs nothing a slim image lacks.
+The server speaks just enough HTTP/1.1 over asyncio streams to answer `GET /healthz` with JSON
+(200 when the probe reports `"ok": true`, 503 otherwise) and `GET /metrics` with Prometheus'
+text format. No web framework: it runs next to PTB's polling loop in the same event loop and
+needs nothing a slim image lacks.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import os
 import sys
 import urllib.error
 import urllib.request
@@ -20,6 +20,8 @@ from collections.abc import Awaitable, Callable
 logger = logging.getLogger(__name__)
 
 Probe = Callable[[], Awaitable[dict[str, object]]]
+MetricsPage = Callable[[], Awaitable[bytes]]
+METRICS_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 HEALTH_PATHS = ("/healthz", "/health")
 _REQUEST_TIMEOUT = 5.0
@@ -30,8 +32,15 @@ _REASONS = {200: "OK", 404: "Not Found", 405: "Method Not Allowed", 503: "Servic
 class HealthServer:
     """Serve `GET /healthz` from `probe()` on `host:port` (port 0 picks a free one)."""
 
-    def __init__(self, probe: Probe, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        probe: Probe,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        metrics: MetricsPage | None = None,
+    ) -> None:
         self.probe = probe
+        self.metrics = metrics
         self.host = host
         self.port = port
         self._server: asyncio.Server | None = None
@@ -54,8 +63,12 @@ class HealthServer:
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             method, path = await asyncio.wait_for(_read_request(reader), _REQUEST_TIMEOUT)
-            status, body = await self._answer(method, path)
-            writer.write(_response(status, body))
+            if path.split("?", 1)[0] == "/metrics" and self.metrics and method == "GET":
+                page = await asyncio.wait_for(self.metrics(), _REQUEST_TIMEOUT)
+                writer.write(_response(200, page, METRICS_TYPE))
+            else:
+                status, body = await self._answer(method, path)
+                writer.write(_response(status, body))
             await writer.drain()
         except (TimeoutError, ConnectionError, ValueError, asyncio.IncompleteReadError):
             pass  # a client that hangs up or speaks nonsense gets nothing
@@ -89,11 +102,17 @@ async def _read_request(reader: asyncio.StreamReader) -> tuple[str, str]:
     return parts[0].upper(), parts[1]
 
 
-def _response(status: int, body: dict[str, object]) -> bytes:
-    data = json.dumps(body, ensure_ascii=False, default=str).encode()
+def _response(
+    status: int, body: dict[str, object] | bytes, content_type: str = "application/json"
+) -> bytes:
+    if isinstance(body, bytes):
+        data = body
+    else:
+        data = json.dumps(body, ensure_ascii=False, default=str).encode()
+        content_type += "; charset=utf-8"
     head = (
         f"HTTP/1.1 {status} {_REASONS.get(status, 'Error')}\r\n"
-        "Content-Type: application/json; charset=utf-8\r\n"
+        f"Content-Type: {content_type}\r\n"
         f"Content-Length: {len(data)}\r\n"
         "Cache-Control: no-store\r\n"
         "Connection: close\r\n\r\n"
@@ -114,12 +133,22 @@ def check(port: int, host: str = "127.0.0.1", timeout: float = 3.0) -> tuple[boo
 
 
 def main() -> int:
-    """Probe the local bot on $BOT_HEALTH_PORT (for Docker's HEALTHCHECK): 0 healthy, 1 not."""
-    port = os.environ.get("BOT_HEALTH_PORT", "").strip()
-    if not port.isdigit():
+    """Probe the local bot on BOT_HEALTH_PORT (for Docker's HEALTHCHECK; settings read as the
+    bot reads them, `.env` included): 0 healthy, 1 not, 2 a configuration error."""
+    from bot.settings import Settings, SettingsError
+
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    if settings.health_port is None:
         print("BOT_HEALTH_PORT is not set: the bot serves no health endpoint", file=sys.stderr)
         return 1
-    healthy, body = check(int(port))
+    host = settings.health_listen
+    if host in ("0.0.0.0", "", "::"):  # listening everywhere: ask it on the loopback
+        host = "127.0.0.1"
+    healthy, body = check(settings.health_port, host)
     print(body)
     return 0 if healthy else 1
 

@@ -10,34 +10,60 @@ jobs are awaited, then `post_shutdown` closes the database).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
 import logging
+import os
 import re
+import signal
+import sys
+import tempfile
+import threading
 import time
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
 from telegram import Update
-from telegram.error import Forbidden, NetworkError, RetryAfter, TimedOut
-from telegram.ext import Application, ContextTypes
+from telegram.error import (
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.context import ENGINE_KEY
+from bot.digests.broadcast import retry_after_seconds
 from bot.i18n import t
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from bot.storage.stats import STARTED_KEY, database_ok, uptime
 from bot.storage.subscriptions import SubscriptionStore
 from bot.telegram.health import HealthServer
+from bot.telegram.metrics import Metrics, Progress, TelegramRequest
+from bot.telegram.secrets import install_scrubber, scrub, secrets_of
+from bot.telegram.ticker import MonotonicTicker
+from bot.telegram.webhook import WebhookServer
+from handlers.subscriptions import BROADCAST_TASK
 
 logger = logging.getLogger(__name__)
 
 _SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 MODE_KEY = "run_mode"  # bot_data: "polling" or "webhook"
-LAST_TICK_KEY = "last_tick"  # bot_data: UTC datetime of the digest tick's last run, if any
-TICK_EVERY_KEY = "tick_every"  # bot_data: seconds between digest ticks
+RUNTIME_KEY = "runtime"  # bot_data: the Runtime (metrics, progress, ticker)
 TICK_JOB = "digest-tick"  # the JobQueue job handlers/subscriptions.py registers
 DEFAULT_TICK_SECONDS = 60.0
+TICK_FIRST_SECONDS = 1.0  # the first tick after start (digests due while we were down)
+TICK_STALL_SECONDS = 300.0  # the tick is stalled after max(5 intervals, this)
+PROGRESS_SECONDS = 300.0  # no word from Telegram for this long: /healthz says so
+MIN_FREE_BYTES = 1024 * 1024  # less free space than this next to the database: "disk full"
+CONNECT_MAX_WAIT = 30.0  # the longest wait between two connection attempts at start
+WEBHOOK_CHECK_SECONDS = 60.0
+STOP_SECONDS = 8.0  # SIGTERM to exit, at most (plus a one-second hard stop)
 REPORT_INTERVAL = 60.0  # seconds between two error reports to the operators
 _MAX_REPORTED_CHARS = 300
 
@@ -71,65 +97,6 @@ def run_mode_problems(settings: Settings) -> list[str]:
 def webhook_path(settings: Settings) -> str:
     """The path the webhook server listens on: that of BOT_WEBHOOK_URL (never the token)."""
     return urlsplit(settings.webhook_url or "").path.strip("/")
-
-
-# -- never log the token ---------------------------------------------------------------------------
-
-
-def secrets_of(settings: Settings) -> tuple[str, ...]:
-    """The strings that must never reach a log line or a chat: the token, its secret half, and
-    the webhook secret."""
-    found: list[str] = []
-    if settings.token:
-        found.append(settings.token)
-        secret_half = settings.token.partition(":")[2]
-        if len(secret_half) >= 8:
-            found.append(secret_half)
-    if settings.webhook_secret and len(settings.webhook_secret) >= 8:
-        found.append(settings.webhook_secret)
-    return tuple(found)
-
-
-def scrub(text: str, secrets: tuple[str, ...]) -> str:
-    """`text` with every secret replaced by `[REDACTED]`."""
-    for secret in secrets:
-        text = text.replace(secret, "[REDACTED]")
-    return text
-
-
-class SecretScrubber(logging.Filter):
-    """A handler filter that removes the token from every record's message and traceback."""
-
-    def __init__(self, secrets: tuple[str, ...]) -> None:
-        super().__init__("secret-scrubber")
-        self.secrets = secrets
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        clean = scrub(message, self.secrets)
-        if clean != message or record.args:
-            record.msg, record.args = clean, None
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-        if record.exc_text:
-            record.exc_text = scrub(record.exc_text, self.secrets)
-        if record.stack_info:
-            record.stack_info = scrub(record.stack_info, self.secrets)
-        return True
-
-
-def install_scrubber(secrets: tuple[str, ...]) -> SecretScrubber:
-    """Scrub `secrets` in every handler of the root logger (where all records end up)."""
-    scrubber = SecretScrubber(secrets)
-    root = logging.getLogger()
-    if not root.handlers:
-        logging.basicConfig()
-    for handler in root.handlers:
-        handler.addFilter(scrubber)
-    # httpx logs every request URL at INFO, and the URL holds the token.
-    for noisy in ("httpx", "httpcore"):
-        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger(noisy).level))
-    return scrubber
 
 
 # -- the global error handler ----------------------------------------------------------------------
@@ -235,34 +202,82 @@ async def _chat_language(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> st
     return "en"
 
 
-# -- health ----------------------------------------------------------------------------------------
+# -- health and metrics ----------------------------------------------------------------------------
 
 
-def tick_state(bot_data: dict, now: dt.datetime | None = None) -> str:
-    """The digest tick's state: "ok", "waiting" (not run yet, or no tick job), or "stalled" when
-    it has not run for five of its intervals (at least five minutes) while the process is up."""
-    every = float(bot_data.get(TICK_EVERY_KEY) or 0)
+@dataclass
+class Runtime:
+    """What a long-running process adds to the Application (kept in bot_data[RUNTIME_KEY])."""
+
+    settings: Settings
+    mode: str
+    metrics: Metrics = field(default_factory=Metrics)
+    progress: Progress = field(default_factory=Progress)
+    ticker: MonotonicTicker | None = None
+    webhook_problem: str | None = None  # what getWebhookInfo last said was wrong, if anything
+
+
+def tick_state(every: float | None, since_start: float, since_last: float | None) -> str:
+    """The digest tick's state: "ok", "waiting" (not run yet, or no tick at all), or "stalled"
+    when it has not run for five of its intervals (at least five minutes). Monotonic seconds."""
     if not every:
         return "waiting"
-    now = now or dt.datetime.now(dt.UTC)
-    limit = dt.timedelta(seconds=max(5 * every, 300))
-    last = bot_data.get(LAST_TICK_KEY) or bot_data.get(STARTED_KEY)
-    if not isinstance(last, dt.datetime) or now - last <= limit:
-        return "ok" if bot_data.get(LAST_TICK_KEY) else "waiting"
-    return "stalled"
+    limit = max(5 * every, TICK_STALL_SECONDS)
+    if since_last is None:
+        return "stalled" if since_start > limit else "waiting"
+    return "stalled" if since_last > limit else "ok"
+
+
+def storage_problem(db_path: Path, min_free: int = MIN_FREE_BYTES) -> str | None:
+    """Why the database cannot be written (read-only, disk full, no permission), or None."""
+    folder = db_path.parent
+    try:
+        fs = os.statvfs(folder)
+    except OSError as exc:
+        return f"cannot inspect {folder}: {exc.strerror}"
+    if fs.f_flag & os.ST_RDONLY:
+        return f"{folder} is on a read-only file system"
+    free = fs.f_bavail * fs.f_frsize
+    if free < min_free:
+        return f"disk full: {free // 1024} KiB free in {folder}"
+    target = db_path if db_path.exists() else folder
+    if not os.access(target, os.W_OK):
+        return f"{target} is not writable"
+    return None
 
 
 async def health_report(application: Application) -> dict[str, object]:
-    """The /healthz payload: ok when the database answers; seeds fingerprint, last tick, uptime."""
+    """The /healthz payload; `problems` says in words what is wrong (empty when ok)."""
     engine = application.bot_data.get(ENGINE_KEY)
+    runtime: Runtime | None = application.bot_data.get(RUNTIME_KEY)
+    problems: list[str] = []
     db_ok = False
     if engine is not None and engine.is_open:
         with contextlib.suppress(Exception):
             db_ok = await database_ok(engine.storage.db)
-    last_tick = application.bot_data.get(LAST_TICK_KEY)
-    tick = tick_state(application.bot_data)
+    if not db_ok:
+        problems.append("database: does not answer")
+    elif engine is not None and (problem := storage_problem(engine.settings.db_path)):
+        db_ok = False
+        problems.append(f"database: {problem}")
+    tick, last_tick = "waiting", None
+    if runtime is not None and runtime.ticker is not None and runtime.ticker.started_at:
+        ticker = runtime.ticker
+        since_last = None if ticker.last_run is None else ticker.stalled_for()
+        tick = tick_state(ticker.every, time.monotonic() - ticker.started_at, since_last)
+        if tick == "stalled":
+            problems.append(f"tick: has not run for {int(ticker.stalled_for())} s")
+        last_tick = ticker.last_run_at
+    if runtime is not None:
+        silent = runtime.progress.silent_for()
+        if runtime.mode == "polling" and silent > PROGRESS_SECONDS:
+            problems.append(f"polling: no answer from Telegram for {int(silent)} s")
+        if runtime.mode == "webhook" and runtime.webhook_problem:
+            problems.append(f"webhook: {runtime.webhook_problem}")
+    secrets = secrets_of(runtime.settings) if runtime is not None else ()
     return {
-        "ok": db_ok and tick != "stalled",
+        "ok": not problems,
+        "problems": [scrub(problem, secrets) for problem in problems],
         "db": "ok" if db_ok else "unavailable",
         "seeds_fingerprint": getattr(getattr(engine, "seeds", None), "fingerprint", None),
         "tick": tick,
@@ -272,83 +287,317 @@ async def health_report(application: Application) -> dict[str, object]:
     }
 
 
-def watch_tick(application: Application, every: float | None = None) -> bool:
-    """Note in bot_data when the digest tick last ran (for /healthz); run it `every` seconds
-    instead of once a minute when given (BOT_TICK_SECONDS, for tests). False: no tick job."""
-    queue = application.job_queue
-    jobs = queue.get_jobs_by_name(TICK_JOB) if queue is not None else ()
-    if not jobs:
-        return False
-    ids = {job.job.id for job in jobs}
+async def metrics_text(application: Application) -> bytes:
+    """The /metrics page: counters kept as things happen, gauges read now."""
+    runtime: Runtime = application.bot_data[RUNTIME_KEY]
+    metrics = runtime.metrics
+    engine = application.bot_data.get(ENGINE_KEY)
+    if engine is not None and engine.is_open:
+        with contextlib.suppress(Exception):
+            async with engine.storage.db.execute(
+                "SELECT status, COUNT(*) FROM deliveries GROUP BY status"
+            ) as cursor:
+                counts = dict(await cursor.fetchall())
+            for status in ("sent", "empty", "failed", "missed", "pending"):
+                metrics.digests.labels(status).set(counts.get(status, 0))
+    if runtime.ticker is not None:
+        metrics.tick_lag.set(runtime.ticker.lag)
+        metrics.tick_age.set(runtime.ticker.stalled_for())
+    metrics.poll_age.set(runtime.progress.silent_for())
+    return metrics.render()
 
-    def on_run(event: JobExecutionEvent) -> None:
-        if event.job_id in ids:
-            application.bot_data[LAST_TICK_KEY] = dt.datetime.now(dt.UTC)
 
-    queue.scheduler.add_listener(on_run, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
-    if every:
-        for job in jobs:
-            job.job.reschedule("interval", seconds=every)
-    application.bot_data[TICK_EVERY_KEY] = every or DEFAULT_TICK_SECONDS
-    return True
+def count_updates(application: Application, metrics: Metrics) -> None:
+    """Count every update and time it from the first handler group to the last."""
+    started: dict[int, float] = {}
+
+    async def first(update: object, context: object) -> None:
+        if isinstance(update, Update):
+            started[update.update_id] = time.monotonic()
+
+    async def last(update: object, context: object) -> None:
+        if not isinstance(update, Update):
+            return
+        kind = next((name for name in Update.ALL_TYPES if getattr(update, name, None)), "other")
+        metrics.updates.labels(kind).inc()
+        if (begun := started.pop(update.update_id, None)) is not None:
+            metrics.latency.observe(time.monotonic() - begun)
+        if len(started) > 10_000:  # updates some handler stopped early never reach `last`
+            started.clear()
+
+    application.add_handler(TypeHandler(object, first), group=-(10**6))
+    application.add_handler(TypeHandler(object, last), group=10**6)
 
 
-def attach_runtime(application: Application, settings: Settings, mode: str) -> None:
-    """Add the error handler and the health server to `application` (hooks chain the app's own)."""
+def attach_runtime(
+    application: Application, settings: Settings, mode: str, runtime: Runtime | None = None
+) -> Runtime:
+    """Add the error handler, the metrics, the monotonic tick and the health server to
+    `application` (its post_init/post_shutdown hooks chain the app's own)."""
+    runtime = runtime or Runtime(settings, mode)
+    application.bot_data[RUNTIME_KEY] = runtime
     application.bot_data[MODE_KEY] = mode
     application.bot_data.setdefault(STARTED_KEY, dt.datetime.now(dt.UTC))
     application.add_error_handler(ErrorReporter(settings))
-    watch_tick(application, settings.tick_seconds)
-    if settings.health_port is None:
-        return
-    server = HealthServer(
-        lambda: health_report(application),
-        host=settings.health_listen,
-        port=settings.health_port,
-    )
+    count_updates(application, runtime.metrics)
+    queue = application.job_queue
+    jobs = queue.get_jobs_by_name(TICK_JOB) if queue is not None else ()
+    if jobs:
+        runtime.ticker = MonotonicTicker(
+            jobs[0], settings.tick_seconds or DEFAULT_TICK_SECONDS, first=TICK_FIRST_SECONDS
+        )
+    server = None
+    if settings.health_port is not None:
+        server = HealthServer(
+            lambda: health_report(application),
+            host=settings.health_listen,
+            port=settings.health_port,
+            metrics=lambda: metrics_text(application),
+        )
     app_post_init, app_post_shutdown = application.post_init, application.post_shutdown
 
     async def post_init(app: Application) -> None:
         if app_post_init:
             await app_post_init(app)
-        await server.start()
+        if server is not None:
+            await server.start()
 
     async def post_shutdown(app: Application) -> None:
-        await server.stop()
+        if runtime.ticker is not None:
+            await runtime.ticker.stop()
+        if server is not None:
+            await server.stop()
         if app_post_shutdown:
             await app_post_shutdown(app)
 
     application.post_init = post_init
     application.post_shutdown = post_shutdown
+    return runtime
 
 
 # -- the entry point -------------------------------------------------------------------------------
 
+TOKEN_REJECTED = "Telegram rejected TELEGRAM_BOT_TOKEN (401): check the token from @BotFather"
+
+
+class StartFailed(Exception):
+    """Telegram refused something the bot needs to start (setWebhook, for instance)."""
+
+
+def check_database_path(db_path: Path) -> None:
+    """Raise SettingsError (one line naming BOT_DB) when the database cannot be created or
+    written: a read-only folder or file, no permission, a path that is a directory."""
+    try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        if db_path.is_dir():
+            raise SettingsError(f"BOT_DB={db_path} is a directory, not a database file")
+        with tempfile.TemporaryFile(dir=db_path.parent):
+            pass
+        if db_path.exists():
+            with db_path.open("r+b"):
+                pass
+    except OSError as exc:
+        raise SettingsError(f"BOT_DB={db_path}: cannot write there ({exc.strerror})") from None
+
+
+def transport(runtime: Runtime, *, polling: bool) -> TelegramRequest:
+    """PTB's HTTPX transport with metrics (the polling one also retries 401s)."""
+    from telegram.request import HTTPXRequest
+
+    inner = HTTPXRequest(connection_pool_size=1) if polling else HTTPXRequest(256)
+    return TelegramRequest(inner, runtime.metrics, runtime.progress, polling=polling)
+
+
+async def connect(application: Application, stop: asyncio.Event, secrets: tuple[str, ...]) -> bool:
+    """Initialize the Application (getMe), retrying network errors with a logged backoff
+    (1 s doubling to at most CONNECT_MAX_WAIT); False when asked to stop meanwhile.
+    InvalidToken and other refusals propagate."""
+    wait = 1.0
+    while True:
+        try:
+            await application.initialize()
+            return True
+        except (NetworkError, RetryAfter) as exc:
+            if isinstance(exc, RetryAfter):
+                wait = max(wait, retry_after_seconds(exc))
+            logger.warning(
+                "cannot reach Telegram (%s); retrying in %g s", short_error(exc, secrets), wait
+            )
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), wait)
+        if stop.is_set():
+            return False
+        wait = min(wait * 2, CONNECT_MAX_WAIT)
+
+
+async def watch_webhook(application: Application, runtime: Runtime, url: str) -> None:
+    """Every WEBHOOK_CHECK_SECONDS: ask Telegram about the webhook; an unregistered or changed
+    URL is set again, and updates waiting while none reach us are a problem for /healthz."""
+    settings = runtime.settings
+    while True:
+        await asyncio.sleep(WEBHOOK_CHECK_SECONDS)
+        try:
+            info = await application.bot.get_webhook_info()
+        except TelegramError as exc:
+            runtime.webhook_problem = f"getWebhookInfo failed: {exc}"
+            continue
+        if info.url != url:
+            logger.warning("the webhook is not registered with Telegram any more: setting it")
+            with contextlib.suppress(TelegramError):
+                await register_webhook(application, settings)
+        stuck = info.pending_update_count and runtime.progress.silent_for() > PROGRESS_SECONDS
+        if stuck:
+            runtime.webhook_problem = (
+                f"{info.pending_update_count} updates wait at Telegram and none arrived for "
+                f"{int(runtime.progress.silent_for())} s; Telegram says: "
+                f"{info.last_error_message or 'no error'}"
+            )
+        else:
+            runtime.webhook_problem = None
+            if not info.pending_update_count:
+                runtime.progress.contact()  # nothing waiting: the webhook is up to date
+
+
+async def register_webhook(application: Application, settings: Settings) -> None:
+    await application.bot.set_webhook(
+        url=settings.webhook_url or "",
+        secret_token=settings.webhook_secret,
+        allowed_updates=Update.ALL_TYPES,
+    )
+
+
+async def stop_within(application: Application, webhook: WebhookServer | None) -> None:
+    """Stop receiving, give a broadcast in progress a moment, then stop and close everything.
+    What is cut short stays 'pending' in the delivery log and a later run resumes it."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + STOP_SECONDS
+
+    async def step(what: str, awaitable: Any, share: float) -> None:
+        budget = max(0.1, min(share, deadline - loop.time()))
+        try:
+            await asyncio.wait_for(awaitable, budget)
+        except TimeoutError:
+            logger.warning("shutdown: %s took longer than %.1f s; going on", what, budget)
+        except Exception as exc:
+            logger.warning("shutdown: %s failed: %s", what, type(exc).__name__)
+
+    if application.updater is not None and application.updater.running:
+        await step("stopping polling", application.updater.stop(), 3)
+    if webhook is not None:
+        await step("stopping the webhook server", webhook.stop(), 2)
+    broadcasts = [t for t in asyncio.all_tasks() if t.get_name() == BROADCAST_TASK]
+    if broadcasts:
+        _, pending = await asyncio.wait(broadcasts, timeout=max(0.1, deadline - loop.time() - 3))
+        for task in pending:
+            task.cancel()
+        if pending:
+            logger.info("shutdown: a digest broadcast was cut short; the next run resumes it")
+            await asyncio.wait(pending, timeout=1)
+    if application.running:
+        await step("stopping the application", application.stop(), 2)
+    if application.post_shutdown:
+        await step("closing the database", application.post_shutdown(application), 2)
+    await step("closing connections", application.shutdown(), 1)
+
+
+async def serve(application: Application, runtime: Runtime) -> int:
+    """Connect, start polling or the webhook, run until SIGTERM/SIGINT, stop in time."""
+    settings = runtime.settings
+    secrets = secrets_of(settings)
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+
+    def on_signal() -> None:
+        stop.set()
+        # However the shutdown goes, the process is gone within STOP_SECONDS + 1.
+        timer = threading.Timer(STOP_SECONDS + 1, _exit_now)
+        timer.daemon = True
+        timer.start()
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, on_signal)
+    if not await connect(application, stop, secrets):
+        return 0
+    webhook: WebhookServer | None = None
+    watcher: asyncio.Task | None = None
+    try:
+        if application.post_init:
+            await application.post_init(application)
+        me = application.bot.username
+        if runtime.mode == "webhook":
+            webhook = WebhookServer(
+                application,
+                host=settings.webhook_listen,
+                port=settings.webhook_port,
+                path=webhook_path(settings),
+                secret=settings.webhook_secret or "",
+                on_update=runtime.progress.contact,
+            )
+            await webhook.start()
+            try:
+                await register_webhook(application, settings)
+            except TelegramError as exc:
+                raise StartFailed(f"setWebhook failed: {short_error(exc, secrets)}") from exc
+            runtime.progress.contact()
+            watcher = asyncio.create_task(
+                watch_webhook(application, runtime, settings.webhook_url or "")
+            )
+        else:
+            assert application.updater is not None
+            await application.updater.start_polling(
+                allowed_updates=Update.ALL_TYPES,
+                bootstrap_retries=-1,  # deleteWebhook: NetworkErrors retried with backoff
+                error_callback=lambda exc: application.create_task(
+                    application.process_error(update=None, error=exc)
+                ),
+            )
+        await application.start()
+        if runtime.ticker is not None:
+            runtime.ticker.start(application)
+        logger.info("running on Telegram as @%s (%s)", me, runtime.mode)
+        await stop.wait()
+        logger.info("stopping")
+    finally:
+        if watcher is not None:
+            watcher.cancel()
+        await stop_within(application, webhook)
+    return 0
+
+
+def _exit_now() -> None:
+    logger.error("shutdown took more than %d s: exiting now", STOP_SECONDS + 1)
+    logging.shutdown()
+    os._exit(1)
+
 
 def run_bot(settings: Settings) -> int:
     """Run the bot on Telegram until SIGTERM/SIGINT; return the process exit code."""
-    install_scrubber(secrets_of(settings))
+    secrets = secrets_of(settings)
+    install_scrubber(secrets)
     problems = run_mode_problems(settings)
     if problems:
         for problem in problems:
             logger.error("cannot start: %s", problem)
         return 2
+    check_database_path(settings.db_path)
     from bot.app import build_application  # imported late: the checks above need no PTB app
 
     mode = "webhook" if settings.webhook_url else "polling"
-    application = build_application(settings)
-    attach_runtime(application, settings, mode)
-    logger.info("starting the bot (%s)", mode)
-    if mode == "webhook":
-        application.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=webhook_path(settings),
-            webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
-    else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
-    logger.info("the bot stopped")
-    return 0
+    runtime = Runtime(settings, mode)
+    application = build_application(
+        settings,
+        transport(runtime, polling=False),
+        get_updates_request=transport(runtime, polling=True),
+    )
+    attach_runtime(application, settings, mode, runtime)
+    try:
+        return asyncio.run(serve(application, runtime))
+    except InvalidToken:
+        print(TOKEN_REJECTED, file=sys.stderr)
+        return 2
+    except StartFailed as exc:
+        print(f"cannot start: {exc}", file=sys.stderr)
+        return 2
+    except TelegramError as exc:
+        print(f"cannot start: Telegram answered {short_error(exc, secrets)}", file=sys.stderr)
+        return 2

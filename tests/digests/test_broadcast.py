@@ -182,11 +182,34 @@ async def test_persistent_timeouts_leave_the_digest_for_a_later_tick(store, api,
     first = await broadcaster.tick(NINE_ALMATY)
     assert first.retry_later == [(ALICE, KEY)]
     assert (await store.delivery(ALICE, KEY)).status == "pending"
+    # The process that gave it back retries at its next tick (not 10 minutes later).
     soon = await broadcaster.tick(NINE_ALMATY + dt.timedelta(minutes=1))
-    assert soon.sent == []  # the claim is fresh: not retried yet
-    later = await broadcaster.tick(NINE_ALMATY + dt.timedelta(minutes=15))
-    assert later.sent == [(ALICE, KEY)]
+    assert soon.sent == [(ALICE, KEY)]
     assert len(texts(api, ALICE)) == 2
+
+
+async def test_a_401_gives_the_digest_back_and_it_goes_out_once_the_token_works(store, api, bot):
+    """A revoked or rotating token is no reason to lose the morning's digest: every tick retries
+    it, however many attempts it takes, until the grace period runs out."""
+    await subscribe(store, ALICE)
+    api.fail("sendMessage", 401, chat_id=ALICE, times=8)
+    broadcaster = Broadcaster(store, bot, two_parts, sleep=Waits())
+    for minute in range(8):
+        report = await broadcaster.tick(NINE_ALMATY + dt.timedelta(minutes=minute))
+        assert report.retry_later == [(ALICE, KEY)] and report.failed == []
+    report = await broadcaster.tick(NINE_ALMATY + dt.timedelta(minutes=8))
+    assert report.sent == [(ALICE, KEY)]
+    assert len(texts(api, ALICE)) == 2
+    assert (await store.delivery(ALICE, KEY)).status == "sent"
+
+
+async def test_a_digest_given_back_is_missed_once_the_grace_period_is_over(store, api, bot):
+    await subscribe(store, ALICE)
+    api.fail("sendMessage", 401, chat_id=ALICE, times=100)
+    broadcaster = Broadcaster(store, bot, two_parts, sleep=Waits())
+    await broadcaster.tick(NINE_ALMATY)
+    report = await broadcaster.tick(NINE_ALMATY + dt.timedelta(hours=7))
+    assert report.missed == [(ALICE, KEY)] and texts(api, ALICE) == []
 
 
 async def test_migrated_group_moves_subscription_and_retries(store, api, bot):

@@ -22,11 +22,28 @@ SETTINGS_VARS = (
 
 
 class BotProcess:
-    """`python -m bot run` with a given environment; its output goes to a file we can read."""
+    """`python -m bot run` with a given environment; its output goes to a file we can read.
 
-    def __init__(self, env: dict[str, str], log_path: Path) -> None:
-        self.env = {**os.environ, **dict.fromkeys(SETTINGS_VARS, ""), **env}
+    `argv` and `cwd` run another command line elsewhere (the Docker image's CMD in a copy of its
+    files); `base_env` replaces this process's environment, settings blanked (a container
+    starts from its image's ENV and env_file only).
+    """
+
+    def __init__(
+        self,
+        env: dict[str, str],
+        log_path: Path,
+        *,
+        argv: list[str] | None = None,
+        cwd: Path = PROJECT_ROOT,
+        base_env: dict[str, str] | None = None,
+    ) -> None:
+        if base_env is None:  # this environment, without any setting a developer may have
+            base_env = {**os.environ, **dict.fromkeys(SETTINGS_VARS, "")}
+        self.env = {**base_env, **env}
         self.env["PYTHONUNBUFFERED"] = "1"
+        self.argv = argv or [sys.executable, "-m", "bot", "run"]
+        self.cwd = cwd
         self.log_path = log_path
         self.process: asyncio.subprocess.Process | None = None
 
@@ -35,8 +52,8 @@ class BotProcess:
         log = self.log_path.open("ab")
         try:
             self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "run",
-                cwd=PROJECT_ROOT, env=self.env, stdout=log, stderr=asyncio.subprocess.STDOUT,
+                *self.argv,
+                cwd=self.cwd, env=self.env, stdout=log, stderr=asyncio.subprocess.STDOUT,
             )  # fmt: skip
         finally:
             log.close()

@@ -91,3 +91,12 @@ def share_buttons(calls) -> list[tuple[str, str]]:
         for button in row
         if "switch_inline_query" in button
     ]
+
+
+async def test_inline_combines_filters_as_meetings_does(bot):
+    results, _ = await ask_inline(bot, "Nurtleu Malta")
+    assert len(results) == 8 and all("Malta" in r["description"] for r in results)
+    results, _ = await ask_inline(bot, "Malta 2025")
+    assert results == []
+    results, _ = await ask_inline(bot, "Австрия декабрь 2025")
+    assert len(results) == 6

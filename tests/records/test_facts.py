@@ -320,3 +320,24 @@ def test_ingest_keeps_cis_council_out_of_the_osce(knowledge):
 def test_elorda_is_no_alias_of_astana(seeds):
     """A9: "Елорда" is any capital."""
     assert "Елорда" not in seeds.places["astana"].aliases.all()
+
+
+# -- anniversaries and topics ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query", ["Helsinki", "Хельсинки", "Хельсинкский заключительный акт", "Helsinki Final Act"]
+)
+def test_topic_helsinki_finds_the_2019_talks(index, query):
+    """/topic Helsinki finds the Atamkulov–Lajčák talks on the Final Act's 45th anniversary."""
+    resolution = index.resolve_topic(query)
+    assert resolution.status == "found" and resolution.matches[0].id == "international-law"
+    assert ATAMKULOV in index.events_for_topic("international-law")
+
+
+def test_a_record_citing_an_anniversary_is_found_under_its_topics(seeds, index):
+    """MC32 is not filed under Eurasian security, but cites the Astana Declaration, which is."""
+    council = seeds.events["2025-12-05-vienna-osce-mc32"]
+    assert "eurasian-security" not in council.topics
+    assert "astana-commemorative-declaration" in council.anniversaries
+    assert council.id in index.events_for_topic("eurasian-security")

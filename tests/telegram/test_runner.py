@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import logging
 
 import pytest
 
 from bot.settings import Settings
-from bot.telegram.runner import SecretScrubber, run_bot, run_mode_problems, secrets_of, webhook_path
+from bot.telegram.runner import run_bot, run_mode_problems, webhook_path
+from bot.telegram.secrets import SecretScrubber, secrets_of
 
 TOKEN = "123456789:AAHsecretPartOfTheTokenThatMustNotLeak"
 
@@ -179,6 +179,7 @@ async def test_health_report_reads_the_open_database(failing_bot):
 
     application, _ = failing_bot
     report = await health_report(application)
+    assert report["problems"] == []
     assert report["ok"] is True
     assert report["db"] == "ok"
     assert report["mode"] == "polling"
@@ -186,15 +187,11 @@ async def test_health_report_reads_the_open_database(failing_bot):
 
 
 def test_tick_state_tells_waiting_ok_and_stalled():
-    from bot.storage.stats import STARTED_KEY
-    from bot.telegram.runner import LAST_TICK_KEY, TICK_EVERY_KEY, tick_state
+    from bot.telegram.runner import tick_state
 
-    start = dt.datetime(2026, 3, 2, 6, 0, tzinfo=dt.UTC)
-    minutes = lambda n: start + dt.timedelta(minutes=n)  # noqa: E731
-    assert tick_state({}, minutes(60)) == "waiting"  # no tick job at all
-    data = {STARTED_KEY: start, TICK_EVERY_KEY: 60.0}
-    assert tick_state(data, minutes(1)) == "waiting"
-    assert tick_state(data, minutes(6)) == "stalled"  # up six minutes, never ticked
-    data[LAST_TICK_KEY] = minutes(10)
-    assert tick_state(data, minutes(12)) == "ok"
-    assert tick_state(data, minutes(16)) == "stalled"
+    minutes = lambda n: 60.0 * n  # noqa: E731  (monotonic seconds)
+    assert tick_state(None, minutes(60), None) == "waiting"  # no tick job at all
+    assert tick_state(60.0, minutes(1), None) == "waiting"
+    assert tick_state(60.0, minutes(6), None) == "stalled"  # up six minutes, never ticked
+    assert tick_state(60.0, minutes(12), minutes(2)) == "ok"
+    assert tick_state(60.0, minutes(16), minutes(6)) == "stalled"

@@ -29,7 +29,8 @@ from bot.storage.subscriptions import ERRORS_DAYS, ERRORS_KEPT
 _CLAIM_SQL = """
 WITH picked AS (
     SELECT chat_id, digest_key FROM deliveries
-     WHERE (status = 'queued' OR (status = 'pending' AND lease_until < clock_timestamp()))
+     WHERE status IN ('queued', 'pending')
+       AND (lease_until IS NULL OR lease_until < clock_timestamp())
        AND due_at <= $4
      ORDER BY due_at, chat_id
      LIMIT $2
@@ -50,7 +51,8 @@ UPDATE deliveries SET status = CASE WHEN due_at < $1 THEN 'missed' ELSE 'failed'
                     ELSE 'gave up: ' || COALESCE(error, 'no answer') END,
        claim_token = NULL, lease_until = NULL
  WHERE (status = 'queued' AND due_at < $1)
-    OR (status = 'pending' AND lease_until < clock_timestamp() AND (due_at < $1 OR attempts >= $2))
+    OR (status = 'pending' AND lease_until < clock_timestamp()
+        AND (due_at < $1 OR (attempts >= $2 AND claim_token IS NOT NULL)))
 RETURNING chat_id, digest_key, status
 """
 
@@ -203,9 +205,11 @@ class PgDeliveryLog:
         self, claim: Claim, error: str, retry_in: float, now: dt.datetime | None = None
     ) -> bool:
         """Give the claim back with `error`: any instance may claim it again after `retry_in`
-        seconds (a 429 longer than we wait, a network failure). False when already lost."""
+        seconds (a 429 longer than we wait, a network failure, a 401). It stays 'pending'
+        without a token: retried until its grace runs out (max_attempts counts only take-overs
+        of claims whose sender died). False when already lost."""
         done = await self.db.pool.execute(
-            "UPDATE deliveries SET error = $1,"
+            "UPDATE deliveries SET error = $1, claim_token = NULL,"
             " lease_until = clock_timestamp() + make_interval(secs => $2)"
             " WHERE claim_token = $3 AND status = 'pending'",
             error[:500],

@@ -1,0 +1,112 @@
+"""What an operator sees when something is set up wrong: one line naming the variable, exit 2;
+and the command line's own manners (no bench/ import, no BrokenPipeError)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from bot.cli import main
+from bot.settings import PROJECT_ROOT, Settings, SettingsError
+from tests.e2e.botprocess import SETTINGS_VARS
+
+
+@pytest.fixture
+def clean_env(monkeypatch):
+    """No setting from the developer's environment; `.env` is not read (every variable set)."""
+    for name in SETTINGS_VARS:
+        monkeypatch.setenv(name, "")
+    return monkeypatch
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("BOT_WEBHOOK_PORT", "x"),
+        ("BOT_WEBHOOK_PORT", "70000"),
+        ("BOT_HEALTH_PORT", "abc"),
+        ("BOT_HEALTH_PORT", "-1"),
+        ("BOT_DIGEST_GRACE_HOURS", "six"),
+        ("BOT_DIGEST_GRACE_HOURS", "-2"),
+        ("BOT_TICK_SECONDS", "0"),
+        ("BOT_SEND_EMPTY_DIGESTS", "maybe"),
+        ("BOT_LOG_LEVEL", "LOUD"),
+        ("BOT_TZ", "Mars/Base"),
+        ("BOT_ADMINS", "alice"),
+    ],
+)
+def test_a_wrong_setting_is_one_line_naming_it_and_exit_2(clean_env, capsys, name, value):
+    clean_env.setenv(name, value)
+    assert main(["check"]) == 2
+    captured = capsys.readouterr()
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1, captured.err
+    assert lines[0].startswith("configuration error: ") and name in lines[0]
+    assert repr(value) in lines[0] or value in lines[0]
+    assert captured.out == ""
+
+
+def test_settings_read_every_good_value():
+    settings = Settings.from_env(
+        {"BOT_WEBHOOK_PORT": "8443", "BOT_HEALTH_PORT": "8080", "BOT_DIGEST_GRACE_HOURS": "1.5",
+         "BOT_SEND_EMPTY_DIGESTS": "yes", "BOT_LOG_LEVEL": "debug"},
+        dotenv=False,
+    )  # fmt: skip
+    assert (settings.webhook_port, settings.health_port) == (8443, 8080)
+    assert settings.digest_grace_hours == 1.5 and settings.send_empty_digests
+    assert settings.log_level == "DEBUG"
+    assert settings.webhook_listen == "127.0.0.1"  # behind a proxy unless told otherwise
+
+
+@pytest.mark.parametrize(
+    "db_path",
+    ["/proc/diplobrief/bot.sqlite3", f"{PROJECT_ROOT / 'pyproject.toml'}/bot.sqlite3"],
+    ids=["read-only file system", "parent is a file"],
+)
+def test_a_database_path_that_cannot_be_written_is_one_line_naming_bot_db(
+    clean_env, capsys, db_path
+):
+    clean_env.setenv("TELEGRAM_BOT_TOKEN", "123:never-used-for-anything-at-all")
+    clean_env.setenv("BOT_DB", db_path)
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1, err
+    assert err[0].startswith("configuration error: BOT_DB=") and "cannot" in err[0]
+
+
+def test_check_database_path_names_a_directory():
+    from bot.telegram.runner import check_database_path
+
+    with pytest.raises(SettingsError, match=r"BOT_DB=.* is a directory"):
+        check_database_path(PROJECT_ROOT / "seeds")
+
+
+def run_cli(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    env = {**os.environ, **dict.fromkeys(SETTINGS_VARS, ""), **kwargs.pop("env", {})}
+    return subprocess.run(
+        [sys.executable, *args], cwd=PROJECT_ROOT, env=env, text=True, timeout=60,
+        stdout=kwargs.pop("stdout", subprocess.PIPE), stderr=subprocess.PIPE,
+    )  # fmt: skip
+
+
+def test_the_command_line_never_imports_bench_unless_bench_runs():
+    probe = "import sys, bot.cli; bot.cli.build_parser(); print('bench' in sys.modules)"
+    assert run_cli("-c", probe).stdout.strip() == "False"
+    shown = run_cli("-m", "bot", "bench", "--help")
+    assert shown.returncode == 0 and "--quick" in shown.stdout  # the harness's own options
+
+
+def test_ask_into_a_closed_pipe_is_no_error(tmp_path):
+    """`python -m bot ask "/help" | head -1`: the reader goes away, nothing is printed on stderr."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # a reader that has had enough
+    try:
+        done = run_cli("-m", "bot", "ask", "/help", stdout=write_end,
+                       env={"BOT_DB": str(tmp_path / "bot.sqlite3")})  # fmt: skip
+    finally:
+        os.close(write_end)
+    assert "BrokenPipeError" not in done.stderr and "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == 0
