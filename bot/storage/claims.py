@@ -96,8 +96,8 @@ class SqliteDeliveryLog:
         fresh = [d for d in due if not d.late]
         late = [d for d in due if d.late]
         cutoff, stamp = utc_iso(now - grace), utc_iso(now)
-        await self.db.commit()
-        await self.db.execute("BEGIN IMMEDIATE")
+        # No BEGIN IMMEDIATE: the connection is shared with GroupCommit, whose batch may hold
+        # the implicit transaction; one process owns the file, and the tick serialises claims.
         try:
             await self.db.executemany(
                 "INSERT OR IGNORE INTO deliveries (chat_id, digest_key, status, attempts, due_at)"
@@ -148,8 +148,8 @@ class SqliteDeliveryLog:
         """Claim up to `limit` due rows for `owner` with a lease of `lease` seconds."""
         now = now or _now()
         stamp = utc_iso(now)
-        await self.db.commit()
-        await self.db.execute("BEGIN IMMEDIATE")
+        # No BEGIN IMMEDIATE: the connection is shared with GroupCommit, whose batch may hold
+        # the implicit transaction; one process owns the file, and the tick serialises claims.
         try:
             async with self.db.execute(
                 "SELECT chat_id, digest_key, attempts, due_at, message_ids, error FROM deliveries"
