@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz, process, utils
 
-from bot.records.models import LANGS
+from bot.records.models import LANGS, all_names
 
 NAME_CUTOFF = 80
 LIMIT = 10
@@ -79,11 +79,7 @@ def _names(records) -> tuple[list[str], list[str]]:
     """Every name and alias of each record in the three languages, with the owning id."""
     names, ids = [], []
     for record in records:
-        forms = [record.name.kk, record.name.ru, record.name.en, *record.aliases.all()]
-        abbr = getattr(record, "abbr", None)
-        if abbr is not None:
-            forms += [abbr.kk, abbr.ru, abbr.en]
-        for form in forms:
+        for form in all_names(record):
             names.append(form)
             ids.append(record.id)
     return names, ids

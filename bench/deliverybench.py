@@ -23,6 +23,27 @@ from pathlib import Path
 from bench.common import bench_settings, dataset_paths, memory
 
 TOKEN = "123456789:bench-token-for-the-local-fake-server"
+
+
+async def start_fake_server(db_path: Path) -> tuple[asyncio.subprocess.Process, int]:
+    """Start bench/fakeserver.py (the fake Bot API over HTTP) knowing the chats of `db_path`;
+    the process and the port it listens on."""
+    server = await asyncio.create_subprocess_exec(
+        *(sys.executable, "-m", "bench.fakeserver", "--token", TOKEN, "--db", str(db_path)),
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    assert server.stdout is not None
+    return server, int(await server.stdout.readline())
+
+
+async def stop_fake_server(server: asyncio.subprocess.Process) -> str:
+    """Stop the fake server (closing its stdin); what it printed last (messages it received)."""
+    assert server.stdin is not None and server.stdout is not None
+    server.stdin.close()
+    received = (await server.stdout.read()).decode().strip()
+    await server.wait()
+    return received
 TELEGRAM_BULK_RATE = 30.0  # messages per second, Telegram's documented bulk limit
 WARMUP_S = 1.0
 
@@ -65,17 +86,11 @@ async def broadcast(data: Path, chats: int, limiter: bool, window: float | None)
     """Run one tick to `chats` chats; with `window`, count only that many seconds of it."""
     from bot.app import build_application
     from bot.digests.broadcast import Broadcaster, DeliveryPolicy, DigestCompositions
-    from bot.storage.subscriptions import SubscriptionStore
 
     with tempfile.TemporaryDirectory() as folder:
         db_path = copy_database(data, Path(folder), chats)
-        server = await asyncio.create_subprocess_exec(
-            *(sys.executable, "-m", "bench.fakeserver", "--token", TOKEN, "--db", str(db_path)),
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-        )
+        server, port = await start_fake_server(db_path)
         try:
-            port = int(await server.stdout.readline())
             settings = bench_settings(data).with_(
                 token=TOKEN, base_url=f"http://127.0.0.1:{port}", db_path=db_path
             )
@@ -86,9 +101,8 @@ async def broadcast(data: Path, chats: int, limiter: bool, window: float | None)
 
             compose = DigestCompositions(engine, send_empty=True)  # as the tick job does
             bot = CountingBot(application.bot)
-            store = SubscriptionStore(engine.storage.db)
             policy = DeliveryPolicy(grace=dt.timedelta(days=2))  # every chat due, none late
-            broadcaster = Broadcaster(store, bot, compose, policy)  # type: ignore[arg-type]
+            broadcaster = Broadcaster(engine, bot, compose, policy)  # type: ignore[arg-type]
             started = time.perf_counter()
             tick = asyncio.create_task(broadcaster.tick(dt.datetime.now(dt.UTC)))
             figures: dict = {"chats": chats, "rate_limiter": limiter}
@@ -125,9 +139,7 @@ async def broadcast(data: Path, chats: int, limiter: bool, window: float | None)
             await application.post_shutdown(application)
             await application.shutdown()
         finally:
-            server.stdin.close()
-            figures_server = (await server.stdout.read()).decode().strip()
-            await server.wait()
+            figures_server = await stop_fake_server(server)
     figures["server_received"] = int(figures_server or 0)
     return {**figures, **memory()}
 

@@ -20,15 +20,13 @@ async def digest(data: Path, chats: int, budget: float) -> dict:
     """Time composing the digests of up to `chats` subscriptions (median/p95 per chat, total)."""
     from bot.digests.broadcast import DigestComposer, subscription_digest
     from bot.engine import Engine
-    from bot.storage.subscriptions import SubscriptionStore
 
     engine = Engine(bench_settings(data))
     await engine.open()
     try:
-        subscriptions = (await SubscriptionStore(engine.storage.db).active_subscriptions())[:chats]
+        subscriptions = (await engine.subscriptions.active())[:chats]
         day = dt.date(2025, 12, 5)  # the day of the 32nd OSCE Ministerial Council
-        store = SubscriptionStore(engine.storage.db)
-        composer = DigestComposer(store, engine.seeds, False, engine.index)
+        composer = DigestComposer(engine.seedstore, engine.seeds, False, engine.index)
         timings, messages, characters = [], 0, 0
         started = time.perf_counter()
         deadline = started + budget
@@ -44,7 +42,7 @@ async def digest(data: Path, chats: int, budget: float) -> dict:
         uncached = []
         for sub in subscriptions[:20]:
             begun = time.perf_counter()
-            await subscription_digest(engine.storage, engine.seeds, sub, day, False)
+            await subscription_digest(engine.seedstore, engine.seeds, sub, day, False)
             uncached.append(time.perf_counter() - begun)
     finally:
         await engine.close()

@@ -7,6 +7,9 @@ the same data as a seeds folder the loader accepts; `sync_into_database` stores 
 `python -m bot load` does; `insert_subscriptions` adds chats subscribed to digests.
 
     python bench/generate.py --events 10000 --out /tmp/seeds10k --db /tmp/bench.sqlite3
+
+Long because: the synthetic data set is one deterministic generator (names, places, events, seeds
+folder, database rows) drawing on one random stream.
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ from bot.records.models import (
     Topic,
 )
 from bot.settings import PROJECT_ROOT
-from bot.storage.seedsync import to_timestamp
+from bot.storage.base import to_timestamp
 
 GENERATOR_VERSION = "bench-gen-1"
 REAL_SEEDS = PROJECT_ROOT / "seeds"
@@ -410,8 +413,11 @@ def _dump(items: list[dict], path: Path, style: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+EVENTS_PER_FILE = 5000
+
+
 def write_seeds_folder(
-    seedset, folder: Path, style: str = "yaml", events_per_file: int = 5000
+    seedset, folder: Path, style: str = "yaml", events_per_file: int = EVENTS_PER_FILE
 ) -> None:
     """Write `seedset` as a seeds folder that `load_seeds` reads back unchanged.
 
@@ -437,23 +443,33 @@ def write_seeds_folder(
 
 
 async def sync_into_database(seedset, db_path: Path, folder: Path | None = None):
-    """Store `seedset` in the SQLite file at `db_path` through `bot.storage.seedsync.Storage`.
+    """Store `seedset` in the SQLite file at `db_path` through the bot's seed store.
 
     With `folder` (written by `write_seeds_folder`), the stored fingerprint is the folder's, so
-    `Storage.ensure_seeds(folder)` later finds the seeds unchanged and reads from the database.
+    `ensure_seeds(folder)` later finds the seeds unchanged and reads from the database.
     """
     from dataclasses import replace
 
-    from bot.records.loading import seeds_fingerprint
-    from bot.storage.seedsync import Storage
+    from bot.records.loading import file_hashes, fingerprint_of
+    from bot.storage.sqlite import open_sqlite
 
-    if folder is not None:
-        seedset = replace(seedset, fingerprint=seeds_fingerprint(folder))
-    storage = await Storage.open(Path(db_path))
+    if folder is not None:  # each file's hash and events, as `load_seeds` would give them
+        hashes = file_hashes(folder)
+        ids = list(seedset.events)
+        event_files = {
+            f"events/bench-{start // EVENTS_PER_FILE:04d}.yaml": tuple(
+                ids[start : start + EVENTS_PER_FILE]
+            )
+            for start in range(0, len(ids), EVENTS_PER_FILE)
+        }
+        seedset = replace(
+            seedset, fingerprint=fingerprint_of(hashes), files=hashes, event_files=event_files
+        )
+    repos = await open_sqlite(Path(db_path))
     try:
-        return await storage.sync_seeds(seedset)
+        return await repos.seedstore.sync_seeds(seedset)
     finally:
-        await storage.close()
+        await repos.close()
 
 
 def _iso(moment: dt.datetime) -> str:

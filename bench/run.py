@@ -33,6 +33,13 @@ TARGETS = {
     "rss_mb": 400.0,
     "raw_msgs_per_s": 500.0,
     "limited_fraction": 0.95,
+    "changed_1_s": 1.0,  # one changed record applied (next start: beyond the unchanged start)
+    "update_rss_mb": 450.0,
+    "new_100_s": 3.0,
+    "rebuild_s": 15.0,
+    "rebuild_rss_mb": 700.0,
+    "p95_during_reload_ms": 50.0,
+    "p95_during_broadcast_ms": 500.0,
 }
 
 
@@ -47,7 +54,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--digest-budget", type=float, default=20.0, help="s per scale")
     parser.add_argument("--delivery-chats", type=int, default=2000, help="chats, raw delivery")
     parser.add_argument("--window", type=float, default=10.0, help="s, limited delivery")
-    parser.add_argument("--skip", nargs="*", default=[], choices=("digest", "delivery"))
+    parser.add_argument(
+        "--skip", nargs="*", default=[], choices=("digest", "delivery", "updates", "broadcast")
+    )
+    parser.add_argument("--broadcast-window", type=float, default=20.0, help="s, replies")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", type=Path, help="where to write the figures")
     parser.add_argument("--data", type=Path, default=RESULTS / "data", help="data set cache")
@@ -89,6 +99,11 @@ def run_scale(events: int, args: argparse.Namespace) -> dict:
         str(args.baseline_budget),
         *common,
     )
+    if "updates" not in args.skip:
+        progress(f"{events:,} events: 1 changed / 100 new / 1 deleted, next start and /reload")
+        figures["updates"] = run_phase("updates", data, "--queries", "50", *common)
+        progress(f"{events:,} events: forced full rebuild")
+        figures["rebuild"] = run_phase("rebuild", data)
     if "digest" not in args.skip:
         progress(f"{events:,} events: digests for {args.chats:,} chats")
         figures["digest"] = run_phase(
@@ -122,6 +137,17 @@ def run_benchmark(args: argparse.Namespace) -> dict:
             str(args.delivery_chats),
             "--window",
             str(args.window),
+        )
+    if "broadcast" not in args.skip:
+        largest = max(scales)
+        progress(f"replies during a {args.chats:,}-chat broadcast ({largest:,} events)")
+        results["broadcast_replies"] = run_phase(
+            "broadcast_replies",
+            args.data / f"events-{largest}-seed-{args.seed}",
+            "--chats",
+            str(args.chats),
+            "--window",
+            str(args.broadcast_window),
         )
     results["duration_s"] = time.perf_counter() - started
     return results
@@ -203,8 +229,55 @@ def format_table(results: dict) -> str:
             f"| limiter on, {limited['window_s']:.0f} s window | {limited['msgs_per_s']:.1f} msg/s "
             f"= {limited['fraction_of_allowed']:.0%} of 30/s |",
         ]
+    lines += update_table(results)
     lines += ["", *verdicts(results)]
     return "\n".join(lines)
+
+
+EDIT_LABELS = {"changed_1": "1 changed", "new_100": "100 new", "deleted_1": "1 deleted"}
+
+
+def update_table(results: dict) -> list[str]:
+    """The incremental-update figures: next start and /reload per edit, full rebuild."""
+    scales = [s for s in results["scales"] if s.get("updates")]
+    if not scales:
+        return []
+    lines = [
+        "",
+        "| events | edit | next start s (unchanged) | next start peak MB | /reload s "
+        "| /reload peak MB | /search p95 ms during | /minister p95 ms during |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for scale in scales:
+        updates = scale["updates"]
+        unchanged = updates["unchanged_start"]["total_s"]
+        for kind, label in EDIT_LABELS.items():
+            start, reload = updates[f"start_{kind}"], updates["reload"][kind]
+            during = reload["during"]
+            lines.append(
+                f"| {scale['events']:,} | {label} | {start['total_s']:.2f} ({unchanged:.2f}) "
+                f"| {start['peak_rss_mb']:.0f} | {reload['apply_s']:.2f} "
+                f"| {reload['peak_rss_mb']:.0f} | {_ms(during['search'], 'p95_ms')} "
+                f"| {_ms(during['minister'], 'p95_ms')} |"
+            )
+    lines += ["", "| events | full rebuild s | peak RSS MB |", "|---:|---:|---:|"]
+    for scale in scales:
+        rebuild = scale["rebuild"]
+        lines.append(
+            f"| {scale['events']:,} | {rebuild['total_s']:.1f} | {rebuild['peak_rss_mb']:.0f} |"
+        )
+    if replies := results.get("broadcast_replies"):
+        lines += [
+            "",
+            f"| during a {replies['chats']:,}-chat broadcast ({replies['digests_sent']} digests "
+            f"in {replies['window_s']:.0f} s) | median ms | p95 ms |",
+            "|---|---:|---:|",
+            f"| commands | {_ms(replies['commands'], 'median_ms')} "
+            f"| {_ms(replies['commands'], 'p95_ms')} |",
+            f"| button presses | {_ms(replies['buttons'], 'median_ms')} "
+            f"| {_ms(replies['buttons'], 'p95_ms')} |",
+        ]
+    return lines
 
 
 def verdicts(results: dict) -> list[str]:
@@ -227,6 +300,39 @@ def verdicts(results: dict) -> list[str]:
     verdict("cold start < 3 s", cold < TARGETS["cold_start_s"], f"{cold:.2f} s")
     rss = max(s["commands"]["memory_before_baseline"]["peak_rss_mb"] for s in results["scales"])
     verdict("resident memory < 400 MB", rss < TARGETS["rss_mb"], f"peak {rss:.0f} MB")
+    if updates := largest.get("updates"):
+        unchanged = updates["unchanged_start"]["total_s"]
+        changed = updates["reload"]["changed_1"]
+        extra = updates["start_changed_1"]["total_s"] - unchanged
+        worst = max(changed["apply_s"], extra)
+        verdict("1 changed record < 1 s", worst < TARGETS["changed_1_s"],
+                f"/reload {changed['apply_s']:.2f} s, next start +{extra:.2f} s")  # fmt: skip
+        peak = max(changed["peak_rss_mb"], updates["start_changed_1"]["peak_rss_mb"])
+        verdict("1 changed record peak RSS < 450 MB", peak < TARGETS["update_rss_mb"],
+                f"{peak:.0f} MB")  # fmt: skip
+        new = updates["reload"]["new_100"]["apply_s"]
+        new_start = updates["start_new_100"]["total_s"] - unchanged
+        verdict("100 new records < 3 s", max(new, new_start) < TARGETS["new_100_s"],
+                f"/reload {new:.2f} s, next start +{new_start:.2f} s")  # fmt: skip
+        rebuild = largest["rebuild"]
+        verdict("full rebuild < 15 s", rebuild["total_s"] < TARGETS["rebuild_s"],
+                f"{rebuild['total_s']:.1f} s")  # fmt: skip
+        verdict("full rebuild peak RSS < 700 MB",
+                rebuild["peak_rss_mb"] < TARGETS["rebuild_rss_mb"],
+                f"{rebuild['peak_rss_mb']:.0f} MB")  # fmt: skip
+        p95 = max(
+            r["during"][c]["p95_ms"]
+            for r in updates["reload"].values()
+            for c in ("search", "minister")
+            if r["during"][c].get("n")
+        ) if any(r["during"][c].get("n") for r in updates["reload"].values()
+                 for c in ("search", "minister")) else 0.0  # fmt: skip
+        verdict("command p95 < 50 ms during a reload", p95 < TARGETS["p95_during_reload_ms"],
+                f"{p95:.1f} ms")  # fmt: skip
+    if replies := results.get("broadcast_replies"):
+        p95 = max(replies[k].get("p95_ms", 0.0) for k in ("commands", "buttons"))
+        verdict("reply p95 < 500 ms during a broadcast",
+                p95 < TARGETS["p95_during_broadcast_ms"], f"{p95:.0f} ms")  # fmt: skip
     if delivery := results.get("delivery"):
         raw = delivery["raw"]["msgs_per_s_tick"]
         verdict("raw delivery >= 500 msg/s", raw >= TARGETS["raw_msgs_per_s"], f"{raw:.0f} msg/s")

@@ -2,7 +2,8 @@
 
 `python -m bench.worker PHASE --data DIR ...` prints one JSON object (its figures) on its last
 line of stdout; bench/run.py starts these processes and collects what they print. Phases:
-prepare (generate and store a data set once, cached), coldstart, commands, digest, delivery.
+prepare (generate and store a data set once, cached), coldstart, commands, digest, delivery,
+updates, rebuild, broadcast_replies (bench/updatebench.py).
 """
 
 from __future__ import annotations
@@ -35,16 +36,16 @@ COMMANDS = ("minister", "topic", "meetings", "search")
 async def prepare(data: Path, events: int, seed: int, chats: int) -> dict:
     """Generate a data set into `data` (seeds folder + synced database), unless it is there."""
     from bot.records.loading import seeds_fingerprint
-    from bot.storage.seedsync import Storage
+    from bot.storage.sqlite import open_sqlite
 
     seeds_dir, db_path = dataset_paths(data)
     marker = data / "ready.json"
     if marker.exists():
-        storage = await Storage.open(db_path)
+        repos = await open_sqlite(db_path)
         try:
-            fresh = await storage.stored_fingerprint() == seeds_fingerprint(seeds_dir)
+            fresh = await repos.seedstore.stored_fingerprint() == seeds_fingerprint(seeds_dir)
         finally:
-            await storage.close()
+            await repos.close()
         if fresh:
             return {**json.loads(marker.read_text()), "cached": True}
     shutil.rmtree(data, ignore_errors=True)
@@ -195,7 +196,13 @@ async def commands(data: Path, count: int, baseline_budget: float, seed: int) ->
 def main(argv: list[str] | None = None) -> int:
     """Run one phase and print its figures as JSON on the last line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("phase", choices=("prepare", "coldstart", "commands", "digest", "delivery"))
+    parser.add_argument(
+        "phase",
+        choices=(
+            "prepare", "coldstart", "commands", "digest", "delivery",
+            "updates", "rebuild", "broadcast_replies",
+        ),
+    )  # fmt: skip
     parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("--events", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
@@ -211,6 +218,18 @@ def main(argv: list[str] | None = None) -> int:
         job = coldstart(args.data)
     elif args.phase == "commands":
         job = commands(args.data, args.queries, args.baseline_budget, args.seed)
+    elif args.phase == "updates":
+        from bench.updatebench import updates
+
+        job = updates(args.data, args.queries, args.seed)
+    elif args.phase == "rebuild":
+        from bench.updatebench import rebuild
+
+        job = rebuild(args.data)
+    elif args.phase == "broadcast_replies":
+        from bench.updatebench import broadcast_replies
+
+        job = broadcast_replies(args.data, args.chats, args.window, args.seed)
     elif args.phase == "digest":
         from bench.digestbench import digest
 

@@ -18,7 +18,7 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
 import handlers
@@ -27,11 +27,14 @@ from bot.engine import Engine
 from bot.i18n import t
 from bot.records.models import LANGS
 from bot.settings import Settings
+from bot.telegram.send_limiter import PriorityRateLimiter
+from bot.telegram.update_order import ChatOrderedUpdateProcessor
 
 log = logging.getLogger(__name__)
 
 # A well-formed token for in-process use; it never reaches Telegram.
 IN_PROCESS_TOKEN = "123456789:in-process-token-never-sent-to-telegram"
+
 
 async def set_command_menus(application: Application) -> None:
     """Set Telegram's command menu per language (kk, ru, default en) and per chat kind."""
@@ -90,7 +93,8 @@ def build_application(
 
     `request` replaces PTB's HTTP transport (for polling too, unless `get_updates_request` is
     given: bot/telegram/runner.py passes both, with metrics); `rate_limiter=False` leaves out
-    AIORateLimiter so in-process runs never wait; `engine` lets a caller share an open one.
+    the PriorityRateLimiter so in-process runs never wait; `engine` lets a caller share an open
+    one. Updates of different chats are handled concurrently, one chat's in order.
     """
     builder = (
         ApplicationBuilder()
@@ -99,12 +103,13 @@ def build_application(
         .context_types(ContextTypes(context=BriefingContext))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
+        .concurrent_updates(ChatOrderedUpdateProcessor())
     )
     if settings.base_url:
         base = settings.base_url.rstrip("/").removesuffix("/bot")  # either form works
         builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
     if rate_limiter:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=2))
+        builder = builder.rate_limiter(PriorityRateLimiter(max_retries=2))
     if request is not None:
         builder = builder.request(request).get_updates_request(get_updates_request or request)
     application = builder.build()

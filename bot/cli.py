@@ -101,6 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:  # found while starting: an unusable BOT_DB, for instance
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # Ctrl-C in the console: a clean end, no traceback
+        print(file=sys.stderr)
+        return 130
     except BrokenPipeError:  # `… | head -1`: the reader had enough, which is no error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

@@ -7,6 +7,8 @@ Handler modules also describe their commands for the menus and /help with `MenuC
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -23,8 +25,17 @@ if TYPE_CHECKING:
 
 ENGINE_KEY = "engine"
 MENU_KEY = "menu"  # every MenuCommand, in handlers.ROUTES order (set by bot/app.py)
+STARTED_KEY = "started_at"  # when this process built its Application (UTC)
 PRIVATE = "private"
 GROUPS = "groups"
+
+
+def uptime(bot_data: Mapping[str, object], now: dt.datetime | None = None) -> dt.timedelta:
+    """How long this process has been up, from the start time kept in `bot_data`."""
+    started = bot_data.get(STARTED_KEY)
+    if not isinstance(started, dt.datetime):
+        return dt.timedelta(0)
+    return (now or dt.datetime.now(dt.UTC)) - started
 
 
 @dataclass(frozen=True)

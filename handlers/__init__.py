@@ -14,6 +14,7 @@ from bot.context import MenuCommand
 from handlers import (
     admin,
     chats,
+    edits,
     events,
     ingest,
     inline,
@@ -28,6 +29,7 @@ from handlers import (
 
 # Order matters! Within a handler group PTB runs the first handler that matches an update.
 ROUTES: list[ModuleType] = [
+    edits,  # an edit that changes no text is not answered again (first)
     start,  # /start, /help
     lang,  # /lang, lang: buttons
     meetings,  # /meetings, mtg: pages of any list of meetings, nop counter

@@ -14,12 +14,11 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import Application, CommandHandler
 
-from bot.context import BriefingContext
+from bot.context import STARTED_KEY, BriefingContext, uptime
 from bot.conversation.cards import escape, split_html
 from bot.i18n import Html, t
 from bot.records.loading import SeedError
-from bot.storage.seedsync import SyncResult
-from bot.storage.stats import STARTED_KEY, BotStats, collect_stats, uptime
+from bot.storage.base import BotStats, SyncResult
 
 FINGERPRINT_CHARS = 12
 ERROR_CHARS = 200  # of each recent error quoted in /stats
@@ -125,7 +124,7 @@ async def stats_command(update: Update, context: BriefingContext) -> None:
     if not is_operator(update, context):
         return await _refuse(update, context)
     lang = await context.chat_lang(update)
-    stats = await collect_stats(context.engine.storage.db)
+    stats = await context.engine.stats.collect()
     for part in render_stats(stats, uptime(context.bot_data), lang):
         await update.effective_message.reply_text(part)
 

@@ -13,7 +13,6 @@ from telegram.constants import ChatMemberStatus
 from telegram.ext import Application, ChatMemberHandler, MessageHandler, filters
 
 from bot.context import BriefingContext
-from bot.storage.subscriptions import SubscriptionStore
 
 GONE = (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED)
 
@@ -30,10 +29,12 @@ async def bot_membership_changed(update: Update, context: BriefingContext) -> No
     """Record the bot's status in the chat; stop the digest when it was removed or blocked."""
     change = update.my_chat_member
     chat = change.chat
-    repo = SubscriptionStore(context.engine.storage.db)
-    await repo.upsert_chat(chat.id, chat.type, chat.title, chat.username, new_status(change))
+    engine = context.engine
+    await engine.chats.upsert(chat.id, chat.type, chat.title, chat.username, new_status(change))
     if change.new_chat_member.status in GONE:
-        await repo.deactivate(chat.id, f"bot {new_status(change)} by user {change.from_user.id}")
+        await engine.subscriptions.deactivate(
+            chat.id, f"bot {new_status(change)} by user {change.from_user.id}"
+        )
 
 
 async def chat_migrated(update: Update, context: BriefingContext) -> None:
@@ -43,7 +44,7 @@ async def chat_migrated(update: Update, context: BriefingContext) -> None:
         old, new = message.chat.id, message.migrate_to_chat_id
     else:  # sent in the new supergroup
         old, new = message.migrate_from_chat_id, message.chat.id
-    await SubscriptionStore(context.engine.storage.db).migrate_chat(old, new)
+    await context.engine.chats.migrate(old, new)
 
 
 def register(application: Application) -> None:

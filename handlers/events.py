@@ -18,7 +18,7 @@ from bot.conversation.meetings import (
 )
 from bot.i18n import t
 from bot.records.seedset import SeedSet
-from handlers.meetings import stale_button
+from handlers.common import unknown_button
 
 MENU = [MenuCommand("event", "menu.event")]
 
@@ -85,7 +85,7 @@ async def event_button(update: Update, context: BriefingContext) -> None:
         resolve_event_token(parsed.token, seeds.events) if isinstance(parsed, EventButton) else None
     )
     if event_id is None or update.effective_chat is None:
-        await stale_button(update, context)
+        await unknown_button(update, context)
         return
     await update.callback_query.answer()
     await send_card(update, context, event_id, await context.chat_lang(update))

@@ -25,7 +25,10 @@ GROUP = 5
 
 
 def render_result(result: IngestResult, yaml_text: str, lang: str) -> list[str]:
-    """The reply: a summary line, sources added to known events, the drafts as YAML."""
+    """The reply: a summary line, sources added to known events, the drafts as YAML; for an
+    article the seeds already hold, only that."""
+    if result.known_article:
+        return [t(lang, "ingest.known_article", article=result.known_article)]
     published = result.article.published.value or t(lang, "ingest.unknown_date")
     blocks = [
         t(

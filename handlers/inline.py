@@ -24,10 +24,9 @@ from bot.conversation.keyboards import render_card, shorten
 from bot.conversation.meetings import (
     MAX_INLINE_RESULTS,
     clean_argument,
-    inline_events,
-    select_events,
 )
 from bot.conversation.questions import understand
+from bot.conversation.selection import inline_events, select_events
 from handlers.meetings import recent_ids
 
 CACHE_SECONDS = 300  # the records change only on reload

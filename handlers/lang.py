@@ -8,6 +8,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.context import BriefingContext, MenuCommand
 from bot.i18n import parse_language, t
 from bot.records.models import LANGS, Lang
+from handlers.common import unknown_button
 
 MENU = [MenuCommand("lang", "menu.lang")]
 CALLBACK_PREFIX = "lang:"
@@ -53,7 +54,7 @@ async def lang_button(update: Update, context: BriefingContext) -> None:
     lang = await context.chat_lang(update)
     choice = parse_lang_callback(query.data)
     if choice is None:
-        await query.answer(t(lang, "error.unknown_button"), show_alert=True)
+        await unknown_button(update, context)
         return
     if not await context.is_admin(update):
         await query.answer(t(lang, "lang.admins_only"), show_alert=True)

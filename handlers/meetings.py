@@ -22,10 +22,11 @@ from bot.conversation.meetings import (
     MeetingFilter,
     is_known,
     parts,
-    select_events,
 )
 from bot.conversation.questions import understand
+from bot.conversation.selection import select_events
 from bot.i18n import t
+from handlers.common import unknown_button
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,7 @@ async def recent_ids(context: BriefingContext, meeting_filter: MeetingFilter) ->
     if all(part.kind != "new" for part in parts(meeting_filter)):
         return []
     since = dt.datetime.now(dt.UTC) - dt.timedelta(days=NEW_DAYS)
-    return await context.engine.storage.events_changed_since(since)
+    return [event_id for _, event_id in await context.engine.seedstore.changes_since(since)]
 
 
 async def edit_or_send(
@@ -71,18 +72,11 @@ async def edit_or_send(
             )
 
 
-async def stale_button(update: Update, context: BriefingContext) -> None:
-    """Answer a press on forged, foreign or expired callback data politely."""
-    lang = await context.chat_lang(update)
-    # Answer every CallbackQuery, or the button keeps spinning on the user's screen.
-    await update.callback_query.answer(t(lang, "error.unknown_button"), show_alert=True)
-
-
 async def picker_page(update: Update, context: BriefingContext, kind: str) -> None:
     """Turn the page of the people (`kind` "person", ppl:) or topic ("topic", tpl:) buttons."""
     parsed = parse_callback(update.callback_query.data)
     if not isinstance(parsed, PeoplePage if kind == "person" else TopicsPage):
-        await stale_button(update, context)
+        await unknown_button(update, context)
         return
     lang = await context.chat_lang(update)
     await update.callback_query.answer()
@@ -120,7 +114,7 @@ async def meetings_page(update: Update, context: BriefingContext) -> None:
     parsed = parse_callback(update.callback_query.data)
     engine = context.engine
     if not isinstance(parsed, ListPage) or not is_known(parsed.filter, engine.seeds):
-        await stale_button(update, context)
+        await unknown_button(update, context)
         return
     lang = await context.chat_lang(update)
     await update.callback_query.answer()

@@ -6,9 +6,15 @@ from telegram import Update
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
 from bot.context import BriefingContext, MenuCommand
-from bot.conversation.keyboards import choices_keyboard, render_page
-from bot.conversation.meetings import MeetingFilter, clean_argument, named_entities, select_events
+from bot.conversation.keyboards import choices_keyboard, part_label, render_page
+from bot.conversation.meetings import (
+    MAX_TEXT_RESULTS,
+    MeetingFilter,
+    clean_argument,
+)
+from bot.conversation.questions import ask
 from bot.i18n import t
+from bot.records.lazy import EventList
 
 MENU = [MenuCommand("search", "menu.search")]
 
@@ -32,10 +38,14 @@ async def answer_search(update: Update, context: BriefingContext, query: str) ->
         return
     engine = context.engine
     meeting_filter = MeetingFilter("text", words)
-    events = select_events(meeting_filter, engine.seeds, engine.index)
-    text, keyboard = render_page(meeting_filter, events, 1, engine.seeds, lang)
+    question = ask(words, engine.seeds, engine.index, MAX_TEXT_RESULTS)
+    events = EventList(list(question.ids), engine.seeds.events)
+    names = " · ".join(part_label(f, engine.seeds, lang) for f in question.named)
+    note = t(lang, "search.named", names=names) if names else ""
+    text, keyboard = render_page(meeting_filter, events, 1, engine.seeds, lang, note)
     await update.effective_message.reply_text(text, reply_markup=keyboard)
-    if named := named_entities(words, engine.index):
+    # The people and topics the question named (recognised once, above) get their own views.
+    if named := [f for f in question.named if f.kind in ("person", "topic")]:
         await update.effective_message.reply_text(
             t(lang, "search.also"), reply_markup=choices_keyboard(named, engine.seeds, lang)
         )

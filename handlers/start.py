@@ -8,6 +8,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 
 from bot.context import GROUPS, PRIVATE, BriefingContext, MenuCommand
 from bot.i18n import t
+from handlers.common import unknown_button
 
 MENU = [MenuCommand("start", "menu.start", frozenset({PRIVATE})), MenuCommand("help", "menu.help")]
 
@@ -46,13 +47,6 @@ async def unknown_command(update: Update, context: BriefingContext) -> None:
     lang = await context.chat_lang(update)
     command = (update.effective_message.text or "").split(maxsplit=1)[0][:40]
     await update.effective_message.reply_text(t(lang, "error.unknown_command", command=command))
-
-
-async def unknown_button(update: Update, context: BriefingContext) -> None:
-    """Answer a press on a button nobody handles (old or forged callback data)."""
-    lang = await context.chat_lang(update)
-    # Answer every CallbackQuery, or the button keeps spinning on the user's screen.
-    await update.callback_query.answer(t(lang, "error.unknown_button"), show_alert=True)
 
 
 def register(application: Application) -> None:

@@ -5,6 +5,10 @@ Channels: CommandHandler does not see channel posts, so a MessageHandler on
 `filters.UpdateType.CHANNEL_POST` parses the command itself; whoever can post in a channel is
 one of its administrators. A channel can also be managed from a private chat by one of its
 administrators: `/subscribe @channel …` (or its -100… id).
+
+Long because: /subscribe, /unsubscribe, /settings, /digest, /calendar, their buttons and the tick
+job still live together. To split next: /digest and /calendar into handlers/digest.py, the tick into
+bot/digests/job.py, defaults and apply_setting into bot/conversation/subscribing.py.
 """
 
 from __future__ import annotations
@@ -50,7 +54,8 @@ from bot.digests.compose import SummarizedPart, compose_digest, day_text, digest
 from bot.digests.schedule import next_schedule
 from bot.i18n import Html, parse_language, t
 from bot.records.models import LANGS
-from bot.storage.subscriptions import Subscription, SubscriptionStore
+from bot.storage.base import Subscription
+from handlers.common import unknown_button
 from handlers.meetings import edit_or_send
 
 MENU = [
@@ -84,10 +89,6 @@ class Target:
     type: str
     title: str | None = None
     thread_id: int | None = None
-
-
-def store(context: BriefingContext) -> SubscriptionStore:
-    return SubscriptionStore(context.engine.storage.db)
 
 
 def command_words(update: Update, context: BriefingContext) -> list[str]:
@@ -129,7 +130,7 @@ async def find_target(
 
 
 async def chat_timezone(context: BriefingContext, chat_id: int) -> str:
-    chat = await store(context).get_chat(chat_id)
+    chat = await context.engine.chats.get(chat_id)
     return (chat.timezone if chat else None) or context.engine.settings.tz
 
 
@@ -137,7 +138,8 @@ def describe(sub: Subscription, context: BriefingContext, lang: str) -> dict[str
     """The values /subscribe and /settings show about a subscription."""
     seeds = context.engine.seeds
     names = [seeds.topics[tid].name.get(lang) for tid in sub.topics if tid in seeds.topics]
-    at = next_schedule(dt.datetime.now(dt.UTC), sub.send_time, ZoneInfo(sub.timezone))
+    zone = ZoneInfo(sub.timezone)
+    at = next_schedule(dt.datetime.now(dt.UTC), sub.send_time, zone, weekly=sub.kind == "weekly")
     local = at.astimezone(ZoneInfo(sub.timezone))
     return {
         "kind": t(lang, f"sub.kind.{sub.kind}"),
@@ -204,37 +206,67 @@ async def subscribe(update: Update, context: BriefingContext) -> None:
     if args.topic_query and not topics:  # a filter of only unknown words would mean "everything"
         await reply(update, t(lang, "sub.no_known_topics", words=", ".join(unknown)[:200]))
         return
-    repo = store(context)
-    await repo.upsert_chat(target.chat_id, target.type, title=target.title)
-    current = await repo.subscriptions(target.chat_id)
-    sub = await repo.subscribe(
-        Subscription(
-            chat_id=target.chat_id,
-            kind=args.kind or (current[0].kind if current else "daily"),
-            send_time=args.send_time or (current[0].send_time if current else dt.time(9)),
-            timezone=await chat_timezone(context, target.chat_id),
-            language=await context.engine.chat_language(target.chat_id, None)
-            if target.chat_id != update.effective_chat.id
-            else lang,
-            topics=tuple(topics) or (current[0].topics if current and not args.topic_query else ()),
-            thread_id=target.thread_id,
-            created_by=update.effective_user.id if update.effective_user else None,
-        )
+    engine = context.engine
+    await engine.chats.upsert(target.chat_id, target.type, title=target.title)
+    current = await engine.subscriptions.of_chat(target.chat_id)
+    main = [s for s in current if s.kind != "weekly"] or current
+    kinds = ["daily", "weekly"] if args.kind == "all" else [args.kind or _main_kind(main)]
+    language = (
+        await context.engine.chat_language(target.chat_id, None)
+        if target.chat_id != update.effective_chat.id
+        else lang
     )
-    text = t(lang, "sub.done", **describe(sub, context, lang))
+    lines = []
+    for kind in kinds:
+        sub = await engine.subscriptions.subscribe(
+            Subscription(
+                chat_id=target.chat_id,
+                kind=kind,
+                send_time=args.send_time or (main[0].send_time if main else dt.time(9)),
+                timezone=await chat_timezone(context, target.chat_id),
+                language=language,
+                topics=tuple(topics) or (main[0].topics if main and not args.topic_query else ()),
+                thread_id=target.thread_id,
+                created_by=update.effective_user.id if update.effective_user else None,
+            )
+        )
+        done = "sub.done_weekly" if kind == "weekly" else "sub.done"
+        lines.append(t(lang, done, **describe(sub, context, lang)))
+    text = "\n\n".join(lines)
     if unknown:
         text += "\n" + t(lang, "sub.unknown_topics", words=", ".join(unknown)[:200])
     await reply(update, text)
 
 
+def _main_kind(subs: list[Subscription]) -> str:
+    return subs[0].kind if subs else "daily"
+
+
 async def unsubscribe(update: Update, context: BriefingContext) -> None:
-    """Stop this chat's (or a named channel's) digest."""
+    """Stop this chat's (or a named channel's) digest: of one kind, or all of them."""
     lang = await context.chat_lang(update)
     args = parse_subscribe_args(command_words(update, context))
     if not (target := await find_target(update, context, args.target, lang, change=True)):
         return
-    removed = await store(context).unsubscribe(target.chat_id, args.kind)
-    await reply(update, t(lang, "sub.unsubscribed" if removed else "sub.not_subscribed"))
+    kind = None if args.kind == "all" else args.kind
+    subscriptions = context.engine.subscriptions
+    removed = await subscriptions.unsubscribe(target.chat_id, kind)
+    if removed:
+        left = await subscriptions.of_chat(target.chat_id)
+        key = "sub.unsubscribed_kind" if kind and left else "sub.unsubscribed"
+        names = ", ".join(t(lang, f"sub.kind.{s.kind}") for s in left)
+        await reply(update, t(lang, key, kind=t(lang, f"sub.kind.{kind or 'daily'}"), left=names))
+        return
+    held = [s.kind for s in await subscriptions.of_chat(target.chat_id)]
+    if kind == "anniversaries" and "daily" in held:  # they are part of the daily digest
+        await reply(update, t(lang, "sub.anniversaries_in_daily"))
+    elif held:
+        names = ", ".join(t(lang, f"sub.kind.{k}") for k in held)
+        await reply(
+            update, t(lang, "sub.not_this_kind", kind=t(lang, f"sub.kind.{kind}"), held=names)
+        )
+    else:
+        await reply(update, t(lang, "sub.not_subscribed"))
 
 
 # -- /settings -----------------------------------------------------------------------------------
@@ -245,32 +277,32 @@ async def apply_setting(
 ) -> str | None:
     """Change one setting from "/settings time 08:30"-style words; the error key if refused."""
     name, value = parse_setting(words)
-    repo = store(context)
+    subscriptions = context.engine.subscriptions
     if name is None or (not value and name != "topics"):  # bare "/settings topics" means all
         return "settings.usage"
     if name == "time":
         if not (send_time := parse_time(value)):
             return "sub.bad_time"
-        await repo.update_subscriptions(sub.chat_id, send_time=send_time)
+        await subscriptions.update(sub.chat_id, send_time=send_time)
     elif name == "tz":
         if not (zone := resolve_timezone(value, context.engine.seeds)):
             return "settings.bad_tz"
-        await repo.set_chat_timezone(sub.chat_id, zone)
+        await context.engine.chats.set_timezone(sub.chat_id, zone)
     elif name == "lang":
         if not (code := parse_language(value)):
             return "settings.bad_lang"
-        await repo.update_subscriptions(sub.chat_id, language=code)
+        await subscriptions.update(sub.chat_id, language=code)
     elif name == "topics":
         topics: list[str] = []
         if value.casefold() not in ("", "all", "все", "барлығы"):
             topics, unknown = resolve_topics(value, context.engine.seeds, context.engine.index)
             if unknown:  # keep the filter the chat has rather than widen it to everything
                 return "settings.unknown_topics"
-        await repo.update_subscriptions(sub.chat_id, topics=topics)
+        await subscriptions.update(sub.chat_id, topics=topics)
     elif name == "kind":
-        if not (kind := parse_kind(value)):
+        if not (kind := parse_kind(value)) or kind == "all":
             return "settings.bad_kind"
-        await repo.subscribe(dataclasses.replace(sub, kind=kind))
+        await subscriptions.subscribe(dataclasses.replace(sub, kind=kind))
     return None
 
 
@@ -281,14 +313,14 @@ async def settings(update: Update, context: BriefingContext) -> None:
     target_word = words.pop(0) if words and parse_subscribe_args(words[:1]).target else None
     if not (target := await find_target(update, context, target_word, lang, change=bool(words))):
         return
-    subs = await store(context).subscriptions(target.chat_id)
+    subs = await context.engine.subscriptions.of_chat(target.chat_id)
     if not subs:
         await reply(update, t(lang, "sub.not_subscribed"))
         return
     if words and (problem := await apply_setting(context, subs[0], words)):
         await reply(update, t(lang, problem, text=" ".join(words[1:])[:64]))
         return
-    sub = (await store(context).subscriptions(target.chat_id))[0]
+    sub = (await context.engine.subscriptions.of_chat(target.chat_id))[0]
     await reply(
         update, settings_text(sub, context, lang), reply_markup=settings_keyboard(sub, lang)
     )
@@ -322,18 +354,18 @@ async def settings_button(update: Update, context: BriefingContext) -> None:
     lang = await context.chat_lang(update)
     match = CALLBACK.match(query.data or "")
     if not match:
-        await query.answer(t(lang, "error.unknown_button"), show_alert=True)
+        await unknown_button(update, context)
         return
     action, value, chat_id = match[1], match[2], int(match[3])
     if not await may_change(update, context, chat_id):
         await query.answer(t(lang, "sub.admins_only"), show_alert=True)
         return
-    subs = await store(context).subscriptions(chat_id)
+    subs = await context.engine.subscriptions.of_chat(chat_id)
     if not subs:
         await query.answer(t(lang, "sub.not_subscribed"), show_alert=True)
         return
     if action == "u":
-        await store(context).unsubscribe(chat_id)
+        await context.engine.subscriptions.unsubscribe(chat_id)
         await query.answer()
         await edit_or_send(update, context, t(lang, "sub.unsubscribed"), None)
         return
@@ -345,10 +377,10 @@ async def settings_button(update: Update, context: BriefingContext) -> None:
         await query.answer(t(lang, "settings.already_set"))  # nothing changed: no edit either
         return
     if words is None or await apply_setting(context, subs[0], words):
-        await query.answer(t(lang, "error.unknown_button"), show_alert=True)
+        await unknown_button(update, context)
         return
     await query.answer(t(lang, "settings.saved"))
-    sub = (await store(context).subscriptions(chat_id))[0]
+    sub = (await context.engine.subscriptions.of_chat(chat_id))[0]
     await edit_or_send(
         update, context, settings_text(sub, context, lang), settings_keyboard(sub, lang)
     )
@@ -377,12 +409,12 @@ async def digest(update: Update, context: BriefingContext) -> None:
         first, last = (Html(day_text(limit, lang)) for limit in DIGEST_DAYS)
         await reply(update, t(lang, day, text=words[0][:32], first=first, last=last))
         return
-    subs = await store(context).subscriptions(chat_id)
+    subs = await context.engine.subscriptions.of_chat(chat_id)
     seeds = context.engine.seeds
     if subs:
         sub = dataclasses.replace(subs[0], language=lang)
         messages = await subscription_digest(
-            context.engine.storage, seeds, sub, day, send_empty=True, search=context.engine.index
+            context.engine.seedstore, seeds, sub, day, send_empty=True, search=context.engine.index
         )
     else:
         digest = compose_digest(seeds, day, search=context.engine.index)
@@ -442,8 +474,7 @@ class DigestJob:
 
             compose = DigestCompositions(engine, settings.send_empty_digests)
             policy = DeliveryPolicy(grace=dt.timedelta(hours=settings.digest_grace_hours))
-            repo = SubscriptionStore(engine.storage.db)
-            self.broadcaster = Broadcaster(repo, context.bot, compose, policy)
+            self.broadcaster = Broadcaster(engine, context.bot, compose, policy)
         return self.broadcaster
 
 
@@ -454,7 +485,7 @@ async def digest_tick(context: BriefingContext) -> None:
     broadcaster = context.job.data.get(context)
     if not broadcaster.busy:  # the delivery log makes a skipped tick harmless
         context.application.create_task(
-            broadcaster.tick(dt.datetime.now(dt.UTC)), name=BROADCAST_TASK
+            broadcaster.tick(), name=BROADCAST_TASK
         )
 
 

@@ -83,6 +83,7 @@ def test_harness_runs_end_to_end_and_writes_its_json(tmp_path: Path, capsys) -> 
     argv = ["--events", "60", "--queries", "4", "--coldstarts", "1", "--chats", "40"]
     argv += ["--digest-budget", "2", "--delivery-chats", "15", "--window", "1"]
     argv += ["--baseline-budget", "1", "--json", str(out), "--data", str(tmp_path / "data")]
+    argv += ["--broadcast-window", "1"]
 
     assert bench_run.main(argv) == 0
 
@@ -90,6 +91,12 @@ def test_harness_runs_end_to_end_and_writes_its_json(tmp_path: Path, capsys) -> 
     (scale,) = figures["scales"]
     assert scale["prepare"]["counts"]["events"] == 60
     assert scale["coldstart"][0]["reloaded_yaml"] is False  # cold start read the existing DB
+    reloads = scale["updates"]["reload"]  # each edit applied to a running bot, in place
+    assert reloads["changed_1"]["changed"] == 1 and reloads["new_100"]["added"] >= 50
+    assert reloads["deleted_1"]["removed"] == 1
+    assert reloads["changed_1"]["index_source"] == "updated"
+    assert scale["updates"]["start_changed_1"]["index_source"] == "loaded"  # no rebuild
+    assert scale["rebuild"]["index_source"] == "built"
     for command in ("minister", "topic", "meetings", "search"):
         row = scale["commands"]["commands"][command]
         assert row["index"]["n"] == 4 and row["baseline"]["n"] >= 1

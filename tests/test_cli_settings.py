@@ -110,3 +110,60 @@ def test_ask_into_a_closed_pipe_is_no_error(tmp_path):
         os.close(write_end)
     assert "BrokenPipeError" not in done.stderr and "Traceback" not in done.stderr, done.stderr
     assert done.returncode == 0
+
+
+def test_console_and_ask_never_touch_the_bots_database(tmp_path):
+    """Their pretend chats, subscriptions and languages stay out of BOT_DB, and `ask --lang`
+    is for that one question."""
+    db = tmp_path / "bot.sqlite3"
+    env = {"BOT_DB": str(db)}
+    asked = run_cli("-m", "bot", "ask", "--lang", "kk", "--chat", "group", "--admin",
+                    "/subscribe", env=env)  # fmt: skip
+    assert asked.returncode == 0, asked.stderr
+    chatted = subprocess.run(
+        [sys.executable, "-m", "bot", "console"], input="/subscribe\n/lang ru\n", text=True,
+        cwd=PROJECT_ROOT, env={**os.environ, **dict.fromkeys(SETTINGS_VARS, ""), **env},
+        capture_output=True, timeout=60,
+    )  # fmt: skip
+    assert chatted.returncode == 0, chatted.stderr
+    assert not db.exists()  # not even created
+    later = run_cli("-m", "bot", "ask", "--chat", "group", "/help", env=env)
+    assert "Commands" in later.stdout or "/lang" in later.stdout
+    assert "Командалар" not in later.stdout and "Команды" not in later.stdout  # English again
+
+
+def test_ctrl_c_in_the_console_ends_it_at_once_and_cleanly(tmp_path):
+    import pty
+    import select
+    import signal
+    import time
+
+    leader, follower = pty.openpty()
+    env = {**os.environ, **dict.fromkeys(SETTINGS_VARS, ""), "BOT_DB": str(tmp_path / "x")}
+    console = subprocess.Popen(
+        [sys.executable, "-m", "bot", "console"], cwd=PROJECT_ROOT, env=env,
+        stdin=follower, stdout=follower, stderr=follower, start_new_session=True,
+    )  # fmt: skip
+    os.close(follower)
+    seen = b""
+    try:
+        deadline = time.monotonic() + 60
+        while b"you> " not in seen and time.monotonic() < deadline:
+            if select.select([leader], [], [], 1)[0]:
+                seen += os.read(leader, 4096)
+        assert b"you> " in seen, seen
+        pressed = time.monotonic()
+        console.send_signal(signal.SIGINT)  # what Ctrl-C sends
+        code = console.wait(timeout=10)
+        took = time.monotonic() - pressed
+        while select.select([leader], [], [], 0.2)[0]:
+            try:
+                seen += os.read(leader, 4096)
+            except OSError:
+                break
+    finally:
+        if console.poll() is None:
+            console.kill()
+        os.close(leader)
+    assert code == 130 and took < 5
+    assert b"Traceback" not in seen and b"CancelledError" not in seen

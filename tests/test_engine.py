@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.engine import Engine
-from bot.records.loading import SeedError
+from bot.records.loading import SeedError, load_seeds
+from bot.search.index import SearchIndex
 from bot.settings import Settings
 from tests.support.seedcopy import copy_seeds, edit_event, localized
 
@@ -22,8 +23,7 @@ async def engine(tmp_path):
 async def test_open_loads_the_seeds_and_builds_the_index(engine):
     assert engine.seeds.events and engine.seeds.people
     assert engine.index is not None
-    async with engine.storage.db.execute("SELECT count(*) FROM events") as cursor:
-        assert (await cursor.fetchone())[0] == len(engine.seeds.events)
+    assert (await engine.stats.collect()).events == len(engine.seeds.events)
 
 
 async def test_reload_picks_up_an_edit(engine):
@@ -89,23 +89,28 @@ async def test_a_second_start_on_unchanged_seeds_loads_the_stored_index(engine, 
         assert again.index_source == "loaded" and again.index_builds == 0
         assert again.index.search_events("OSCE Vienna", 5) == expected
         assert again.seeds.events.cached == 0  # nothing decoded to get started
-        await again.reload()  # an explicit reload builds (and stores) it again
-        assert again.index_source == "built" and again.index_builds == 1
+        index = again.index
+        result = await again.reload()  # nothing changed: nothing is read again or rebuilt
+        assert again.index is index and again.index_builds == 0 and not result.touched
     finally:
         await again.close()
 
 
-async def test_a_start_after_the_seeds_changed_builds_the_index_again(engine):
+async def test_a_start_after_one_record_changed_updates_the_stored_index(engine):
     await engine.close()
-    edit_event(
+    edited = edit_event(
         engine.settings.seeds_dir,
         lambda e: True,
         lambda e: e.update(summary=localized("Edited again")),
     )
     again = Engine(engine.settings)
     await again.open()
-    try:
-        assert again.index_source == "built" and again.index_builds == 1
-        assert any(m.label for m in again.index.search_events("Edited again", 3))
+    try:  # the stored index, with the one changed event applied: no rebuild
+        assert again.index_source == "loaded" and again.index_builds == 0
+        assert [m.id for m in again.index.search_events("Edited again", 3)] == [edited["id"]]
+        fresh = SearchIndex.build(load_seeds(engine.settings.seeds_dir))
+        for query in ("Edited again", "OSCE Vienna", "Кошербаев"):
+            assert again.index.search_events(query, 10) == fresh.search_events(query, 10)
+        assert again.index.newest_event_ids() == fresh.newest_event_ids()
     finally:
         await again.close()

@@ -13,7 +13,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The message, plus --lang, --chat, --admin and --json."""
     parser.add_argument("text", help='what to send, e.g. "/minister Көшербаев"')
     parser.add_argument(
-        "--lang", choices=LANGS, help="reply language, set for this chat as /lang does"
+        "--lang", choices=LANGS, help="reply language (this question only)"
     )
     parser.add_argument("--chat", choices=("private", "group"), default="private")
     parser.add_argument(
@@ -51,5 +51,8 @@ async def ask(
 
 
 def main(args: argparse.Namespace, settings: Settings) -> int:
-    """Entry point for the CLI registry."""
-    return asyncio.run(ask(settings, args.text, args.lang, args.chat, args.json, args.admin))
+    """Entry point for the CLI registry: one question, on a database of its own (never BOT_DB)."""
+    from bot.telegram.console import scratch_database
+
+    with scratch_database(settings) as own:
+        return asyncio.run(ask(own, args.text, args.lang, args.chat, args.json, args.admin))

@@ -12,7 +12,7 @@ from bot.settings import Settings
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """--lang: your Telegram language; --chat: a private chat or a group; --admin: its admin."""
     parser.add_argument(
-        "--lang", choices=LANGS, help="reply language, set for this chat as /lang does"
+        "--lang", choices=LANGS, help="reply language (this chat only)"
     )
     parser.add_argument("--chat", choices=("private", "group"), default="private")
     parser.add_argument(
@@ -21,7 +21,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace, settings: Settings) -> int:
-    """Run the terminal chat until EOF (with stdin not a terminal: answer each line, then exit)."""
-    from bot.telegram.console import chat  # imported here: `python -m bot --help` needs no PTB
+    """Run the terminal chat until EOF (with stdin not a terminal: answer each line, then exit),
+    on a database of its own that ends with the chat (never the bot's BOT_DB)."""
+    # imported here: `python -m bot --help` needs no PTB
+    from bot.telegram.console import chat, scratch_database
 
-    return asyncio.run(chat(settings, lang=args.lang, chat_kind=args.chat, admin=args.admin))
+    with scratch_database(settings) as own:
+        return asyncio.run(chat(own, lang=args.lang, chat_kind=args.chat, admin=args.admin))

@@ -16,7 +16,6 @@ from bot.digests.compose import compose_digest, digest_messages
 from bot.engine import Engine
 from bot.records.models import LANGS
 from bot.settings import Settings
-from bot.storage.subscriptions import SubscriptionStore
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -55,14 +54,14 @@ async def render(args: argparse.Namespace, settings: Settings) -> list[str]:
         seeds, index = engine.seeds, engine.index
         day = args.date or dt.datetime.now(settings.zone()).date()
         if args.chat is not None:
-            subs = await SubscriptionStore(engine.storage.db).subscriptions(args.chat)
+            subs = await engine.subscriptions.of_chat(args.chat)
             if not subs:
                 raise LookupError(f"chat {args.chat} has no subscription")
             sub = subs[0]
             if args.lang:
                 sub = replace(sub, language=args.lang)
             return await subscription_digest(
-                engine.storage, seeds, sub, day, send_empty=True, search=index
+                engine.seedstore, seeds, sub, day, send_empty=True, search=index
             )
         digest = compose_digest(seeds, day, search=index)
         return digest_messages(digest, seeds, args.lang or "en", send_empty=True)

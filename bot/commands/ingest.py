@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from bot.ingest import Knowledge, ingest_text
-from bot.ingest.intake import ArticleError, article_text
+from bot.ingest.intake import ArticleError, read_article
 from bot.ingest.output import as_data, as_yaml
 from bot.ingest.seedfile import SeedFileError
 from bot.ingest.writer import write_drafts
@@ -19,7 +19,9 @@ from bot.settings import Settings
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="+", type=Path, help="article text files (UTF-8)")
+    parser.add_argument(
+        "files", nargs="+", type=Path, help="article text files (UTF-8, UTF-16 or Windows-1251)"
+    )
     parser.add_argument("--json", action="store_true", help="print JSON instead of YAML")
     parser.add_argument("--write", action="store_true", help="add the drafts to seeds/ for review")
     parser.add_argument("--published", type=dt.date.fromisoformat, help="publication date")
@@ -40,7 +42,10 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
     texts = []
     for path in args.files:
         try:
-            texts.append((path, article_text(path.read_bytes())))
+            text, encoding = read_article(path.read_bytes())
+            if encoding != "utf-8":
+                print(f"{path}: read as {encoding}", file=sys.stderr)
+            texts.append((path, text))
         except OSError as exc:
             print(f"{path}: cannot read: {exc.strerror}", file=sys.stderr)
             return 2
@@ -61,11 +66,14 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
     else:
         print("\n---\n".join(as_yaml(r) for r in results))
     for result in results:
+        if result.known_article:
+            print(f"{result.article.file}: already known: {result.known_article}", file=sys.stderr)
         for event_id, _ in result.additions:
             print(f"{result.article.file}: adds source to {event_id}", file=sys.stderr)
     if args.write:
         try:
-            changed = write_drafts(results, seeds_dir, dt.date.today())
+            new = [r for r in results if not r.known_article]
+            changed = write_drafts(new, seeds_dir, dt.date.today()) if new else []
         except (SeedError, SeedFileError, FileExistsError) as exc:
             print(f"nothing was written: {exc}", file=sys.stderr)
             return 2

@@ -9,12 +9,14 @@ from pathlib import Path
 
 from bot.commands.check import print_problems
 from bot.records.loading import SeedError, load_seeds
+from bot.records.models import SEED_FILES
 from bot.settings import Settings
-from bot.storage.seedsync import GAZETTEER_KINDS, Storage, SyncResult
+from bot.storage import open_repositories
+from bot.storage.base import SyncResult
 
 # by_kind key -> the plural label `check` uses too
 LABELS = {"event": "events"} | {
-    kind: attribute.replace("_", " ") for kind, (attribute, _) in GAZETTEER_KINDS.items()
+    f.kind: f.attribute.replace("_", " ") for f in SEED_FILES
 }
 
 
@@ -43,14 +45,14 @@ def describe(result: SyncResult) -> list[str]:
     return [*lines, line("total", totals)]
 
 
-async def load(folder: Path, db_path: Path) -> SyncResult:
+async def load(folder: Path, settings: Settings) -> SyncResult:
     """Validate `folder` first (so bad seeds never touch the database), then sync it."""
     seeds = await asyncio.to_thread(load_seeds, folder)
-    storage = await Storage.open(db_path)
+    repos = await open_repositories(settings)
     try:
-        return await storage.sync_seeds(seeds)
+        return await repos.seedstore.sync_seeds(seeds)
     finally:
-        await storage.close()
+        await repos.close()
 
 
 def main(args: argparse.Namespace, settings: Settings) -> int:
@@ -58,7 +60,7 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
     folder = args.seeds or settings.seeds_dir
     db_path = args.db or settings.db_path
     try:
-        result = asyncio.run(load(folder, db_path))
+        result = asyncio.run(load(folder, settings.with_(db_path=db_path)))
     except SeedError as error:
         print_problems(error)
         print(f"nothing was written to {db_path}", file=sys.stderr)

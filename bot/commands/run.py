@@ -15,10 +15,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace, settings: Settings) -> int:
     """Run on Telegram (bot.telegram.runner), or open the console chat when there is no token."""
     if not settings.token:
-        from bot.telegram.console import chat
+        from bot.telegram.console import chat, scratch_database
 
         print("TELEGRAM_BOT_TOKEN is not set: opening the console chat instead of Telegram.")
-        return asyncio.run(chat(settings))
+        with scratch_database(settings) as own:
+            return asyncio.run(chat(own))
     from bot.telegram.runner import run_bot
 
     return run_bot(settings)

@@ -1,8 +1,9 @@
 """Reading /subscribe, /unsubscribe and /settings arguments: pure parsing and lookups.
 
-`/subscribe [@channel|-100…] [daily|anniversaries|all] [HH:MM] [topic …]` — the words may come
-in any order; what is not a kind, a time or a target is the topic query. `all` is the full daily
-digest (anniversaries included); `anniversaries` carries only the anniversary sections.
+`/subscribe [@channel|-100…] [daily|anniversaries|weekly|all] [HH:MM] [topic …]` — the words may
+come in any order; what is not a kind, a time or a target is the topic query. `daily` holds the
+anniversaries; `anniversaries` carries only the anniversary sections; `weekly` goes out on
+Monday mornings (the week ahead, last week's new records) beside either; `all` is daily + weekly.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
 
+from bot.records.models import all_names
 from bot.records.seedset import SeedSet
 from bot.search.normalize import fold
 
@@ -21,8 +23,11 @@ if TYPE_CHECKING:
     from bot.search.index import SearchIndex
 
 KIND_WORDS = {
-    "daily": "daily", "all": "daily", "ежедневно": "daily", "все": "daily", "всё": "daily",
-    "күнделікті": "daily", "барлығы": "daily",
+    "daily": "daily", "ежедневно": "daily", "ежедневный": "daily", "күнделікті": "daily",
+    # "all": every digest there is that does not repeat another (daily + weekly)
+    "all": "all", "все": "all", "всё": "all", "барлығы": "all", "барлық": "all",
+    "weekly": "weekly", "еженедельно": "weekly", "еженедельный": "weekly", "апталық": "weekly",
+    "апта": "weekly",
     "anniversaries": "anniversaries", "годовщины": "anniversaries", "мерейтойлар": "anniversaries",
 }  # fmt: skip
 SETTING_WORDS = {
@@ -136,16 +141,16 @@ def resolve_timezone(text: str, seeds: SeedSet) -> str | None:
     for place in seeds.places.values():
         if not place.timezone:
             continue
-        names = [place.name.kk, place.name.ru, place.name.en, place.id, *place.aliases.all()]
+        names = [place.id, *all_names(place)]
         if any(fold(name) == wanted for name in names):
             return place.timezone
     return None
 
 
 def _topic_names(seeds: SeedSet) -> dict[str, str]:
-    names = {}
+    names: dict[str, str] = {}
     for topic in seeds.topics.values():
-        for name in (topic.id, topic.name.kk, topic.name.ru, topic.name.en, *topic.aliases.all()):
+        for name in (topic.id, *all_names(topic)):
             names.setdefault(fold(name), topic.id)
     return names
 

@@ -141,7 +141,8 @@ def render_page(
     if not events:
         blocks.append(t(lang, "mtg.none"))
         return "\n\n".join(blocks), None
-    blocks.append(t(lang, "mtg.count", count=page.total))
+    ranked = meeting_filter.kind == "text"  # a question: best match first, and it says so
+    blocks.append(t(lang, "mtg.count.ranked" if ranked else "mtg.count", count=page.total))
     lines = [
         f"{position}. {render_event_line(event, seeds, lang)}"
         for position, event in enumerate(page.events, page.first_position)

@@ -3,10 +3,12 @@
 A list of meetings is described by a `MeetingFilter` (all, a year, a range of years, a month,
 a day, a place, an organization, a person, a topic or free text). `parse_meetings_args` reads
 what a user typed after /meetings; `resolve_words` turns names into filters with the search
-index; `select_ids` applies a filter and orders the result newest first, meetings of
-unknown date last, from the index alone; `select_events` wraps those ids in a lazy `EventList`
-and `paginate` cuts it into pages, so only a page's events are ever decoded. Nothing here talks
-to Telegram.
+index; `event_numbers` gives the events one dated or named part selects, from the index alone
+(`bot.conversation.selection` combines the parts and ranks free text); `paginate` cuts a list
+into pages, so only a page's events are ever decoded. Nothing here talks to Telegram.
+
+Long because: /meetings' filter, its parsing, resolution, selection and paging are one concept. To
+split next: event ids, suggestions and inline selection into conversation/events.py.
 """
 
 from __future__ import annotations
@@ -20,12 +22,12 @@ from typing import TYPE_CHECKING, Any, Literal
 from weakref import WeakKeyDictionary
 
 import numpy as np
-from rapidfuzz import fuzz, process
 
 from bot.i18n import strip_unsafe
-from bot.records.lazy import EventList, date_span
+from bot.records.lazy import date_span
+from bot.search.entities import SUGGEST_MIN
+from bot.search.fuzzy import ID_SUGGEST_MIN, closest_strings
 from bot.search.index import AMBIGUITY_MARGIN, FOUND_MIN
-from bot.search.normalize import fold
 
 if TYPE_CHECKING:
     from bot.records.models import Event
@@ -182,11 +184,15 @@ def lookup_from_resolution(kind: FilterKind, status: str, matches: tuple[Match, 
 
 
 def lookup_person(words: str, index: SearchIndex, seeds: SeedSet) -> Lookup:
-    """The person `words` name; when nobody, the closest names as suggestions (never empty)."""
+    """The person `words` name; when nobody, the names close enough to suggest (maybe none).
+
+    A suggestion must score at least bot.search.entities.SUGGEST_MIN against the words:
+    "Putin" gets "no one by that name", not the three least unlike names in the records.
+    """
     resolution = index.resolve_person(words)
     if resolution.status != "none":
         return lookup_from_resolution("person", resolution.status, resolution.matches)
-    ids = [m.id for m in resolution.suggestions] or closest_people(words, seeds)
+    ids = [m.id for m in resolution.suggestions if m.score >= SUGGEST_MIN and m.id in seeds.people]
     return Lookup("none", tuple(MeetingFilter("person", i) for i in ids))
 
 
@@ -195,16 +201,6 @@ def lookup_topic(words: str, index: SearchIndex) -> Lookup:
     resolution = index.resolve_topic(words)
     matches = resolution.matches if resolution.status != "none" else resolution.suggestions
     return lookup_from_resolution("topic", resolution.status, matches)
-
-
-def closest_people(words: str, seeds: SeedSet, limit: int = 3) -> list[str]:
-    """The people whose names look most like `words`, however unlike: for "did you mean"."""
-    query = fold(words[:MAX_ARGUMENT])
-    if not query or not seeds.people:
-        return []
-    choices = {pid: fold(f"{p.name.en} {p.name.ru}") for pid, p in seeds.people.items()}
-    found = process.extract(query, choices, scorer=fuzz.partial_ratio, processor=None, limit=limit)
-    return [pid for _, _, pid in found]
 
 
 # -- selecting and ordering -------------------------------------------------------------------
@@ -251,88 +247,47 @@ class _DateOrder:
 _date_orders: WeakKeyDictionary[SearchIndex, _DateOrder] = WeakKeyDictionary()
 
 
-def _date_order(index: SearchIndex, events: Mapping[str, Event]) -> _DateOrder:
+def date_order(index: SearchIndex, events: Mapping[str, Event]) -> _DateOrder:
+    """The events in date order for this index (built once per index, kept while it lives)."""
     order = _date_orders.get(index)
     if order is None or order.ids is not index.event_ids:
         order = _date_orders[index] = _DateOrder(index, events)
     return order
 
 
-def select_ids(
-    meeting_filter: MeetingFilter,
-    seeds: SeedSet,
-    index: SearchIndex,
-    recent: Collection[str] = (),
-) -> list[str]:
-    """The ids of the events a filter selects, newest first (free text: best match first).
-
-    Only the index and the events' dates are read: no event is decoded. `recent` holds the ids
-    of the records added or changed lately (for "new"; the caller reads them from storage).
-    """
-    kind, value = meeting_filter.kind, meeting_filter.value
-    if kind in ("all_of", "new", "month_of_year"):
-        numbers = None
-        for part in parts(meeting_filter):
-            found = _numbers(part, seeds, index, recent)
-            numbers = found if numbers is None else np.intersect1d(numbers, found)
-        return index.ids_of(numbers if numbers is not None else np.zeros(0, dtype=np.int32))
-    if kind == "text":
-        matches = index.search_events(value, limit=MAX_TEXT_RESULTS) if value else []
-        return [m.id for m in matches if m.id in seeds.events]
-    if kind == "all":  # undated events sort first in the index: newest first puts them last
-        return index.event_ids[::-1]
-    if kind in ("year", "years", "month", "day"):
-        order = _date_order(index, seeds.events)
-        return [order.ids[p] for p in reversed(order.positions(kind, value))]
-    return {
-        "place": index.events_for_place,
-        "org": index.events_for_organization,
-        "person": index.events_for_person,
-        "topic": index.events_for_topic,
-    }[kind](value)  # the index's order: newest first
-
-
-def _numbers(
-    part: MeetingFilter, seeds: SeedSet, index: SearchIndex, recent: Collection[str]
+def event_numbers(
+    part: MeetingFilter, seeds: SeedSet, index: SearchIndex, recent: Collection[str] = ()
 ) -> np.ndarray:
-    """Ascending event numbers (positions in the index) one part of a filter selects."""
+    """Ascending event numbers (positions in the index) one dated or named part selects."""
     kind, value = part.kind, part.value
-    if kind == "month_of_year":
-        order = _date_order(index, seeds.events)
-        found = [p for y in order.years for p in order.positions("month", f"{y}-{value}")]
-        return np.array(sorted(found), dtype=np.int32)
     if kind in DATE_KINDS:
-        return np.array(
-            sorted(_date_order(index, seeds.events).positions(kind, value)), dtype=np.int32
-        )
+        order = date_order(index, seeds.events)
+        if kind == "month_of_year":
+            runs = [order.positions("month", f"{year}-{value}") for year in order.years]
+        else:
+            runs = [order.positions(kind, value)]
+        arrays = [
+            np.arange(r.start, r.stop, dtype=np.int32) if isinstance(r, range) else np.array(r)
+            for r in runs
+        ]
+        return np.sort(np.concatenate(arrays)).astype(np.int32) if arrays else index.events.none
     if kind == "new":
         numbers = index.events.number
         return np.array(sorted(numbers[i] for i in recent if i in numbers), dtype=np.int32)
     if kind in ("place", "org", "person", "topic"):
         return index.event_numbers("organization" if kind == "org" else kind, value)
-    ids = select_ids(part, seeds, index, recent)  # text: whatever it matched, as numbers
-    numbers = index.events.number
-    return np.array(sorted(numbers[i] for i in ids if i in numbers), dtype=np.int32)
-
-
-def select_events(
-    meeting_filter: MeetingFilter,
-    seeds: SeedSet,
-    index: SearchIndex,
-    recent: Collection[str] = (),
-) -> EventList:
-    """The events a filter selects, newest first, decoded only as they are read (pages)."""
-    return EventList(select_ids(meeting_filter, seeds, index, recent), seeds.events)
+    raise ValueError(f"{kind!r} parts are selected by bot.conversation.selection")
 
 
 def gazetteer_of(meeting_filter: MeetingFilter, seeds: SeedSet) -> Mapping[str, Any] | None:
     """The gazetteer a person/topic/place/organization filter's value refers into, else None."""
-    return {
+    tables: dict[str, Mapping[str, Any]] = {
         "place": seeds.places,
         "org": seeds.organizations,
         "person": seeds.people,
         "topic": seeds.topics,
-    }.get(meeting_filter.kind)
+    }
+    return tables.get(meeting_filter.kind)
 
 
 def is_known(meeting_filter: MeetingFilter, seeds: SeedSet) -> bool:
@@ -354,10 +309,7 @@ def suggest_events(text: str, seeds: SeedSet, index: SearchIndex, limit: int = 3
     query = clean_argument(text).lower()
     if not query:
         return []
-    found = process.extract(
-        query, list(seeds.events), scorer=fuzz.ratio, processor=None, limit=limit
-    )
-    ids = [event_id for event_id, score, _ in found if score >= 60]
+    ids = closest_strings(query, list(seeds.events), ID_SUGGEST_MIN, limit)
     ids += [m.id for m in index.search_events(query.replace("-", " "), limit=limit)]
     return list(dict.fromkeys(i for i in ids if i in seeds.events))[:limit]
 
@@ -394,24 +346,6 @@ def named_entities(words: str, index: SearchIndex) -> list[MeetingFilter]:
         if resolution.status == "found":
             found.append(MeetingFilter(kind, resolution.matches[0].id))  # type: ignore[arg-type]
     return found
-
-
-def inline_events(words: str, seeds: SeedSet, index: SearchIndex) -> EventList:
-    """Events for an inline query: the newest without words, a named person's, else by text.
-
-    Words that are an event's id (what a card's share button types) put that event first.
-    """
-    if not words:
-        return select_events(ALL, seeds, index)
-    person = index.resolve_person(words)
-    if person.status == "found":
-        found = select_events(MeetingFilter("person", person.matches[0].id), seeds, index)
-    else:
-        found = select_events(MeetingFilter("text", words), seeds, index)
-    named = words.lower()
-    if named not in seeds.events:
-        return found
-    return EventList([named, *(i for i in found.ids if i != named)], seeds.events)
 
 
 def resolve_first(words: str, index: SearchIndex) -> Lookup:

@@ -20,6 +20,7 @@ from bot.conversation.meetings import (
     MeetingFilter,
     clean_argument,
     combine,
+    event_numbers,
     parse_meetings_args,
     resolve_first,
     resolve_words,
@@ -27,6 +28,7 @@ from bot.conversation.meetings import (
 from bot.search.normalize import STOPWORDS, fold
 
 if TYPE_CHECKING:
+    from bot.records.seedset import SeedSet
     from bot.search.index import SearchIndex
 
 MAX_WORDS = 10  # words of a question worth placing
@@ -159,30 +161,7 @@ def understand(text: str | None, index: SearchIndex) -> Understood:
     if whole.kind != "text":
         return Understood(whole)
     dates, rest = _date_filters(words)
-    found: list[MeetingFilter] = []
-    unplaced: list[str] = []
-    choices: tuple[MeetingFilter, ...] = ()
-    ambiguous = ""
-    suggestions: list[MeetingFilter] = []
-    position = 0
-    while position < len(rest):
-        if _is_filler(rest[position]):
-            position += 1
-            continue
-        for length in range(min(LONGEST_NAME, len(rest) - position), 0, -1):
-            span = " ".join(rest[position : position + length])
-            lookup = name_lookup(span, index)
-            if lookup.status == "found":
-                found.extend(f for f in lookup.filters[:1] if f not in found)
-                position += length
-                break
-            if length == 1:
-                if lookup.status == "ambiguous" and not choices:
-                    choices, ambiguous = lookup.filters, span
-                else:
-                    unplaced.append(span)
-                    suggestions += lookup.filters
-                position += 1
+    found, unplaced, choices, ambiguous, suggestions = _names_in(rest, index, FILLERS)
     filters = tuple(found + dates)
     if choices:
         return Understood(
@@ -196,3 +175,84 @@ def understand(text: str | None, index: SearchIndex) -> Understood:
     if not filters:
         return Understood(MeetingFilter("all"), tuple(unplaced), suggestions=tuple(suggestions[:5]))
     return Understood(combine(filters), tuple(unplaced), suggestions=tuple(suggestions[:5]))
+
+
+def _names_in(rest: list[str], index: SearchIndex, skip: frozenset[str]):
+    """Cover `rest` with the names it holds, longest first: (filters, unplaced words, choices
+    for the first ambiguous word, that word, suggestions for unplaced words)."""
+    found: list[MeetingFilter] = []
+    unplaced: list[str] = []
+    choices: tuple[MeetingFilter, ...] = ()
+    ambiguous = ""
+    suggestions: list[MeetingFilter] = []
+    position = 0
+    while position < len(rest):
+        folded = fold(rest[position])
+        if not folded or folded in skip or folded in STOPWORDS:
+            position += 1
+            continue
+        if not index.names_word(rest[position]):  # no name holds it: spare the lookups
+            unplaced.append(rest[position])
+            position += 1
+            continue
+        longest = 1
+        while (
+            longest < LONGEST_NAME
+            and position + longest < len(rest)
+            and index.names_word(rest[position + longest])
+        ):
+            longest += 1
+        for length in range(longest, 0, -1):
+            span = " ".join(rest[position : position + length])
+            lookup = name_lookup(span, index)
+            if lookup.status == "found":
+                found.extend(f for f in lookup.filters[:1] if f not in found)
+                position += length
+                break
+            if length == 1:
+                if lookup.status == "ambiguous" and not choices:
+                    choices, ambiguous = lookup.filters, span
+                else:
+                    unplaced.append(span)
+                    suggestions += lookup.filters
+                position += 1
+    return found, unplaced, choices, ambiguous, suggestions
+
+
+# -- questions in plain words ----------------------------------------------------------------------
+
+# Words of a question that name nothing and match too much text ("when did … meet …?").
+QUESTION_WORDS = FILLERS | frozenset(
+    fold(w)
+    for w in "when did does do who whom what where which meet met meets meeting talks talked "
+    "held hold have has was were is are the with and "
+    "когда кто с кем где что встречался встречалась встречались встретился встретилась "
+    "встретились встречи переговоры провёл провел был была были "
+    "қашан кім кімдер кіммен қайда не кездесті кездесуі кездесуге кездескен келіссөздер "
+    "өткізді болды".split()
+)
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question in plain words: what it names, its other words, and the records it finds."""
+
+    named: tuple[MeetingFilter, ...]  # people, places, organizations, topics and dates
+    words: str  # the words left for the text relevance
+    ids: tuple[str, ...]  # best first: most of `named`, then text relevance, then newest
+
+
+def ask(text: str, seeds: SeedSet, index: SearchIndex, limit: int) -> Question:
+    """Rank the records for a question: by how many of the people, places, organizations,
+    topics and dates it names they match (all of them first), then by text relevance (BM25),
+    then newest first. `Лайчак Назарбаева`: the meeting of both, then those of one."""
+    cleaned = _RANGE.sub(lambda m: f"{m[1]}-{m[2]}", clean_argument(text))
+    words = cleaned.split()[:MAX_WORDS]
+    dates, rest = _date_filters(words)
+    dates = [f for f in dates if f.kind != "new"]  # "new" in a question is just a word
+    found, *_ = _names_in(rest, index, QUESTION_WORDS)
+    named = tuple(dict.fromkeys([*found, *dates]))
+    left = " ".join(w for w in cleaned.split() if fold(w) not in QUESTION_WORDS) or cleaned
+    numbers = [event_numbers(f, seeds, index) for f in named]
+    matches = index.search_events(left, limit=limit, named=numbers)
+    return Question(named, left, tuple(m.id for m in matches if m.id in seeds.events))

@@ -35,6 +35,10 @@ a bounded number of times; 401 (a revoked or rotated token) gives the row back. 
 back for a transient reason (401, network, a long 429) is retried by this process at the next
 tick (after the 429's wait), until the grace period runs out. Every failure is written to the
 errors table.
+
+Long because: the exactly-once protocol above and Telegram's error policy are one state machine per
+delivery. To split next: DigestComposer / DigestCompositions (per-tick caching) into
+digests/composer.py.
 """
 
 from __future__ import annotations
@@ -74,9 +78,8 @@ from bot.digests.compose import (
 from bot.digests.schedule import compute_due, key_date
 from bot.i18n import t
 from bot.records.seedset import SeedSet
-from bot.storage.claims import Claim
-from bot.storage.seedsync import Storage, to_timestamp
-from bot.storage.subscriptions import Subscription, SubscriptionStore
+from bot.storage.base import Claim, DeliveryLog, SeedStore, Stores, Subscription, to_timestamp
+from bot.telegram.send_limiter import bulk_sends
 
 if TYPE_CHECKING:
     from bot.search.index import SearchIndex
@@ -133,7 +136,7 @@ class TickReport:
 
 
 async def subscription_digest(
-    storage: Storage,
+    storage: SeedStore,
     seeds: SeedSet,
     sub: Subscription,
     day: dt.date,
@@ -143,7 +146,7 @@ async def subscription_digest(
     """The messages of `sub`'s digest for local `day`: what the scheduler sends and what
     `python -m bot digest --chat` prints. 'New' means changed since the chat's last digest."""
     since = sub.last_digest_at or sub.created_at
-    changed = await storage.events_changed_since(since) if since else []
+    changed = [event_id for _, event_id in await storage.changes_since(since)] if since else []
     digest = compose_digest(
         seeds, day, kind=sub.kind, topics=sub.topics, changed_ids=changed, search=search
     )
@@ -161,7 +164,7 @@ class DigestComposer:
 
     def __init__(
         self,
-        store: SubscriptionStore,
+        store: SeedStore,
         seeds: SeedSet,
         send_empty: bool,
         search: SearchIndex | None = None,
@@ -203,7 +206,7 @@ class DigestComposer:
         async with self._lock:
             if self._loaded_from is None or stamp < self._loaded_from:
                 since = dt.datetime.fromisoformat(stamp)
-                self._changes = await self.store.event_changes_since(since)
+                self._changes = await self.store.changes_since(since)
                 self._loaded_from = stamp
                 self._generation += 1
         offset = bisect.bisect_right(self._changes, (stamp, "\uffff"))
@@ -221,7 +224,7 @@ class DigestCompositions:
     def for_tick(self) -> DigestComposer:
         """A composer for one tick (its cache ends with the tick)."""
         engine = self.engine
-        store = SubscriptionStore(engine.storage.db)  # type: ignore[attr-defined]
+        store = engine.seedstore  # type: ignore[attr-defined]
         self.last = DigestComposer(
             store,
             engine.seeds,  # type: ignore[attr-defined]
@@ -274,15 +277,14 @@ class Broadcaster:
 
     def __init__(
         self,
-        store: SubscriptionStore,
+        stores: Stores,
         bot: Bot,
         compose: ComposeFn | PerTick,
         policy: DeliveryPolicy | None = None,
         sleep: SleepFn = asyncio.sleep,
         owner: str | None = None,
     ) -> None:
-        self.store = store
-        self.log = store.delivery_log
+        self.stores = stores
         self.bot = bot
         self.compose = compose
         self.policy = policy or DeliveryPolicy()
@@ -293,16 +295,26 @@ class Broadcaster:
         self._lock = asyncio.Lock()
 
     @property
+    def deliveries(self) -> DeliveryLog:
+        """The delivery log claims are taken from."""
+        return self.stores.deliveries
+
+    @property
     def busy(self) -> bool:
         """True while a tick is sending (a new tick is then skipped, not queued)."""
         return self._lock.locked()
 
-    async def tick(self, now: dt.datetime) -> TickReport:
+    async def tick(self, now: dt.datetime | None = None) -> TickReport:
         """Plan what is due at `now` (unless another instance does), then claim and send until
-        nothing claimable is left. `now` is the clock every instance shares (the database's)."""
+        nothing claimable is left; as bulk traffic, which the rate limiter sends after the
+        answers to users. `now` defaults to the clock every instance shares (the database's)."""
+        with bulk_sends():
+            return await self._tick(now or await self.deliveries.clock())
+
+    async def _tick(self, now: dt.datetime) -> TickReport:
         report = TickReport()
         async with self._lock:
-            planned = await self.log.plan(
+            planned = await self.deliveries.plan(
                 self._due, now, self.policy.grace, self.policy.max_attempts
             )
             if planned is not None:
@@ -333,7 +345,7 @@ class Broadcaster:
             nonlocal exhausted
             async with claiming:
                 if not batch and not exhausted:
-                    claims = await self.log.claim(
+                    claims = await self.deliveries.claim(
                         self.owner, self.concurrency, self.policy.lease, _at(now, started)
                     )
                     self._held.update(claim.token for claim in claims)
@@ -354,7 +366,9 @@ class Broadcaster:
             await asyncio.sleep(self.policy.lease / 3)
             held = set(self._held)
             try:
-                kept = await self.log.renew(sorted(held), self.policy.lease, _at(now, started))
+                kept = await self.deliveries.renew(
+                    sorted(held), self.policy.lease, _at(now, started)
+                )
             except Exception:  # the database is away: the lease still has 2/3 to run
                 log.warning("renewing %d delivery leases failed", len(held), exc_info=True)
                 continue
@@ -373,9 +387,10 @@ class Broadcaster:
         key = claim.digest_key
         chat_id = claim.chat_id
         kind = key.split(":", 1)[0]
-        subs = [s for s in await self.store.subscriptions(chat_id, True) if s.kind == kind]
+        active = await self.stores.subscriptions.of_chat(chat_id, True)
+        subs = [s for s in active if s.kind == kind]
         if not subs:
-            await self.log.complete(claim, "failed", now=now, error="unsubscribed meanwhile")
+            await self.deliveries.complete(claim, "failed", now=now, error="unsubscribed meanwhile")
             report.failed.append((chat_id, key))
             return
         sub = subs[0]
@@ -384,7 +399,7 @@ class Broadcaster:
             done = list(claim.message_ids)
             parts = await compose(sub, key_date(key))
             if not parts:
-                lost = not await self.log.complete(claim, "empty", now=now)
+                lost = not await self.deliveries.complete(claim, "empty", now=now)
                 if not lost:
                     report.empty.append((chat_id, key))
                 return
@@ -397,11 +412,11 @@ class Broadcaster:
                 if len(done) < len(parts):  # the last part's id goes in with 'sent'
                     # shielded: once Telegram took a part, a cancelled tick (SIGTERM) still
                     # records its id, so the next sender resumes after it
-                    saved = asyncio.shield(self.log.save_progress(claim, done))
+                    saved = asyncio.shield(self.deliveries.save_progress(claim, done))
                     if lost := not await saved:
                         return
             lost = not await asyncio.shield(
-                self.log.complete(
+                self.deliveries.complete(
                     claim, "sent", now=now, chat_id=chat_id, message_ids=done,
                     digested_kind=sub.kind,
                 )
@@ -411,16 +426,18 @@ class Broadcaster:
         except GiveUp as exc:
             where = f"digest {key} to {chat_id}"
             if exc.permanent:
-                await self.log.complete(claim, "failed", now=now, error=str(exc), where=where)
+                await self.deliveries.complete(
+                    claim, "failed", now=now, error=str(exc), where=where
+                )
                 report.failed.append((chat_id, key))
             else:  # a later tick (of any instance) sends it, until the grace period runs out
                 rest = max(exc.wait, self.policy.give_back_rest)
-                await self.log.release(claim, str(exc), rest, now=now)
-                await self.store.log_error(where, str(exc))
+                await self.deliveries.release(claim, str(exc), rest, now=now)
+                await self.stores.stats.log_error(where, str(exc))
                 report.retry_later.append((chat_id, key))
         except Exception as exc:  # a bug in composing must not stop the other chats
             log.exception("digest %s to %s failed", key, chat_id)
-            await self.log.complete(
+            await self.deliveries.complete(
                 claim, "failed", now=now, error=repr(exc), where=f"digest {key} to {chat_id}"
             )
             report.failed.append((chat_id, key))
@@ -450,14 +467,14 @@ class Broadcaster:
                 )
                 return chat_id, message.message_id
             except Forbidden as exc:  # blocked by the user, kicked from the group/channel
-                await self.store.deactivate(chat_id, f"403 {exc.message}")
-                await self.store.set_chat_status(chat_id, "kicked")
+                await self.stores.subscriptions.deactivate(chat_id, f"403 {exc.message}")
+                await self.stores.chats.set_status(chat_id, "kicked")
                 raise GiveUp(f"403 {exc.message}", permanent=True) from exc
             except ChatMigrated as exc:  # the group became a supergroup with a new id
                 migrations += 1
                 if migrations > 2:
                     raise GiveUp(f"chat keeps migrating: {exc.message}", permanent=True) from exc
-                await self.store.migrate_chat(chat_id, exc.new_chat_id)
+                await self.stores.chats.migrate(chat_id, exc.new_chat_id)
                 log.info("chat %s migrated to %s", chat_id, exc.new_chat_id)
                 chat_id = exc.new_chat_id
             except RetryAfter as exc:
@@ -475,7 +492,7 @@ class Broadcaster:
                 BadRequest
             ) as exc:  # chat not found, thread deleted, bad HTML: retrying won't help
                 if "chat not found" in exc.message.lower():
-                    await self.store.deactivate(chat_id, f"400 {exc.message}")
+                    await self.stores.subscriptions.deactivate(chat_id, f"400 {exc.message}")
                 raise GiveUp(f"400 {exc.message}", permanent=True) from exc
             except NetworkError as exc:  # includes TimedOut
                 network_failures += 1

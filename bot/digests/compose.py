@@ -7,7 +7,7 @@ A digest has three parts:
 - *Coming up*: anniversaries in the next seven days and announced future events whose first
   possible day falls in that window.
 - *New*: records added or changed since the chat's last digest (ids from
-  `Storage.events_changed_since`).
+  `SeedStore.changes_since`).
 
 Round anniversaries (jubilees) are every multiple of five years: 5, 10, 15, 20, 25, … 50, 75, 100.
 Five rather than ten because the sources themselves celebrate the 15th of the Astana Declaration
@@ -16,6 +16,9 @@ seven days ahead as well as on the day. An anniversary on 29 February falls on 2
 common years.
 
 `render_digest` turns a Digest into escaped HTML blocks in kk, ru or en.
+
+Long because: the digest model, its composition, the per-SeedSet lookups and the HTML rendering are
+here together. To split next: rendering into digests/render.py.
 """
 
 from __future__ import annotations
@@ -47,6 +50,8 @@ MAX_MENTIONS = 3  # records listed under an anniversary before "…and N more"
 KIND_SECTIONS = {
     "daily": frozenset({"anniversaries", "echoes", "upcoming_events", "new"}),
     "anniversaries": frozenset({"anniversaries", "echoes"}),
+    # Monday morning: the week ahead's anniversaries and announced events, last week's records.
+    "weekly": frozenset({"week_ahead", "upcoming_events", "new"}),
 }
 
 
@@ -164,7 +169,7 @@ class DigestIndex:
             (event for event in seeds.future_events.values() if event.date.start),
             key=lambda event: (event.date.start, event.id),
         )
-        self.future_starts = [event.date.start for event in self.future]
+        self.future_starts = [event.date.start or dt.date.min for event in self.future]
         self._on_day: dict[tuple[int, int], list[Event]] | None = None
         self._mentions: dict[str, tuple[Event, ...]] | None = None
         # Decoded answers for the days and anniversaries digests asked about lately (bounded,
@@ -289,7 +294,7 @@ def event_echoes(
     margins: dict[str, list[Event]] = {}
     for echo in echoes:
         if echo.event.part_of in ids:
-            margins.setdefault(echo.event.part_of, []).append(echo.event)  # type: ignore[arg-type]
+            margins.setdefault(echo.event.part_of, []).append(echo.event)
     folded = [
         replace(echo, margins=tuple(sorted(margins.get(echo.event.id, []), key=lambda e: e.id)))
         for echo in echoes
@@ -329,10 +334,15 @@ def compose_digest(
     topics = tuple(topics)
     wanted = expand_topics(seeds, topics) if topics else frozenset()
     digest = Digest(day=day, kind=kind, topics=tuple(topics))
+    # Topics filter the records, not the calendar: a chat following climate still hears that
+    # the Helsinki Final Act turns 50; the records cited under it are the chat's topics' only.
     if "anniversaries" in sections:
-        today = anniversary_notes(seeds, day, range(1), wanted)
-        ahead = anniversary_notes(seeds, day, range(1, HORIZON_DAYS + 1), wanted)
+        today = _cited(anniversary_notes(seeds, day, range(1)), wanted)
+        ahead = _cited(anniversary_notes(seeds, day, range(1, HORIZON_DAYS + 1)), wanted)
         digest = _with(digest, anniversaries=tuple(today), upcoming_anniversaries=tuple(ahead))
+    if "week_ahead" in sections:
+        ahead = _cited(anniversary_notes(seeds, day, range(HORIZON_DAYS)), wanted)
+        digest = _with(digest, upcoming_anniversaries=tuple(ahead))
     if "echoes" in sections:
         digest = _with(digest, echoes=tuple(event_echoes(seeds, day, wanted)))
     if "upcoming_events" in sections:
@@ -345,6 +355,16 @@ def compose_digest(
         ]
         digest = _with(digest, new_events=tuple(sorted(new, key=_sort_key, reverse=True)))
     return digest
+
+
+def _cited(notes: list[AnniversaryNote], topics: frozenset[str]) -> list[AnniversaryNote]:
+    """The notes with only the records a topic filter keeps cited under them."""
+    if not topics:
+        return notes
+    return [
+        replace(note, mentioned_in=tuple(e for e in note.mentioned_in if _keeps(topics, e.topics)))
+        for note in notes
+    ]
 
 
 def _with(digest: Digest, **changes: object) -> Digest:
@@ -414,7 +434,8 @@ def _upcoming_line(note: AnniversaryNote, lang: str) -> str:
 
 def render_digest(digest: Digest, seeds: SeedSet, lang: str) -> list[str]:
     """The digest as HTML blocks (one per item), every dynamic string escaped."""
-    blocks = [t(lang, "digest.title", date=Html(day_text(digest.day, lang)))]
+    title = "digest.title_weekly" if digest.kind == "weekly" else "digest.title"
+    blocks = [t(lang, title, date=Html(day_text(digest.day, lang)))]
     if digest.topics:
         names = [seeds.topics[tid].name.get(lang) for tid in digest.topics if tid in seeds.topics]
         blocks.append(t(lang, "digest.topics", topics=", ".join(names or digest.topics)))

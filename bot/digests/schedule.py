@@ -19,7 +19,7 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.storage.subscriptions import Subscription, SubscriptionStore
+from bot.storage.base import Stores, Subscription
 
 
 @dataclass(frozen=True)
@@ -47,23 +47,35 @@ def scheduled_at(day: dt.date, send_time: dt.time, zone: ZoneInfo) -> dt.datetim
     return local.astimezone(dt.UTC)
 
 
+WEEKLY_DAY = 0  # the weekly digest goes out on Mondays (date.weekday())
+
+
 def latest_schedule(
-    now: dt.datetime, send_time: dt.time, zone: ZoneInfo
+    now: dt.datetime, send_time: dt.time, zone: ZoneInfo, *, weekly: bool = False
 ) -> tuple[dt.date, dt.datetime]:
-    """The local date and UTC moment of the most recent schedule at or before `now`."""
+    """The local date and UTC moment of the most recent schedule at or before `now`
+    (with `weekly`, the most recent Monday's)."""
     today = now.astimezone(zone).date()
-    for day in (today, today - dt.timedelta(days=1), today - dt.timedelta(days=2)):
+    for back in range(9 if weekly else 3):
+        day = today - dt.timedelta(days=back)
+        if weekly and day.weekday() != WEEKLY_DAY:
+            continue
         due = scheduled_at(day, send_time, zone)
         if due <= now:
             return day, due
-    raise AssertionError("a daily schedule always fired within two days")  # pragma: no cover
+    raise AssertionError("a schedule always fired within a week")  # pragma: no cover
 
 
-def next_schedule(now: dt.datetime, send_time: dt.time, zone: ZoneInfo) -> dt.datetime:
+def next_schedule(
+    now: dt.datetime, send_time: dt.time, zone: ZoneInfo, *, weekly: bool = False
+) -> dt.datetime:
     """The UTC moment of the first schedule strictly after `now` (for /settings)."""
     today = now.astimezone(zone).date()
-    for offset in range(3):
-        due = scheduled_at(today + dt.timedelta(days=offset), send_time, zone)
+    for offset in range(9 if weekly else 3):
+        day = today + dt.timedelta(days=offset)
+        if weekly and day.weekday() != WEEKLY_DAY:
+            continue
+        due = scheduled_at(day, send_time, zone)
         if due > now:
             return due
     raise AssertionError("a daily schedule always fires within two days")  # pragma: no cover
@@ -91,8 +103,8 @@ def compute_due(
         zone = zone_or_none(sub.timezone)
         if zone is None or not sub.active:
             continue
-        day, at = latest_schedule(now, sub.send_time, zone)
-        if sub.created_at and at < sub.created_at.replace(second=0):
+        day, at = latest_schedule(now, sub.send_time, zone, weekly=sub.kind == "weekly")
+        if sub.created_at and at < sub.created_at.replace(second=0, microsecond=0):
             continue  # subscribed after today's time: the first digest is tomorrow's
         key = digest_key(sub.kind, day)
         if (sub.chat_id, key) in existing:
@@ -101,16 +113,14 @@ def compute_due(
     return due
 
 
-async def due_deliveries(
-    store: SubscriptionStore, now: dt.datetime, grace: dt.timedelta
-) -> list[DueDigest]:
-    """Every digest due at `now` that the delivery log has not seen, read from SQLite."""
-    subscriptions = await store.active_subscriptions()
+async def due_deliveries(stores: Stores, now: dt.datetime, grace: dt.timedelta) -> list[DueDigest]:
+    """Every digest due at `now` that the delivery log has not seen, read from the database."""
+    subscriptions = await stores.subscriptions.active()
     candidates = []
     for sub in subscriptions:
         zone = zone_or_none(sub.timezone)
         if zone is not None:
-            day, _ = latest_schedule(now, sub.send_time, zone)
+            day, _ = latest_schedule(now, sub.send_time, zone, weekly=sub.kind == "weekly")
             candidates.append((sub.chat_id, digest_key(sub.kind, day)))
-    existing = await store.existing_keys(candidates)
+    existing = await stores.deliveries.existing_keys(candidates)
     return compute_due(subscriptions, existing, now, grace)

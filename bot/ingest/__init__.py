@@ -11,14 +11,14 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from bot.ingest.dates import DateFinding, event_date, publication_date
-from bot.ingest.dedupe import find_duplicate
+from bot.ingest.dates import DateFinding, dateline, event_date, publication_date
+from bot.ingest.dedupe import find_duplicate, known_article
 from bot.ingest.drafts import PeopleBook, event_id, slug, summary, title, unique
 from bot.ingest.kinds import classify, lede
 from bot.ingest.knowledge import Knowledge
 from bot.ingest.language import detect_language
 from bot.ingest.people import PersonMention, find_people
-from bot.ingest.places import find_ids, find_place
+from bot.ingest.places import find_ids, find_place, place_of_report
 from bot.ingest.text import Sentence, split_sentences
 from bot.records.models import Article, Event, EventDate, Person, Source
 
@@ -116,6 +116,9 @@ def ingest_text(
     seeds = knowledge.seeds
     pub = publication_date(text, sentences, published)
     article = _article(text, filename, set(seeds.articles), pub, sentences)
+    known = known_article(text, seeds.article_texts)
+    if known:  # nothing to draft: every record it supports already cites it
+        return IngestResult(article, text, notes=[f"already known: {known}"], known_article=known)
     kind, kind_sentence = classify(sentences)
     main_kind = kind
     found = event_date(sentences, pub, future=kind == "announcement")
@@ -132,9 +135,18 @@ def ingest_text(
         knowledge.resolve_person,
         {p.id: p.country for p in seeds.people.values()},
     )
+    lede_indexes = {s.index for s in lede(sentences, size=2)}
+    mentioned = [m for m in mentions if not _takes_part(m, lede_indexes, kind)]
+    mentions = [m for m in mentions if m not in mentioned]
     sideline_sentences = _sideline_sentences(sentences, mentions)
     main_mentions = [m for m in mentions if m.sentence.index not in sideline_sentences]
     place, place_sentence = find_place(opening, knowledge.places, seeds.places)
+    filed = dateline(sentences)
+    place = place_of_report(
+        place, filed[1] if filed else None, kind, knowledge.places, seeds.places
+    )
+    if place is None:
+        place_sentence = None
     orgs = _organizations(opening, knowledge, seeds)
     windows = _meeting_windows(sentences, mentions, sideline_sentences)
     in_windows = {i for window in windows.values() for i in window}
@@ -142,6 +154,7 @@ def ingest_text(
         t for t, _ in find_ids([s for s in body if s.index not in in_windows], knowledge.topics)
     ]
     notes = [m.note for m in mentions if m.note]
+    notes += [f"{m.name}: mentioned, not a participant" for m in mentioned]
     taken = set(seeds.events)
 
     def make(
@@ -214,6 +227,51 @@ def ingest_text(
     used = {p.person for e in result_events for p in e.participants}
     people = [person for person_id, person in book.drafts.items() if person_id in used]
     return IngestResult(article, text, result_events, additions, people, list(dict.fromkeys(notes)))
+
+
+# "Напомним, …", "Айта кетейік, …", "Earlier, …": background, not the event reported.
+_BACKGROUND = re.compile(
+    r"^\W*(?:напомним|ранее|также\s+ранее|айта\s+кетейік|еске\s+сала|еске\s+салайық|"
+    r"бұған\s+дейін|recall|earlier|previously|as\s+a\s+reminder)\b",
+    re.I,
+)
+# A sentence outside the lede names participants only where it reports talks held.
+_TALKS = re.compile(
+    r"встретил\w*|встреч\w*|переговор\w*|бесед\w*|разговор\w*|обсудил\w*|принял\w*|"
+    r"кездес\w*|келіссөз\w*|сөйлес\w*|талқыла\w*|қабылда\w*|сұхбат\w*|"
+    r"участ\w*|қатыс\w*|присутствовал\w*|"
+    r"\bmet\b|\bmeeting\b|talks|discussed|conversation|received|attended|participat\w*|took\s+part",
+    re.I,
+)
+# What a participant says at the talks, when the name is its subject (before the verb).
+_SAYS = re.compile(
+    r"подчеркнул\w*|отметил\w*|заявил\w*|выразил\w*|поблагодарил\w*|проинформировал\w*|"
+    r"подтвердил\w*|confirmed|reaffirmed|"
+    r"атап\s+өтт\w*|айтты|мәлімдеді|білдірді|растады|"
+    r"\bnoted\b|stressed|emphasi[sz]ed|underlined|expressed|thanked|informed|\bsaid\b",
+    re.I,
+)
+_PLANNED = re.compile(
+    r"будет|будут|планиру\w*|запланирован\w*|предусмотрен\w*|намерен\w*|предстоящ\w*|"
+    r"жоспарла\w*|алдағы|күтілуде|\bwill\b|\bexpected\b|\bscheduled\b|\bplanned\b|\bplans?\b",
+    re.I,
+)
+
+
+def _takes_part(mention: PersonMention, lede: set[int], kind: str) -> bool:
+    """Whether a person named in the article took part in what it reports, rather than being
+    cited ("озвученных президентом …"), recalled ("Напомним, …") or only planned to meet."""
+    if mention.role and mention.role.key == "spokesperson":
+        return False
+    text = mention.sentence.text
+    if _BACKGROUND.search(text):
+        return False
+    if _PLANNED.search(text) and kind != "announcement":
+        return False
+    if mention.sentence.index in lede:
+        return True
+    says = _SAYS.search(text)
+    return bool(_TALKS.search(text)) or bool(says and text.find(mention.name) < says.start())
 
 
 def _sideline_sentences(sentences: list[Sentence], mentions: list[PersonMention]) -> set[int]:

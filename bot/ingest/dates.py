@@ -17,18 +17,18 @@ from bot.ingest.text import Sentence
 from bot.records.models import EventDate
 
 _MONTH_STEMS: dict[int, tuple[str, ...]] = {
-    1: ("қаңтар", "январ", "january", "jan"),
-    2: ("ақпан", "феврал", "february", "feb"),
-    3: ("наурыз", "март", "march", "mar"),
-    4: ("сәуір", "апрел", "april", "apr"),
+    1: ("қаңтар", "январ", "янв", "january", "jan"),
+    2: ("ақпан", "феврал", "фев", "february", "feb"),
+    3: ("наурыз", "март", "мар", "march", "mar"),
+    4: ("сәуір", "апрел", "апр", "april", "apr"),
     5: ("мамыр", "мая", "май", "мае", "may"),
     6: ("маусым", "июн", "june", "jun"),
     7: ("шілде", "июл", "july", "jul"),
-    8: ("тамыз", "август", "august", "aug"),
-    9: ("қыркүйек", "сентябр", "september", "sept", "sep"),
-    10: ("қазан", "октябр", "october", "oct"),
-    11: ("қараша", "ноябр", "november", "nov"),
-    12: ("желтоқсан", "декабр", "december", "dec"),
+    8: ("тамыз", "август", "авг", "august", "aug"),
+    9: ("қыркүйек", "сентябр", "сен", "september", "sept", "sep"),
+    10: ("қазан", "октябр", "окт", "october", "oct"),
+    11: ("қараша", "ноябр", "ноя", "november", "nov"),
+    12: ("желтоқсан", "декабр", "дек", "december", "dec"),
 }
 _STEM_TO_MONTH = {stem: month for month, stems in _MONTH_STEMS.items() for stem in stems}
 _MONTH = "|".join(sorted(_STEM_TO_MONTH, key=len, reverse=True))
@@ -56,6 +56,12 @@ _YEAR_ONLY = re.compile(
 )
 _THIS_YEAR = re.compile(r"т\.\s?г\.|текущего года|этого года|ағымдағы жыл|биыл|this year", re.I)
 _TODAY = re.compile(r"(?<!\w)(?:бүгін|сегодня|today)(?!\w)", re.I)
+# "Об этом сегодня рассказали в пресс-службе": the day of the report, not of the meeting.
+_REPORTED = re.compile(
+    r"рассказал\w*|сообщил\w*|сообщает|сообщается|передает|передаёт|хабарла\w*|"
+    r"\breported\b|\btold\b|\bannounced\b",
+    re.I,
+)
 _YESTERDAY = re.compile(r"(?<!\w)(?:кеше|вчера|yesterday)(?!\w)", re.I)
 _DATELINE = re.compile(r"^\s*date\s+(?P<year>\d{4})-(?P<month>\d\d)-(?P<day>\d\d)\b")
 _FUTURE = re.compile(
@@ -151,16 +157,16 @@ def _infer_year(
     pub_year = int(published.value[:4]) if published and published.value else None
     if _THIS_YEAR.search(mention.sentence.text) and pub_year:
         return pub_year, f"'{mention.text}' with 'this year' in the text; year of publication"
-    limit = pub_year or dt.date.today().year
-    years = [(year, s) for year, s in years_mentioned(sentences) if year <= limit]
-    if years:
-        year, _ = max(years)
-        return year, f"day and month stated ('{mention.text}'); year {year} from the text"
     if published and published.start:
         year = published.start.year
         if published.precision == "day" and dt.date(year, mention.month, 1) > published.start:
             year -= 1
         return year, f"day and month stated ('{mention.text}'); year from the publication date"
+    limit = dt.date.today().year
+    years = [(year, s) for year, s in years_mentioned(sentences) if year <= limit]
+    if years:
+        year, _ = max(years)
+        return year, f"day and month stated ('{mention.text}'); year {year} from the text"
     return None
 
 
@@ -206,28 +212,77 @@ def publication_date(
     return UNKNOWN
 
 
+# A dateline: the place a report was filed and its day ("Вена. 5 декабря.", "НУР-СУЛТАН,
+# 2 февраля. /ТАСС/.", "Astana, May 16, 2025 –"): one to three capitalised words before the date.
+_DATELINE_PLACE = re.compile(
+    r"^\W*(?:[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w-]*\s+){0,2}[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w-]*\s*[.,]\s*"
+    r"(?:Kazakhstan,\s*)?$"
+)
+
+
+def dateline(sentences: list[Sentence]) -> tuple[DateMention, str] | None:
+    """The report's dateline in its opening lines, and the place it names, or None."""
+    for mention in find_mentions(sentences[:5]):
+        text = mention.sentence.text
+        before = text[: text.find(mention.text)]
+        if not before.strip() and mention.sentence.index > 0:
+            previous = sentences[mention.sentence.index - 1].text
+            if len(previous.split()) <= 2:  # "Вена." "5 декабря."
+                before = previous + " "
+        if before.strip() and _DATELINE_PLACE.match(before):
+            return mention, before.strip(" ,.–—-").strip()
+    return None
+
+
 def event_date(
     sentences: list[Sentence], published: DateFinding, future: bool = False
 ) -> DateFinding:
-    """The date of the event the article reports (announces, when `future`), or unknown."""
+    """The date of the event the article reports (announces, when `future`), or unknown.
+
+    A date written in the lede dates the event; else "today" / "yesterday" against the
+    publication date; else a dateline gives the month, and the day it was reported.
+    """
     header = published.quote
     body = [s for s in sentences if s.text != header and len(s.text) > 40]
     lede = {s.index for s in body[:2]}
+    filed = dateline(sentences)
     for mention in find_mentions(sentences):
         if mention.sentence.text == header or mention.future != future:
+            continue
+        if filed and mention.sentence.index == filed[0].sentence.index:
             continue
         if mention.sentence.index == 0 and _DATELINE.match(mention.sentence.text):
             if mention.sentence.text.find(mention.text) < 20:
                 continue  # the " date YYYY-MM-DD" dateline itself
-        if mention.sentence.index in lede or _EVENT_WORDS.search(mention.sentence.text):
+        if mention.sentence.index in lede:
             return resolve(mention, sentences, published.date)
     pub = published.date
     for sentence in body:
         for pattern, days, word in ((_TODAY, 0, "today"), (_YESTERDAY, 1, "yesterday")):
             found = pattern.search(sentence.text)
+            reported = _REPORTED.search(sentence.text) and not _EVENT_WORDS.search(sentence.text)
+            if found and (found.group(0).isupper() or reported):
+                continue  # "KAZAKHSTAN TODAY" (an outlet); "сегодня сообщили" (the report's day)
             if found and pub.precision == "day" and pub.start:
                 value = (pub.start - dt.timedelta(days=days)).isoformat()
                 reason = f"'{found.group(0)}' ({word}) in the text, from the publication date"
                 date = EventDate(value=value, precision="day", basis="inferred", reason=reason)
                 return DateFinding(date, sentence.text)
+    if filed and not future:
+        day = resolve(filed[0], sentences, pub)
+        if day.date.value and day.date.precision == "day":
+            reason = (
+                f"only the dateline dates it ('{filed[0].text}'); the day of the meeting is not "
+                "stated, so the month"
+            )
+            if day.date.reason:
+                reason += f"; {day.date.reason}"
+            date = EventDate(
+                value=day.date.value[:7],
+                precision="month",
+                basis="inferred",
+                reason=reason,
+                reported=day.date.start,
+            )
+            return DateFinding(date, filed[0].sentence.text)
     return UNKNOWN

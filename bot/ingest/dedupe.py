@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 
 from bot.records.models import Event, EventDate
 
@@ -50,3 +51,21 @@ def same_event(draft: Event, known: Event) -> bool:
 def find_duplicate(draft: Event, events: Iterable[Event]) -> str | None:
     """The id of a known event the draft reports again, or None."""
     return next((known.id for known in events if same_event(draft, known)), None)
+
+
+def _plain(text: str) -> str:
+    """Letters and digits only, case-folded: what two copies of one article share."""
+    return re.sub(r"[\W_]+", "", text.replace(" date ", " ")).casefold()
+
+
+def known_article(text: str, article_texts: Mapping[str, str], least: int = 200) -> str | None:
+    """The id of the seeds' article this text is a copy or an excerpt of (or that is an excerpt
+    of it), whatever the spacing and punctuation; None for a new article."""
+    mine = _plain(text)
+    if len(mine) < least:
+        return None
+    for article_id, theirs in article_texts.items():
+        other = _plain(theirs)
+        if len(other) >= least and (mine in other or other in mine):
+            return article_id
+    return None

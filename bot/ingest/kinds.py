@@ -6,7 +6,8 @@ import re
 
 from bot.ingest.text import Sentence
 
-# Checked in this order on the headline and lede; the first that matches decides.
+# Checked in this order on the headline and lede; the first that matches decides. A meeting
+# verb comes before "visit": "во время визита встретился с …" reports the meeting.
 _KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "phone_call",
@@ -17,49 +18,66 @@ _KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
-        "ministerial_council",
+        # Bilateral meetings held within a council's framework are meetings, not the council.
+        "bilateral_meeting",
         re.compile(
-            r"совет\w*\s+министров\s+иностранных\s+дел|министрлері\s+кеңес\w*|"
-            r"ministerial\s+council|СМИД",
+            r"двусторонн\w+\s+(?:встреч|переговор)\w*|екіжақты\s+кездесу\w*|"
+            r"bilateral\s+(?:meetings?|talks)",
             re.I,
         ),
     ),
     (
-        "visit",
-        re.compile(r"(?:официальн|рабоч|государственн)\w*\s+визит|сапар\w*|\bvisit", re.I),
-    ),
-    (
-        "statement",
-        re.compile(r"\bзаявлени\w*|мәлімдеме\w*|\bstatement\b", re.I),
+        "ministerial_council",
+        re.compile(
+            r"совет\w*\s+министров\s+иностранных\s+дел|министрлері\s+кеңес\w*|"
+            r"заседани\w*\s+глав\s+внешнеполитических\s+ведомств|"
+            r"ministerial\s+council|council\s+of\s+(?:the\s+)?foreign\s+ministers|СМИД",
+            re.I,
+        ),
     ),
     (
         "multilateral_meeting",
         re.compile(
             r"министров\s+иностранных\s+дел\s+стран|глав\s+внешнеполитическ\w*\s+ведомств\s+стран|"
-            r"елдері\w*\s+сыртқы\s+істер|министрлер\w*\s+орынбасар\w*|"
-            r"foreign\s+ministers\s+of|ministerial\s+meeting|multilateral",
+            r"елдері\w*\s+сыртқы\s+істер|министрлер\w*\s+орынбасар\w*|форматында\w*|"
+            r"в\s+формате|\bformat\b|постоянн\w+\s+совет\w*|тұрақты\s+кеңес\w*|"
+            r"permanent\s+council|ministerial\s+meeting|foreign\s+ministers\s+of\s+the\s+\w+\s+countries",
             re.I,
         ),
     ),
     (
         "bilateral_meeting",
         re.compile(
-            r"встретил\w*|встреч\w*|переговор\w*|кездес\w*|келіссөз\w*|\bmet\b|\bmeeting\b|talks",
+            r"встретил\w*|встреч\w*|переговор\w*|кездес\w*|келіссөз\w*|қабылдады|"
+            r"верительн\w*|\bmet\b|\bmeeting\b|\bmeets?\b|talks|received|credentials",
             re.I,
         ),
+    ),
+    (
+        "visit",
+        re.compile(
+            r"визит\w*|сапар\w*|\bvisit|прибыл\w*|келді|arrived",
+            re.I,
+        ),
+    ),
+    (
+        "statement",
+        re.compile(r"\bзаявил\w*|мәлімде\w*|\bstated\b", re.I),
     ),
 ]
 # A lede that speaks of the future announces a meeting; it is not one yet.
 _FUTURE_LEDE = re.compile(
     r"пройд[её]т|состоится|планиру\w*|запланирован\w*|намерен\w*|"
     r"өтеді|өтетін|өткізіледі|өтпек|жоспарлан\w*|"
-    r"\bwill\s+(?:hold|meet|visit|take\s+place|be\s+held)|\bis\s+to\s+(?:hold|meet|visit)|"
-    r"\bscheduled\b|\bplans?\s+to\b",
+    r"\bwill\b|\bis\s+to\s+(?:hold|meet|visit)|\bis\s+expected\s+to\b|"
+    r"\bscheduled\b|\bplans?\s+to\b|келеді|барады",
     re.I,
 )
 _PAST_MEETING = re.compile(
     r"состоял\w*|прошл\w*|провел\w*|провёл\w*|встретил\w*|обсудил\w*|"
-    r"өтті|өткізді|кездесті|талқылады|қатысты|\bmet\b|\bheld\b|discussed|took\s+part",
+    r"принял\w*\s+участие|прибыл\w*|началась|начались|"
+    r"өтті|өткізді|кездесті|талқылады|қатысты|келді|\bmet\b|\bheld\b|discussed|took\s+part|"
+    r"participated|arrived|has\s+started",
     re.I,
 )
 
@@ -80,14 +98,12 @@ def classify(sentences: list[Sentence]) -> tuple[str, Sentence | None]:
     if _FUTURE_LEDE.search(text) and not _PAST_MEETING.search(text):
         found = next((s for s in opening if _FUTURE_LEDE.search(s.text)), None)
         return "announcement", found
-    # Sentence by sentence from the headline: a specific kind wins over a plain "meeting",
-    # which the headline of a council report also says ("на встрече ОБСЕ").
-    for sentence in opening:
-        for kind, pattern in _KIND_PATTERNS[:-1]:
-            if pattern.search(sentence.text):
-                return kind, sentence
-    kind, pattern = _KIND_PATTERNS[-1]
-    for sentence in opening:
-        if pattern.search(sentence.text):
-            return kind, sentence
+    # A specific kind anywhere in the lede wins over a plain "meeting", which the headline of
+    # a council report also says ("на встрече министров"); then a meeting wins over a visit.
+    specific, general = _KIND_PATTERNS[:4], _KIND_PATTERNS[4:]
+    for patterns in (specific, general):
+        for sentence in opening:
+            for kind, pattern in patterns:
+                if pattern.search(sentence.text):
+                    return kind, sentence
     return "statement", None

@@ -6,29 +6,42 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.ingest.mentions import Gazetteer
+from bot.ingest.demonyms import DEMONYMS
+from bot.ingest.mentions import Gazetteer, Hit
 from bot.ingest.text import Sentence
-from bot.records.models import Aliases, Localized
+from bot.records.models import Organization, Person, PlaceEntry, Topic, all_names
 from bot.records.seedset import SeedSet
 
 if TYPE_CHECKING:
     from bot.search.index import SearchIndex
 
 
-def _names(entries: Iterable[object]) -> list[tuple[str, str]]:
+def _names(
+    entries: Iterable[Person | Organization | PlaceEntry | Topic],
+) -> list[tuple[str, str]]:
     """(id, name) for every name, abbreviation and alias of gazetteer entries."""
     pairs: list[tuple[str, str]] = []
     for entry in entries:
-        texts: list[str] = []
-        for attribute in ("name", "abbr"):
-            value = getattr(entry, attribute, None)
-            if isinstance(value, Localized):
-                texts += [value.kk, value.ru, value.en]
-        aliases = getattr(entry, "aliases", None)
-        if isinstance(aliases, Aliases):
-            texts += aliases.all()
-        pairs += [(entry.id, text) for text in texts]  # type: ignore[attr-defined]
+        pairs += [(entry.id, text) for text in all_names(entry)]
     return pairs
+
+
+class Sides:
+    """Countries and organizations named in a sentence, by name or by adjective ("Russian")."""
+
+    def __init__(self, names: Gazetteer, demonyms: Gazetteer, cities: Gazetteer) -> None:
+        self._names, self._demonyms, self._cities = names, demonyms, cities
+
+    def cities(self, sentence: Sentence) -> list[Hit]:
+        """Cities named in `sentence`: no side, but no part of a person's name either."""
+        return self._cities.find(sentence)
+
+    def find(self, sentence: Sentence) -> list[Hit]:
+        """Entries named in `sentence` in text order; a name wins over an adjective."""
+        hits = self._names.find(sentence)
+        used = {i for h in hits for i in range(h.first, h.last)}
+        hits += [h for h in self._demonyms.find(sentence) if not used & set(range(h.first, h.last))]
+        return sorted(hits, key=lambda h: h.first)
 
 
 @dataclass(frozen=True)
@@ -40,7 +53,7 @@ class Knowledge:
     places: Gazetteer
     organizations: Gazetteer
     topics: Gazetteer
-    sides: Gazetteer  # places and organizations: what a person can represent
+    sides: Sides  # countries and organizations: what a person can represent
     resolve_person: Callable[[str], str | None]
 
     @classmethod
@@ -49,7 +62,17 @@ class Knowledge:
         people = Gazetteer(_names(seeds.people.values()))
         places = Gazetteer(_names(seeds.places.values()))
         organizations = Gazetteer(_names(seeds.organizations.values()))
-        sides = Gazetteer(_names([*seeds.places.values(), *seeds.organizations.values()]))
+        # A person acts for a country or an organization, never a city ("ASTANA — Kazakh
+        # Foreign Minister …"); a ministry of Kazakhstan's speaks for Kazakhstan ("МИД РК").
+        countries = [p for p in seeds.places.values() if p.kind == "country"]
+        bodies = [o for o in seeds.organizations.values() if o.id != "mfa-kazakhstan"]
+        demonyms = [
+            (c, stem) for c, stems in DEMONYMS.items() if c in seeds.places for stem in stems
+        ]
+        cities = Gazetteer(_names([p for p in seeds.places.values() if p.kind == "city"]))
+        sides = Sides(
+            Gazetteer(_names([*countries, *bodies])), Gazetteer(demonyms, prefix=True), cities
+        )
         topics = Gazetteer(_names(seeds.topics.values()), prefix=True)
 
         def resolve_person(name: str) -> str | None:

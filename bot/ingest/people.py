@@ -12,11 +12,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.ingest.mentions import Gazetteer, Hit, Word, words
 from bot.ingest.names import nominative
 from bot.ingest.roles import ROLE_PATTERN, Role, role_of
 from bot.ingest.text import Sentence
+
+if TYPE_CHECKING:
+    from bot.ingest.knowledge import Sides
 
 _UPPER = "A-ZА-ЯЁӘҒҚҢӨҰҮҺІ"
 _NAME_WORD = re.compile(rf"^[{_UPPER}][\w'’-]*$")
@@ -24,10 +28,10 @@ _INSTRUMENTAL_ROLE = re.compile(r"(?:ом|ем|ём|ым|им|ой|ей|ями|�
 _GENITIVE_ROLE = re.compile(r"(?:ра|ря|ля|та)$", re.I)
 _LIST_TRIGGER = re.compile(
     r"(?:глав\w*\s+внешнеполитическ\w*\s+ведомств\w*|министр\w*\s+иностранных\s+дел|"
-    r"(?:с\s+)?коллегами\s+из)\s+(?=[" + _UPPER + "])",
+    r"(?:с\s+)?коллегами\s+из|foreign\s+ministers\s+of(?:\s+the)?)\s+(?=[" + _UPPER + "])",
     re.I,
 )
-_LIST_SEPARATOR = re.compile(r",\s*|\s+и\s+|\s+and\s+")
+_LIST_SEPARATOR = re.compile(r",\s*(?:and\s+|и\s+)?|\s+и\s+|\s+and\s+")
 _POSTFIX_ROLE = re.compile(r",\s+(?:the\s+)?$")
 _SKIP_WORDS = {"республики", "республикасының", "республикасы", "republic", "of", "the", "rk"}
 # Capitalised words that start no personal name: institutions, regions, titles.
@@ -37,6 +41,18 @@ _NOT_NAMES = re.compile(
     r"republic|organization|ministry|council|united|ХХ|XX)",
     re.I,
 )
+# Capitalised English words of titles and institutions ("Special Assignments", "Foreign Affairs").
+_TITLE_WORDS = frozenset(
+    "affairs assignments special federation supreme interstate academy office institutions "
+    "deputy prime foreign minister ministers secretary general director chairman chairwoman "
+    "state states nations kingdom commonwealth independent security cooperation conference "
+    "interaction confidence building measures asia european union high commissioner "
+    "representative representatives ambassador embassy president presidential administration "
+    "government parliament senate press service kazinform photo credit during following the "
+    "on in at of and his her their with minister's ministry's".split()
+)
+# A Kazakh word ending in "-дағы" ("Таяу Шығыстағы", "in the Middle East") names a place.
+_KK_ATTRIBUTIVE = re.compile(r"(?:дағы|дегі|тағы|тегі|ндағы|ндегі)$", re.I)
 MAX_GAP = 8  # words allowed between a title and the name it introduces
 
 
@@ -61,6 +77,8 @@ def _is_name_word(word: Word, taken: set[int], index: int) -> bool:
         and bool(_NAME_WORD.match(word.text))
         and not word.text.isupper()
         and not _NOT_NAMES.match(word.text)
+        and word.text.casefold() not in _TITLE_WORDS
+        and not _KK_ATTRIBUTIVE.search(word.text)
     )
 
 
@@ -69,9 +87,18 @@ def _full_name(raw: str) -> bool:
     return len(raw.replace(".", ". ").split()) >= 2
 
 
-def _name_after(ws: list[Word], start: int, taken: set[int], text: str) -> tuple[int, int] | None:
-    """The span of 1–3 capitalised words within MAX_GAP words after `start`, with initials."""
+def _name_after(
+    ws: list[Word],
+    start: int,
+    taken: set[int],
+    text: str,
+    named: frozenset[int] | set[int] = frozenset(),
+) -> tuple[int, int] | None:
+    """The span of 1–3 capitalised words within MAX_GAP words after `start`, with initials;
+    None when a known person (word indexes `named`) comes first: the title is theirs."""
     for i in range(start, min(len(ws), start + MAX_GAP)):
+        if i in named:
+            return None
         between = text[ws[i - 1].end : ws[i].start] if i > start else ""
         if any(mark in between for mark in ',.;:()«»"'):
             return None
@@ -102,7 +129,7 @@ def find_people(
     sentences: list[Sentence],
     lang: str,
     people: Gazetteer,
-    sides: Gazetteer,
+    sides: Sides,
     resolve: Resolver,
     home_country: dict[str, str | None],
 ) -> list[PersonMention]:
@@ -113,9 +140,10 @@ def find_people(
         ws = words(text)
         side_hits = sides.find(sentence)
         taken = {i for h in side_hits for i in range(h.first, h.last)}
+        taken |= {i for h in sides.cities(sentence) for i in range(h.first, h.last)}
         known = people.find(sentence)
-        for hit in known:
-            taken.update(range(hit.first, hit.last))
+        named = {i for hit in known for i in range(hit.first, hit.last)}
+        taken |= named
         roles = [(m, len(words(text[: m.start()]))) for m in ROLE_PATTERN.finditer(text)]
         for match, _ in roles:
             taken.update(range(len(words(text[: match.start()])), len(words(text[: match.end()]))))
@@ -131,9 +159,11 @@ def find_people(
                 side = _side(side_hits, 0, hit.first)
             name = _span_text(text, ws, hit.first, hit.last)
             mentions.append((hit.first, PersonMention(name, sentence, hit.id, role, side)))
-        for match, role_start in roles:
+        # The title nearest the name names the office: "Deputy Prime Minister – Foreign
+        # Minister X" is the foreign minister, so titles are read from the last one back.
+        for match, role_start in reversed(roles):
             role_end = len(words(text[: match.end()]))
-            span = _name_after(ws, role_end, taken, text)
+            span = _name_after(ws, role_end, taken, text, named)
             case = None
             if span is None and _POSTFIX_ROLE.search(text[: match.start()]):
                 span = _name_before(ws, role_start, taken)
@@ -147,6 +177,8 @@ def find_people(
             raw = _span_text(text, ws, first, end)
             if not _full_name(raw):
                 continue
+            if lang == "ru" and first > 0 and ws[first - 1].folded in {"s", "so"}:
+                case = "instrumental"  # "встретился с Сергеем Лавровым"
             taken.update(range(first, end))
             case = case or ("inflected" if lang == "kk" else None)
             name, note = nominative(raw, lang, case)
@@ -185,7 +217,7 @@ def _new(
 
 
 def _list_pairs(
-    sentence: Sentence, lang: str, sides: Gazetteer, taken: set[int], resolve: Resolver
+    sentence: Sentence, lang: str, sides: Sides, taken: set[int], resolve: Resolver
 ) -> list[tuple[int, PersonMention]]:
     """People from "… ведомств Азербайджана Джейхуном Байрамовым, Бельгии – Бернаром …"."""
     triggers = list(_LIST_TRIGGER.finditer(sentence.text))
@@ -208,7 +240,11 @@ def _list_pairs(
         ws = words(part)
         if not country or country[0].first != 0:
             continue
-        rest = [w for w in ws[country[0].last :] if _NAME_WORD.match(w.text)]
+        rest = []  # the capitalised words right after the country: "Spain José Albares on …"
+        for w in ws[country[0].last :]:
+            if not _NAME_WORD.match(w.text):
+                break
+            rest.append(w)
         if len(rest) < 2 or len(rest) > 3:
             continue
         index = offset + len(words(tail[:part_start])) + country[0].last

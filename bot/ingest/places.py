@@ -29,11 +29,62 @@ CAPITALS = {
 }
 
 
+_VISIT_WORDS = ("visit", "vizit", "trip", "poezdk")  # "visit to Kazakhstan", "визит в Австрию"
+_ARRIVAL = ("kelgen", "keldi", "kelip", "pribyl", "pribyv", "arriv")  # "Астанаға келген"
+_KK_DATIVE = ("ga", "ge", "qa", "ke", "na", "ne")
+# A country is the place only beside a word for the event; "ситуацию в Украине" is a topic.
+_EVENT_STEMS = (
+    "vizit",
+    "visit",
+    "sapar",
+    "zasedan",
+    "vstrech",
+    "sammit",
+    "summit",
+    "meeting",
+    "session",
+    "council",
+    "sovet",
+    "kezdes",
+    "otyrys",
+    "keles",
+    "proshed",
+    "proshl",
+    "sostoial",
+    "held",
+    "otti",
+    "otken",
+    "trip",
+    "pribyl",
+    "arriv",
+    "kelgen",
+    "keldi",
+    "sobral",
+    "uchast",
+    "qatys",
+    "gather",
+    "attend",
+    "particip",
+)
+
+
+def _near_event_word(hit: Hit, reach: int = 5) -> bool:
+    ws = words(hit.sentence.text)
+    near = ws[max(0, hit.first - reach) : hit.first] + ws[hit.last : hit.last + reach]
+    return any(w.folded.startswith(_EVENT_STEMS) for w in near)
+
+
 def _locative(hit: Hit) -> bool:
     """Whether the name stands where a place of an event does: "в Вене", "Астанада", "in Vienna"."""
     ws = words(hit.sentence.text)
     if hit.first > 0 and ws[hit.first - 1].folded in _BEFORE_PLACE:
         return True
+    if hit.first > 1 and ws[hit.first - 1].folded == "to":
+        return ws[hit.first - 2].folded.startswith(_VISIT_WORDS)
+    last_word = ws[hit.last - 1].folded
+    if last_word.endswith(_KK_DATIVE) and hit.last < len(ws):
+        if ws[hit.last].folded.startswith(_ARRIVAL):
+            return True
     last = ws[hit.last - 1].folded
     if last.endswith(_KK_LOCATIVE) and len(last) > 4:
         return True
@@ -45,7 +96,11 @@ def find_place(
 ) -> tuple[Place | None, Sentence | None]:
     """The city (else country) named as the event's location in the given sentences."""
     all_hits = [h for h in places.find_all(sentences) if h.id in entries]
-    hits = [h for h in all_hits if _locative(h)]
+    hits = [
+        h
+        for h in all_hits
+        if _locative(h) and (entries[h.id].kind == "city" or _near_event_word(h))
+    ]
     for kind in ("city", "country"):
         for hit in hits:
             entry = entries[hit.id]
@@ -74,6 +129,28 @@ def _capital(
             ):
                 return Place(city=city.id, country=city.country), hit.sentence
     return None, None
+
+
+def place_of_report(
+    found: Place | None,
+    filed_at: str | None,
+    kind: str,
+    places: Gazetteer,
+    entries: dict[str, PlaceEntry],
+) -> Place | None:
+    """The event's place, with the report's dateline city ("Вена, 14 марта –") where the text
+    names no place, or only the country that city is in; a phone call has no place."""
+    if kind == "phone_call":
+        return None
+    if found and found.city:
+        return found
+    city = None
+    if filed_at:
+        hits = [h for h in places.find(Sentence(filed_at, 0, 0)) if h.id in entries]
+        city = next((entries[h.id] for h in hits if entries[h.id].kind == "city"), None)
+    if city and (found is None or found.country == city.country):
+        return Place(city=city.id, country=city.country)
+    return found
 
 
 def find_ids(sentences: list[Sentence], gazetteer: Gazetteer) -> list[tuple[str, Sentence]]:

@@ -32,14 +32,50 @@ _ROLES: list[tuple[str, str, dict[str, str]]] = [
     ),
     (
         "foreign-minister",
-        r"министр\w*\s+иностранных\s+дел|глав\w*\s+МИД|глав\w*\s+внешнеполитическ\w*\s+ведомств\w*|"
+        r"министр\w*\s+иностранных\s+дел|глав\w*\s+(?:\w+\s+)?МИД\w*|"
+        r"глав\w*\s+(?:\w+\s+)?внешнеполитическ\w*\s+ведомств\w*|"
         r"сыртқы\s+істер\s+министр\w*|сыртқы\s+саяси\s+ведомств\w*\s+басшы\w*|СІМ\s+басшы\w*|"
-        r"foreign\s+minister|minister\s+of\s+foreign\s+affairs|minister\s+for\s+foreign\s+affairs|"
-        r"сыртқы\s+және\s+еуропалық\s+істер\s+министр\w*",
+        r"foreign\s+ministers?|minister\s+of\s+foreign\s+affairs|minister\s+for\s+foreign\s+affairs|"
+        r"foreign\s+affairs\s+minister|\bFM\b|"
+        r"сыртқы\s+және\s+еуропалық\s+істер\s+министр\w*|"
+        # "his Russian counterpart", "с казахстанским коллегой", "қырғызстандық әріптесі"
+        r"counterparts?|colleagues?|коллег\w*|әріптес\w*",
         {
             "kk": "Сыртқы істер министрі",
             "ru": "Министр иностранных дел",
             "en": "Minister of Foreign Affairs",
+        },
+    ),
+    (
+        "spokesperson",
+        r"официальн\w*\s+представител\w*|ресми\s+өкіл\w*|пресс-секретар\w*|"
+        r"баспасөз\s+хатшы\w*|(?:official\s+)?spokes(?:person|man|woman)|press\s+secretary",
+        {"kk": "Ресми өкіл", "ru": "Официальный представитель", "en": "Spokesperson"},
+    ),
+    (
+        "secretary-of-state",
+        r"государственн\w*\s+секретар\w*|госсекретар\w*|мемлекеттік\s+хатшы\w*|"
+        r"secretary\s+of\s+state",
+        {"kk": "Мемлекеттік хатшы", "ru": "Государственный секретарь", "en": "Secretary of State"},
+    ),
+    (
+        "permanent-representative",
+        r"постоянн\w*\s+представител\w*|тұрақты\s+өкіл\w*|permanent\s+representative",
+        {"kk": "Тұрақты өкіл", "ru": "Постоянный представитель", "en": "Permanent Representative"},
+    ),
+    (
+        "king",
+        r"корол\w*|король|\bking\b",
+        {"kk": "Король", "ru": "Король", "en": "King"},
+    ),
+    (
+        "assistant",
+        r"помощник\w*\s+президента|президент\w*\s+көмекші\w*|"
+        r"assistant\s+to\s+the\s+president|presidential\s+aide",
+        {
+            "kk": "Президенттің көмекшісі",
+            "ru": "Помощник президента",
+            "en": "Assistant to the President",
         },
     ),
     (
@@ -49,7 +85,7 @@ _ROLES: list[tuple[str, str, dict[str, str]]] = [
     ),
     (
         "president",
-        r"президент\w*|president",
+        r"президент\w*|president|елбасы\w*|first\s+president",
         {"kk": "Президент", "ru": "Президент", "en": "President"},
     ),
     (
@@ -109,9 +145,10 @@ def role_of(match: re.Match[str]) -> Role:
 
 
 def role_key(title: Localized) -> str:
-    """The key of the office a title names ("foreign-minister"), or "other" for titles of
-    their own (a draft person's role as the article wrote it)."""
-    for key, known in _TITLES.values():
-        if known.en == title.en or known.ru == title.ru:
-            return key
+    """The key of the office a title names ("foreign-minister"), or "other" for titles that
+    name none of the offices above."""
+    for text in (title.en, title.ru, title.kk):
+        found = ROLE_PATTERN.search(text)
+        if found:
+            return role_of(found).key
     return "other"

@@ -137,6 +137,24 @@ class PackedEvents(LazyRecords[Event]):
         self._zdict = zdict
         self._dates = dates
 
+    def replaced(
+        self, packed: Mapping[str, tuple[bytes, DateSpan]], removed: Iterable[str] = ()
+    ) -> PackedEvents:
+        """A new mapping with the events `packed` (id → packed bytes, date span; packed
+        against the same dictionary) added or replaced and the `removed` ids gone; this one
+        is left as it was (it is being read)."""
+        blobs = dict(self._blobs)
+        dates = dict(self._dates) if self._dates is not None else None
+        for event_id in removed:
+            blobs.pop(event_id, None)
+            if dates is not None:
+                dates.pop(event_id, None)
+        for event_id, (blob, span) in packed.items():
+            blobs[event_id] = blob
+            if dates is not None:
+                dates[event_id] = span
+        return PackedEvents(blobs, self._zdict, dates, self._cache_size)  # type: ignore[arg-type]
+
     def date_span(self, event_id: str) -> DateSpan:
         """The event's date value and end date (ISO text), without decoding it."""
         if self._dates is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -52,6 +53,10 @@ class Localized(Record):
     def get(self, lang: str) -> str:
         """The text in `lang`, falling back to English."""
         return getattr(self, lang, None) or self.en
+
+    def values(self) -> list[str]:
+        """The text in every language, in LANGS order."""
+        return [getattr(self, lang) for lang in LANGS]
 
 
 class Aliases(Record):
@@ -301,14 +306,33 @@ class FutureEvent(Record):
     sources: Annotated[list[Source], Field(min_length=1)]
 
 
-# Which file holds which model; events/ is a folder of files, each a list of Event.
-GAZETTEERS: dict[str, type[Record]] = {
-    "articles.yaml": Article,
-    "people.yaml": Person,
-    "organizations.yaml": Organization,
-    "places.yaml": PlaceEntry,
-    "topics.yaml": Topic,
-    "anniversaries.yaml": Anniversary,
-    "future_events.yaml": FutureEvent,
-}
+def all_names(record: Person | Organization | PlaceEntry | Topic) -> list[str]:
+    """Every name a gazetteer record goes by: its name and abbreviation in each language, then
+    its aliases (the one place that spells out what "a name of a record" is)."""
+    abbr = getattr(record, "abbr", None)
+    return [*record.name.values(), *(abbr.values() if abbr else []), *record.aliases.all()]
+
+
+@dataclass(frozen=True)
+class SeedFile:
+    """One gazetteer file of the seeds folder: its name, where its records go, and their model."""
+
+    file: str  # in the seeds folder
+    attribute: str  # the SeedSet attribute holding its records
+    kind: str  # the kind the database stores them under
+    model: type[Record]
+
+
+# The one table of gazetteer files (events/ is a folder of files, each a list of Event); the
+# mappings below are views of it.
+SEED_FILES: tuple[SeedFile, ...] = (
+    SeedFile("articles.yaml", "articles", "article", Article),
+    SeedFile("people.yaml", "people", "person", Person),
+    SeedFile("organizations.yaml", "organizations", "organization", Organization),
+    SeedFile("places.yaml", "places", "place", PlaceEntry),
+    SeedFile("topics.yaml", "topics", "topic", Topic),
+    SeedFile("anniversaries.yaml", "anniversaries", "anniversary", Anniversary),
+    SeedFile("future_events.yaml", "future_events", "future_event", FutureEvent),
+)
+GAZETTEERS: dict[str, type[Record]] = {f.file: f.model for f in SEED_FILES}  # file -> model
 EVENTS_DIR = "events"

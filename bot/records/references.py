@@ -7,24 +7,15 @@ record.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
-from bot.records.models import Event, Place, Source
+from bot.records.models import SEED_FILES, Event, Place, Source
 from bot.records.seedset import SeedSet
 
 Finding = tuple[str, str, str, str]  # attribute, record id, field path, message
 
 # The file behind each kind of reference, for messages.
-_FILES = {
-    "people": "people.yaml",
-    "organizations": "organizations.yaml",
-    "places": "places.yaml",
-    "topics": "topics.yaml",
-    "articles": "articles.yaml",
-    "anniversaries": "anniversaries.yaml",
-    "future_events": "future_events.yaml",
-    "events": "events/",
-}
+_FILES = {f.attribute: f.file for f in SEED_FILES} | {"events": "events/"}
 
 
 def normalize_space(text: str) -> str:
@@ -41,7 +32,7 @@ class _Checker:
         self.invalid = invalid
         self.cities = {key for key, place in seeds.places.items() if place.kind == "city"}
         self.countries = {key for key, place in seeds.places.items() if place.kind == "country"}
-        self.texts = {key: normalize_space(text) for key, text in seeds.article_texts.items()}
+        self.texts = _NormalizedTexts(seeds.article_texts)  # only the texts quotes cite
 
     def failed(self, attribute: str, value: str) -> bool:
         """Whether `value` is the id of a record that failed validation (already reported)."""
@@ -107,7 +98,7 @@ class _Checker:
                 if not self.failed("articles", source.article):
                     yield f"{path}.article", self._unknown("article", "articles", source.article)
                 continue
-            text = self.texts.get(source.article)
+            text = self.texts[source.article]
             if text is None:  # the article file itself is missing: reported on the article
                 continue
             for number, quote in enumerate(source.quotes):
@@ -117,7 +108,20 @@ class _Checker:
                     yield f"{path}.quotes[{number}]", message
 
 
-def _cycles(parents: dict[str, str | None]) -> set[str]:
+class _NormalizedTexts(dict[str, str | None]):
+    """Article texts with whitespace collapsed, each computed when a quote first needs it."""
+
+    def __init__(self, texts: Mapping[str, str]) -> None:
+        super().__init__()
+        self._texts = texts
+
+    def __missing__(self, key: str) -> str | None:
+        text = self._texts.get(key)
+        value = self[key] = None if text is None else normalize_space(text)
+        return value
+
+
+def cycles(parents: Mapping[str, str | None]) -> set[str]:
     """The ids whose chain of parents leads back to themselves."""
     looping = set()
     for start in parents:
@@ -167,7 +171,7 @@ def _event_findings(check: _Checker) -> Iterator[Finding]:
         for field, message in _event_rules(check, event):
             yield "events", event_id, field, message
     parents = {key: event.part_of for key, event in check.seeds.events.items()}
-    for event_id in sorted(_cycles(parents) - {key for key, p in parents.items() if p == key}):
+    for event_id in sorted(cycles(parents) - {key for key, p in parents.items() if p == key}):
         yield "events", event_id, "part_of", "part_of goes round in a circle"
 
 
@@ -179,7 +183,7 @@ def _gazetteer_findings(check: _Checker) -> Iterator[Finding]:
     for key, org in seeds.organizations.items():
         for field, message in check.one("parent", org.parent, "organizations", "organization"):
             yield "organizations", key, field, message
-    for key in sorted(_cycles({key: org.parent for key, org in seeds.organizations.items()})):
+    for key in sorted(cycles({key: org.parent for key, org in seeds.organizations.items()})):
         yield "organizations", key, "parent", "parent goes round in a circle"
     for key, place in seeds.places.items():
         if place.kind == "city":
@@ -188,7 +192,7 @@ def _gazetteer_findings(check: _Checker) -> Iterator[Finding]:
     for key, topic in seeds.topics.items():
         for field, message in check.one("parent", topic.parent, "topics", "topic"):
             yield "topics", key, field, message
-    for key in sorted(_cycles({key: topic.parent for key, topic in seeds.topics.items()})):
+    for key in sorted(cycles({key: topic.parent for key, topic in seeds.topics.items()})):
         yield "topics", key, "parent", "parent goes round in a circle"
     for key, item in seeds.anniversaries.items():
         found = [
@@ -219,3 +223,14 @@ def check_references(
     check = _Checker(seeds, missing, invalid)
     yield from _gazetteer_findings(check)
     yield from _event_findings(check)
+
+
+def check_events(
+    seeds: SeedSet, events: Iterable[Event], invalid: set[str]
+) -> Iterator[tuple[str, str, str]]:
+    """(event id, field path, message) of each broken reference of `events` into `seeds` (a
+    few events checked against stored records; `invalid`: event ids that failed validation)."""
+    check = _Checker(seeds, set(), {"events": invalid})
+    for event in events:
+        for field, message in _event_rules(check, event):
+            yield event.id, field, message

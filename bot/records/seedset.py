@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from bot.records.models import (
+    SEED_FILES,
     Anniversary,
     Article,
     Event,
@@ -20,16 +21,8 @@ from bot.records.models import (
     Topic,
 )
 
-# SeedSet attribute for each gazetteer file.
-ATTRIBUTES: dict[str, str] = {
-    "articles.yaml": "articles",
-    "people.yaml": "people",
-    "organizations.yaml": "organizations",
-    "places.yaml": "places",
-    "topics.yaml": "topics",
-    "anniversaries.yaml": "anniversaries",
-    "future_events.yaml": "future_events",
-}
+# SeedSet attribute for each gazetteer file (a view of models.SEED_FILES).
+ATTRIBUTES: dict[str, str] = {f.file: f.attribute for f in SEED_FILES}
 
 
 @dataclass(frozen=True)
@@ -51,6 +44,10 @@ class SeedSet:
     events: Mapping[str, Event] = field(default_factory=dict)
     article_texts: Mapping[str, str] = field(default_factory=dict)
     fingerprint: str = ""
+    # Loaded from a folder: each file's (stat signature, sha256), and the event ids of each
+    # events file, so the next sync re-reads only the files that changed.
+    files: Mapping[str, tuple[str, str]] = field(default_factory=dict, compare=False)
+    event_files: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
 
     def counts(self) -> dict[str, int]:
         """How many records of each kind the set holds."""

@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from bot.search.splice import Renumbering, compact, splice
+
 Blobs = dict[str, bytes]
 
 
@@ -81,6 +83,24 @@ class Groups:
         ptr = np.zeros(len(keys) + 1, dtype=np.int64)
         np.cumsum(np.bincount(key_array, minlength=len(keys)), out=ptr[1:])
         return cls(keys, ptr, doc_array[order])
+
+    def updated(self, renumbering: Renumbering, additions: Iterable[tuple[str, int]]) -> Groups:
+        """These groups after a renumbering, with (key, new document number) pairs added; a
+        key left with no documents goes, as a fresh build would not have it."""
+        position = dict(self.position)
+        keys = list(self.keys)
+        add_keys, add_docs = [], []
+        for key, doc in additions:
+            number = position.get(key)
+            if number is None:
+                number = position[key] = len(keys)
+                keys.append(key)
+            add_keys.append(number)
+            add_docs.append(doc)
+        ptr, docs = splice(self.ptr, self.docs, renumbering, len(keys), add_keys, add_docs)
+        keep, ptr = compact(ptr)
+        return Groups([key for key, kept in zip(keys, keep.tolist(), strict=True) if kept],
+                      ptr, docs)  # fmt: skip
 
     def get(self, key: str) -> np.ndarray | None:
         """The documents filed under `key` (ascending), or None for an unknown key."""

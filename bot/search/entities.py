@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.search.fuzzy import FuzzyVocab
-from bot.search.normalize import STOPWORDS, fold_word, stems, tokens
+from bot.search.fuzzy import NAME_TYPO_MIN, FuzzyVocab
+from bot.search.normalize import STOPWORDS, fold_word, marked, script_tokens, stems, tokens
 
 # --- Scores and thresholds (0..100) ---------------------------------------------------------------
 # Chosen on the seed names and the spellings in tests/search/test_index.py: every listed spelling of
@@ -35,7 +35,7 @@ DERIVED = 86.0
 FUZZY_MIN_LEN = 4  # shorter words only match exactly: "су" must not match every "su..." word
 # OSA similarity of folded words (a swap counts as one edit): two typos in a 10-letter name
 # score 80, one in a 5-letter name 80, one in a 4-letter name 75 (so short names match exactly).
-FUZZY_CUTOFF = 78.0
+FUZZY_CUTOFF = NAME_TYPO_MIN  # (bot.search.fuzzy: every fuzzy threshold, one scale)
 MATCH_MIN = 75.0  # an entity scoring below this is not a match at all
 # Below this a match is only offered as a suggestion. One typo in a 7-letter word scores 85.7,
 # which is also what real other surnames score ("Tokarev" against "Tokaev"): those are offered,
@@ -68,6 +68,7 @@ class Match:
     id: str
     score: float
     label: str
+    named: int = 0  # of search results: how many of the things the query names it matches
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,11 @@ class Gazetteer:
         derived: bool = False,
         names: bool = False,
         coverage: float = 0.0,
+        scripted: bool = False,
     ) -> None:
+        # Topics are ordinary words, not names: a query word meets the aliases of its own
+        # script only ("bold" is no "болды"); people, places and bodies match across scripts.
+        self.scripted = scripted
         self.derived = derived  # topics: aliases are stems that may open longer words
         # Share of the score given to how much of a name the query covers, so that "security"
         # is Security before Regional security, and "OSCE" the OSCE before "OSCE Secretariat".
@@ -107,16 +112,16 @@ class Gazetteer:
         self.ids: list[str] = []
         self.variants: list[list[tuple[tuple[str, ...], str]]] = []  # (folded words, original)
         postings: dict[str, set[int]] = defaultdict(set)
-        for entity_id, names in entries:
+        for entity_id, entity_names in entries:
             index = len(self.ids)
             self.ids.append(entity_id)
             seen: dict[tuple[str, ...], str] = {}
-            for name in names:
-                words = tuple(tokens(name))
+            for name in entity_names:
+                words = tuple(self._words(name))
                 if words and words not in seen:
                     seen[words] = name
-                if len(words) > 1 and min(map(len, words)) > 1:  # "Нур-Султан" = "Nursultan"
-                    seen.setdefault(("".join(words),), name)
+                if len(words) > 1 and min(map(len, words)) > 1 and not scripted:
+                    seen.setdefault(("".join(words),), name)  # "Нур-Султан" = "Nursultan"
             self.variants.append(list(seen.items()))
             for words in seen:
                 for word in words:
@@ -170,12 +175,29 @@ class Gazetteer:
                     # prefix, scored above; "germania" is not a typo of "german".
                     if name_word.startswith(candidate) or candidate.startswith(name_word):
                         continue
+                    if self.scripted and name_word[:1] == "_" != candidate[:1]:
+                        continue  # the same word in another script is no typo of it
+                    if self.scripted and candidate[:1] == "_" != name_word[:1]:
+                        continue
                     hit(name_word, score if candidate is word else min(score - 2, INFLECTED))
         return hits
 
+    def _words(self, text: str) -> list[str]:
+        if not self.scripted:
+            return tokens(text)
+        return [marked(word, cyrillic) for word, cyrillic in script_tokens(text)]
+
+    def query_words(self, query: str) -> list[str]:
+        """The query's words as this gazetteer's vocabulary holds them (script-marked or not)."""
+        if not self.scripted:
+            return query_words(query)
+        words = [w for w in dict.fromkeys(self._words(_TAG.sub(" ", query[:2000])))]
+        meaningful = [w for w in words if w.lstrip("_") not in STOPWORDS]
+        return (meaningful or words)[:MAX_QUERY_WORDS]
+
     def find(self, query: str, limit: int = 5, *, initials: bool = False) -> list[Match]:
         """Entities matching `query`, best first, each scoring at least MATCH_MIN."""
-        words = query_words(query)
+        words = self.query_words(query)
         letters: list[str] = []
         if initials:  # "Е. Кошербаев": "e" is an initial; "министр Кошербаев": a title
             letters = [w for w in words if len(w) == 1]
@@ -190,7 +212,7 @@ class Gazetteer:
             for index, score in best.items():
                 totals[index] += score
         scores = {index: total / len(words) for index, total in totals.items()}
-        if len(words) > 1:  # "Nur Sultan" typed for "Nursultan", or the other way round
+        if len(words) > 1 and not self.scripted:  # "Nur Sultan" typed for "Nursultan"
             for index, score in self._score_word("".join(words), matched).items():
                 scores[index] = max(scores.get(index, 0.0), score)
         results = []
@@ -266,7 +288,7 @@ def _credit(score: float) -> float:
 
 def _with_prefix(vocab: list[str], prefix: str, cap: int = 10_000) -> list[str]:
     """The words of a sorted vocabulary that start with `prefix` (other than itself)."""
-    found = []
+    found: list[str] = []
     position = bisect_left(vocab, prefix)
     while position < len(vocab) and vocab[position].startswith(prefix) and len(found) < cap:
         if vocab[position] != prefix:

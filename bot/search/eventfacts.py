@@ -26,6 +26,7 @@ from bot.search.blobs import (
     unpack_json,
     unpack_words,
 )
+from bot.search.splice import Renumbering
 
 PRECISIONS: tuple[str, ...] = ("unknown", "year", "month", "day")  # precision code = position
 DAY = PRECISIONS.index("day")
@@ -68,6 +69,43 @@ def _date_numbers(event: Any) -> tuple[int, int, int]:
     return key, first, max(first, last)
 
 
+def _rows(events: Sequence[Any], number: Mapping[str, int]) -> dict[str, np.ndarray]:
+    """The per-event arrays of `events`; `number` gives each event id's number (`part_of`)."""
+    kind_code = {kind: i for i, kind in enumerate(KINDS)}
+    precision_code = {precision: i for i, precision in enumerate(PRECISIONS)}
+    rows = np.array(
+        [
+            (
+                *_date_numbers(e),
+                precision_code[e.date.precision],
+                kind_code.get(e.kind, -1),
+                number.get(e.part_of, -1) if e.part_of else -1,
+            )
+            for e in events
+        ],
+        dtype=np.int32,
+    ).reshape(-1, len(_ARRAYS))
+    return {name: rows[:, i].astype(dtype) for i, (name, dtype) in enumerate(_ARRAYS.items())}
+
+
+class _RecencyKeys(Sequence[tuple[int, str]]):
+    """(date key, id) by event number, computed when read (for bisection)."""
+
+    def __init__(self, date_keys: np.ndarray, ids: list[str]) -> None:
+        self._date_keys, self._ids = date_keys, ids
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __getitem__(self, n):
+        return int(self._date_keys[n]), self._ids[n]
+
+
+def recency_key(event: Any) -> tuple[int, str]:
+    """An event's place in the recency order, as `EventTable.recency_keys` gives it."""
+    return _date_numbers(event)[0], event.id
+
+
 class EventTable:
     """Per-event ids, labels, dates, precision, kind and `part_of`, plus anniversary groups."""
 
@@ -90,21 +128,7 @@ class EventTable:
         """The table of events given in recency order (see `sort_key`)."""
         ids = [e.id for e in events]
         number = {event_id: i for i, event_id in enumerate(ids)}
-        kind_code = {kind: i for i, kind in enumerate(KINDS)}
-        precision_code = {precision: i for i, precision in enumerate(PRECISIONS)}
-        rows = np.array(
-            [
-                (
-                    *_date_numbers(e),
-                    precision_code[e.date.precision],
-                    kind_code.get(e.kind, -1),
-                    number.get(e.part_of, -1) if e.part_of else -1,
-                )
-                for e in events
-            ],
-            dtype=np.int32,
-        ).reshape(-1, len(_ARRAYS))
-        arrays = {name: rows[:, i].astype(dtype) for i, (name, dtype) in enumerate(_ARRAYS.items())}
+        arrays = _rows(events, number)
         keys: dict[str, int] = {}
         pair_keys, pair_docs = [], []
         for i, event in enumerate(events):
@@ -113,6 +137,32 @@ class EventTable:
                 pair_docs.append(i)
         groups = Groups.from_pairs(pair_keys, pair_docs, list(keys))
         return cls(ids, [e.title.en for e in events], arrays, groups)
+
+    def recency_keys(self) -> Sequence[tuple[int, str]]:
+        """(date key, id) of each event number, ascending: the order `sort_key` gives."""
+        return _RecencyKeys(self.date_keys, self.ids)
+
+    def updated(self, renumbering: Renumbering, incoming: Sequence[Any]) -> EventTable:
+        """This table after a renumbering, with the `incoming` events (in the order of
+        `renumbering.inserted`) in their places; a new table, this one is left unchanged."""
+        ids = renumbering.scatter_list(self.ids, [e.id for e in incoming])
+        labels = renumbering.scatter_list(self.labels, [e.title.en for e in incoming])
+        number = {event_id: i for i, event_id in enumerate(ids)}
+        rows = _rows(incoming, number)
+        arrays = {name: renumbering.scatter(getattr(self, name), rows[name]) for name in _ARRAYS}
+        # A kept event's parent moved with the renumbering, or went and came back (changed).
+        kept = renumbering.old_to_new >= 0
+        parents = self.part_of[kept]
+        moved = np.where(parents >= 0, renumbering.old_to_new[parents], -1).astype(np.int32)
+        for i in np.flatnonzero((parents >= 0) & (moved < 0)).tolist():
+            moved[i] = number.get(self.ids[parents[i]], -1)
+        arrays["part_of"][renumbering.old_to_new[kept]] = moved
+        additions = [
+            (anniversary, number)
+            for event, number in zip(incoming, renumbering.inserted.tolist(), strict=True)
+            for anniversary in event.anniversaries
+        ]
+        return EventTable(ids, labels, arrays, self.anniversaries.updated(renumbering, additions))
 
     def dump(self) -> Blobs:
         """The table as blobs named `events.*`."""

@@ -16,6 +16,35 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+# Every fuzzy threshold of the bot, on one scale: similarity 0-100 (OSA's own 0..1 is converted
+# here, at the only place that calls rapidfuzz).
+WORD_TYPO_MIN = 80.0  # event text (bot.search.text): one typo (or swap) in 5 letters, two in 10
+NAME_TYPO_MIN = 78.0  # a word of a name (bot.search.entities, calibrated on the seed names there)
+ID_SUGGEST_MIN = 60.0  # "did you mean": a mistyped event id against the real ones (fuzz.ratio)
+
+
+def typo_neighbours(
+    word: str, candidates: list[str], cutoff: float, limit: int
+) -> list[tuple[str, float]]:
+    """Candidates within typing distance of `word` (OSA similarity >= cutoff, 0-100), as
+    (candidate, similarity 0..1), best first. Both sides are folded already."""
+    found = process.extract(
+        word,
+        candidates,
+        scorer=OSA.normalized_similarity,  # a swap of two letters is one typo
+        processor=None,
+        score_cutoff=cutoff / 100,
+        limit=limit,
+    )
+    return [(other, score) for other, score, _ in found]
+
+
+def closest_strings(query: str, choices: list[str], cutoff: float, limit: int) -> list[str]:
+    """The choices most like `query` as a whole string (fuzz.ratio >= cutoff, 0-100)."""
+    found = process.extract(query, choices, scorer=fuzz.ratio, processor=None, limit=limit)
+    return [choice for choice, score, _ in found if score >= cutoff]
+
+
 _ALPHABET = b"abcdefghijklmnopqrstuvwxyz0123456789 "
 _OTHER = len(_ALPHABET)  # any other character (folded text has none but spaces)
 _COLUMN = np.full(256, _OTHER, dtype=np.intp)

@@ -9,6 +9,9 @@ live in arrays (bot.search.eventfacts), so no lookup decodes events.
 
 `SearchIndex.build(seeds)` takes anything with the `SeedSet` attributes (`people`,
 `organizations`, `places`, `topics`, `events`); `dump()`/`load(blobs, seeds)` persist it.
+
+Long because: SearchIndex is the one facade the bot asks (build, load, every find_* and
+events_for_*); the machinery is in its sibling modules.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import datetime as dt
 import gc
 import hashlib
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from itertools import repeat
 from pathlib import Path
@@ -25,6 +28,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from bot.records.models import all_names
 from bot.search.blobs import BlobError, Groups, pack_json, unpack_json
 from bot.search.entities import (
     AMBIGUITY_MARGIN,
@@ -36,7 +40,9 @@ from bot.search.entities import (
     Resolution,
     query_words,
 )
-from bot.search.eventfacts import KINDS, PRECISIONS, EventTable, sort_key
+from bot.search.eventfacts import KINDS, PRECISIONS, EventTable, recency_key, sort_key
+from bot.search.normalize import marked, script_tokens
+from bot.search.splice import Renumbering
 from bot.search.text import TextIndex, rank
 
 __all__ = [
@@ -56,12 +62,8 @@ FORMAT_VERSION = 1  # of `SearchIndex.dump`; bump when its blobs change meaning
 
 
 def _names(record: Any) -> list[str]:
-    """Every name a gazetteer record goes by: its name and abbreviation in kk/ru/en, aliases."""
-    names = [record.name.kk, record.name.ru, record.name.en]
-    abbr = getattr(record, "abbr", None)
-    if abbr is not None:
-        names += [abbr.kk, abbr.ru, abbr.en]
-    return names + record.aliases.all()
+    """Every name a gazetteer record goes by (records.models.all_names)."""
+    return all_names(record)
 
 
 def _anniversary_names(topic_id: str, seeds: Any) -> list[str]:
@@ -120,19 +122,33 @@ class SearchIndex:
     """
 
     VERSION = FORMAT_VERSION  # what storage keys the blobs by; `load` checks the code hash too
+    people: Gazetteer
+    topics: Gazetteer
+    places: Gazetteer
+    organizations: Gazetteer
 
-    def __init__(self, seeds: Any, text: TextIndex, events: EventTable, entities: Groups) -> None:
+    def __init__(self, seeds: Any, text: TextIndex, events: EventTable, entities: Groups,
+                 gazetteers_of: SearchIndex | None = None) -> None:  # fmt: skip
         if text.size != len(events.ids):
             raise BlobError("text index and event table differ in size")
-        self.people = Gazetteer(((p.id, _names(p)) for p in seeds.people.values()), names=True)
-        topics = (
-            (t.id, _names(t) + _anniversary_names(t.id, seeds)) for t in seeds.topics.values()
-        )
-        self.topics = Gazetteer(topics, derived=True, coverage=COVERAGE)
-        places = ((p.id, _names(p)) for p in seeds.places.values())
-        self.places = Gazetteer(places, coverage=COVERAGE)
-        organizations = ((o.id, _names(o)) for o in seeds.organizations.values())
-        self.organizations = Gazetteer(organizations, coverage=COVERAGE)
+        self.people: Gazetteer
+        self.topics: Gazetteer
+        self.places: Gazetteer
+        self.organizations: Gazetteer
+        if gazetteers_of is not None:  # the gazetteers did not change: share them
+            self.people, self.topics = gazetteers_of.people, gazetteers_of.topics
+            self.places, self.organizations = gazetteers_of.places, gazetteers_of.organizations
+        else:
+            people = ((p.id, _names(p)) for p in seeds.people.values())
+            self.people = Gazetteer(people, names=True)
+            topics = (
+                (t.id, _names(t) + _anniversary_names(t.id, seeds)) for t in seeds.topics.values()
+            )
+            self.topics = Gazetteer(topics, derived=True, coverage=COVERAGE, scripted=True)
+            places = ((p.id, _names(p)) for p in seeds.places.values())
+            self.places = Gazetteer(places, coverage=COVERAGE)
+            organizations = ((o.id, _names(o)) for o in seeds.organizations.values())
+            self.organizations = Gazetteer(organizations, coverage=COVERAGE)
         self._topic_parent = {t.id: t.parent for t in seeds.topics.values()}
         self._descendants = {t: tuple(self.topic_descendants(t)) for t in self._topic_parent}
         self.text = text
@@ -157,6 +173,32 @@ class SearchIndex:
             if collecting:
                 gc.enable()
         return cls(seeds, text, table, entities)
+
+    def updated(self, seeds: Any, upserted: Iterable[Any], removed: Iterable[str] = (),
+                gazetteers_changed: bool = True) -> SearchIndex:  # fmt: skip
+        """The index of `seeds` after the events `upserted` (added or changed) and the ids
+        `removed` were applied to this one, without rebuilding it (bot.search.splice).
+
+        Answers are those of `SearchIndex.build(seeds)`. This index is left as it was, so
+        commands keep reading it until the caller swaps the new one in. With
+        `gazetteers_changed=False` the people/topic/place/organization matchers are shared.
+        """
+        incoming = sorted(upserted, key=recency_key)
+        going = {event.id for event in incoming} | set(removed)
+        number = self.events.number
+        gone = np.array([number[i] for i in going if i in number], dtype=np.int64)
+        renumbering = Renumbering.plan(
+            self.events.recency_keys(), gone, [recency_key(e) for e in incoming]
+        )
+        table = self.events.updated(renumbering, incoming)
+        text = self.text.updated(renumbering, [_event_texts(e) for e in incoming])
+        additions = [
+            (key, doc)
+            for event, doc in zip(incoming, renumbering.inserted.tolist(), strict=True)
+            for key in _entity_keys(event, seeds)
+        ]
+        entities = self.entities.updated(renumbering, additions)
+        return SearchIndex(seeds, text, table, entities, None if gazetteers_changed else self)
 
     def dump(self) -> dict[str, bytes]:
         """The event side of the index as named blobs (no pickle), for `load`."""
@@ -208,29 +250,45 @@ class SearchIndex:
         """Organizations matching `query` by name or abbreviation (OSCE = ОБСЕ = ЕҚЫҰ)."""
         return self.organizations.find(query, limit)
 
-    def search_events(self, query: str, limit: int = 20) -> list[Match]:
-        """Events matching free text, by how many query words they match, then newest first.
+    def names_word(self, word: str) -> bool:
+        """Whether a word can be part of any person's, topic's, place's or body's name."""
+        for _, gazetteer in self._gazetteers():
+            for typed in gazetteer.query_words(word):
+                if any(score >= MATCH_MIN for score in gazetteer.word_hits(typed).values()):
+                    return True
+        return False
+
+    def search_events(
+        self, query: str, limit: int = 20, named: Sequence[np.ndarray] = ()
+    ) -> list[Match]:
+        """Events matching free text, best first (see `bot.search.text.rank`).
 
         A query word reaches an event through the event's own texts (titles, summaries,
-        quotes, roles) or through a person, topic, place or organization it names.
+        quotes, roles) in the script it was typed in, or through a person, topic, place or
+        organization it names, in any script. `named` are the event numbers of each thing the
+        query names (from `event_numbers`): events matching more of them come first.
         """
         per_word = []
+        scripts = dict(script_tokens(query[:2000]))
         for word in query_words(query):
-            postings = self.text.word_postings(word)
+            cyrillic = scripts.get(word, False)
+            postings = self.text.word_postings(word, cyrillic)
             for kind, gazetteer in self._gazetteers():
-                for name_word, score in gazetteer.word_hits(word).items():
+                typed = marked(word, cyrillic) if gazetteer.scripted else word
+                for name_word, score in gazetteer.word_hits(typed).items():
                     if score < MATCH_MIN:
                         continue
                     for index in gazetteer.postings[name_word]:
                         for docs in self._entity_arrays(kind, gazetteer.ids[index]):
                             postings.append((docs, score / 100))
             per_word.append(postings)
-        ranked = rank(per_word, len(self.event_ids), limit)
+        ranked = rank(per_word, len(self.event_ids), limit, named)
+        # Events scoring under half the best hit are noise, unless they match something named.
         floor = ranked[0][1] * EVENT_RELATIVE_MIN if ranked else 0.0
         return [
-            Match(self.event_ids[n], score, self.event_labels[n])
-            for n, score in ranked
-            if score >= floor
+            Match(self.event_ids[n], score, self.event_labels[n], count)
+            for n, score, count in ranked
+            if score >= floor or count
         ]
 
     def events_for_person(self, person_id: str) -> list[str]:
@@ -321,10 +379,10 @@ class SearchIndex:
 
     def _merge_topic_trees(self) -> dict[str, np.ndarray]:
         """Events of each topic with narrower topics, merged once (not on every /topic)."""
-        merged = {}
+        merged: dict[str, np.ndarray] = {}
         for topic, narrower in self._descendants.items():
-            arrays = [self.entities.get(f"topic:{t}") for t in narrower]
-            arrays = [a for a in arrays if a is not None]
+            found = [self.entities.get(f"topic:{t}") for t in narrower]
+            arrays = [a for a in found if a is not None]
             if len(narrower) == 1:
                 continue  # no narrower topic: its own events, as filed
             if len(arrays) <= 1:
@@ -371,6 +429,7 @@ def index_format() -> str:
         "bot.search.text",
         "bot.search.eventfacts",
         "bot.search.blobs",
+        "bot.search.splice",
         __name__,
     )
     for module in modules:

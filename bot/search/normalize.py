@@ -143,6 +143,27 @@ def tokens(text: str) -> list[str]:
     return " ".join(map(_FOLDED_CHUNKS.__getitem__, text.split())).split()
 
 
+# Ordinary words match in their own script: a word of Cyrillic text is indexed with this mark, so
+# "bold" finds no "болды" (both fold to "boldi"). Names cross scripts (people, places, bodies).
+CYRILLIC_MARK = "_"
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+
+
+def is_cyrillic(chunk: str) -> bool:
+    """Whether a piece of text is written (at least partly) in Cyrillic."""
+    return _CYRILLIC.search(chunk) is not None
+
+
+def marked(word: str, cyrillic: bool) -> str:
+    """A folded word as script-aware indexes hold it: marked when it was written in Cyrillic."""
+    return CYRILLIC_MARK + word if cyrillic and not word.isdigit() else word
+
+
+def script_tokens(text: str) -> list[tuple[str, bool]]:
+    """The folded words of a text, each with whether it was written in Cyrillic."""
+    return [(w, is_cyrillic(chunk)) for chunk in text.split() for w in tokens(chunk)]
+
+
 @lru_cache(maxsize=50_000)
 def fold(text: str) -> str:
     """Fold a text for matching: one Latin spelling per word, words separated by single spaces."""

@@ -13,15 +13,14 @@ exist, through fuzzy matching over the vocabulary (never over the documents).
 
 from __future__ import annotations
 
+import math
 from array import array
-from bisect import bisect_left
+from bisect import bisect_left, insort
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain
 
 import numpy as np
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
 
 from bot.search.blobs import (
     BlobError,
@@ -33,17 +32,27 @@ from bot.search.blobs import (
     unpack_json,
     unpack_words,
 )
-from bot.search.normalize import FEMININE_SUFFIXES, STOPWORDS, SUFFIXES, stems, tokens
+from bot.search.fuzzy import WORD_TYPO_MIN, typo_neighbours
+from bot.search.normalize import (
+    CYRILLIC_MARK,
+    FEMININE_SUFFIXES,
+    STOPWORDS,
+    SUFFIXES,
+    is_cyrillic,
+    marked,
+    stems,
+    tokens,
+)
+from bot.search.splice import Renumbering, compact, splice
 
 # Weights of the ways a query word can meet a document word (a document's score per query word
 # is the best of them; its total is the sum over query words).
-EXACT = 1.0
-STEM = 0.9  # "климатом" meets "климат"
-PREFIX = 0.8  # "климат" meets "климата", "климаттың"
-FUZZY = 0.7  # "Koshrebaev" meets "kosherbaev"; only tried when nothing above matched
+EXACT_WEIGHT = 1.0
+STEM_WEIGHT = 0.9  # "климатом" meets "климат"
+PREFIX_WEIGHT = 0.8  # "климат" meets "климата", "климаттың"
+FUZZY_WEIGHT = 0.7  # "Koshrebaev" meets "kosherbaev"; only tried when nothing above matched
 PREFIX_MIN_LEN = 4  # shorter words ("су") match exactly or as a stem + case ending only
 FUZZY_MIN_LEN = 5
-FUZZY_CUTOFF = 80.0  # OSA similarity: one typo (or swap) in 5 letters, two in 10
 MAX_EXPANSIONS = 64  # vocabulary words one query word may stand for
 
 # A list of (document numbers, weight) pairs: the ways one query word reaches documents.
@@ -53,18 +62,23 @@ Postings = list[tuple[np.ndarray, float]]
 class TextIndex:
     """Folded words → the documents holding them, for documents given as lists of texts."""
 
-    def __init__(self, vocab: list[str], ptr: np.ndarray, docs: np.ndarray, size: int) -> None:
+    def __init__(self, vocab: list[str], ptr: np.ndarray, docs: np.ndarray, size: int,
+                 derived: tuple[dict, list, dict] | None = None) -> None:  # fmt: skip
         self.size = size
         self.vocab = vocab
-        self.word_ids = {word: i for i, word in enumerate(vocab)}
-        self.sorted_vocab = sorted(vocab)
         self.ptr = ptr
         self.docs = docs
+        self.by_shape: dict[tuple[str, int], list[str]]
+        if derived is not None:  # kept up to date by `updated`
+            self.word_ids, self.sorted_vocab, self.by_shape = derived
+            return
+        self.word_ids = {word: i for i, word in enumerate(vocab)}
+        self.sorted_vocab = sorted(vocab)
         # Fuzzy candidates by first letter and length: a typo rarely hits the first letter, and
-        # FUZZY_CUTOFF allows a length difference of at most a fifth.
-        self.by_shape: dict[tuple[str, int], list[str]] = defaultdict(list)
+        # WORD_TYPO_MIN allows a length difference of at most a fifth.
+        self.by_shape = defaultdict(list)
         for word in self.sorted_vocab:
-            self.by_shape[word[0], len(word)].append(word)
+            self.by_shape[_shape(word)].append(word)
 
     @classmethod
     def build(cls, documents: Iterable[Sequence[str]]) -> TextIndex:
@@ -89,6 +103,56 @@ class TextIndex:
         ptr = np.zeros(len(word_ids) + 1, dtype=np.int64)
         np.cumsum(np.bincount(pair_word, minlength=len(word_ids)), out=ptr[1:])
         return cls(list(word_ids), ptr, pair_doc[order], size)
+
+    def updated(self, renumbering: Renumbering, documents: Sequence[Sequence[str]]) -> TextIndex:
+        """This index after a renumbering, with `documents` (the texts of the incoming
+        events, in the order of `renumbering.inserted`) added; a new object, this one is left
+        as it was for the queries answered meanwhile.
+
+        Words no document holds any more leave the vocabulary, as a fresh build would not
+        know them (they would take prefix and fuzzy slots).
+        """
+        known, new_words = self.word_ids, _Ids()
+        base = len(self.vocab)
+
+        def number(word: str) -> int:
+            found = known.get(word)
+            return base + new_words[word] if found is None else found
+
+        add_keys: list[int] = []
+        add_docs: list[int] = []
+        for doc, texts in zip(renumbering.inserted.tolist(), documents, strict=True):
+            chunks = (chunk for text in texts for chunk in text.split())
+            words = {w for chunk in chunks for w in _chunk_words(chunk)}
+            add_keys += map(number, words)
+            add_docs += [doc] * len(words)
+        vocab = self.vocab + list(new_words)
+        ptr, docs = splice(self.ptr, self.docs, renumbering, len(vocab), add_keys, add_docs)
+        keep, ptr = compact(ptr)
+        gone = [word for word, kept in zip(vocab, keep.tolist(), strict=True) if not kept]
+        if gone:
+            vocab = [word for word, kept in zip(vocab, keep.tolist(), strict=True) if kept]
+            word_ids = {word: i for i, word in enumerate(vocab)}
+        else:
+            word_ids = {**known, **{word: base + i for word, i in new_words.items()}}
+        sorted_vocab = list(self.sorted_vocab)
+        by_shape = defaultdict(list, self.by_shape)
+        touched: set[tuple[str, int]] = set()
+        for word in gone:
+            del sorted_vocab[bisect_left(sorted_vocab, word)]
+            touched.add(_shape(word))
+        for word in new_words:
+            if word in word_ids:
+                insort(sorted_vocab, word)
+                touched.add(_shape(word))
+        for shape in touched:  # copied, never changed in place: the old index still reads them
+            shaped = [w for w in self.by_shape.get(shape, ()) if w in word_ids]
+            shaped += [w for w in new_words if _shape(w) == shape and w in word_ids]
+            if shaped:
+                by_shape[shape] = sorted(shaped)
+            else:
+                by_shape.pop(shape, None)
+        return TextIndex(vocab, ptr, docs, renumbering.size, (word_ids, sorted_vocab, by_shape))
 
     def dump(self) -> Blobs:
         """The index as blobs named `text.*` (see bot.search.blobs)."""
@@ -116,38 +180,40 @@ class TextIndex:
             return self.docs[:0]
         return self.docs[self.ptr[i] : self.ptr[i + 1]]
 
-    def word_postings(self, word: str) -> Postings:
-        """The ways one folded query word reaches documents, with their weights."""
+    def word_postings(self, word: str, cyrillic: bool = False) -> Postings:
+        """The ways one folded query word reaches documents, with their weights.
+
+        `cyrillic`: the word was typed in Cyrillic, so it meets words of Cyrillic text only
+        (and a Latin word Latin text only): stems and prefixes, but no reading across scripts.
+        """
         weights: dict[str, float] = {}
-        if word in self.word_ids:
-            weights[word] = EXACT
+
+        def add(form: str, weight: float) -> None:
+            form = marked(form, cyrillic)
+            if form in self.word_ids:
+                weights.setdefault(form, weight)
+
+        add(word, EXACT_WEIGHT)
         for stem in stems(word):
-            if stem in self.word_ids:
-                weights.setdefault(stem, STEM)
+            add(stem, STEM_WEIGHT)
         if len(word) < PREFIX_MIN_LEN:  # "су" reaches "суға", "суды", not "summit"
             for other in _inflections(word):
-                if other in self.word_ids:
-                    weights.setdefault(other, STEM)
+                add(other, STEM_WEIGHT)
         for start in (word, *(s for s in stems(word) if len(s) >= PREFIX_MIN_LEN)):
             if len(start) >= PREFIX_MIN_LEN:
-                for other in self._with_prefix(start):
-                    weights.setdefault(other, PREFIX)
+                for other in self._with_prefix(marked(start, cyrillic)):
+                    weights.setdefault(other, PREFIX_WEIGHT)
+        typed = marked(word, cyrillic)
         if not weights and len(word) >= FUZZY_MIN_LEN:
             spread = len(word) // 5
+            shape = _shape(typed)[0]
             candidates = [
                 other
-                for length in range(len(word) - spread, len(word) + spread + 1)
-                for other in self.by_shape.get((word[0], length), ())
+                for length in range(len(typed) - spread, len(typed) + spread + 1)
+                for other in self.by_shape.get((shape, length), ())
             ]
-            for other, score, _ in process.extract(
-                word,
-                candidates,
-                scorer=OSA.normalized_similarity,  # a swap of two letters is one typo
-                processor=None,  # both sides are folded already
-                score_cutoff=FUZZY_CUTOFF / 100,
-                limit=5,
-            ):
-                weights[other] = FUZZY * score
+            for other, score in typo_neighbours(typed, candidates, WORD_TYPO_MIN, limit=5):
+                weights[other] = FUZZY_WEIGHT * score
         return [(self.postings(w), weight) for w, weight in weights.items()]
 
     def _with_prefix(self, prefix: str) -> list[str]:
@@ -163,33 +229,62 @@ class TextIndex:
         return found
 
 
-def rank(per_word: Sequence[Postings], size: int, limit: int) -> list[tuple[int, float]]:
-    """Documents reached by the query words, best first: (number, score 0..100).
+def _shape(word: str) -> tuple[str, int]:
+    """Fuzzy candidates share the first letter (after the script mark) and the script."""
+    return word[: 2 if word.startswith(CYRILLIC_MARK) else 1], len(word)
 
-    A document scores the sum over query words of its best weight for that word, so documents
-    matching more words come first; among equals, the newer (higher-numbered) one wins.
+
+def idf(reached: int, size: int) -> float:
+    """BM25's inverse document frequency of a word reaching `reached` of `size` documents."""
+    return math.log(1 + (size - reached + 0.5) / (reached + 0.5))
+
+
+def rank(
+    per_word: Sequence[Postings],
+    size: int,
+    limit: int,
+    named: Sequence[np.ndarray] = (),
+) -> list[tuple[int, float, int]]:
+    """Documents reached by the query, best first: (number, text score 0..100, names matched).
+
+    `named` holds, for each person, place, organization, topic or date the query names, the
+    documents it selects: documents matching more of them come first. Then the text score:
+    BM25 with binary term frequency (each query word weighs its idf times how well it met the
+    document: exactly, by stem, prefix or typo), as a share of the best possible. Among equals
+    the newer (higher-numbered) document wins.
     """
-    if not per_word or size == 0 or limit <= 0:
+    if (not per_word and not named) or size == 0 or limit <= 0:
         return []
     total = np.zeros(size, dtype=np.float32)
+    weights = 0.0
     for postings in per_word:
-        if len(postings) == 1:
+        if len(postings) == 1:  # posting arrays hold each document once
             docs, weight = postings[0]
-            total[docs] += weight  # posting arrays hold each document once
+            if len(docs):
+                word_idf = idf(len(docs), size)
+                total[docs] += weight * word_idf
+                weights += word_idf
             continue
         best = np.zeros(size, dtype=np.float32)
         for docs, weight in sorted(postings, key=lambda p: p[1]):
             best[docs] = weight  # ascending weights: the best one is written last
-        total += best
-    found = np.flatnonzero(total)
+        reached = int(np.count_nonzero(best))
+        if reached:
+            word_idf = idf(reached, size)
+            total += best * word_idf
+            weights += word_idf
+    counts = np.zeros(size, dtype=np.int64)
+    for docs in named:
+        counts[docs] += 1
+    found = np.flatnonzero(total + counts)
     if found.size == 0:
         return []
-    scores = total[found] * (100.0 / len(per_word))
-    keys = np.rint(scores * 10).astype(np.int64) * size + found
+    scores = np.rint(total[found] * (1000.0 / weights if weights else 0.0)).astype(np.int64)
+    keys = (counts[found] * 1001 + scores) * size + found
     if found.size > limit:
         keys = keys[np.argpartition(-keys, limit - 1)[:limit]]
     keys = np.sort(keys)[::-1]
-    return [(int(k % size), round(int(k // size) / 10, 1)) for k in keys]
+    return [(int(k % size), (k // size % 1001) / 10, int(k // size // 1001)) for k in keys]
 
 
 class _ChunkWords(dict[str, tuple[int, ...]]):
@@ -200,9 +295,14 @@ class _ChunkWords(dict[str, tuple[int, ...]]):
         self.word_ids = word_ids
 
     def __missing__(self, chunk: str) -> tuple[int, ...]:
-        words = [w for w in tokens(chunk) if w not in STOPWORDS]
-        numbers = self[chunk] = tuple(map(self.word_ids.__getitem__, words))
+        numbers = self[chunk] = tuple(map(self.word_ids.__getitem__, _chunk_words(chunk)))
         return numbers
+
+
+def _chunk_words(chunk: str) -> list[str]:
+    """The indexed words of one whitespace-separated chunk: folded, script-marked, no stopwords."""
+    cyrillic = is_cyrillic(chunk)
+    return [marked(w, cyrillic) for w in tokens(chunk) if w not in STOPWORDS]
 
 
 class _Ids(dict[str, int]):

@@ -1,6 +1,43 @@
-"""Every SQL statement of the bot: the database, its migrations and the repositories over it.
+"""Every SQL statement of the bot, behind repositories: the one seam to the database.
 
-seedsync (`Storage`: open, seed sync, index blobs) · migrations (schema, `PRAGMA user_version`) ·
-subscriptions (chats, subscriptions, the delivery log, errors) · group_commit · stats.
-May import `bot.records` only; nothing outside this package imports aiosqlite or writes SQL.
+The interface (`bot.storage.base`) is what the rest of the bot sees, as the Engine's attributes:
+
+    engine.seedstore      SeedStore: ensure_seeds, sync_seeds, read_seedset, changes_since,
+                          save_index_blobs / load_index_blobs
+    engine.chats          ChatRepository: upsert, get, language, set_language, set_status,
+                          set_timezone, migrate (a group becoming a supergroup)
+    engine.subscriptions  SubscriptionRepository: subscribe, of_chat, active, update,
+                          unsubscribe, deactivate
+    engine.deliveries     DeliveryLog: plan, claim, renew, save_progress, complete, release
+                          (claims with leases and fencing tokens), clock, existing_keys,
+                          get, all
+    engine.stats          StatsRepository: collect (BotStats), deliveries_by_status, ok,
+                          log_error, errors
+
+Rows cross the interface as the frozen dataclasses of `base` (Chat, Subscription, Delivery,
+BotStats, SyncResult) with aware UTC datetimes; nothing outside this package holds a connection,
+imports a driver or writes SQL.
+
+A backend is a package that implements every Protocol of `base` and returns a `Repositories`
+from one `open_*` function: `sqlite/` (the default, one process) and `postgres/` (several
+instances on one database). Each writes its own SQL — placeholders, upserts, RETURNING, the
+clock and locking differ, and all of that stays inside the backend; tests/storage/
+test_contract.py runs the same tests on both.
+May import `bot.records` (and `bot.settings`); nothing of the conversation, digests or Telegram.
 """
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.storage.base import Repositories
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+
+
+async def open_repositories(settings: Settings) -> Repositories:
+    """Open the configured backend, migrated: SQLite at `settings.db_path`."""
+    from bot.storage.sqlite import open_sqlite  # the driver loads only when a backend opens
+
+    return await open_sqlite(settings.db_path)

@@ -9,9 +9,14 @@ tests' `running_bot` use `InProcessBot` too.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
 import sys
+import tempfile
+from collections.abc import Iterator
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any, TextIO
 
 from telegram import Update
@@ -241,6 +246,42 @@ def answered(calls: list[ApiCall]) -> bool:
     return any(call.method in REPLY_METHODS for call in calls)
 
 
+class TerminalLines:
+    """Lines typed on a terminal, read when the event loop sees them arrive."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.pending = b""
+        self.ended = False
+
+    async def readline(self) -> str:
+        """The next line with its newline; "" at Ctrl-D."""
+        while b"\n" not in self.pending and not self.ended:
+            await self._readable()
+            data = os.read(self.fd, 4096)
+            self.ended = not data
+            self.pending += data
+        line, newline, self.pending = self.pending.partition(b"\n")
+        return (line + newline).decode("utf-8", "replace")
+
+    async def _readable(self) -> None:
+        loop = asyncio.get_running_loop()
+        ready = loop.create_future()
+        loop.add_reader(self.fd, lambda: ready.done() or ready.set_result(None))
+        try:
+            await ready
+        finally:
+            loop.remove_reader(self.fd)
+
+
+@contextlib.contextmanager
+def scratch_database(settings: Settings) -> Iterator[Settings]:
+    """`settings` with a database of its own, deleted afterwards: the console and `ask` never
+    write their pretend chats, subscriptions and languages into the bot's real database."""
+    with tempfile.TemporaryDirectory(prefix="diplobrief-console-") as folder:
+        yield settings.with_(db_path=Path(folder) / "console.sqlite3")
+
+
 async def chat(
     settings: Settings,
     *,
@@ -254,20 +295,23 @@ async def chat(
     stdin, stdout = stdin or sys.stdin, stdout or sys.stdout
     logging.getLogger("telegram.ext.Application").setLevel(logging.WARNING)  # no start/stop chatter
     interactive = stdin.isatty()
+    # On a terminal, lines are read on the event loop (not in a thread), so Ctrl-C ends the chat
+    # at once instead of waiting for a thread stuck in readline() until Enter is pressed.
+    lines = TerminalLines(stdin.fileno()) if interactive else None
     async with InProcessBot(
         settings, lang=lang or "en", chat=chat_kind, start_jobs=True, admin=admin, chat_lang=lang
     ) as bot:
         if interactive:
             print(
-                f"Chatting with @{bot.api.username} ({chat_kind}). Ctrl-D quits; "
-                "type a button's number to press it.",
+                f"Chatting with @{bot.api.username} ({chat_kind}; nothing is kept after the "
+                "chat). Try /help; type a button's number to press it; Ctrl-D or Ctrl-C quits.",
                 file=stdout,
             )
         pressable: list[str] = []
         while True:
             if interactive:
                 print("you> ", end="", file=stdout, flush=True)
-            line = await asyncio.to_thread(stdin.readline)
+            line = await (lines.readline() if lines else asyncio.to_thread(stdin.readline))
             if not line:
                 break
             text = line.strip()

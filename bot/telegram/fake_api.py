@@ -21,6 +21,10 @@ It models the Telegram behaviours the bot must cope with, each as the Bot API do
 - getFile gives a `file_path`, and `file_content(path)` (served as /file/bot<token>/<path> by
   the HTTP fake) the bytes, for documents users sent and documents the bot sent.
 `clock` is the emulator's monotonic clock; a test may replace it to let time pass.
+
+Long because: it is one model of the Bot API: every method the bot uses is a short `_api_*` handler
+over one shared state (chats, members, messages, updates); split by method, that state would
+scatter.
 """
 
 from __future__ import annotations
@@ -152,6 +156,7 @@ class FakeBotAPI:
     group_limit: int = GROUP_MESSAGES_PER_MINUTE  # 0: no per-group limit
     users: dict[int, dict[str, Any]] = field(default_factory=dict)  # every user seen
     files: dict[str, bytes] = field(default_factory=dict)  # file_id -> content
+    conflicts: int = 0  # getUpdates ended by a newer one (409)
     _failures: list[_Failure] = field(default_factory=list)
     _updates: deque[dict[str, Any]] = field(default_factory=deque)
     _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -367,6 +372,7 @@ class FakeBotAPI:
                 if self._poller is poller:
                     self._poller = None
             if poller.done():
+                self.conflicts += 1
                 return _error(409, poller.result())
         limit = int(params.get("limit") or 100)
         return _ok(list(itertools.islice(self._updates, limit)))

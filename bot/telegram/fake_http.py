@@ -48,6 +48,7 @@ class _MethodHandler(RequestHandler):
     async def post(self, token: str, method: str) -> None:
         if token != self.server.token:
             self.server.foreign_tokens += 1
+            self.server.refused_methods.append(method)
             return self._reply(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
         arguments: dict[str, list[bytes]] = {}
         files: dict[str, list[Any]] = {}
@@ -94,6 +95,7 @@ class FakeTelegram:
         self.api = api or FakeBotAPI()
         self.port = 0
         self.foreign_tokens = 0
+        self.refused_methods: list[str] = []  # methods answered 401 for a foreign token, in order
         self.timeouts = 0
         self.call_times: list[float] = []  # monotonic arrival time of each of api.calls
         self._http: HTTPServer | None = None

@@ -3,9 +3,14 @@
 `run_bot(settings)` is what `python -m bot run` calls when TELEGRAM_BOT_TOKEN is set. It takes
 the Application from `bot.app.build_application` (the same one the console and tests use) and
 adds only what a long-running process needs: a global error handler that logs with context and
-tells the operators, a token scrubber on every log line, the /healthz server, and PTB's
-`run_polling`/`run_webhook`, which stop cleanly on SIGTERM/SIGINT (pending updates and running
-jobs are awaited, then `post_shutdown` closes the database).
+tells the operators, a token scrubber on every log line, metrics on every Bot API request, the
+digest tick on the monotonic clock, the /healthz and /metrics server, and its own lifecycle
+(`serve`, instead of PTB's run_polling/run_webhook): getMe retried with a logged backoff, a 401
+or network error while polling retried, our webhook server (bot.telegram.webhook), and a stop
+within STOP_SECONDS of SIGTERM/SIGINT.
+
+Long because: polling, webhook, error reports, health and metrics share one Runtime. To split next:
+the ErrorReporter and the health/metrics wiring into modules of their own.
 """
 
 from __future__ import annotations
@@ -37,12 +42,11 @@ from telegram.error import (
 )
 from telegram.ext import Application, ContextTypes, TypeHandler
 
-from bot.context import ENGINE_KEY
+from bot.context import ENGINE_KEY, STARTED_KEY, uptime
 from bot.digests.broadcast import retry_after_seconds
 from bot.i18n import t
 from bot.settings import Settings, SettingsError
-from bot.storage.stats import STARTED_KEY, database_ok, uptime
-from bot.storage.subscriptions import SubscriptionStore
+from bot.storage.base import StatsRepository
 from bot.telegram.health import HealthServer
 from bot.telegram.metrics import Metrics, Progress, TelegramRequest
 from bot.telegram.secrets import install_scrubber, scrub, secrets_of
@@ -158,7 +162,7 @@ class ErrorReporter:
         await self._report(context, where, message)
 
     async def _journal(self, context: ContextTypes.DEFAULT_TYPE, where: str, message: str) -> None:
-        store = _subscription_store(context)
+        store = _stats(context)
         if store is None:
             return
         try:
@@ -187,11 +191,11 @@ class ErrorReporter:
                 logger.warning("could not report the error to admin %s: %s", admin, exc)
 
 
-def _subscription_store(context: ContextTypes.DEFAULT_TYPE) -> SubscriptionStore | None:
+def _stats(context: ContextTypes.DEFAULT_TYPE) -> StatsRepository | None:
     engine = context.bot_data.get(ENGINE_KEY)
     if engine is None or not engine.is_open:
         return None
-    return SubscriptionStore(engine.storage.db)
+    return engine.stats
 
 
 async def _chat_language(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> str:
@@ -254,7 +258,7 @@ async def health_report(application: Application) -> dict[str, object]:
     db_ok = False
     if engine is not None and engine.is_open:
         with contextlib.suppress(Exception):
-            db_ok = await database_ok(engine.storage.db)
+            db_ok = await engine.stats.ok()
     if not db_ok:
         problems.append("database: does not answer")
     elif engine is not None and (problem := storage_problem(engine.settings.db_path)):
@@ -294,10 +298,7 @@ async def metrics_text(application: Application) -> bytes:
     engine = application.bot_data.get(ENGINE_KEY)
     if engine is not None and engine.is_open:
         with contextlib.suppress(Exception):
-            async with engine.storage.db.execute(
-                "SELECT status, COUNT(*) FROM deliveries GROUP BY status"
-            ) as cursor:
-                counts = dict(await cursor.fetchall())
+            counts = await engine.stats.deliveries_by_status()
             for status in ("sent", "empty", "failed", "missed", "pending"):
                 metrics.digests.labels(status).set(counts.get(status, 0))
     if runtime.ticker is not None:

@@ -116,8 +116,9 @@ class WebhookServer:
         ]  # fmt: skip
         self.app = tornado.web.Application(routes, log_function=lambda _handler: None)
         self.host, self.port = host, port
-        # The handler refuses big bodies itself; this is the backstop for anything else.
-        self.http = HTTPServer(self.app, max_body_size=MAX_BODY, max_buffer_size=MAX_BODY * 2)
+        # The handler refuses big bodies itself (with 403 or 413); this is the backstop (400).
+        backstop = MAX_BODY + 64 * 1024
+        self.http = HTTPServer(self.app, max_body_size=backstop, max_buffer_size=backstop * 2)
 
     async def start(self) -> None:
         self.http.listen(self.port, address=self.host)

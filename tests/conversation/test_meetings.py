@@ -7,19 +7,19 @@ import pytest
 from bot.conversation.meetings import (
     ALL,
     PAGE_SIZE,
+    Lookup,
     MeetingFilter,
     clean_argument,
     event_ids_in,
-    inline_events,
     lookup_person,
     lookup_topic,
     named_entities,
     paginate,
     parse_meetings_args,
     resolve_first,
-    select_events,
     suggest_events,
 )
+from bot.conversation.selection import inline_events, select_events
 from bot.records.loading import load_seeds
 from bot.search.index import SearchIndex
 from tests.support.harness import REAL_SEEDS
@@ -128,9 +128,12 @@ def test_people_lookup(seeds, index):
     ambiguous = lookup_person("Jan", index, seeds)
     assert ambiguous.status == "ambiguous"
     assert {f.value for f in ambiguous.filters} == {"braathu-jan", "asselborn-jean"}
-    nobody = lookup_person("Smith", index, seeds)
-    assert nobody.status == "none" and nobody.filters  # closest names, never nothing
-    assert all(f.value in seeds.people for f in nobody.filters)
+    # No one by that name: suggestions only above SUGGEST_MIN, never the least unlike names.
+    for nobody in ("Smith", "Putin", "Путин", "qwertyzz"):
+        assert lookup_person(nobody, index, seeds) == Lookup("none")
+    close = lookup_person("Tokarev", index, seeds)
+    assert close.status == "none"
+    assert close.filters == (MeetingFilter("person", "tokayev-kassym-jomart"),)
 
 
 def test_topic_lookup_across_languages(index):

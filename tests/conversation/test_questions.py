@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bot.conversation.callbacks import list_data, parse_callback
-from bot.conversation.meetings import MeetingFilter, combine, parts, select_events
-from bot.conversation.questions import month_number, understand
+from bot.conversation.meetings import MeetingFilter, combine, parts
+from bot.conversation.questions import ask, month_number, understand
+from bot.conversation.selection import select_events
 from bot.records.loading import load_seeds
 from bot.search.index import SearchIndex
 from tests.support.harness import REAL_SEEDS, button_data, running_bot, texts
@@ -178,3 +179,95 @@ async def test_ambiguous_name_offers_choices_combined_with_the_rest(bot):
     [text] = texts(await bot.press("mtg:ctbilateral-cooperation+y2024:1"))[-1:]
     assert "Meetings: topic “Bilateral cooperation” · 2024" in text
     assert "Nurtleu meets" in text
+
+
+def ask_question(question, seeds, index):
+    return ask(question, seeds, index, 100)
+
+
+# -- questions in plain words, ranked ------------------------------------------------------------
+
+BOTCHORISHVILI = "2024-12-malta-nurtleu-botchorishvili"
+NAZARBAYEVA = "2019-04-nazarbayeva-lajcak"
+BRAATHU = "2025-12-05-vienna-kosherbayev-braathu"
+
+
+@pytest.mark.parametrize(
+    ("question", "first", "named"),
+    [
+        ("Nurtleu Botchorishvili", BOTCHORISHVILI, 2),
+        ("Botchorishvili Nurtleu", BOTCHORISHVILI, 2),
+        ("when did Nurtleu meet Botchorishvili?", BOTCHORISHVILI, 2),
+        ("Нуртлеу Бочоришвили", BOTCHORISHVILI, 2),
+        ("Лайчак Назарбаева", NAZARBAYEVA, 2),
+        ("кто встречался с Назарбаевой и Лайчаком?", NAZARBAYEVA, 2),
+        ("Лайчак пен Назарбаеваның кездесуі", NAZARBAYEVA, 2),
+        ("Кошербаев Брату", BRAATHU, 2),
+        ("Көшербаев пен Братудың кездесуі", BRAATHU, 2),
+    ],
+)
+def test_records_matching_everything_named_come_first(seeds, index, question, first, named):
+    asked = ask_question(question, seeds, index)
+    assert len(asked.named) == named, asked.named
+    assert asked.ids[0] == first
+    people = {f.value for f in asked.named if f.kind == "person"}
+    both = [i for i in asked.ids if people <= {p.person for p in seeds.events[i].participants}]
+    assert list(asked.ids[: len(both)]) == both  # every record with both before any with one
+
+
+def test_then_meetings_with_one_of_them(seeds, index):
+    asked = ask_question("Лайчак Назарбаева", seeds, index)
+    lajcak = {
+        e.id
+        for e in seeds.events.values()
+        if any(p.person == "lajcak-miroslav" for p in e.participants)
+    }
+    assert lajcak - {NAZARBAYEVA} <= set(asked.ids[1:])
+
+
+def test_a_date_in_the_question_counts_as_a_match(seeds, index):
+    asked = ask_question("Kosherbayev Kamp 2025", seeds, index)
+    assert asked.ids[0] == "2025-12-05-vienna-kosherbayev-kamp"
+    assert MeetingFilter("year", "2025") in asked.named
+
+
+def test_the_text_part_is_relevance_not_date(seeds, index):
+    # No names: records whose text meets the rarer word ("desertification") first.
+    asked = ask_question("desertification cooperation", seeds, index)
+    assert asked.ids[0] == "2025-12-05-vienna-osce-mc32"
+
+
+@pytest.mark.parametrize(
+    ("lang", "question", "said"),
+    [
+        ("en", "/search Nurtleu Botchorishvili", "best match first"),
+        ("ru", "/search Нуртлеу Бочоришвили", "сначала лучшие"),
+        ("kk", "/search Нұртілеу Бочоришвили", "ең сәйкесі бірінші"),
+    ],
+)
+async def test_the_reply_says_what_the_order_is(tmp_path, lang, question, said):
+    async with running_bot(tmp_path, lang=lang) as bot:
+        text = texts(await bot.send(question))[0]
+        assert said in text and "newest first" not in text
+        assert text.index("Botchorishvili" if lang == "en" else "Бочоришвили") < text.index("1.")
+        first_line = next(line for line in text.splitlines() if line.startswith("1."))
+        assert "Бочоришвили" in first_line or "Botchorishvili" in first_line
+
+
+# -- precision: folding across scripts is for names --------------------------------------------
+
+
+@pytest.mark.parametrize("word", ["bold", "boldy", "Bold"])
+def test_a_latin_word_does_not_find_kazakh_words_that_fold_alike(seeds, index, word):
+    assert ask_question(word, seeds, index).ids == ()
+
+
+def test_a_word_in_its_own_script_still_matches_with_endings(seeds, index):
+    assert ask_question("болды", seeds, index).ids
+    assert ask_question("климатом", seeds, index).ids  # Russian stem + ending
+
+
+def test_names_still_cross_scripts(seeds, index):
+    for spelling in ("Kosherbayev", "Кошербаев", "Көшербаев", "Koshербаев"):
+        assert len(ask_question(spelling, seeds, index).ids) == 6
+    assert index.resolve_topic("bold").status == "none"  # no topic alias in another script

@@ -14,8 +14,9 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.digests.broadcast import Broadcaster, DeliveryPolicy, retry_after_seconds
 from bot.digests.schedule import compute_due
-from bot.storage.migrations import migrate
-from bot.storage.subscriptions import Subscription, SubscriptionStore
+from bot.storage.base import Subscription
+from bot.storage.sqlite import repositories
+from bot.storage.sqlite.database import Database
 from bot.telegram.fake_api import TIMEOUT, ApiCall, FakeBotAPI
 from bot.telegram.inprocess import InProcessRequest
 from bot.telegram.updates import make_chat, make_user
@@ -45,11 +46,15 @@ class MigratingAPI(FakeBotAPI):
 
 
 @pytest.fixture
-async def store(tmp_path):
-    db = await aiosqlite.connect(tmp_path / "bot.sqlite3")
-    await migrate(db)
-    yield SubscriptionStore(db)
-    await db.close()
+async def database(tmp_path):
+    database = await Database.open(tmp_path / "bot.sqlite3")
+    yield database
+    await database.close()
+
+
+@pytest.fixture
+def store(database):
+    return repositories(database)
 
 
 @pytest.fixture
@@ -84,7 +89,7 @@ async def two_parts(sub: Subscription, day: dt.date) -> list[str]:
 
 async def subscribe(store, *chat_ids, thread_id=None):
     for chat_id in chat_ids:
-        await store.subscribe(
+        await store.subscriptions.subscribe(
             Subscription(chat_id, "daily", dt.time(9), "Asia/Almaty", "en", thread_id=thread_id),
             now=CREATED,
         )
@@ -107,9 +112,9 @@ async def test_each_chat_gets_its_digest_once(store, api, bot):
     assert sorted(report.sent) == [(ALICE, KEY), (BOB, KEY)]
     assert again.sent == []
     assert texts(api, ALICE) == ["<b>Digest</b> 01.08 part 1", "part 2"]
-    row = await store.delivery(ALICE, KEY)
+    row = await store.deliveries.get(ALICE, KEY)
     assert row.status == "sent" and len(row.message_ids) == 2
-    assert (await store.subscriptions(ALICE))[0].last_digest_at is not None
+    assert (await store.subscriptions.of_chat(ALICE))[0].last_digest_at is not None
 
 
 async def test_forum_digest_goes_to_its_thread(store, api, bot):
@@ -134,10 +139,10 @@ async def test_blocked_user_deactivates_subscription(store, api, bot):
     api.fail("sendMessage", 403, chat_id=ALICE, times=None)
     report = await Broadcaster(store, bot, two_parts).tick(NINE_ALMATY)
     assert report.failed == [(ALICE, KEY)] and report.sent == [(BOB, KEY)]
-    (sub,) = await store.subscriptions(ALICE)
+    (sub,) = await store.subscriptions.of_chat(ALICE)
     assert not sub.active and "blocked" in sub.inactive_reason
-    assert (await store.get_chat(ALICE)).status == "kicked"
-    assert any("blocked" in message for _, _, message in await store.errors())
+    assert (await store.chats.get(ALICE)).status == "kicked"
+    assert any("blocked" in message for _, _, message in await store.stats.errors())
     # Nothing more is attempted for a blocked chat the next day.
     await Broadcaster(store, bot, two_parts).tick(NINE_ALMATY + dt.timedelta(days=1))
     assert len(api.sent("sendMessage", ALICE)) == 1
@@ -181,7 +186,7 @@ async def test_persistent_timeouts_leave_the_digest_for_a_later_tick(store, api,
     broadcaster = Broadcaster(store, bot, two_parts, sleep=Waits())
     first = await broadcaster.tick(NINE_ALMATY)
     assert first.retry_later == [(ALICE, KEY)]
-    assert (await store.delivery(ALICE, KEY)).status == "pending"
+    assert (await store.deliveries.get(ALICE, KEY)).status == "pending"
     # The process that gave it back retries at its next tick (not 10 minutes later).
     soon = await broadcaster.tick(NINE_ALMATY + dt.timedelta(minutes=1))
     assert soon.sent == [(ALICE, KEY)]
@@ -200,7 +205,7 @@ async def test_a_401_gives_the_digest_back_and_it_goes_out_once_the_token_works(
     report = await broadcaster.tick(NINE_ALMATY + dt.timedelta(minutes=8))
     assert report.sent == [(ALICE, KEY)]
     assert len(texts(api, ALICE)) == 2
-    assert (await store.delivery(ALICE, KEY)).status == "sent"
+    assert (await store.deliveries.get(ALICE, KEY)).status == "sent"
 
 
 async def test_a_digest_given_back_is_missed_once_the_grace_period_is_over(store, api, bot):
@@ -218,9 +223,9 @@ async def test_migrated_group_moves_subscription_and_retries(store, api, bot):
     new_id = MigratingAPI.new_id
     assert report.sent == [(new_id, KEY)]
     assert len(texts(api, new_id)) == 2
-    assert await store.subscriptions(GROUP) == []
-    assert (await store.subscriptions(new_id))[0].active
-    assert (await store.delivery(new_id, KEY)).status == "sent"
+    assert await store.subscriptions.of_chat(GROUP) == []
+    assert (await store.subscriptions.of_chat(new_id))[0].active
+    assert (await store.deliveries.get(new_id, KEY)).status == "sent"
 
 
 async def test_restart_mid_broadcast_neither_repeats_nor_skips(store, api, bot):
@@ -228,10 +233,10 @@ async def test_restart_mid_broadcast_neither_repeats_nor_skips(store, api, bot):
     # The first process claimed both, sent Alice's first part, then crashed.
     policy = DeliveryPolicy()
     due = lambda subs, existing, at: compute_due(subs, existing, at, policy.grace)  # noqa: E731
-    await store.delivery_log.plan(due, NINE_ALMATY, policy.grace, policy.max_attempts)
-    alice, _ = await store.delivery_log.claim("crashed", 10, policy.lease, NINE_ALMATY)
+    await store.deliveries.plan(due, NINE_ALMATY, policy.grace, policy.max_attempts)
+    alice, _ = await store.deliveries.claim("crashed", 10, policy.lease, NINE_ALMATY)
     first = await bot.send_message(ALICE, "<b>Digest</b> 01.08 part 1", parse_mode="HTML")
-    assert await store.delivery_log.save_progress(alice, [first.message_id])
+    assert await store.deliveries.save_progress(alice, [first.message_id])
 
     restarted = Broadcaster(store, bot, two_parts)
     early = await restarted.tick(NINE_ALMATY + dt.timedelta(minutes=1))
@@ -240,7 +245,7 @@ async def test_restart_mid_broadcast_neither_repeats_nor_skips(store, api, bot):
     assert sorted(report.sent) == [(ALICE, KEY), (BOB, KEY)]
     assert texts(api, ALICE) == ["<b>Digest</b> 01.08 part 1", "part 2"]  # resumed, no repeat
     assert len(texts(api, BOB)) == 2
-    assert (await store.delivery(ALICE, KEY)).attempts == 2
+    assert (await store.deliveries.get(ALICE, KEY)).attempts == 2
 
 
 async def test_down_past_grace_records_missed(store, api, bot):
@@ -250,7 +255,7 @@ async def test_down_past_grace_records_missed(store, api, bot):
         NINE_ALMATY + dt.timedelta(hours=7)
     )
     assert report.missed == [(ALICE, KEY)]
-    assert (await store.delivery(ALICE, KEY)).status == "missed"
+    assert (await store.deliveries.get(ALICE, KEY)).status == "missed"
     assert api.sent("sendMessage") == []
 
 
@@ -263,20 +268,21 @@ async def test_down_within_grace_sends_late(store, api, bot):
 # -- batched claims and crashes ------------------------------------------------------------------
 
 
-async def test_failed_claim_transaction_claims_nothing_and_the_next_tick_sends_all(store, api, bot):
+async def test_failed_claim_transaction_claims_nothing_and_the_next_tick_sends_all(
+    store, database, api, bot
+):
     await subscribe(store, ALICE, BOB)
     # SQLite itself refuses Bob's claim halfway through the tick's claim transaction.
-    await store.db.execute(
+    await database.connection.execute(
         f"CREATE TRIGGER refuse BEFORE INSERT ON deliveries WHEN NEW.chat_id = {BOB}"
         " BEGIN SELECT RAISE(ABORT, 'disk went away'); END"
     )
-    await store.db.commit()
+    await database.connection.commit()
     with pytest.raises(aiosqlite.IntegrityError, match="disk went away"):
         await Broadcaster(store, bot, two_parts).tick(NINE_ALMATY)
-    assert await store.deliveries() == []  # Alice's claim was rolled back with Bob's
+    assert await store.deliveries.all() == []  # Alice's claim was rolled back with Bob's
     assert api.sent("sendMessage") == []  # and nobody was sent anything before the commit
-    await store.db.execute("DROP TRIGGER refuse")
-    await store.db.commit()
+    await database.execute_write("DROP TRIGGER refuse")
     report = await Broadcaster(store, bot, two_parts).tick(NINE_ALMATY + dt.timedelta(minutes=1))
     assert sorted(report.sent) == [(ALICE, KEY), (BOB, KEY)]
     assert texts(api, ALICE) == texts(api, BOB) == ["<b>Digest</b> 01.08 part 1", "part 2"]
@@ -307,7 +313,7 @@ async def test_crash_mid_broadcast_after_batched_claims_neither_repeats_nor_skip
     api.tick = asyncio.create_task(Broadcaster(store, bot, two_parts).tick(NINE_ALMATY))
     with pytest.raises(asyncio.CancelledError):
         await api.tick
-    rows = {row.chat_id: row for row in await store.deliveries()}
+    rows = {row.chat_id: row for row in await store.deliveries.all()}
     assert sorted(rows) == chats  # every chat was claimed before the first message
     assert {row.status for row in rows.values()} <= {"pending", "sent"}
     assert "pending" in {row.status for row in rows.values()}
@@ -318,4 +324,4 @@ async def test_crash_mid_broadcast_after_batched_claims_neither_repeats_nor_skip
     assert sorted(chat for chat, _ in report.sent) == sorted(set(chats) - set(finished_before))
     for chat_id in chats:  # each part exactly once: no repeat, no gap
         assert texts(api, chat_id) == ["<b>Digest</b> 01.08 part 1", "part 2"], chat_id
-        assert (await store.delivery(chat_id, KEY)).status == "sent"
+        assert (await store.deliveries.get(chat_id, KEY)).status == "sent"

@@ -22,8 +22,9 @@ from bot.records.loading import load_seeds
 from bot.records.models import Anniversary, Localized
 from bot.records.seedset import SeedSet
 from bot.settings import PROJECT_ROOT
-from bot.storage.seedsync import Storage, to_timestamp
-from bot.storage.subscriptions import Subscription, SubscriptionStore
+from bot.storage.base import Subscription, to_timestamp
+from bot.storage.sqlite.database import Database
+from bot.storage.sqlite.seeds import SqliteSeedStore
 
 HELSINKI = "helsinki-final-act"
 
@@ -130,8 +131,11 @@ def test_topic_filter_keeps_only_matching_items(seeds):
                      not any(seeds.topics[t].parent == tid for t in helsinki.topics))  # fmt: skip
     kept = compose_digest(seeds, dt.date(2025, 8, 1), topics=[helsinki.topics[0]])
     dropped = compose_digest(seeds, dt.date(2025, 8, 1), topics=[unrelated])
-    assert note_for(kept.anniversaries, HELSINKI)
-    assert HELSINKI not in [n.anniversary.id for n in dropped.anniversaries]
+    assert note_for(kept.anniversaries, HELSINKI).mentioned_in
+    # Topics filter the records, not the calendar (issue 14): the anniversary stays, the
+    # records cited under it are only those of the chat's topics.
+    note = note_for(dropped.anniversaries, HELSINKI)
+    assert all(unrelated in e.topics for e in note.mentioned_in)
 
 
 def test_empty_day_sends_nothing_unless_asked(seeds):
@@ -190,17 +194,17 @@ def test_leap_day_anniversary_falls_on_28_february():
 
 
 async def test_chats_with_the_same_digest_share_one_composition(tmp_path, seeds):
-    storage = await Storage.open(tmp_path / "bot.sqlite3")
+    database = await Database.open(tmp_path / "bot.sqlite3")
     try:
+        storage = SqliteSeedStore(database)
         await storage.sync_seeds(seeds)
-        store = SubscriptionStore(storage.db)
         edited = sorted(seeds.events)[:2]
         old, fresh = to_timestamp("2026-01-01T00:00:00"), to_timestamp("2026-07-31T12:00:00")
-        await storage.db.execute("UPDATE events SET updated_at = ?", (old,))
-        await storage.db.executemany(
-            "UPDATE events SET updated_at = ? WHERE id = ?", [(fresh, eid) for eid in edited]
-        )
-        await storage.db.commit()
+        async with database.transaction() as tx:
+            await tx.execute("UPDATE events SET updated_at = ?", (old,))
+            await tx.executemany(
+                "UPDATE events SET updated_at = ? WHERE id = ?", [(fresh, eid) for eid in edited]
+            )
         before = dt.datetime(2026, 7, 31, tzinfo=dt.UTC)
         after = dt.datetime(2026, 8, 1, tzinfo=dt.UTC)
 
@@ -210,7 +214,7 @@ async def test_chats_with_the_same_digest_share_one_composition(tmp_path, seeds)
 
         alice, bob = sub(1, "en", before), sub(2, "en", before)  # the same digest
         olga, dana = sub(3, "ru", before), sub(4, "en", after)  # another language; nothing new
-        composer = DigestComposer(store, seeds, send_empty=True)
+        composer = DigestComposer(storage, seeds, send_empty=True)
         day = dt.date(2026, 8, 1)
         got = {s.chat_id: await composer(s, day) for s in (alice, bob, olga, dana)}
         assert composer.composed == 3
@@ -220,7 +224,7 @@ async def test_chats_with_the_same_digest_share_one_composition(tmp_path, seeds)
         new_titles = [seeds.events[eid].title.get("en") for eid in edited]
         assert all(escape(title) in "\n".join(got[1]) for title in new_titles)
     finally:
-        await storage.close()
+        await database.close()
 
 
 def test_search_index_lookups_give_the_same_digests_as_the_records(seeds):

@@ -19,8 +19,8 @@ import urllib.request
 from collections import Counter
 
 from bot.settings import PROJECT_ROOT
-from bot.storage.seedsync import Storage
-from bot.storage.subscriptions import Subscription, SubscriptionStore
+from bot.storage.base import Subscription
+from bot.storage.sqlite import open_sqlite
 from bot.telegram.updates import make_chat, make_message_update, make_user
 from tests.e2e.botprocess import BotProcess, until
 from tests.e2e.conftest import FAKE_TOKEN
@@ -57,21 +57,25 @@ async def docker_healthcheck(port: int) -> int:
 async def subscribe_earlier(db_path, chats: list[dict], send_time: dt.time) -> None:
     """Write subscriptions made yesterday, as a previous run of the bot would have."""
     yesterday = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
-    async with await Storage.open(db_path) as storage:
-        store = SubscriptionStore(storage.db)
+    store = await open_sqlite(db_path)
+    try:
         for user in chats:
-            await store.upsert_chat(user["id"], "private")
-            await store.subscribe(
+            await store.chats.upsert(user["id"], "private")
+            await store.subscriptions.subscribe(
                 Subscription(user["id"], "daily", send_time, "UTC", "en"), now=yesterday
             )
+    finally:
+        await store.close()
 
 
 async def read_db(db_path) -> tuple[dict, dict]:
     """(subscription of each chat, today's delivery row of each chat) from the bot's database."""
-    async with await Storage.open(db_path) as storage:
-        store = SubscriptionStore(storage.db)
-        subs = {u["id"]: (await store.subscriptions(u["id"]))[0] for u in (A, B, C)}
-        rows = {row.chat_id: row for row in await store.deliveries()}
+    store = await open_sqlite(db_path)
+    try:
+        subs = {u["id"]: (await store.subscriptions.of_chat(u["id"]))[0] for u in (A, B, C)}
+        rows = {row.chat_id: row for row in await store.deliveries.all()}
+    finally:
+        await store.close()
     return subs, rows
 
 

@@ -10,7 +10,7 @@ from bot.conversation.callbacks import parse_callback
 from bot.digests.broadcast import more_keyboard
 from bot.digests.compose import MAX_DIGEST_MESSAGES, Digest, SummarizedPart, digest_messages
 from bot.i18n import t
-from bot.storage.subscriptions import ERRORS_KEPT, SubscriptionStore
+from bot.storage.base import ERRORS_KEPT
 from bot.telegram.console import buttons
 from bot.telegram.updates import make_callback_update, make_message_update
 from tests.support.harness import button_data, texts
@@ -52,7 +52,7 @@ async def test_the_keyboard_marks_the_current_choice_and_offers_zones(bot):
     assert {"Tashkent", "Moscow", "Vienna", "UTC", "Another city…"} <= set(labels(calls))
     pressed = await bot.press("dg:z:tas:1001")
     assert answers(pressed) == [t("en", "settings.saved")]
-    (sub,) = await SubscriptionStore(bot.engine.storage.db).subscriptions(1001)
+    (sub,) = await bot.engine.subscriptions.of_chat(1001)
     assert sub.timezone == "Asia/Tashkent"
     assert "✓ Tashkent" in labels(pressed) and "Time zone: Asia/Tashkent" in texts(pressed)[0]
     city = await bot.press("dg:z:city:1001")
@@ -141,7 +141,7 @@ async def test_forged_callback_data_of_any_shape_is_answered_without_an_error(bo
         calls = await bot.process(make_callback_update(data, message, bot.inner.user))
         assert [c.method for c in calls].count("answerCallbackQuery") == 1, data
     assert bot.errors == [] and bot.api.unanswered_callbacks == set()
-    assert await SubscriptionStore(bot.engine.storage.db).errors() == []
+    assert await bot.engine.stats.errors() == []
 
 
 async def test_bidi_controls_and_nul_are_never_echoed(bot):
@@ -157,16 +157,28 @@ async def test_bidi_controls_and_nul_are_never_echoed(bot):
 
 
 async def test_the_errors_table_keeps_a_bounded_window(bot):
-    repo = SubscriptionStore(bot.engine.storage.db)
+    repo = bot.engine
     now = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
-    await repo.log_error("old", "from last year", now - dt.timedelta(days=365))
+    await repo.stats.log_error("old", "from last year", now - dt.timedelta(days=365))
+    database = bot.engine.stats.database  # the SQLite backend's, to write the flood directly
     for number in range(ERRORS_KEPT + 5):
-        await bot.engine.storage.db.execute(
+        await database.connection.execute(
             "INSERT INTO errors (at, where_, message) VALUES (?, ?, ?)",
             (now.isoformat(), "flood", str(number)),
         )
-    await repo.log_error("latest", "kept", now)
-    async with bot.engine.storage.db.execute("SELECT COUNT(*), MIN(at) FROM errors") as cursor:
-        count, oldest = await cursor.fetchone()
+    await repo.stats.log_error("latest", "kept", now)
+    count, oldest = await database.fetchone("SELECT COUNT(*), MIN(at) FROM errors")
     assert count == ERRORS_KEPT and oldest >= (now - dt.timedelta(days=30)).isoformat()
-    assert (await repo.errors(1))[0][1] == "latest"
+    assert (await repo.stats.errors(1))[0][1] == "latest"
+
+
+async def test_an_edit_that_changes_no_text_is_not_answered_again(bot):
+    chat, user = bot.private, bot.inner.user
+    assert texts(await bot.process(make_message_update("/meetings 2019", chat, user)))
+    (command_id,) = [
+        key[1] for key, m in bot.api.messages.items() if m.get("text") == "/meetings 2019"
+    ]
+    same = make_message_update("/meetings 2019", chat, user, edited=True, message_id=command_id)
+    assert texts(await bot.process(same)) == []  # a preview added: nothing to answer anew
+    changed = make_message_update("/meetings 2024", chat, user, edited=True, message_id=command_id)
+    assert texts(await bot.process(changed))  # a real change is answered

@@ -12,7 +12,7 @@ from bot.app import build_application
 from bot.context import ENGINE_KEY
 from bot.digests.schedule import compute_due
 from bot.settings import Settings
-from bot.storage.subscriptions import Subscription, SubscriptionStore
+from bot.storage.base import Subscription
 from bot.telegram.fake_api import FakeBotAPI
 from bot.telegram.inprocess import InProcessRequest
 from tests.support.limits import assert_telegram_limits
@@ -76,22 +76,22 @@ async def test_non_operators_are_refused_politely_in_private_and_ignored_in_grou
 
 
 async def test_stats_reports_chats_subscriptions_deliveries_errors_and_events(bot):
-    store = SubscriptionStore(bot.engine.storage.db)
+    store = bot.engine
     for chat_id, kind in ((1, "private"), (2, "private"), (-100, "supergroup")):
-        await store.upsert_chat(chat_id, kind)
+        await store.chats.upsert(chat_id, kind)
     for chat_id in (1, 2, -100):
-        await store.subscribe(
+        await store.subscriptions.subscribe(
             Subscription(chat_id, "daily", dt.time(9), "Asia/Almaty", "en"), now=NOW
         )
-    await store.deactivate(2, "403 Forbidden: bot was blocked by the user")
+    await store.subscriptions.deactivate(2, "403 Forbidden: bot was blocked by the user")
     grace, tomorrow = dt.timedelta(hours=6), NOW + dt.timedelta(days=1)
     chat_1 = lambda subs, existing, at: [  # noqa: E731
         due for due in compute_due(subs, existing, at, grace) if due.subscription.chat_id == 1
     ]
-    await store.delivery_log.plan(chat_1, tomorrow, grace, max_attempts=5)
-    [claim] = await store.delivery_log.claim("A", 10, 120, tomorrow)
-    await store.delivery_log.complete(claim, "sent", message_ids=[5])
-    await store.log_error("digest daily:2026-03-02 to 2", "403 <blocked> & gone")
+    await store.deliveries.plan(chat_1, tomorrow, grace, max_attempts=5)
+    [claim] = await store.deliveries.claim("A", 10, 120, tomorrow)
+    await store.deliveries.complete(claim, "sent", message_ids=[5])
+    await store.stats.log_error("digest daily:2026-03-02 to 2", "403 <blocked> & gone")
 
     [answer] = await bot.send("/stats")
 

@@ -14,9 +14,10 @@ from typing import Any
 
 import pytest
 
+from bot.engine import Engine
 from bot.i18n import t
 from bot.records.models import LANGS
-from bot.storage.subscriptions import Subscription, SubscriptionStore
+from bot.storage.base import Subscription
 from bot.telegram.updates import chat_member, make_callback_update, make_message_update, make_user
 from handlers.subscriptions import settings_keyboard
 from tests.support.harness import running_bot
@@ -60,7 +61,7 @@ def cases() -> list[tuple[str, str]]:
     ]
 
 
-async def prepare(bot: Any, kind: str) -> tuple[dict, SubscriptionStore]:
+async def prepare(bot: Any, kind: str) -> tuple[dict, Engine]:
     chat = CHATS[kind]
     api = bot.api
     api.add_chat(chat)
@@ -74,14 +75,14 @@ async def prepare(bot: Any, kind: str) -> tuple[dict, SubscriptionStore]:
         api.members[(chat["id"], USERS["anonymous admin"]["id"])] = {**hidden, "is_anonymous": True}
     for user in USERS.values():
         api.users[user["id"]] = user
-    return chat, SubscriptionStore(bot.engine.storage.db)
+    return chat, bot.engine
 
 
-async def reset(repo: SubscriptionStore, bot: Any, chat: dict) -> Subscription:
-    await repo.upsert_chat(chat["id"], chat["type"], title=chat.get("title"))
-    await repo.set_chat_timezone(chat["id"], BASELINE["timezone"])
+async def reset(repo: Engine, bot: Any, chat: dict) -> Subscription:
+    await repo.chats.upsert(chat["id"], chat["type"], title=chat.get("title"))
+    await repo.chats.set_timezone(chat["id"], BASELINE["timezone"])
     await bot.engine.set_chat_language(chat["id"], chat["type"], "en")
-    return await repo.subscribe(Subscription(chat_id=chat["id"], **BASELINE))
+    return await repo.subscriptions.subscribe(Subscription(chat_id=chat["id"], **BASELINE))
 
 
 def bot_post(bot: Any, chat: dict, sub: Subscription) -> dict:
@@ -130,8 +131,8 @@ async def test_settings_buttons_lang_and_unsubscribe(tmp_path, kind, role):
         for data in datas:
             sub = await reset(repo, bot, chat)
             calls = await bot.process(make_callback_update(data, bot_post(bot, chat, sub), presser))
-            after = await repo.subscriptions(chat["id"])
-            language = (await repo.get_chat(chat["id"])).language
+            after = await repo.subscriptions.of_chat(chat["id"])
+            language = (await repo.chats.get(chat["id"])).language
             changed = (after[:1] != [sub]) or language != "en"
             outcomes[data] = (not refused_in(calls), changed)
             assert not bot.api.unanswered_callbacks, data
@@ -147,10 +148,10 @@ async def test_settings_buttons_lang_and_unsubscribe(tmp_path, kind, role):
             await reset(repo, bot, chat)
             calls = await bot.process(command("/lang kk", chat, role))
             assert (not refused_in(calls)) == expected, (kind, role, "/lang")
-            assert ((await repo.get_chat(chat["id"])).language == "kk") == expected
+            assert ((await repo.chats.get(chat["id"])).language == "kk") == expected
         elif role not in ("anonymous admin",):
             return  # only administrators can post in a channel: a channel post is theirs
         await reset(repo, bot, chat)
         calls = await bot.process(command("/unsubscribe", chat, role))
         assert (not refused_in(calls)) == expected, (kind, role, "/unsubscribe")
-        assert (await repo.subscriptions(chat["id"]) == []) == expected, (kind, role)
+        assert (await repo.subscriptions.of_chat(chat["id"]) == []) == expected, (kind, role)

@@ -11,9 +11,9 @@ from telegram import Update
 
 from bot.app import build_application
 from bot.conversation.arguments import parse_digest_day
+from bot.engine import Engine
 from bot.i18n import t
 from bot.settings import PROJECT_ROOT, Settings
-from bot.storage.subscriptions import SubscriptionStore
 from bot.telegram.fake_api import FakeBotAPI
 from bot.telegram.inprocess import InProcessRequest
 from bot.telegram.updates import (
@@ -57,14 +57,14 @@ def texts(calls) -> list[str]:
     return [c.params.get("text") or c.params.get("caption") or "" for c in sent]
 
 
-def repo(app) -> SubscriptionStore:
-    return SubscriptionStore(app.bot_data["engine"].storage.db)
+def repo(app) -> Engine:
+    return app.bot_data["engine"]
 
 
 async def test_subscribe_in_private_with_time_and_topic(app):
     calls = await send(app, command_update("/subscribe daily 08:30 климат", lang="ru"))
     assert "Подписка оформлена" in texts(calls)[0] and "08:30" in texts(calls)[0]
-    (sub,) = await repo(app).subscriptions(1001)
+    (sub,) = await repo(app).subscriptions.of_chat(1001)
     assert (sub.kind, sub.send_time, sub.timezone, sub.language) == (
         "daily", dt.time(8, 30), "Asia/Almaty", "ru"
     )  # fmt: skip
@@ -74,15 +74,16 @@ async def test_subscribe_in_private_with_time_and_topic(app):
 async def test_bad_time_is_refused_politely_and_nothing_saved(app):
     calls = await send(app, command_update("/subscribe 25:99"))
     assert "not a time of day" in texts(calls)[0]
-    assert await repo(app).subscriptions(1001) == []
+    assert await repo(app).subscriptions.of_chat(1001) == []
 
 
 async def test_subscribe_with_only_unknown_topics_saves_nothing(app):
     calls = await send(app, command_update("/subscribe 08:30 qwzx блаблабла", lang="en"))
     assert "qwzx" in texts(calls)[0] and "Nothing was changed" in texts(calls)[0]
-    assert await repo(app).subscriptions(1001) == []  # not silently "every topic"
+    assert await repo(app).subscriptions.of_chat(1001) == []  # not silently "every topic"
     await send(app, command_update("/subscribe климат qwzx", lang="en"))
-    assert (await repo(app).subscriptions(1001))[0].topics == ("climate",)  # the known one kept
+    # the known one kept:
+    assert (await repo(app).subscriptions.of_chat(1001))[0].topics == ("climate",)
 
 
 async def test_group_admin_subscribes_and_non_admin_is_refused(app):
@@ -91,10 +92,10 @@ async def test_group_admin_subscribes_and_non_admin_is_refused(app):
     app.api.set_member(GROUP["id"], admin, "administrator")
     refused = await send(app, command_update("/subscribe", GROUP))
     assert "only this chat's administrators" in texts(refused)[0]
-    assert await repo(app).subscriptions(GROUP["id"]) == []
+    assert await repo(app).subscriptions.of_chat(GROUP["id"]) == []
     done = await send(app, command_update("/subscribe anniversaries", GROUP, sender=admin))
     assert "Subscribed" in texts(done)[0]
-    assert [s.kind for s in await repo(app).subscriptions(GROUP["id"])] == ["anniversaries"]
+    assert [s.kind for s in await repo(app).subscriptions.of_chat(GROUP["id"])] == ["anniversaries"]
     # Anyone may read the settings, but not change them.
     shown = await send(app, command_update("/settings", GROUP))
     assert "Digest settings" in texts(shown)[0]
@@ -107,15 +108,15 @@ async def test_forum_topic_subscription_posts_into_its_thread(app):
     update["message"]["message_thread_id"] = 77
     update["message"]["is_topic_message"] = True
     await send(app, update)
-    assert (await repo(app).subscriptions(1001))[0].thread_id == 77
+    assert (await repo(app).subscriptions.of_chat(1001))[0].thread_id == 77
 
 
 async def test_subscribe_by_posting_in_the_channel(app):
     calls = await send(app, make_channel_post("/subscribe 07:00", CHANNEL))
     assert "Subscribed" in texts(calls)[0]
-    (sub,) = await repo(app).subscriptions(CHANNEL["id"])
+    (sub,) = await repo(app).subscriptions.of_chat(CHANNEL["id"])
     assert sub.send_time == dt.time(7)
-    assert (await repo(app).get_chat(CHANNEL["id"])).title == "Morning <Brief>"
+    assert (await repo(app).chats.get(CHANNEL["id"])).title == "Morning <Brief>"
 
 
 async def test_channel_admin_subscribes_the_channel_from_private(app):
@@ -131,7 +132,7 @@ async def test_channel_admin_subscribes_the_channel_from_private(app):
     assert "not an administrator" in texts(refused)[0]
     done = await send(app, command_update(command, sender=admin))
     assert "Subscribed" in texts(done)[0]
-    assert (await repo(app).subscriptions(CHANNEL["id"]))[0].created_by == ADMIN_ID
+    assert (await repo(app).subscriptions.of_chat(CHANNEL["id"]))[0].created_by == ADMIN_ID
     unknown = await send(app, command_update("/subscribe @nosuchchannel", sender=admin))
     assert "cannot find the channel" in texts(unknown)[0]
 
@@ -140,7 +141,7 @@ async def test_unsubscribe(app):
     await send(app, command_update("/subscribe"))
     calls = await send(app, command_update("/unsubscribe"))
     assert "no more digests" in texts(calls)[0]
-    assert await repo(app).subscriptions(1001) == []
+    assert await repo(app).subscriptions.of_chat(1001) == []
     again = await send(app, command_update("/unsubscribe"))
     assert "no digest subscription" in texts(again)[0]
 
@@ -154,7 +155,7 @@ async def test_settings_buttons_change_time_and_language_and_reject_forgeries(ap
     message = app.api.messages[(1001, max(m for c, m in app.api.messages if c == 1001))]
     await send(app, make_callback_update("dg:t:0700:1001", message, user()))
     await send(app, make_callback_update("dg:l:kk:1001", message, user()))
-    (sub,) = await repo(app).subscriptions(1001)
+    (sub,) = await repo(app).subscriptions.of_chat(1001)
     assert (sub.send_time, sub.language) == (dt.time(7), "kk")
     forged = await send(app, make_callback_update("dg:t:0700:-100999", message, user()))
     answer = [c for c in forged if c.method == "answerCallbackQuery"]
@@ -167,7 +168,7 @@ async def test_settings_buttons_change_time_and_language_and_reject_forgeries(ap
 async def test_settings_time_zone_by_city_name(app):
     await send(app, command_update("/subscribe"))
     await send(app, command_update("/settings tz Вена"))
-    assert (await repo(app).subscriptions(1001))[0].timezone == "Europe/Vienna"
+    assert (await repo(app).subscriptions.of_chat(1001))[0].timezone == "Europe/Vienna"
     bad = await send(app, command_update("/settings tz Atlantis <b>"))
     assert "Atlantis &lt;b&gt;" in texts(bad)[0]
 
@@ -178,10 +179,10 @@ async def test_settings_unknown_topic_or_bad_time_keeps_what_the_chat_chose(app)
     assert "qwzx" in texts(topic)[0] and "остались прежними" in texts(topic)[0]
     time = await send(app, command_update("/settings time 25:99", lang="ru"))
     assert "25:99" in texts(time)[0] and "ЧЧ:ММ" in texts(time)[0]
-    (sub,) = await repo(app).subscriptions(1001)
+    (sub,) = await repo(app).subscriptions.of_chat(1001)
     assert (sub.topics, sub.send_time) == (("climate",), dt.time(8, 30))
     await send(app, command_update("/settings тақырыптар су", lang="kk"))
-    assert (await repo(app).subscriptions(1001))[0].topics == ("water",)
+    assert (await repo(app).subscriptions.of_chat(1001))[0].topics == ("water",)
 
 
 async def test_digest_for_the_fiftieth_helsinki_anniversary(app):
@@ -208,19 +209,19 @@ async def test_bot_removed_from_group_deactivates_and_migration_moves(app):
     app.api.set_member(GROUP["id"], admin, "administrator")
     await send(app, command_update("/subscribe", GROUP, sender=admin))
     await send(app, make_my_chat_member(GROUP, admin, app.api.me, "member", "kicked"))
-    (sub,) = await repo(app).subscriptions(GROUP["id"])
+    (sub,) = await repo(app).subscriptions.of_chat(GROUP["id"])
     assert not sub.active and "kicked" in sub.inactive_reason
-    assert (await repo(app).get_chat(GROUP["id"])).status == "kicked"
+    assert (await repo(app).chats.get(GROUP["id"])).status == "kicked"
     added = make_chat("group", chat_id=-4242)
     await send(app, make_my_chat_member(added, admin, app.api.me, "left", "member"))
-    assert (await repo(app).get_chat(-4242)).status == "member"
+    assert (await repo(app).chats.get(-4242)).status == "member"
 
 
 async def test_minute_tick_sends_the_composed_digest_once(app):
     from bot.context import BriefingContext
-    from bot.storage.subscriptions import Subscription
+    from bot.storage.base import Subscription
 
-    await repo(app).subscribe(
+    await repo(app).subscriptions.subscribe(
         Subscription(1001, "daily", dt.time(9), "Asia/Almaty", "en"),
         now=dt.datetime(2025, 7, 1, tzinfo=dt.UTC),
     )
@@ -240,7 +241,9 @@ def test_subscribe_arguments_in_any_order():
     from bot.conversation.arguments import parse_subscribe_args
 
     args = parse_subscribe_args(["@osce_desk", "08:30", "all", "изменение", "климата"])
-    assert (args.target, args.kind, args.send_time) == ("@osce_desk", "daily", dt.time(8, 30))
+    # "all" is every kind that does not repeat another: daily + weekly (issue 14)
+    assert (args.target, args.kind, args.send_time) == ("@osce_desk", "all", dt.time(8, 30))
+    assert parse_subscribe_args(["weekly", "07:00"]).kind == "weekly"
     assert args.topic_query == "изменение климата"
     assert parse_subscribe_args(["24:00"]).bad_times == ["24:00"]
     assert parse_subscribe_args(["anniversaries"]).kind == "anniversaries"
@@ -270,7 +273,7 @@ async def test_settings_says_which_language_or_kind_it_does_not_know(tmp_path, l
         await bot.send("/subscribe anniversaries")
         [bad_lang] = bot_texts(await bot.send("/settings lang xx"))
         [bad_kind] = bot_texts(await bot.send("/settings kind Xx"))
-        (sub,) = await SubscriptionStore(bot.engine.storage.db).subscriptions(bot.private["id"])
+        (sub,) = await bot.engine.subscriptions.of_chat(bot.private["id"])
     assert bad_lang.startswith(said[0]) and "kk, ru" in bad_lang
     assert bad_kind.startswith(said[1]) and "anniversaries" in bad_kind
     assert (sub.language, sub.kind) == (lang, "anniversaries")  # nothing changed
@@ -281,7 +284,7 @@ async def test_settings_kind_and_language_in_the_chats_own_words(tmp_path):
         await bot.send("/subscribe")
         await bot.send("/settings вид годовщины")
         await bot.send("/settings язык english")
-        (sub,) = await SubscriptionStore(bot.engine.storage.db).subscriptions(bot.private["id"])
+        (sub,) = await bot.engine.subscriptions.of_chat(bot.private["id"])
         assert (sub.kind, sub.language) == ("anniversaries", "en")
         [bare] = bot_texts(await bot.send("/settings язык"))
     assert bare == t("ru", "settings.usage")
@@ -291,7 +294,7 @@ async def test_settings_title_has_no_trailing_space_unless_paused(bot):
     await bot.send("/subscribe")
     [shown] = bot_texts(await bot.send("/settings"))
     assert shown.startswith("<b>Digest settings</b>\n")
-    await SubscriptionStore(bot.engine.storage.db).deactivate(bot.private["id"], "blocked")
+    await bot.engine.subscriptions.deactivate(bot.private["id"], "blocked")
     [paused] = bot_texts(await bot.send("/settings"))
     assert paused.startswith("<b>Digest settings</b> (paused: blocked)\n")
 
@@ -340,4 +343,4 @@ def test_parse_digest_day_words_and_limits():
 async def test_subscribe_to_a_misspelt_channel_says_so_and_subscribes_nothing(bot):
     [text] = bot_texts(await bot.send("/subscribe @x daily"))
     assert "cannot find the channel @x" in text
-    assert await SubscriptionStore(bot.engine.storage.db).subscriptions(bot.private["id"]) == []
+    assert await bot.engine.subscriptions.of_chat(bot.private["id"]) == []

@@ -76,7 +76,8 @@ def test_duplicate_report_says_adds_source(tmp_path, seeds_dir, capsys):
         (b"", "no article text"),
         (b"   \n\n  ", "no article text"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR", "not a text file"),
-        (b"\xff\xfe\xfa" * 50, "not UTF-8"),
+        (b"\xff\xfe\xfa" * 50, "neither UTF-8"),
+        (b"\x81\x82\x83 \x98\x98" * 40, "neither UTF-8"),
         (b"a" * 300_000, "bytes"),
         (b"<html><body><p>" + ARTICLE.encode() + b"</p></body></html>", "HTML"),
     ],
@@ -88,6 +89,44 @@ def test_bad_input_exits_2_and_writes_nothing(tmp_path, seeds_dir, capsys, conte
     assert main(["ingest", str(article), "--write", "--seeds", str(seeds_dir)]) == 2
     err = capsys.readouterr().err
     assert message in err and "Nothing was written" in err
+    assert snapshot(seeds_dir) == before
+
+
+RU_ARTICLE = (
+    "Министр иностранных дел Казахстана Ермек Кошербаев провел телефонный разговор с министром "
+    "иностранных дел Турции Хаканом Фиданом. Стороны обсудили региональную безопасность.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "said"),
+    [("utf-8", None), ("utf-8-sig", None), ("utf-16", "utf-16"), ("cp1251", "windows-1251")],
+)
+def test_reads_utf8_utf16_and_windows_1251(tmp_path, seeds_dir, capsys, encoding, said):
+    article = tmp_path / "call.txt"
+    article.write_bytes(RU_ARTICLE.encode(encoding))
+    assert main(["ingest", str(article), "--json", "--seeds", str(seeds_dir)]) == 0
+    out, err = capsys.readouterr()
+    [draft] = json.loads(out)
+    assert draft["events"][0]["kind"] == "phone_call"
+    assert {p["person"] for p in draft["events"][0]["participants"]} == {
+        "kosherbayev-yermek",
+        "fidan-hakan",
+    }
+    assert (f"read as {said}" in err) if said else ("read as" not in err)
+
+
+def test_an_article_already_in_the_seeds_is_recognised_and_never_written(
+    tmp_path, seeds_dir, capsys
+):
+    seeds = load_seeds(seeds_dir)
+    # An excerpt of a seed article, as another site printed it: other spacing, same text.
+    text = seeds.article_texts["centralasia-2025-12-05-vienna"][:900].replace("\n", "\n\n")
+    article = tmp_path / "copy.txt"
+    article.write_text(text, encoding="utf-8")
+    before = snapshot(seeds_dir)
+    assert main(["ingest", str(article), "--write", "--seeds", str(seeds_dir)]) == 0
+    assert "already known: centralasia-2025-12-05-vienna" in capsys.readouterr().err
     assert snapshot(seeds_dir) == before
 
 

@@ -107,7 +107,7 @@ def evaluate_real(seeds_dir: Path = PROJECT_ROOT / "seeds") -> dict:
     """{part: {lang or "all": {field: scores}}}, plus "checks" (known articles, mentioned people
     listed as participants) and "failures" per part (which fields each article got wrong)."""
     seeds = load_seeds(seeds_dir)
-    knowledge = Knowledge.from_seeds(dataclasses.replace(seeds, events={}))
+    knowledge = Knowledge.from_seeds(dataclasses.replace(seeds, events={}, article_texts={}))
     full = Knowledge.from_seeds(seeds)
     tallies: dict[tuple[str, str], Counter] = {}
     checks: Counter = Counter()

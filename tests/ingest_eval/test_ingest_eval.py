@@ -14,7 +14,7 @@ FLOORS = {
     ("written", "topics", "recall"): 0.65,
     ("seed articles", "date", "recall"): 0.7,
     ("seed articles", "people", "recall"): 0.75,
-    ("seed articles", "people", "precision"): 0.85,
+    ("seed articles", "people", "precision"): 0.9,
     ("seed articles", "kind", "recall"): 0.65,
     ("seed articles", "place", "recall"): 0.6,
     # 0.89 since the Senate entered the gazetteer: article 001's Senate Chair meeting is now drafted
@@ -23,7 +23,9 @@ FLOORS = {
     ("seed articles", "organizations", "recall"): 0.55,
     ("seed articles", "organizations", "precision"): 0.8,
     ("seed articles", "topics", "recall"): 0.44,
-    ("seed articles", "topics", "precision"): 0.6,
+    # .64 → .59 when the 2019 article stopped listing Nazarbayev and Pellegrini (only cited) as
+    # participants: people precision rose .87 → .92 and the records pair differently.
+    ("seed articles", "topics", "precision"): 0.55,
     ("de-duplication", "adds source", "recall"): 1.0,
 }
 
@@ -53,3 +55,29 @@ def test_real_articles_are_labelled_and_split_before_tuning():
         # every third article of a language, in file order, is held aside
         for number, case in enumerate(sorted(group, key=lambda c: c["file"]), start=1):
             assert case["part"] == ("held" if number % 3 == 0 else "tune"), case["file"]
+
+
+# Floors on the real articles' tuning part, just under what extraction reaches (all languages);
+# the held-aside part is reported, never floored, so nobody tunes to it.
+REAL_FLOORS = {
+    ("date", "recall"): 0.9,
+    ("date", "precision"): 0.95,
+    ("participants", "recall"): 0.8,
+    ("participants", "precision"): 0.9,
+    ("place", "recall"): 0.9,
+    ("kind", "recall"): 0.85,
+}
+
+
+def test_real_articles_tuning_part_meets_its_floors():
+    from tests.ingest_eval.real import evaluate_real, format_real
+
+    report = evaluate_real()
+    print("\n" + format_real(report, show_failures=()))
+    scores = report["tune"]["all"]
+    below = {
+        key: round(scores[key[0]][key[1]], 2)
+        for key, floor in REAL_FLOORS.items()
+        if scores[key[0]][key[1]] < floor
+    }
+    assert not below, f"below the floor: {below}"

@@ -8,7 +8,7 @@ import sqlite3
 import aiosqlite
 import pytest
 
-from bot.storage.group_commit import GroupCommit
+from bot.storage.sqlite.group_commit import GroupCommit
 
 INSERT = "INSERT INTO notes (id, body) VALUES (?, ?)"
 

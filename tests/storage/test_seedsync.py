@@ -10,8 +10,10 @@ import aiosqlite
 import pytest
 
 from bot.records.loading import SeedError, load_seeds
-from bot.storage.migrations import MIGRATIONS
-from bot.storage.seedsync import Storage, to_timestamp
+from bot.storage.base import to_timestamp
+from bot.storage.sqlite.database import Database
+from bot.storage.sqlite.migrations import MIGRATIONS
+from bot.storage.sqlite.seeds import SqliteSeedStore
 from tests.support.seedcopy import copy_seeds, edit_records, write_minimal_seeds
 
 T1 = dt.datetime(2026, 1, 10, 9, 0, tzinfo=dt.UTC)
@@ -30,16 +32,23 @@ def minimal(tmp_path: Path) -> Path:
     return write_minimal_seeds(tmp_path / "seeds")
 
 
+async def open_store(path: Path) -> SqliteSeedStore:
+    return SqliteSeedStore(await Database.open(path))
+
+
 @pytest.fixture
 async def storage(tmp_path: Path):
-    storage = await Storage.open(tmp_path / "data" / "bot.sqlite3")
+    storage = await open_store(tmp_path / "data" / "bot.sqlite3")
     yield storage
-    await storage.close()
+    await storage.database.close()
 
 
-async def rows(storage: Storage, sql: str, params: tuple = ()) -> list[tuple]:
-    async with storage.db.execute(sql, params) as cursor:
-        return [tuple(row) for row in await cursor.fetchall()]
+async def rows(storage: SqliteSeedStore, sql: str, params: tuple = ()) -> list[tuple]:
+    return [tuple(row) for row in await storage.database.fetchall(sql, params)]
+
+
+async def changed_ids(storage: SqliteSeedStore, since: str) -> list[str]:
+    return [event_id for _, event_id in await storage.changes_since(since)]
 
 
 SEED_TABLES = (
@@ -54,7 +63,7 @@ SEED_TABLES = (
 )
 
 
-async def dump(storage: Storage, skip: tuple[str, ...] = ()) -> dict[str, list[tuple]]:
+async def dump(storage: SqliteSeedStore, skip: tuple[str, ...] = ()) -> dict[str, list[tuple]]:
     """Every row of the seed tables, for comparing a database before and after."""
     tables = [table for table in SEED_TABLES if table not in skip]
     return {table: sorted(await rows(storage, f"SELECT * FROM {table}")) for table in tables}
@@ -65,7 +74,7 @@ async def dump(storage: Storage, skip: tuple[str, ...] = ()) -> dict[str, list[t
 
 async def test_open_creates_and_migrates_an_empty_file(tmp_path):
     path = tmp_path / "new" / "dir" / "bot.sqlite3"
-    storage = await Storage.open(path)
+    storage = await open_store(path)
     try:
         assert path.exists()
         assert await rows(storage, "PRAGMA user_version") == [(len(MIGRATIONS),)]
@@ -73,23 +82,23 @@ async def test_open_creates_and_migrates_an_empty_file(tmp_path):
         assert await rows(storage, "PRAGMA foreign_keys") == [(1,)]
         assert await storage.stored_fingerprint() is None
     finally:
-        await storage.close()
-    reopened = await Storage.open(path)  # migrating again is a no-op
+        await storage.database.close()
+    reopened = await open_store(path)  # migrating again is a no-op
     try:
         assert await rows(reopened, "PRAGMA user_version") == [(len(MIGRATIONS),)]
     finally:
-        await reopened.close()
+        await reopened.database.close()
 
 
 async def test_open_migrates_a_file_at_version_one(tmp_path):
     path = tmp_path / "old.sqlite3"
     async with aiosqlite.connect(path) as db:
         await db.executescript(f"BEGIN;\n{MIGRATIONS[0]}\nPRAGMA user_version = 1;\nCOMMIT;")
-    storage = await Storage.open(path)
+    storage = await open_store(path)
     try:
         assert await rows(storage, "PRAGMA user_version") == [(len(MIGRATIONS),)]
     finally:
-        await storage.close()
+        await storage.database.close()
 
 
 # --- syncing seeds -------------------------------------------------------------------------
@@ -135,8 +144,8 @@ async def test_edit_keeps_first_seen_and_bumps_updated_at(storage, minimal):
     )
     assert stamps["vienna-meeting"] == (to_timestamp(T1), to_timestamp(T2))
     assert stamps["vienna-sideline"] == (to_timestamp(T1), to_timestamp(T1))
-    assert await storage.events_changed_since("2026-01-10T12:00:00Z") == ["vienna-meeting"]
-    assert await storage.events_changed_since("2026-01-10 08:00") == [
+    assert await changed_ids(storage, "2026-01-10T12:00:00Z") == ["vienna-meeting"]
+    assert await changed_ids(storage, "2026-01-10 08:00") == [
         "vienna-sideline",  # oldest change first
         "vienna-meeting",
     ]
@@ -201,8 +210,9 @@ async def test_a_failing_sync_rolls_back_everything(storage, minimal):
     seeds = load_seeds(minimal)
     await storage.sync_seeds(seeds)
     before = await dump(storage)
-    await storage.db.execute("DROP TABLE event_sources")  # make the sync fail halfway
-    await storage.db.commit()
+    # make the sync fail halfway:
+    await storage.database.connection.execute("DROP TABLE event_sources")
+    await storage.database.connection.commit()
     edit_records(minimal / "events/a-council.yaml", lambda r: r[0].update(kind="visit"))
     with pytest.raises(aiosqlite.OperationalError):
         await storage.sync_seeds(load_seeds(minimal))
@@ -260,9 +270,10 @@ async def test_read_seedset_keeps_events_packed_until_asked(storage, folder):
 async def test_events_stored_before_packing_are_packed_on_read(storage, folder):
     seeds = load_seeds(folder)
     await storage.sync_seeds(seeds)
-    await storage.db.execute("UPDATE events SET packed = NULL")  # as after migration 3
-    await storage.db.execute("DELETE FROM meta WHERE key = 'events_zdict'")
-    await storage.db.commit()
+    # as after migration 3:
+    await storage.database.connection.execute("UPDATE events SET packed = NULL")
+    await storage.database.connection.execute("DELETE FROM meta WHERE key = 'events_zdict'")
+    await storage.database.connection.commit()
     assert (await storage.read_seedset()).events == seeds.events
     assert await rows(storage, "SELECT count(*) FROM events WHERE packed IS NULL") == [(0,)]
     edited = seeds.events[next(iter(seeds.events))].model_copy(update={"notes": "edited"})

@@ -91,6 +91,7 @@ async def test_a_second_get_updates_ends_the_first_with_409(clock_api_bot):
     with pytest.raises(Conflict, match=r"(?i)terminated by other getUpdates request"):
         await asyncio.wait_for(first, 2)
     assert await asyncio.wait_for(second, 2) == ()
+    assert api.conflicts == 1
 
 
 async def test_more_than_20_messages_a_minute_into_one_group_answer_429(clock_api_bot):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+from pathlib import Path
 
 import pytest
 
@@ -151,7 +152,6 @@ async def _command(application, api, text: str, user_id: int = 1001) -> None:
 
 async def test_errors_are_logged_with_context_journaled_and_reported_once(failing_bot, caplog):
     from bot.context import ENGINE_KEY
-    from bot.storage.subscriptions import SubscriptionStore
 
     application, api = failing_bot
     with caplog.at_level(logging.ERROR, logger="bot.telegram.runner"):
@@ -169,7 +169,7 @@ async def test_errors_are_logged_with_context_journaled_and_reported_once(failin
     to_user = [call.params["text"] for call in api.sent("sendMessage", chat_id=1001)]
     assert sum("something went wrong" in text for text in to_user) == 2  # each time
     engine = application.bot_data[ENGINE_KEY]
-    errors = await SubscriptionStore(engine.storage.db).errors()
+    errors = await engine.stats.errors()
     assert [where for _, where, _ in errors] == ["type=message chat_id=1001 command=/boom"] * 2
     assert all(TOKEN.split(":")[1] not in message for _, _, message in errors)
 
@@ -195,3 +195,52 @@ def test_tick_state_tells_waiting_ok_and_stalled():
     assert tick_state(60.0, minutes(6), None) == "stalled"  # up six minutes, never ticked
     assert tick_state(60.0, minutes(12), minutes(2)) == "ok"
     assert tick_state(60.0, minutes(16), minutes(6)) == "stalled"
+
+
+async def test_health_says_what_is_wrong(failing_bot, monkeypatch):
+    """/healthz is 503 with the reason when Telegram has been silent, the tick stalled, or the
+    database cannot be written (a real Runtime whose marks are set back in time)."""
+    import time
+
+    from bot.telegram import runner
+    from bot.telegram.runner import RUNTIME_KEY, health_report
+
+    application, _ = failing_bot
+    runtime = application.bot_data[RUNTIME_KEY]
+    runtime.progress.last_contact = time.monotonic() - 301  # getUpdates last answered 5 min ago
+    report = await health_report(application)
+    assert report["ok"] is False
+    assert [p.split(":")[0] for p in report["problems"]] == ["polling"]
+
+    runtime.progress.contact()
+    ticker = runtime.ticker
+    ticker.started_at = ticker.last_run = time.monotonic() - 400  # ran once, long ago
+    report = await health_report(application)
+    assert (report["tick"], report["problems"]) == ("stalled", ["tick: has not run for 400 s"])
+
+    ticker.last_run = time.monotonic()
+    free_space = runner.storage_problem
+    monkeypatch.setattr(runner, "storage_problem", lambda path: free_space(path, 2**62))
+    report = await health_report(application)  # asks for more free space than any disk has
+    assert report["db"] == "unavailable"
+    assert report["problems"][0].startswith("database: disk full:")
+
+
+def test_storage_problem_reads_the_real_file_system(tmp_path):
+    from bot.telegram.runner import storage_problem
+
+    assert storage_problem(tmp_path / "bot.sqlite3") is None
+    assert storage_problem(tmp_path / "bot.sqlite3", min_free=2**62).startswith("disk full")
+    assert storage_problem(Path("/proc/x.sqlite3")) is not None  # no room, nothing writable
+
+
+async def test_metrics_count_updates_and_replies(failing_bot):
+    from bot.telegram.runner import metrics_text
+
+    application, api = failing_bot
+    await _command(application, api, "/help")
+    page = (await metrics_text(application)).decode()
+    assert 'diplobrief_updates_handled_total{type="message"} 1.0' in page
+    assert "diplobrief_update_seconds_count 1.0" in page
+    assert 'diplobrief_digests{status="sent"} 0.0' in page
+    assert "process_resident_memory_bytes" in page

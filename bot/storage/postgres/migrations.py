@@ -1,9 +1,9 @@
 """The PostgreSQL schema as an ordered list of migrations, tracked in `schema_migrations`.
 
-The same tables as the SQLite schema (bot/migrations.py), with PostgreSQL types: timestamps of
-chats, subscriptions and deliveries are `timestamptz`; the seed tables keep the SQLite text
-timestamps (they sort as text and the digest code compares them so). On top: the delivery log's
-lease and fencing columns, role leases, the send budget and the data version.
+The same tables as the SQLite schema (bot/storage/sqlite/migrations.py), with PostgreSQL types:
+timestamps of chats, subscriptions and deliveries are `timestamptz`; the seed tables keep the
+SQLite text timestamps (they sort as text and the digest code compares them so). On top: the
+delivery log's lease and fencing columns, role leases, the send budget and the data version.
 
 `migrate` runs at every start in one transaction under an advisory lock, so instances starting
 together apply each migration once. Append to MIGRATIONS; never edit one that has shipped. An
@@ -158,6 +158,23 @@ MIGRATIONS: list[str] = [
         burst        double precision NOT NULL,
         tat          timestamptz NOT NULL,
         paused_until timestamptz
+    );
+    """,
+    # 2 (incremental updates, as SQLite's 4): each seed file's hash, and the events changed
+    # since each stored index version was written (its delta: a start loads the index of its
+    # version and applies them).
+    """
+    CREATE TABLE seed_files (
+        path      text PRIMARY KEY,
+        signature text NOT NULL,
+        sha256    text NOT NULL,
+        event_ids text,
+        record_digests text  -- SQLite's migration 5; not read here (a change reads the folder)
+    );
+    CREATE TABLE search_index_delta (
+        version  integer NOT NULL,
+        event_id text NOT NULL,
+        PRIMARY KEY (version, event_id)
     );
     """,
 ]

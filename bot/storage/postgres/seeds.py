@@ -1,42 +1,50 @@
 """The seeds and the stored search index on PostgreSQL, shared by every instance.
 
-What differs from the SQLite `Storage` (bot.storage.seedsync), whose diffing and packing it
-reuses: a start does not write its own checkout of `seeds/` into the shared database. Seeds are
-loaded by `python -m bot load`, by `/reload`, or by the first instance to find the database empty
-(under an advisory lock, so only one loads). Every seeds or index write bumps the data version in
-its transaction (bot.storage.postgres.dataversion), so the other instances refresh. The stored
-index keeps the two newest (fingerprint, format version) sets, so two code versions in a rolling
-deploy each find theirs instead of deleting the other's.
+What differs from the SQLite seed store (bot.storage.sqlite.seeds, whose diffing and packing it
+reuses): the database is shared, so
+- a sync runs under an advisory lock and re-checks, inside it, what is stored: N instances
+  starting together on the same seeds load them once (the others find them stored and read
+  them); `python -m bot load` loads them ahead of any start;
+- every seeds or index write bumps the data version in its transaction
+  (bot.storage.postgres.dataversion), so the other instances re-read them;
+- the stored index keeps one set per format version, the two newest versions, each with its own
+  delta (`search_index_delta` by version), so two code versions in a rolling deploy each find
+  theirs instead of deleting the other's.
+`seed_files` keeps each file's stat signature and hash as on SQLite (a start hashes only the
+files whose stat differs from the stored one: another machine's checkout is hashed once). When
+the folder changed, it is read whole and only the differing rows are written.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 
 from bot.records.lazy import ZDICT_SAMPLES, EncodedTexts, make_zdict
-from bot.records.loading import load_seeds
+from bot.records.loading import file_hashes, fingerprint_of, load_seeds, seeds_format
 from bot.records.models import Event, Record
 from bot.records.seedset import SeedSet
+from bot.storage.base import SeedUpdate, SyncResult, to_timestamp, utc_now
 from bot.storage.postgres import dataversion
 from bot.storage.postgres.database import PgDatabase
-from bot.storage.seedsync import (
+from bot.storage.sqlite.seeds import (
     _COUNTS,
     _EVENT_COLUMNS,
     FINGERPRINT_KEY,
+    FORMAT_KEY,
     GAZETTEER_KINDS,
     SYNCED_AT_KEY,
     ZDICT_KEY,
-    SyncResult,
     _diff_events,
     _parse_rows,
     _rows,
-    to_timestamp,
-    utc_now,
+    _touched,
 )
 
 _UPSERT_META = (
@@ -44,32 +52,17 @@ _UPSERT_META = (
     " ON CONFLICT (key) DO UPDATE SET value = excluded.value"
 )
 _CHILD_TABLES = ("event_participants", "event_topics", "event_organizations", "event_sources")
-KEEP_INDEX_SETS = 2
+KEEP_INDEX_VERSIONS = 2
 
 
-class PgStorage:
+class PgSeedStore:
     """Seeds and search-index blobs in one PostgreSQL database (see the module notes)."""
 
     def __init__(self, db: PgDatabase) -> None:
-        self.database = db
-        self.pool = db.pool
-        self.path = "PostgreSQL"
-
-    @classmethod
-    async def open(cls, url: str) -> PgStorage:
-        return cls(await PgDatabase.open(url))
-
-    async def close(self) -> None:
-        await self.database.close()
-
-    async def __aenter__(self) -> PgStorage:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.close()
+        self.db = db
 
     async def _meta(self, key: str, connection: asyncpg.Connection | None = None) -> str | None:
-        return await (connection or self.pool).fetchval(
+        return await (connection or self.db.pool).fetchval(
             "SELECT value FROM meta WHERE key = $1", key
         )
 
@@ -78,49 +71,88 @@ class PgStorage:
         return await self._meta(FINGERPRINT_KEY)
 
     async def data_version(self) -> int:
-        return await dataversion.current(self.database)
+        """The version every seeds or index write bumps."""
+        return await dataversion.current(self.db)
 
     async def ensure_seeds(self, folder: Path) -> tuple[SeedSet, SyncResult | None]:
-        """The stored seeds; only when the database has none, load `folder` first (one instance
-        does, the others wait for it and read what it stored)."""
-        if await self.stored_fingerprint() is not None:
-            return await self.read_seedset(), None
-        seedset = await asyncio.to_thread(load_seeds, folder)
-        result = await self.sync_seeds(seedset, only_if_empty=True)
-        return await self.read_seedset() if result is None else seedset, result
+        """The seeds of `folder`, syncing them first when the stored ones differ."""
+        update = await self.update_seeds(folder)
+        return update.seeds, update.result
 
-    async def sync_seeds(
-        self, seedset: SeedSet, *, now: dt.datetime | None = None, only_if_empty: bool = False
-    ) -> SyncResult | None:
+    async def update_seeds(self, folder: Path, current: SeedSet | None = None) -> SeedUpdate:
+        """Bring the stored seeds up to date with `folder` (see the module notes); one instance
+        at a time. `current` is the seed set the stored ones were last read into (the running
+        bot's). A folder with problems raises `SeedError` and leaves the database as it was."""
+        async with self.db.pool.acquire() as connection, connection.transaction():
+            await self._lock(connection)
+            known = {
+                row[0]: (row[1], row[2])
+                for row in await connection.fetch("SELECT path, signature, sha256 FROM seed_files")
+            }
+            same_format = await self._meta(FORMAT_KEY, connection) == seeds_format()
+            hashes = await asyncio.to_thread(file_hashes, folder, known if same_format else None)
+            stored = await self._meta(FINGERPRINT_KEY, connection)
+            if same_format and stored == fingerprint_of(hashes):
+                seeds = current if current and current.fingerprint == stored else None
+                return SeedUpdate(seeds or await self._read(connection), None)
+            seedset = await asyncio.to_thread(load_seeds, folder)
+            result = await self._sync(connection, seedset, to_timestamp(utc_now()))
+        return SeedUpdate(seedset, result, full=True)
+
+    async def sync_seeds(self, seedset: SeedSet, *, now: dt.datetime | None = None) -> SyncResult:
         """Make the stored seeds equal to `seedset` in one transaction and bump the data
-        version; idempotent. `only_if_empty`: do nothing (None) if another instance stored
-        seeds meanwhile."""
-        stamp = to_timestamp(now or utc_now())
-        async with self.pool.acquire() as connection, connection.transaction():
+        version when anything changed; idempotent."""
+        async with self.db.pool.acquire() as connection, connection.transaction():
+            await self._lock(connection)
+            return await self._sync(connection, seedset, to_timestamp(now or utc_now()))
+
+    async def _lock(self, connection: asyncpg.Connection) -> None:
+        await connection.execute("SELECT pg_advisory_xact_lock(hashtext($1))", self.db.key("seeds"))
+
+    async def _sync(
+        self, connection: asyncpg.Connection, seedset: SeedSet, stamp: str
+    ) -> SyncResult:
+        """Inside the caller's locked transaction: write what differs from `seedset`."""
+        previous = await self._meta(FINGERPRINT_KEY, connection)
+        events, changed_ids = await self._sync_events(connection, seedset.events.values(), stamp)
+        by_kind = {"event": events}
+        edited_texts = await self._sync_texts(connection, seedset.article_texts)
+        for kind, (attribute, _) in GAZETTEER_KINDS.items():
+            records = getattr(seedset, attribute).values()
+            edited = edited_texts if kind == "article" else set()
+            by_kind[kind] = await self._sync_gazetteer(connection, kind, records, edited)
+        await connection.executemany(
+            _UPSERT_META, [(FINGERPRINT_KEY, seedset.fingerprint), (SYNCED_AT_KEY, stamp)]
+        )
+        await connection.execute("DELETE FROM seed_files")
+        await _write_seed_files(connection, seedset.files, seedset.event_files)
+        if seedset.files:
+            await connection.execute(_UPSERT_META, FORMAT_KEY, seeds_format())
+        else:
+            await connection.execute("DELETE FROM meta WHERE key = $1", FORMAT_KEY)
+        # A stored index stays valid with a delta when only events changed; the gazetteers
+        # decide which events an entity reaches, so a change there drops every stored index.
+        if any(_touched(by_kind[kind]) for kind in ("place", "organization")):
+            await connection.execute("DELETE FROM search_index")
+            await connection.execute("DELETE FROM search_index_delta")
+        elif changed_ids:
             await connection.execute(
-                "SELECT pg_advisory_xact_lock(hashtext($1))", self.database.key("seeds")
+                "INSERT INTO search_index_delta (version, event_id)"
+                " SELECT DISTINCT s.version, e.id FROM search_index s, unnest($1::text[]) e(id)"
+                " ON CONFLICT DO NOTHING",
+                changed_ids,
             )
-            previous = await self._meta(FINGERPRINT_KEY, connection)
-            if only_if_empty and previous is not None:
-                return None
-            by_kind = {"event": await self._sync_events(connection, seedset.events.values(), stamp)}
-            edited_texts = await self._sync_texts(connection, seedset.article_texts)
-            for kind, (attribute, _) in GAZETTEER_KINDS.items():
-                records = getattr(seedset, attribute).values()
-                edited = edited_texts if kind == "article" else set()
-                by_kind[kind] = await self._sync_gazetteer(connection, kind, records, edited)
-            await connection.executemany(
-                _UPSERT_META, [(FINGERPRINT_KEY, seedset.fingerprint), (SYNCED_AT_KEY, stamp)]
-            )
-            totals = {name: sum(counts[name] for counts in by_kind.values()) for name in _COUNTS}
-            result = SyncResult(**totals, by_kind=by_kind)
-            if result.touched or previous != seedset.fingerprint:
-                await dataversion.bump(connection, self.database)
+        totals = {name: sum(counts[name] for counts in by_kind.values()) for name in _COUNTS}
+        result = SyncResult(**totals, by_kind=by_kind)
+        if result.touched or previous != seedset.fingerprint:
+            await dataversion.bump(connection, self.db)
         return result
 
     async def _sync_events(
         self, connection: asyncpg.Connection, events: Iterable[Event], stamp: str
-    ) -> dict[str, int]:
+    ) -> tuple[dict[str, int], list[str]]:
+        """Write the events that differ from the stored ones: the counts, and the ids of the
+        events written or removed."""
         stored = dict(await connection.fetch("SELECT id, content_hash FROM events"))
         seen, added, changed = await asyncio.to_thread(_diff_events, events, stored)
         samples = [data.encode() for _, data in (added or changed)[:ZDICT_SAMPLES]]
@@ -150,32 +182,15 @@ class PgStorage:
                 f"DELETE FROM {table} WHERE event_id = ANY($1::text[])",
                 [event.id for event in changed_events],
             )
-        await self._write_children(connection, changed_events + [event for event, _ in added])
-        return {
+        await _write_children(connection, changed_events + [event for event, _ in added])
+        counts = {
             "added": len(added),
             "changed": len(changed),
             "removed": len(removed),
             "unchanged": len(seen) - len(added) - len(changed),
         }
-
-    async def _write_children(self, connection: asyncpg.Connection, events: list[Event]) -> None:
-        """Write the participant, topic, organization and source rows of `events`."""
-        tables = {
-            "event_participants (event_id, person_id, side) VALUES ($1, $2, $3)": [
-                (e.id, p.person, p.side) for e in events for p in e.participants
-            ],
-            "event_topics (event_id, topic_id) VALUES ($1, $2)": [
-                (e.id, topic) for e in events for topic in e.topics
-            ],
-            "event_organizations (event_id, org_id) VALUES ($1, $2)": [
-                (e.id, org) for e in events for org in e.organizations
-            ],
-            "event_sources (event_id, article_id, position) VALUES ($1, $2, $3)": [
-                (e.id, s.article, n) for e in events for n, s in enumerate(e.sources)
-            ],
-        }
-        for into, rows in tables.items():
-            await connection.executemany(f"INSERT INTO {into} ON CONFLICT DO NOTHING", rows)
+        written = [event.id for event, _ in added] + [event.id for event in changed_events]
+        return counts, written + removed
 
     async def _sync_gazetteer(
         self, connection: asyncpg.Connection, kind: str, records: Iterable[Record], edited: set[str]
@@ -208,7 +223,9 @@ class PgStorage:
         )
         return counts
 
-    async def _sync_texts(self, connection: asyncpg.Connection, texts: dict[str, str]) -> set[str]:
+    async def _sync_texts(
+        self, connection: asyncpg.Connection, texts: Mapping[str, str]
+    ) -> set[str]:
         """Store the articles' texts; return the ids whose stored text was different."""
         stored = dict(await connection.fetch("SELECT id, text FROM article_texts"))
         await connection.execute(
@@ -225,63 +242,123 @@ class PgStorage:
     async def read_seedset(self) -> SeedSet:
         """Rebuild the last synced `SeedSet` from the database alone (no YAML), in one snapshot
         (a sync by another instance meanwhile is seen whole or not at all)."""
-        async with self.pool.acquire() as connection:
+        async with self.db.pool.acquire() as connection:
             async with connection.transaction(isolation="repeatable_read", readonly=True):
-                rows = await connection.fetch(
-                    "SELECT id, packed, date_value, end_date FROM events ORDER BY seq"
-                )
-                zdict = bytes.fromhex(await self._meta(ZDICT_KEY, connection) or "")
-                gazetteer = await connection.fetch(
-                    "SELECT kind, id, data FROM gazetteer ORDER BY seq"
-                )
-                texts = await connection.fetch(
-                    "SELECT id, convert_to(text, 'UTF8') FROM article_texts"
-                )
-                fingerprint = await self._meta(FINGERPRINT_KEY, connection) or ""
+                return await self._read(connection)
+
+    async def _read(self, connection: asyncpg.Connection) -> SeedSet:
+        rows = await connection.fetch(
+            "SELECT id, packed, date_value, end_date FROM events ORDER BY seq"
+        )
+        zdict = bytes.fromhex(await self._meta(ZDICT_KEY, connection) or "")
+        gazetteer = await connection.fetch("SELECT kind, id, data FROM gazetteer ORDER BY seq")
+        texts = await connection.fetch("SELECT id, convert_to(text, 'UTF8') FROM article_texts")
+        fingerprint = await self._meta(FINGERPRINT_KEY, connection) or ""
         events = [tuple(row) for row in rows]
         tables = await asyncio.to_thread(_parse_rows, events, zdict, [tuple(g) for g in gazetteer])
         return SeedSet(**tables, article_texts=EncodedTexts(dict(texts)), fingerprint=fingerprint)
 
+    # --- the stored search index ------------------------------------------------------------
+
     async def save_index_blobs(
         self, fingerprint: str, version: int, blobs: dict[str, bytes]
     ) -> None:
-        """Store the search index built for the seeds of `fingerprint` in format `version`;
-        keep it and the newest other set, drop older ones; bump the data version."""
-        async with self.pool.acquire() as connection, connection.transaction():
+        """Store the search index of the stored seeds in format `version` (replacing that
+        version's set and emptying its delta); keep the newest other version; bump the data
+        version."""
+        async with self.db.pool.acquire() as connection, connection.transaction():
             await connection.execute(
-                "SELECT pg_advisory_xact_lock(hashtext($1))", self.database.key("index")
+                "SELECT pg_advisory_xact_lock(hashtext($1))", self.db.key("index")
             )
-            await connection.execute(
-                "DELETE FROM search_index WHERE fingerprint = $1 AND version = $2",
-                fingerprint,
-                version,
-            )
+            await connection.execute("DELETE FROM search_index WHERE version = $1", version)
+            await connection.execute("DELETE FROM search_index_delta WHERE version = $1", version)
             await connection.executemany(
                 "INSERT INTO search_index (fingerprint, version, name, data)"
                 " VALUES ($1, $2, $3, $4)",
                 [(fingerprint, version, name, data) for name, data in blobs.items()],
             )
+            kept = """SELECT version FROM search_index GROUP BY version
+                       ORDER BY max(stored_at) DESC LIMIT $1"""
             await connection.execute(
-                """DELETE FROM search_index WHERE (fingerprint, version) NOT IN (
-                       SELECT fingerprint, version FROM search_index GROUP BY fingerprint, version
-                        ORDER BY max(stored_at) DESC LIMIT $1)""",
-                KEEP_INDEX_SETS,
+                f"DELETE FROM search_index WHERE version NOT IN ({kept})", KEEP_INDEX_VERSIONS
             )
-            await dataversion.bump(connection, self.database)
+            await connection.execute(
+                f"DELETE FROM search_index_delta WHERE version NOT IN ({kept})",
+                KEEP_INDEX_VERSIONS,
+            )
+            await dataversion.bump(connection, self.db)
 
-    async def load_index_blobs(self, fingerprint: str, version: int) -> dict[str, bytes] | None:
-        """The stored search index of the seeds of `fingerprint` in format `version`, if any."""
-        rows = await self.pool.fetch(
-            "SELECT name, data FROM search_index WHERE fingerprint = $1 AND version = $2",
-            fingerprint,
-            version,
-        )
+    async def load_index_blobs(
+        self, fingerprint: str | None, version: int
+    ) -> dict[str, bytes] | None:
+        """The stored search index in format `version`, if any; with a `fingerprint`, only the
+        one stored for those seeds. Without one, it is the index of the stored events once
+        `index_delta(version)` is applied to it."""
+        if fingerprint is None:
+            rows = await self.db.pool.fetch(
+                "SELECT name, data FROM search_index WHERE version = $1", version
+            )
+        else:
+            rows = await self.db.pool.fetch(
+                "SELECT name, data FROM search_index WHERE fingerprint = $1 AND version = $2",
+                fingerprint,
+                version,
+            )
         return {row[0]: row[1] for row in rows} if rows else None
 
-    async def events_changed_since(self, iso_ts: str | dt.datetime) -> list[str]:
-        """Ids of the events added or edited after `iso_ts` (naive means UTC), oldest first."""
-        rows = await self.pool.fetch(
-            "SELECT id FROM events WHERE updated_at > $1 ORDER BY updated_at, id",
-            to_timestamp(iso_ts),
+    async def index_delta(self, version: int | None = None) -> list[str]:
+        """Ids of the events changed since the stored index of format `version` (the newest
+        stored one when None) was written."""
+        rows = await self.db.pool.fetch(
+            "SELECT event_id FROM search_index_delta WHERE version = COALESCE($1,"
+            " (SELECT max(version) FROM search_index)) ORDER BY event_id",
+            version,
         )
         return [row[0] for row in rows]
+
+    async def changes_since(self, since: dt.datetime | str) -> list[tuple[str, str]]:
+        """(stored updated_at, id) of the events added or edited after `since` (naive means
+        UTC), oldest first; the stored timestamps sort as text."""
+        rows = await self.db.pool.fetch(
+            "SELECT updated_at, id FROM events WHERE updated_at > $1 ORDER BY updated_at, id",
+            to_timestamp(since),
+        )
+        return [(row[0], row[1]) for row in rows]
+
+
+async def _write_children(connection: asyncpg.Connection, events: list[Event]) -> None:
+    """Write the participant, topic, organization and source rows of `events`."""
+    tables = {
+        "event_participants (event_id, person_id, side) VALUES ($1, $2, $3)": [
+            (e.id, p.person, p.side) for e in events for p in e.participants
+        ],
+        "event_topics (event_id, topic_id) VALUES ($1, $2)": [
+            (e.id, topic) for e in events for topic in e.topics
+        ],
+        "event_organizations (event_id, org_id) VALUES ($1, $2)": [
+            (e.id, org) for e in events for org in e.organizations
+        ],
+        "event_sources (event_id, article_id, position) VALUES ($1, $2, $3)": [
+            (e.id, s.article, n) for e in events for n, s in enumerate(e.sources)
+        ],
+    }
+    for into, rows in tables.items():
+        await connection.executemany(f"INSERT INTO {into} ON CONFLICT DO NOTHING", rows)
+
+
+async def _write_seed_files(
+    connection: asyncpg.Connection,
+    hashes: Mapping[str, tuple[str, str]],
+    event_files: Mapping[str, tuple[Any, ...]],
+) -> None:
+    """Store the hash (and, for an events file, the event ids) of each file of `hashes`."""
+    await connection.executemany(
+        "INSERT INTO seed_files (path, signature, sha256, event_ids) VALUES ($1, $2, $3, $4)"
+        " ON CONFLICT (path) DO UPDATE SET signature = excluded.signature,"
+        " sha256 = excluded.sha256, event_ids = excluded.event_ids",
+        [
+            (path, signature, sha, json.dumps(list(event_files[path]))
+             if path in event_files else None)
+            for path, (signature, sha) in hashes.items()
+        ],
+    )  # fmt: skip

@@ -134,15 +134,31 @@ MIGRATIONS: list[str] = [
         data        BLOB NOT NULL
     );
     """,
-    # 4 (several instances): claims hold a lease and a fencing token, as on PostgreSQL
-    # (bot/storage/claims.py); 'queued' rows are planned and not yet claimed. A 'pending' row
-    # of the old scheme keeps the 10 minutes it had.
+    # 4 (incremental updates, issue 16): each seed file's hash, so a sync re-reads only the
+    # files that changed, and the events changed since the stored search index was written
+    # (its delta: a start loads the index and applies them). Indexes stored before are dropped:
+    # they were keyed by the whole folder's fingerprint, with no delta.
+    """
+    CREATE TABLE seed_files (
+        path      TEXT PRIMARY KEY,     -- relative to the seeds folder
+        signature TEXT NOT NULL,        -- size:mtime_ns:inode when hashed
+        sha256    TEXT NOT NULL,
+        event_ids TEXT                  -- JSON list of the ids an events file defines
+    );
+    CREATE TABLE search_index_delta (
+        event_id TEXT PRIMARY KEY       -- added, changed or removed since search_index
+    );
+    DELETE FROM search_index;
+    """,
+    # 5 (several instances, issue 13): claims hold a lease and a fencing token, as on
+    # PostgreSQL (bot/storage/sqlite/deliveries.py); 'queued' rows are planned, not yet claimed.
+    # A 'pending' row of the old scheme keeps the 10 minutes it had.
     """
     ALTER TABLE deliveries ADD COLUMN claimed_by TEXT;
     ALTER TABLE deliveries ADD COLUMN claim_token INTEGER;
     ALTER TABLE deliveries ADD COLUMN lease_until TEXT;   -- UTC ISO, like due_at
-    UPDATE deliveries SET lease_until = strftime('%Y-%m-%dT%H:%M:%S+00:00', claimed_at,
-        '+10 minutes'), claim_token = rowid WHERE status = 'pending';
+    UPDATE deliveries SET lease_until = strftime('%Y-%m-%dT%H:%M:%S', claimed_at, '+10 minutes')
+        || '.000000+00:00', claim_token = rowid WHERE status = 'pending';
     INSERT INTO meta (key, value) SELECT 'claim_token', COALESCE(MAX(rowid), 0) FROM deliveries;
     CREATE INDEX deliveries_claimable ON deliveries (status, due_at);
     """,

@@ -8,10 +8,11 @@ that arrive while a commit is running and commits them in the next one.
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import aiosqlite
 
-Statement = tuple[str, tuple]
+Statement = tuple[str, tuple[Any, ...]]
 
 
 class GroupCommit:
@@ -26,12 +27,12 @@ class GroupCommit:
     def __init__(self, db: aiosqlite.Connection) -> None:
         self.db = db
         self.commits = 0
-        self._queue: list[tuple[list[Statement], asyncio.Future]] = []
-        self._task: asyncio.Task | None = None
+        self._queue: list[tuple[list[Statement], asyncio.Future[None]]] = []
+        self._task: asyncio.Task[None] | None = None
 
     async def write(self, statements: list[Statement]) -> None:
         """Execute `statements` in the next batch; return when that batch is committed."""
-        future = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._queue.append((statements, future))
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._drain())
@@ -40,7 +41,8 @@ class GroupCommit:
     async def _drain(self) -> None:
         while self._queue:
             batch, self._queue = self._queue, []
-            grouped: dict[str, list[tuple]] = {}  # same SQL, one executemany (order kept per SQL)
+            # same SQL, one executemany (order kept per SQL)
+            grouped: dict[str, list[tuple[Any, ...]]] = {}
             for statements, _ in batch:
                 for sql, params in statements:
                     grouped.setdefault(sql, []).append(params)
@@ -62,7 +64,7 @@ class GroupCommit:
                 if not future.done():
                     future.set_result(None)
 
-    async def _one_by_one(self, batch: list[tuple[list[Statement], asyncio.Future]]) -> None:
+    async def _one_by_one(self, batch: list[tuple[list[Statement], asyncio.Future[None]]]) -> None:
         for statements, future in batch:
             try:
                 for sql, params in statements:

@@ -1,5 +1,8 @@
 """The delivery log on PostgreSQL: digests planned once, claimed in batches, fenced by tokens.
 
+The same contract as the SQLite log (bot.storage.base.DeliveryLog; the contract tests run the
+same tests on both), for several instances at once:
+
 - `plan`: one instance per tick (a transaction-level advisory lock; the others skip) inserts a
   'queued' row for each digest that is due and a 'missed' one for each that is too late, and
   closes rows whose claims ran out of grace or attempts.
@@ -11,20 +14,23 @@
 - `save_progress`, `complete`, `release`: every write of the claimer matches its token; 0 rows
   means another instance took the claim over, and the caller stops sending that digest.
 
-The same API as bot.storage.claims.SqliteDeliveryLog; a `now` passed to the writes is ignored
-here: leases and timestamps come from the database clock.
+A `now` passed to the writes is ignored here: leases and timestamps come from the database
+clock, which every instance shares.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
-from bot.storage.claims import Claim, Compute, Planned
+from bot.storage.base import Claim, Compute, Delivery, Planned
 from bot.storage.postgres.database import PgDatabase
-from bot.storage.postgres.subscriptions import TRIM_ERRORS_SQL, active_subscriptions
-from bot.storage.subscriptions import ERRORS_DAYS, ERRORS_KEPT
+from bot.storage.postgres.stats import log_error
+from bot.storage.postgres.subscriptions import active_subscriptions
+
+_COLUMNS = "chat_id, digest_key, status, attempts, error, due_at, sent_at, message_ids, claimed_at"
 
 _CLAIM_SQL = """
 WITH picked AS (
@@ -57,11 +63,57 @@ RETURNING chat_id, digest_key, status
 """
 
 
-class PgDeliveryLog:
+def _delivery(row: Sequence[Any]) -> Delivery:
+    return Delivery(
+        chat_id=row[0],
+        digest_key=row[1],
+        status=row[2],
+        attempts=row[3],
+        error=row[4],
+        due_at=row[5],
+        sent_at=row[6],
+        message_ids=tuple(json.loads(row[7] or "[]")),
+        claimed_at=row[8],
+    )
+
+
+class PgDeliveries:
     """Planning, claiming, renewing and closing deliveries (see the module notes)."""
 
     def __init__(self, db: PgDatabase) -> None:
         self.db = db
+
+    async def get(self, chat_id: int, digest_key: str) -> Delivery | None:
+        """The delivery row for one chat and digest, or None."""
+        row = await self.db.pool.fetchrow(
+            f"SELECT {_COLUMNS} FROM deliveries WHERE chat_id = $1 AND digest_key = $2",
+            chat_id,
+            digest_key,
+        )
+        return _delivery(row) if row else None
+
+    async def all(self, chat_id: int | None = None) -> list[Delivery]:
+        """All delivery rows (of one chat), oldest due first."""
+        where, params = ("WHERE chat_id = $1", [chat_id]) if chat_id is not None else ("", [])
+        rows = await self.db.pool.fetch(
+            f"SELECT {_COLUMNS} FROM deliveries {where} ORDER BY due_at, chat_id", *params
+        )
+        return [_delivery(row) for row in rows]
+
+    async def existing_keys(self, pairs: Iterable[tuple[int, str]]) -> set[tuple[int, str]]:
+        """Which of the (chat_id, digest_key) pairs already have a delivery row."""
+        wanted = set(pairs)
+        if not wanted:
+            return set()
+        rows = await self.db.pool.fetch(
+            "SELECT chat_id, digest_key FROM deliveries WHERE digest_key = ANY($1::text[])",
+            sorted({key for _, key in wanted}),
+        )
+        return {(row[0], row[1]) for row in rows} & wanted
+
+    async def clock(self) -> dt.datetime:
+        """The database's clock: what every instance agrees on."""
+        return await self.db.clock()
 
     async def plan(
         self, compute: Compute, now: dt.datetime | None, grace: dt.timedelta, max_attempts: int
@@ -193,12 +245,7 @@ class PgDeliveryLog:
                     digested_kind,
                 )
             if where and error:
-                await connection.execute(
-                    "INSERT INTO errors (at, where_, message) VALUES (clock_timestamp(), $1, $2)",
-                    where[:200],
-                    error[:1000],
-                )
-                await connection.execute(TRIM_ERRORS_SQL, ERRORS_KEPT, ERRORS_DAYS, None)
+                await log_error(connection, where, error)
         return True
 
     async def release(

@@ -1,0 +1,561 @@
+"""The SQLite copy of the seeds folder, kept in step with it, and the stored search index.
+
+Seeds are stored as the JSON of their validated models, so `read_seedset()` rebuilds a `SeedSet`
+without reading YAML, and `ensure_seeds(folder)` only parses the folder when its fingerprint
+differs from the one stored with the last sync.
+
+Each seed file's hash is stored too (`seed_files`): `update_seeds(folder)` hashes only the files
+whose size, time or inode changed, and when only events files changed it reads and validates
+just those (`bot.records.loading.load_event_files`) and writes just the rows of the events they
+added, changed or dropped — one changed record costs one file, not the folder. The ids it
+touched go into `search_index_delta` in the same transaction, so the stored search index plus
+its delta always describe the stored events: a start loads the index and applies the delta,
+and the next full store of the index empties it. Any other change (a gazetteer, an article,
+the schema) reads the whole folder as before.
+
+Events are also stored packed (`bot.records.lazy`): `read_seedset()` reads only ids, dates and
+packed bytes, and decodes an event when something asks for it. The search index can be stored
+too (`save_index_blobs` / `load_index_blobs`), so a start on unchanged seeds does not rebuild it.
+
+Long because: the incremental sync (per-file hashes, the events of changed files only, the index
+delta) and reading the seeds back lazily share the same tables and packing. To split next: the
+stored search index (blobs and delta) into sqlite/index.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from bot.records.lazy import (
+    ZDICT_SAMPLES,
+    EncodedTexts,
+    JsonRecords,
+    PackedEvents,
+    make_zdict,
+    pack,
+)
+from bot.records.loading import (
+    FileHashes,
+    file_hashes,
+    fingerprint_of,
+    load_event_files,
+    load_seeds,
+    paused_gc,
+    seeds_format,
+)
+from bot.records.models import (
+    EVENTS_DIR,
+    SEED_FILES,
+    Event,
+    Record,
+)
+from bot.records.seedset import SeedSet
+from bot.storage.base import SeedUpdate, SyncResult, to_timestamp, utc_now
+from bot.storage.sqlite.database import Database, Transaction
+
+FINGERPRINT_KEY = "seeds_fingerprint"
+SYNCED_AT_KEY = "seeds_synced_at"
+STAT_KEY = "seeds_stat_signature"  # no longer written (seed_files holds each file's stat)
+FORMAT_KEY = "seeds_format"  # bot.records.loading.seeds_format() of the last sync
+LAZY_KINDS = ("article",)  # gazetteer kinds read back lazily (JsonRecords)
+ZDICT_KEY = "events_zdict"  # hex of the dictionary events are packed against; never changes
+_UPSERT_META = (
+    "INSERT INTO meta (key, value) VALUES (?, ?)"
+    " ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+)
+
+# gazetteer.kind -> (SeedSet attribute, model): a view of records.models.SEED_FILES
+GAZETTEER_KINDS: dict[str, tuple[str, type[Record]]] = {
+    f.kind: (f.attribute, f.model) for f in SEED_FILES
+}
+
+
+def _hash(data: str) -> str:
+    return hashlib.sha256(data.encode()).hexdigest()
+
+
+def _event_row(event: Event, data: str, packed: bytes) -> tuple[Any, ...]:
+    """The values of an events row, in the order of `_EVENT_COLUMNS`."""
+    place = event.place
+    start = event.date.start
+    return (
+        event.kind,
+        event.date.value,
+        event.date.precision,
+        start.isoformat() if start else None,
+        event.end_date.isoformat() if event.end_date else None,
+        place.city if place else None,
+        place.country if place else None,
+        event.part_of,
+        data,
+        packed,
+        _hash(data),
+    )
+
+
+_EVENT_COLUMNS = (
+    "kind, date_value, date_precision, sort_date, end_date, city, country, part_of, data,"
+    " packed, content_hash"
+)
+
+
+class SqliteSeedStore:
+    """The seeds and the search index in the bot's SQLite database."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    # --- seeds ---------------------------------------------------------------------------
+
+    async def stored_fingerprint(self) -> str | None:
+        """The fingerprint of the seeds last synced, or None before the first sync."""
+        return await self._meta(FINGERPRINT_KEY)
+
+    async def _set_meta(self, key: str, value: str) -> None:
+        await self.database.execute_write(_UPSERT_META, (key, value))
+
+    async def _meta(self, key: str) -> str | None:
+        value = await self.database.fetchval("SELECT value FROM meta WHERE key = ?", (key,))
+        return str(value) if value is not None else None
+
+    async def ensure_seeds(self, folder: Path) -> tuple[SeedSet, SyncResult | None]:
+        """The seeds of `folder`, syncing them first when they changed since the last sync.
+
+        Returns the seed set and the sync result, or None when the database was up to date.
+        A folder with problems raises `SeedError` and leaves the database as it was.
+        """
+        update = await self.update_seeds(folder)
+        return update.seeds, update.result
+
+    async def update_seeds(self, folder: Path, current: SeedSet | None = None) -> SeedUpdate:
+        """Bring the stored seeds up to date with `folder`, reading only what changed.
+
+        `current` is the seed set the stored seeds were last read into (the running bot's),
+        else they are read from the database. A folder with problems raises `SeedError` and
+        leaves the database as it was.
+        """
+        stored_files = await self._seed_files()
+        known = {path: (signature, sha) for path, (signature, sha, _) in stored_files.items()}
+        incremental = bool(stored_files) and await self._meta(FORMAT_KEY) == seeds_format()
+        hashing = asyncio.ensure_future(
+            asyncio.to_thread(file_hashes, folder, known if incremental else None)
+        )
+        try:
+            seeds = current or (await self.read_seedset() if incremental else None)
+        finally:
+            hashes = await hashing
+        changed = {
+            path for path in hashes.keys() | known.keys()
+            if (hashes.get(path) or ("", ""))[1] != (known.get(path) or ("", ""))[1]
+        }  # fmt: skip
+        if incremental and seeds is not None and not changed:
+            restated = [(sig, path) for path, (sig, _) in hashes.items() if known[path][0] != sig]
+            if restated:  # touched, not changed: remember the new stat, skip the hash next time
+                async with self.database.transaction() as tx:
+                    await tx.executemany("UPDATE seed_files SET signature = ? WHERE path = ?",
+                                         restated)  # fmt: skip
+            return SeedUpdate(seeds, None)
+        if incremental and seeds is not None and all(map(_is_events_file, changed)):
+            return await self._sync_event_files(folder, seeds, stored_files, hashes, changed)
+        seedset = await asyncio.to_thread(load_seeds, folder)
+        return SeedUpdate(seedset, await self.sync_seeds(seedset), full=True)
+
+    async def _seed_files(self) -> dict[str, tuple[str, str, tuple[str, ...] | None]]:
+        rows = await self.database.fetchall(
+            "SELECT path, signature, sha256, event_ids FROM seed_files"
+        )
+        return {
+            path: (signature, sha, tuple(json.loads(ids)) if ids else None)
+            for path, signature, sha, ids in rows
+        }
+
+    async def _sync_event_files(
+        self,
+        folder: Path,
+        seeds: SeedSet,
+        stored_files: dict[str, tuple[str, str, tuple[str, ...] | None]],
+        hashes: FileHashes,
+        changed: set[str],
+    ) -> SeedUpdate:
+        """Sync the events of the changed events files only (the rest of the folder is as
+        stored)."""
+        elsewhere = {
+            event_id: path
+            for path, (_, _, ids) in stored_files.items()
+            if path not in changed
+            for event_id in ids or ()
+        }
+        parents = dict(
+            await self.database.fetchall(
+                "SELECT id, part_of FROM events WHERE part_of IS NOT NULL"
+            )
+        )
+        files = await asyncio.to_thread(
+            load_event_files, folder, changed, seeds, elsewhere, parents
+        )
+        events = [event for records in files.values() for event in records]
+        scope = {e.id for e in events}
+        for path in changed & stored_files.keys():
+            scope.update(stored_files[path][2] or ())  # what the file defined before
+        stamp = to_timestamp(utc_now())
+        fingerprint = fingerprint_of(hashes)
+        async with self.database.transaction(immediate=True) as tx:
+            counts, packed, removed = await self._sync_events(tx, events, stamp, scope)
+            await tx.executemany("DELETE FROM seed_files WHERE path = ?",
+                                 [(path,) for path in changed if path not in hashes])  # fmt: skip
+            await _write_seed_files(
+                tx,
+                {path: hashes[path] for path in hashes if path in changed
+                 or hashes[path] != (stored_files[path][0], stored_files[path][1])},
+                {path: tuple(e.id for e in records) for path, records in files.items()}
+                | {path: stored_files[path][2] or () for path in hashes
+                   if path not in changed and path in stored_files and stored_files[path][2]},
+            )  # fmt: skip
+            await tx.executemany(
+                _UPSERT_META, [(FINGERPRINT_KEY, fingerprint), (SYNCED_AT_KEY, stamp)]
+            )
+            await tx.executemany(
+                "INSERT INTO search_index_delta (event_id) VALUES (?) ON CONFLICT DO NOTHING",
+                [(event_id,) for event_id in [*packed, *removed]],
+            )
+        by_kind = {"event": counts}
+        result = SyncResult(**{name: counts[name] for name in _COUNTS}, by_kind=by_kind)
+        if isinstance(seeds.events, PackedEvents):
+            new_events: Mapping[str, Event] = seeds.events.replaced(packed, removed)
+        else:
+            plain = {k: v for k, v in seeds.events.items() if k not in removed}
+            new_events = plain | {e.id: e for e in events if e.id in packed}
+        upserted = tuple(e for e in events if e.id in packed)
+        new_seeds = dataclasses.replace(seeds, events=new_events, fingerprint=fingerprint)
+        return SeedUpdate(new_seeds, result, upserted, tuple(removed))
+
+    async def sync_seeds(self, seedset: SeedSet, *, now: dt.datetime | None = None) -> SyncResult:
+        """Make the stored seeds equal to `seedset`, in one transaction; idempotent.
+
+        New events get `first_seen` = `updated_at` = now; an edited one (different content hash)
+        keeps `first_seen` and gets a new `updated_at`; records gone from the seeds are deleted.
+        """
+        stamp = to_timestamp(now or utc_now())
+        async with self.database.transaction(immediate=True) as tx:
+            counts, packed, removed = await self._sync_events(tx, seedset.events.values(), stamp)
+            by_kind = {"event": counts}
+            edited_texts = await _sync_texts(tx, seedset.article_texts)
+            for kind, (attribute, _) in GAZETTEER_KINDS.items():
+                records = getattr(seedset, attribute).values()
+                edited = edited_texts if kind == "article" else set()
+                by_kind[kind] = await _sync_gazetteer(tx, kind, records, edited)
+            await tx.executemany(
+                _UPSERT_META, [(FINGERPRINT_KEY, seedset.fingerprint), (SYNCED_AT_KEY, stamp)]
+            )
+            await tx.execute("DELETE FROM meta WHERE key = ?", (STAT_KEY,))
+            # Each file's hash, for the next sync to re-read only what changed (none known:
+            # the next sync reads the whole folder).
+            await tx.execute("DELETE FROM seed_files")
+            await _write_seed_files(tx, seedset.files, seedset.event_files)
+            if seedset.files:
+                await tx.execute(_UPSERT_META, (FORMAT_KEY, seeds_format()))
+            else:
+                await tx.execute("DELETE FROM meta WHERE key = ?", (FORMAT_KEY,))
+            # The stored search index stays valid with a delta when only events changed; the
+            # gazetteers decide which events an entity reaches, so a change there drops it.
+            if any(_touched(by_kind[kind]) for kind in ("place", "organization")):
+                await tx.execute("DELETE FROM search_index")
+                await tx.execute("DELETE FROM search_index_delta")
+            else:
+                await tx.executemany(
+                    "INSERT INTO search_index_delta (event_id) VALUES (?) ON CONFLICT DO NOTHING",
+                    [(event_id,) for event_id in [*packed, *removed]],
+                )
+        totals = {name: sum(counts[name] for counts in by_kind.values()) for name in _COUNTS}
+        return SyncResult(**totals, by_kind=by_kind)
+
+    async def _events_zdict(self, tx: Transaction, samples: list[bytes]) -> bytes:
+        """The dictionary events are packed against: the stored one, else one from `samples`.
+
+        It is made once, when the first events are packed, and never changes after, so every
+        stored packed event stays readable.
+        """
+        stored = await tx.fetchval("SELECT value FROM meta WHERE key = ?", (ZDICT_KEY,))
+        if stored is not None:
+            return bytes.fromhex(stored)
+        if not samples:
+            return b""  # nothing to pack yet
+        zdict = make_zdict(samples)
+        await tx.execute(_UPSERT_META, (ZDICT_KEY, zdict.hex()))
+        return zdict
+
+    async def _sync_events(
+        self, tx: Transaction, events: Iterable[Event], stamp: str, scope: set[str] | None = None
+    ) -> tuple[dict[str, int], dict[str, tuple[bytes, tuple[Any, ...]]], list[str]]:
+        """Write the events that differ from the stored ones (of `scope`, else all): returns
+        the counts, id → (packed bytes, date span) of those written, and the removed ids."""
+        db = tx
+        stored = dict(await tx.fetchall("SELECT id, content_hash FROM events"))
+        if scope is not None:
+            stored = {key: value for key, value in stored.items() if key in scope}
+        seen, added, changed = await asyncio.to_thread(_diff_events, events, stored)
+        samples = [data.encode() for _, data in (added or changed)[:ZDICT_SAMPLES]]
+        zdict = await self._events_zdict(tx, samples)
+        added_rows = await asyncio.to_thread(_rows, added, zdict)
+        changed_rows = await asyncio.to_thread(_rows, changed, zdict)
+        removed = [(event_id,) for event_id in stored if event_id not in seen]
+        await db.executemany("DELETE FROM events WHERE id = ?", removed)
+        assignments = ", ".join(f"{name.strip()} = ?" for name in _EVENT_COLUMNS.split(","))
+        await db.executemany(
+            f"UPDATE events SET {assignments}, updated_at = ? WHERE id = ?",
+            [(*row, stamp, event.id) for event, row in changed_rows],
+        )
+        await db.executemany(
+            f"INSERT INTO events ({_EVENT_COLUMNS}, first_seen, updated_at, id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(*row, stamp, stamp, event.id) for event, row in added_rows],
+        )
+        await _write_children(tx, [event for event, _ in changed], replace=True)
+        await _write_children(tx, [event for event, _ in added], replace=False)
+        counts = {
+            "added": len(added),
+            "changed": len(changed),
+            "removed": len(removed),
+            "unchanged": len(seen) - len(added) - len(changed),
+        }
+        packed = {
+            event.id: (row[9], (event.date.value, row[4])) for event, row in added_rows
+        } | {event.id: (row[9], (event.date.value, row[4])) for event, row in changed_rows}
+        return counts, packed, [event_id for (event_id,) in removed]
+
+    async def read_seedset(self) -> SeedSet:
+        """Rebuild the last synced `SeedSet` from the database alone (no YAML).
+
+        Events and article texts stay encoded (`PackedEvents`, `EncodedTexts`) and are
+        decoded one at a time when asked for; gazetteers are small and parsed at once.
+        """
+        db = self.database
+        await self._pack_unpacked_events()
+        rows = await db.fetchall(
+            "SELECT id, packed, date_value, end_date FROM events ORDER BY rowid"
+        )
+        zdict = bytes.fromhex(await self._meta(ZDICT_KEY) or "")
+        gazetteer = await db.fetchall("SELECT kind, id, data FROM gazetteer ORDER BY rowid")
+        texts = EncodedTexts(
+            dict(await db.fetchall("SELECT id, CAST(text AS BLOB) FROM article_texts"))
+        )
+        fingerprint = await self.stored_fingerprint() or ""
+        tables = await asyncio.to_thread(_parse_rows, rows, zdict, gazetteer)
+        return SeedSet(**tables, article_texts=texts, fingerprint=fingerprint)
+
+    async def _pack_unpacked_events(self) -> None:
+        """Fill `events.packed` where it is missing (rows written before migration 3)."""
+        rows = await self.database.fetchall("SELECT id, data FROM events WHERE packed IS NULL")
+        if not rows:
+            return
+        async with self.database.transaction() as tx:
+            zdict = await self._events_zdict(
+                tx, [data.encode() for _, data in rows[:ZDICT_SAMPLES]]
+            )
+            packed = await asyncio.to_thread(
+                lambda: [(pack(data.encode(), zdict), event_id) for event_id, data in rows]
+            )
+            await tx.executemany("UPDATE events SET packed = ? WHERE id = ?", packed)
+
+    # --- the persisted search index ----------------------------------------------------------
+
+    async def save_index_blobs(
+        self, fingerprint: str, version: int, blobs: dict[str, bytes]
+    ) -> None:
+        """Store the search index built for the seeds of `fingerprint`, replacing any other."""
+        async with self.database.transaction(immediate=True) as tx:
+            await tx.execute("DELETE FROM search_index")
+            await tx.execute("DELETE FROM search_index_delta")  # the new index holds them
+            await tx.executemany(
+                "INSERT INTO search_index (name, fingerprint, version, data) VALUES (?, ?, ?, ?)",
+                [(name, fingerprint, version, data) for name, data in blobs.items()],
+            )
+
+    async def load_index_blobs(
+        self, fingerprint: str | None, version: int
+    ) -> dict[str, bytes] | None:
+        """The stored search index in format `version`, if any; with a `fingerprint`, only the
+        one stored for those seeds. Without one, it is the index of the stored events once
+        `index_delta()` is applied to it."""
+        if fingerprint is None:
+            rows = await self.database.fetchall(
+                "SELECT name, data FROM search_index WHERE version = ?", (version,)
+            )
+        else:
+            rows = await self.database.fetchall(
+                "SELECT name, data FROM search_index WHERE fingerprint = ? AND version = ?",
+                (fingerprint, version),
+            )
+        return dict(rows) if rows else None
+
+    async def index_delta(self, version: int | None = None) -> list[str]:
+        """Ids of the events added, changed or removed since the stored index was written (one
+        index is stored, so `version` does not matter)."""
+        return [row[0] for row in await self.database.fetchall(
+            "SELECT event_id FROM search_index_delta ORDER BY event_id")]  # fmt: skip
+
+    async def changes_since(self, since: dt.datetime | str) -> list[tuple[str, str]]:
+        """(stored updated_at, id) of the events added or edited after `since` (naive means
+        UTC), oldest first; the stored timestamps sort as text."""
+        rows = await self.database.fetchall(
+            "SELECT updated_at, id FROM events WHERE updated_at > ? ORDER BY updated_at, id",
+            (to_timestamp(since),),
+        )
+        return [(row[0], row[1]) for row in rows]
+
+
+_COUNTS = ("added", "changed", "removed", "unchanged")
+
+
+def _touched(counts: dict[str, int]) -> bool:
+    return bool(counts["added"] or counts["changed"] or counts["removed"])
+
+
+def _is_events_file(path: str) -> bool:
+    return path.startswith(f"{EVENTS_DIR}/") and path.endswith(".yaml") and path.count("/") == 1
+
+
+async def _write_seed_files(
+    tx: Transaction,
+    hashes: Mapping[str, tuple[str, str]],
+    event_files: Mapping[str, tuple[Any, ...]],
+) -> None:
+    """Store the hash (and, for an events file, the event ids) of each file of `hashes`."""
+    await tx.executemany(
+        "INSERT INTO seed_files (path, signature, sha256, event_ids) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (path) DO UPDATE SET signature = excluded.signature,"
+        " sha256 = excluded.sha256, event_ids = excluded.event_ids",
+        [
+            (path, signature, sha, json.dumps(list(event_files[path]))
+             if path in event_files else None)
+            for path, (signature, sha) in hashes.items()
+        ],
+    )  # fmt: skip
+_CHILD_TABLES = ("event_participants", "event_topics", "event_organizations", "event_sources")
+
+
+async def _write_children(tx: Transaction, events: list[Event], *, replace: bool) -> None:
+    """Write the participant, topic, organization and source rows of `events`."""
+    db = tx
+    if replace:
+        ids = [(event.id,) for event in events]
+        for table in _CHILD_TABLES:  # constant names; values stay parameters
+            await db.executemany(f"DELETE FROM {table} WHERE event_id = ?", ids)
+    await db.executemany(
+        "INSERT OR IGNORE INTO event_participants (event_id, person_id, side) VALUES (?, ?, ?)",
+        [(e.id, p.person, p.side) for e in events for p in e.participants],
+    )
+    await db.executemany(
+        "INSERT OR IGNORE INTO event_topics (event_id, topic_id) VALUES (?, ?)",
+        [(e.id, topic) for e in events for topic in e.topics],
+    )
+    await db.executemany(
+        "INSERT OR IGNORE INTO event_organizations (event_id, org_id) VALUES (?, ?)",
+        [(e.id, org) for e in events for org in e.organizations],
+    )
+    await db.executemany(
+        "INSERT OR IGNORE INTO event_sources (event_id, article_id, position) VALUES (?, ?, ?)",
+        [(e.id, s.article, n) for e in events for n, s in enumerate(e.sources)],
+    )
+
+
+async def _sync_gazetteer(
+    tx: Transaction, kind: str, records: Iterable[Record], edited: set[str]
+) -> dict[str, int]:
+    """Upsert one kind of gazetteer record; ids in `edited` count as changed regardless."""
+    db = tx
+    stored = dict(await tx.fetchall("SELECT id, data FROM gazetteer WHERE kind = ?", (kind,)))
+    counts = dict.fromkeys(_COUNTS, 0)
+    writes, seen = [], set()
+    for record in records:
+        record_id = record.id  # type: ignore[attr-defined]
+        seen.add(record_id)
+        data = record.model_dump_json()
+        previous = stored.get(record_id)
+        if previous == data:
+            counts["changed" if record_id in edited else "unchanged"] += 1
+            continue
+        counts["added" if previous is None else "changed"] += 1
+        writes.append((kind, record_id, data))
+    removed = [(kind, record_id) for record_id in stored if record_id not in seen]
+    counts["removed"] = len(removed)
+    await db.executemany("DELETE FROM gazetteer WHERE kind = ? AND id = ?", removed)
+    await db.executemany(
+        "INSERT INTO gazetteer (kind, id, data) VALUES (?, ?, ?)"
+        " ON CONFLICT (kind, id) DO UPDATE SET data = excluded.data",
+        writes,
+    )
+    return counts
+
+
+async def _sync_texts(tx: Transaction, texts: Mapping[str, str]) -> set[str]:
+    """Store the articles' texts; return the ids whose stored text was different."""
+    db = tx
+    stored = dict(await tx.fetchall("SELECT id, text FROM article_texts"))
+    await db.executemany(
+        "DELETE FROM article_texts WHERE id = ?", [(key,) for key in stored if key not in texts]
+    )
+    await db.executemany(
+        "INSERT INTO article_texts (id, text) VALUES (?, ?)"
+        " ON CONFLICT (id) DO UPDATE SET text = excluded.text",
+        [(key, text) for key, text in texts.items() if stored.get(key) != text],
+    )
+    return {key for key, text in texts.items() if key in stored and stored[key] != text}
+
+
+def _diff_events(
+    events: Iterable[Event], stored: dict[str, str]
+) -> tuple[set[str], list[tuple[Event, str]], list[tuple[Event, str]]]:
+    """The ids of `events`, and the (event, JSON) of those added and of those changed."""
+    seen: set[str] = set()
+    added, changed = [], []
+    with paused_gc():
+        for event in events:
+            seen.add(event.id)
+            data = event.model_dump_json()
+            previous = stored.get(event.id)
+            if previous is None:
+                added.append((event, data))
+            elif previous != _hash(data):
+                changed.append((event, data))
+    return seen, added, changed
+
+
+def _rows(events: list[tuple[Event, str]], zdict: bytes) -> list[tuple[Event, tuple[Any, ...]]]:
+    """Each event with its row values (packing its JSON)."""
+    return [(event, _event_row(event, data, pack(data.encode(), zdict))) for event, data in events]
+
+
+def _parse_rows(
+    events: list[tuple[str, bytes, str | None, str | None]],
+    zdict: bytes,
+    gazetteer: list[tuple[str, str, str]],
+) -> dict[str, Any]:
+    """Packed events as `PackedEvents`, articles as `JsonRecords` (there is one per few
+    events, and only cards read them); the other gazetteers validated back into models."""
+    tables: dict[str, Any] = {attribute: {} for attribute, _ in GAZETTEER_KINDS.values()}
+    with paused_gc():
+        blobs = {event_id: packed for event_id, packed, _, _ in events}
+        Span = tuple[str | None, str | None]
+        spans: dict[Span, Span] = {}  # many events share a date: share its tuple
+        dates = {
+            event_id: spans.setdefault((value, end), (value, end))
+            for event_id, _, value, end in events
+        }
+        tables["events"] = PackedEvents(blobs, zdict, dates)
+        for kind, record_id, data in gazetteer:
+            if kind in GAZETTEER_KINDS:
+                attribute, model = GAZETTEER_KINDS[kind]
+                table = tables[attribute]
+                table[record_id] = data if kind in LAZY_KINDS else model.model_validate_json(data)
+        for kind in LAZY_KINDS:
+            attribute, model = GAZETTEER_KINDS[kind]
+            tables[attribute] = JsonRecords(model, tables[attribute])
+    return tables

@@ -1,0 +1,111 @@
+"""A sync after a few edits reads only the changed events files and ends where a full sync ends.
+
+Each case edits a copy of the real seeds, syncs incrementally (`update_seeds`) into one database
+and in full (`load_seeds` + `sync_seeds`) into another, and compares what is stored; a broken
+edit is refused with the file, record and field named, and the database keeps its seeds.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.records.loading import SeedError, load_seeds
+from bot.storage.sqlite.database import Database
+from bot.storage.sqlite.seeds import SqliteSeedStore
+from tests.support.seedcopy import (
+    copy_seeds,
+    edit_event,
+    edit_records,
+    event_files,
+    localized,
+    read_records,
+    write_records,
+)
+
+
+@pytest.fixture
+async def synced(tmp_path: Path):
+    folder = copy_seeds(tmp_path)
+    store = SqliteSeedStore(await Database.open(tmp_path / "bot.sqlite3"))
+    first = await store.update_seeds(folder)
+    assert first.full and first.result.added
+    yield folder, store
+    await store.database.close()
+
+
+async def stored(store: SqliteSeedStore) -> list[tuple]:
+    return [tuple(r) for r in await store.database.fetchall(
+        "SELECT id, content_hash FROM events ORDER BY id")]  # fmt: skip
+
+
+async def full_sync(folder: Path, tmp_path: Path) -> list[tuple]:
+    store = SqliteSeedStore(await Database.open(tmp_path / "full.sqlite3"))
+    try:
+        await store.sync_seeds(load_seeds(folder))
+        return await stored(store)
+    finally:
+        await store.database.close()
+
+
+async def test_one_changed_record_rewrites_one_row(synced, tmp_path):
+    folder, store = synced
+    edited = edit_event(folder, lambda e: True, lambda e: e.update(summary=localized("Edited")))
+    update = await store.update_seeds(folder)
+    assert not update.full
+    assert (update.result.changed, update.result.added, update.result.removed) == (1, 0, 0)
+    assert [e.id for e in update.upserted] == [edited["id"]] and update.removed == ()
+    assert update.seeds.events[edited["id"]].summary.en == "Edited"
+    assert await stored(store) == await full_sync(folder, tmp_path)
+    assert await store.index_delta() == [edited["id"]]
+    again = await store.update_seeds(folder, current=update.seeds)
+    assert again.result is None  # nothing changed since
+
+
+async def test_new_file_removed_record_and_moved_record(synced, tmp_path):
+    folder, store = synced
+    files = {path: read_records(path) for path in event_files(folder)}
+    parents = {record.get("part_of") for records in files.values() for record in records}
+    first = max(files, key=lambda path: len(files[path]))
+    records = files[first]
+    moved, dropped = [r for r in records if r["id"] not in parents][:2]
+    write_records(first, [r for r in records if r not in (moved, dropped)])
+    new = {**moved, "id": "2026-01-01-new-meeting"}
+    write_records(folder / "events" / "zz-new.yaml", [moved, new])
+    update = await store.update_seeds(folder)
+    assert not update.full
+    assert update.removed == (dropped["id"],)
+    assert {e.id for e in update.upserted} == {new["id"]}  # the moved one did not change
+    assert dropped["id"] not in update.seeds.events and new["id"] in update.seeds.events
+    assert await stored(store) == await full_sync(folder, tmp_path)
+    (folder / "events" / "zz-new.yaml").unlink()
+    gone = await store.update_seeds(folder, current=update.seeds)
+    assert set(gone.removed) == {moved["id"], new["id"]}
+    assert await stored(store) == await full_sync(folder, tmp_path)
+
+
+async def test_broken_edits_are_refused_and_change_nothing(synced):
+    folder, store = synced
+    before = await stored(store)
+    other = read_records(event_files(folder)[1])[0]
+    path = event_files(folder)[0]
+    edit_records(path, lambda records: records.append(dict(other)))  # an id given twice
+    with pytest.raises(SeedError, match="duplicate id, first defined in events/"):
+        await store.update_seeds(folder)
+    edit_records(path, lambda records: records.pop())
+    edit_event(folder, lambda e: True, lambda e: e.update(topics=["no-such-topic"]))
+    with pytest.raises(SeedError) as caught:
+        await store.update_seeds(folder)
+    [problem] = caught.value.problems
+    assert problem.file == f"events/{path.name}" and problem.field == "topics[0]"
+    assert "unknown topic 'no-such-topic'" in problem.message
+    assert await stored(store) == before
+
+
+async def test_a_gazetteer_change_reads_the_whole_folder(synced, tmp_path):
+    folder, store = synced
+    edit_records(folder / "topics.yaml", lambda topics: topics[0]["aliases"].update(en=["x1"]))
+    update = await store.update_seeds(folder)
+    assert update.full
+    assert await stored(store) == await full_sync(folder, tmp_path)
