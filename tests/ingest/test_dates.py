@@ -81,13 +81,33 @@ def test_sentences_are_verbatim_and_keep_initials_and_abbreviations():
 @pytest.mark.parametrize(
     ("sentence", "value", "word"),
     [  # published on Friday 5 December 2025
-        ("On Tuesday the Kazakh Foreign Minister met his Austrian counterpart in Vienna.", "2025-12-02", "Tuesday"),
-        ("Во вторник министр иностранных дел провел переговоры с коллегой в Вене.", "2025-12-02", "Во вторник"),
-        ("В пятницу министр иностранных дел провел переговоры с коллегой в Вене.", "2025-12-05", "В пятницу"),
-        ("Сыртқы істер министрі сейсенбі күні Венада әріптесімен кездесті.", "2025-12-02", "сейсенбі күні"),
-        ("Сыртқы істер министрі дүйсенбіде Венада әріптесімен кездесті.", "2025-12-01", "дүйсенбіде"),
+        (
+            "On Tuesday the Kazakh Foreign Minister met his Austrian counterpart in Vienna.",
+            "2025-12-02",
+            "Tuesday",
+        ),
+        (
+            "Во вторник министр иностранных дел провел переговоры с коллегой в Вене.",
+            "2025-12-02",
+            "Во вторник",
+        ),
+        (
+            "В пятницу министр иностранных дел провел переговоры с коллегой в Вене.",
+            "2025-12-05",
+            "В пятницу",
+        ),
+        (
+            "Сыртқы істер министрі сейсенбі күні Венада әріптесімен кездесті.",
+            "2025-12-02",
+            "сейсенбі күні",
+        ),
+        (
+            "Сыртқы істер министрі дүйсенбіде Венада әріптесімен кездесті.",
+            "2025-12-01",
+            "дүйсенбіде",
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_weekday_is_the_one_before_the_publication_date(sentence, value, word):
     _, event = dates(f" date 2025-12-05 {sentence}")
     assert (event.value, event.precision, event.basis) == (value, "day", "inferred")

@@ -188,10 +188,14 @@ def test_who_led_a_delegation_took_part(knowledge):
 @pytest.mark.parametrize(
     ("sentence", "country"),
     [
-        ("Ерлан Ыдырысов Мәскеуде Ресей министрімен кездесті. Олар Украинадағы дағдарысты талқылады.", "russia"),
+        (
+            "Ерлан Ыдырысов Мәскеуде Ресей министрімен кездесті. "
+            "Олар Украинадағы дағдарысты талқылады.",
+            "russia",
+        ),
         ("Ерлан Ыдырысов Ресей министрімен кездесті. Олар Украинадағы дағдарысты талқылады.", None),
     ],
-)  # fmt: skip
+)
 def test_the_crisis_in_a_country_is_not_the_place(knowledge, sentence, country):
     [event, *_] = ingest_text(f"Сыртқы істер министрі {sentence}", knowledge).events
     assert (event.place.country if event.place else None) == country
