@@ -50,7 +50,8 @@ from bot.digests.broadcast import (
     subscription_digest,
 )
 from bot.digests.calendar import WINDOW_DAYS, build_calendar
-from bot.digests.compose import SummarizedPart, compose_digest, day_text, digest_messages
+from bot.digests.compose import compose_digest
+from bot.digests.render import SummarizedPart, day_text, digest_messages
 from bot.digests.schedule import next_schedule
 from bot.i18n import Html, parse_language, t
 from bot.records.models import LANGS
@@ -485,9 +486,7 @@ async def digest_tick(context: BriefingContext) -> None:
         return
     broadcaster = context.job.data.get(context)
     if not broadcaster.busy:  # the delivery log makes a skipped tick harmless
-        context.application.create_task(
-            broadcaster.tick(), name=BROADCAST_TASK
-        )
+        context.application.create_task(broadcaster.tick(), name=BROADCAST_TASK)
 
 
 def register(application: Application) -> None:
