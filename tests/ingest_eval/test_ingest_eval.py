@@ -51,10 +51,14 @@ def test_real_articles_are_labelled_and_split_before_tuning():
     for case in labelled:
         by_lang.setdefault(case["file"][:2], []).append(case)
     for lang, group in by_lang.items():
-        assert len(group) >= 13, lang
+        first = [case for case in group if case["part"] != "fresh"]
+        assert len(first) >= 13, lang
         # every third article of a language, in file order, is held aside
-        for number, case in enumerate(sorted(group, key=lambda c: c["file"]), start=1):
+        for number, case in enumerate(sorted(first, key=lambda c: c["file"]), start=1):
             assert case["part"] == ("held" if number % 3 == 0 else "tune"), case["file"]
+        # the fresh part (labelled before any extraction ran on it) comes after, numbered on
+        fresh = [case["file"] for case in group if case["part"] == "fresh"]
+        assert len(fresh) >= 8 and min(fresh, default="~") > max(c["file"] for c in first), lang
 
 
 # Floors on the real articles' tuning part, just under what extraction reaches (all languages);
