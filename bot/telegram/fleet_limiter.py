@@ -1,5 +1,7 @@
-"""PTB's rate limiter for several instances: every request to a chat takes a slot of the token's
-one send budget (bot.storage.postgres.budget), shared through PostgreSQL.
+"""PTB's rate limiter for several instances: every message (send*, copy, forward, edit*) takes a
+slot of the token's one send budget (bot.storage.postgres.budget), shared through PostgreSQL.
+Answers to callback and inline queries and reads (getChatMember) take none, as in
+bot.telegram.send_limiter; neither does getUpdates, which a pause never holds up.
 
 Per-group limits (20 a minute) stay local, as in PTB's AIORateLimiter: one instance owns a chat's
 digest at a time, and a rare collision is answered by a 429, which pauses everyone. A 429 pauses
@@ -23,14 +25,15 @@ from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
 from bot.storage.postgres.budget import SendBudget
+from bot.telegram.send_limiter import UNPAUSED, is_message
 
 log = logging.getLogger(__name__)
 
 
 class FleetRateLimiter(BaseRateLimiter[int]):
-    """PTB's rate limiter over a `SendBudget`: requests to a chat take a slot of the fleet's
-    budget; groups keep the local 20-a-minute limit; a RetryAfter pauses every instance and the
-    request is retried up to `max_retries` times (as AIORateLimiter does)."""
+    """PTB's rate limiter over a `SendBudget`: messages take a slot of the fleet's budget;
+    groups keep the local 20-a-minute limit; a RetryAfter pauses every instance and the request
+    is retried up to `max_retries` times (as AIORateLimiter does)."""
 
     def __init__(
         self,
@@ -74,6 +77,11 @@ class FleetRateLimiter(BaseRateLimiter[int]):
             self._groups[group] = AsyncLimiter(self.group_max_rate, self.group_time_period)
         return self._groups[group]
 
+    async def _pause_over(self) -> None:
+        # A loop: a 429 elsewhere may extend the pause while this one sleeps.
+        while (rest := self.paused_until - self.clock()) > 0:  # noqa: ASYNC110
+            await asyncio.sleep(rest)
+
     async def _take_slot(self) -> None:
         """Wait for a slot of the fleet's budget that no pause overlaps.
 
@@ -116,7 +124,9 @@ class FleetRateLimiter(BaseRateLimiter[int]):
             group = chat_id
         for attempt in range(max_retries + 1):
             try:
-                if chat_id is None:  # getUpdates, getMe, answerCallbackQuery: no budget
+                if chat_id is None or not is_message(endpoint):  # no slot of the budget
+                    if endpoint not in UNPAUSED:
+                        await self._pause_over()
                     return await callback(*args, **kwargs)
                 if group is not None and self.group_max_rate:
                     async with self._group(group):
