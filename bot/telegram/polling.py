@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime as dt
 import logging
 import time
 from collections.abc import Callable
@@ -33,6 +32,7 @@ from telegram.error import RetryAfter, TelegramError
 from telegram.ext import Application
 
 from bot.storage.postgres.leases import Leases
+from bot.telegram.limits import retry_after_seconds
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +141,7 @@ class LeasedPoller:
                     offset=self.offset, timeout=seconds, allowed_updates=Update.ALL_TYPES
                 )
             except RetryAfter as exc:
-                await asyncio.sleep(_seconds(exc.retry_after))
+                await asyncio.sleep(retry_after_seconds(exc))
                 continue
             except TelegramError as exc:  # 409, network, 5xx: told to the error handler
                 self.application.create_task(
@@ -157,6 +157,3 @@ class LeasedPoller:
             if updates:
                 self.offset = updates[-1].update_id + 1
 
-
-def _seconds(value: float | dt.timedelta) -> float:
-    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
