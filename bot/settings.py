@@ -114,6 +114,7 @@ class Settings:
     send_empty_digests: bool = False
     log_level: str = "INFO"
     force_polling: bool = False  # poll even though Telegram has a webhook set (deletes it)
+    claim_lease_seconds: float = 120.0  # a digest claim not renewed for this long is taken over
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, dotenv: bool = True) -> Settings:
@@ -144,6 +145,8 @@ class Settings:
             send_empty_digests=_bool(get("BOT_SEND_EMPTY_DIGESTS"), "BOT_SEND_EMPTY_DIGESTS"),
             log_level=_log_level(get("BOT_LOG_LEVEL"), "BOT_LOG_LEVEL"),
             force_polling=_bool(get("BOT_FORCE_POLLING"), "BOT_FORCE_POLLING"),
+            claim_lease_seconds=_positive(get("BOT_CLAIM_LEASE_SECONDS"), "BOT_CLAIM_LEASE_SECONDS")
+            or cls.claim_lease_seconds,
         )
         settings.zone()  # fail early on an unknown zone
         return settings

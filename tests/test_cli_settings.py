@@ -37,6 +37,7 @@ def clean_env(monkeypatch):
         ("BOT_TZ", "Mars/Base"),
         ("BOT_ADMINS", "alice"),
         ("BOT_FORCE_POLLING", "maybe"),
+        ("BOT_CLAIM_LEASE_SECONDS", "-5"),
     ],
 )
 def test_a_wrong_setting_is_one_line_naming_it_and_exit_2(clean_env, capsys, name, value):
@@ -65,6 +66,7 @@ def test_settings_read_every_good_value():
     settings = Settings.from_env(
         {"BOT_WEBHOOK_PORT": "8443", "BOT_HEALTH_PORT": "8080", "BOT_DIGEST_GRACE_HOURS": "1.5",
          "BOT_SEND_EMPTY_DIGESTS": "yes", "BOT_LOG_LEVEL": "debug", "BOT_FORCE_POLLING": "1",
+         "BOT_CLAIM_LEASE_SECONDS": "5",
          "BOT_DATABASE_URL": "postgresql://bot:pw@db:5432/bot"},
         dotenv=False,
     )  # fmt: skip
@@ -72,6 +74,7 @@ def test_settings_read_every_good_value():
     assert settings.digest_grace_hours == 1.5 and settings.send_empty_digests
     assert settings.log_level == "DEBUG"
     assert settings.force_polling and settings.database_url == "postgresql://bot:pw@db:5432/bot"
+    assert settings.claim_lease_seconds == 5.0
     assert settings.webhook_listen == "127.0.0.1"  # behind a proxy unless told otherwise
 
 

@@ -316,7 +316,7 @@ async def metrics_text(application: Application) -> bytes:
     if engine is not None and engine.is_open:
         with contextlib.suppress(Exception):
             counts = await engine.stats.deliveries_by_status()
-            for status in ("sent", "empty", "failed", "missed", "pending"):
+            for status in ("sent", "empty", "failed", "missed", "pending", "queued"):
                 metrics.digests.labels(status).set(counts.get(status, 0))
     if runtime.ticker is not None:
         metrics.tick_lag.set(runtime.ticker.lag)
