@@ -291,6 +291,9 @@ async def health_report(application: Application) -> dict[str, object]:
         if runtime.mode == "webhook" and runtime.webhook_problem:
             problems.append(f"webhook: {runtime.webhook_problem}")
     secrets = secrets_of(runtime.settings) if runtime is not None else ()
+    poller: dict[str, str] = {}  # several instances: whether this one polls or stands by
+    if runtime is not None and _leased(runtime):
+        poller["poller"] = "standby" if runtime.standby else "active"
     return {
         "ok": not problems,
         "problems": [scrub(problem, secrets) for problem in problems],
@@ -299,7 +302,7 @@ async def health_report(application: Application) -> dict[str, object]:
         "tick": tick,
         "last_tick": last_tick.isoformat() if isinstance(last_tick, dt.datetime) else None,
         "mode": application.bot_data.get(MODE_KEY),
-        **({"poller": "standby" if runtime.standby else "active"} if _leased(runtime) else {}),
+        **poller,
         "uptime_seconds": int(uptime(application.bot_data).total_seconds()),
     }
 
