@@ -49,7 +49,7 @@ def render_result(result: IngestResult, yaml_text: str, lang: str) -> list[str]:
 async def _answer(update: Update, context: BriefingContext, data: bytes | str) -> None:
     """Ingest the text off the event loop and reply with the drafts or a polite refusal."""
     lang = await context.chat_lang(update)
-    engine = context.engine
+    engine, index = context.engine, context.index
     try:
         text = article_text(data)
     except ArticleError as exc:
@@ -57,7 +57,7 @@ async def _answer(update: Update, context: BriefingContext, data: bytes | str) -
         return
 
     def run() -> tuple[IngestResult, str]:
-        result = ingest_text(text, Knowledge.from_seeds(engine.seeds, engine.index), "telegram.txt")
+        result = ingest_text(text, Knowledge.from_seeds(engine.seeds, index), "telegram.txt")
         return result, as_yaml(result)
 
     result, yaml_text = await asyncio.to_thread(run)
