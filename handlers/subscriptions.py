@@ -486,7 +486,7 @@ async def digest_tick(context: BriefingContext) -> None:
     broadcaster = context.job.data.get(context)
     if not broadcaster.busy:  # the delivery log makes a skipped tick harmless
         context.application.create_task(
-            broadcaster.tick(dt.datetime.now(dt.UTC)), name=BROADCAST_TASK
+            broadcaster.tick(), name=BROADCAST_TASK
         )
 
 
