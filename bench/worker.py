@@ -21,6 +21,7 @@ if __package__ in (None, ""):
 
 from bench.common import bench_settings, dataset_paths, memory, summary
 from bench.generate import (
+    fill_record_digests,
     generate_seedset,
     insert_subscriptions,
     sync_into_database,
@@ -47,7 +48,8 @@ async def prepare(data: Path, events: int, seed: int, chats: int) -> dict:
         finally:
             await repos.close()
         if fresh:
-            return {**json.loads(marker.read_text()), "cached": True}
+            filled = fill_record_digests(db_path, seeds_dir)
+            return {**json.loads(marker.read_text()), "cached": True, "digests_filled": filled}
     shutil.rmtree(data, ignore_errors=True)
     started = time.perf_counter()
     seedset = generate_seedset(events, seed)

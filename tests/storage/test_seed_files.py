@@ -109,3 +109,49 @@ async def test_a_gazetteer_change_reads_the_whole_folder(synced, tmp_path):
     update = await store.update_seeds(folder)
     assert update.full
     assert await stored(store) == await full_sync(folder, tmp_path)
+
+
+def _problems(error: SeedError) -> list[tuple]:
+    return [(p.file, p.record, p.field, p.line, p.message) for p in error.value.problems]
+
+
+async def test_an_edit_inside_one_record_is_reported_as_a_full_load_reports_it(synced):
+    folder, store = synced
+    path = folder / "events" / "2024-12-malta-osce-mc31.yaml"
+    write_records(path, read_records(path))  # as an editor's tool writes it, then synced
+    await store.update_seeds(folder)
+    before = await stored(store)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    starts = [n for n, line in enumerate(lines) if line.startswith("- ")]
+    kind = next(n for n in range(starts[2], starts[3]) if lines[n].startswith("  kind:"))
+    for broken in (
+        [*lines[: kind + 1], lines[kind], *lines[kind + 1 :]],  # a key given twice
+        [*lines[: kind + 1], "  title: [unclosed\n", *lines[kind + 1 :]],  # YAML syntax
+    ):
+        path.write_text("".join(broken), encoding="utf-8")
+        with pytest.raises(SeedError) as incremental:
+            await store.update_seeds(folder)
+        with pytest.raises(SeedError) as full:
+            load_seeds(folder)
+        assert _problems(incremental) == _problems(full)
+        assert incremental.value.problems[0].line is not None
+    assert await stored(store) == before
+
+
+async def test_removing_an_event_another_file_is_part_of_is_refused(synced):
+    folder, store = synced
+    path = folder / "events" / "2024-12-malta-osce-mc31.yaml"
+    records = read_records(path)
+    parent = next(r for r in records if not r.get("part_of"))
+    child = next(r for r in records if r.get("part_of") == parent["id"])
+    write_records(path, [r for r in records if r is not child])
+    write_records(folder / "events" / "zz-child.yaml", [child])
+    update = await store.update_seeds(folder)
+    assert not update.full and update.result.changed == update.result.added == 0
+    write_records(path, [r for r in records if r not in (child, parent)])
+    with pytest.raises(SeedError) as caught:
+        await store.update_seeds(folder)
+    named = {(p.file, p.record, p.field) for p in caught.value.problems}
+    assert ("events/zz-child.yaml", child["id"], "part_of") in named  # the file not read
+    with pytest.raises(SeedError, match="unknown event"):
+        load_seeds(folder)  # a full load refuses it too

@@ -150,6 +150,12 @@ MIGRATIONS: list[str] = [
     );
     DELETE FROM search_index;
     """,
+    # 5 (issue 16): the digest of each record's source in an events file, in the order of
+    # event_ids, so a sync of a changed file re-validates only the records whose source changed
+    # (bot.records.sources). NULL: the file is read whole next time.
+    """
+    ALTER TABLE seed_files ADD COLUMN record_digests TEXT;  -- JSON list, as event_ids
+    """,
 ]
 
 

@@ -43,6 +43,7 @@ from bot.records.lazy import (
 )
 from bot.records.loading import (
     FileHashes,
+    StoredFile,
     file_hashes,
     fingerprint_of,
     load_event_files,
@@ -185,7 +186,7 @@ class SqliteSeedStore:
         changed: set[str],
     ) -> SeedUpdate:
         """Sync the events of the changed events files only (the rest of the folder is as
-        stored)."""
+        stored); in those files, only the records whose source changed are read."""
         elsewhere = {
             event_id: path
             for path, (_, _, ids) in stored_files.items()
@@ -197,26 +198,33 @@ class SqliteSeedStore:
                 "SELECT id, part_of FROM events WHERE part_of IS NOT NULL"
             )
         )
+        before = await self._stored_records(changed & stored_files.keys())
         files = await asyncio.to_thread(
-            load_event_files, folder, changed, seeds, elsewhere, parents
+            load_event_files, folder, changed, seeds, elsewhere, parents, before
         )
-        events = [event for records in files.values() for event in records]
+        events = [event for file in files.values() for event in file.parsed]
+        reused = {
+            event_id for file in files.values() for event_id in file.ids
+        } - {event.id for event in events}
         scope = {e.id for e in events}
-        for path in changed & stored_files.keys():
-            scope.update(stored_files[path][2] or ())  # what the file defined before
+        for ids, _ in before.values():
+            scope.update(ids)  # what the files defined before
+        scope -= reused
         stamp = to_timestamp(utc_now())
         fingerprint = fingerprint_of(hashes)
         async with self.database.transaction(immediate=True) as tx:
             counts, packed, removed = await self._sync_events(tx, events, stamp, scope)
+            counts["unchanged"] += len(reused)
             await tx.executemany("DELETE FROM seed_files WHERE path = ?",
                                  [(path,) for path in changed if path not in hashes])  # fmt: skip
             await _write_seed_files(
                 tx,
                 {path: hashes[path] for path in hashes if path in changed
                  or hashes[path] != (stored_files[path][0], stored_files[path][1])},
-                {path: tuple(e.id for e in records) for path, records in files.items()}
+                {path: file.ids for path, file in files.items()}
                 | {path: stored_files[path][2] or () for path in hashes
                    if path not in changed and path in stored_files and stored_files[path][2]},
+                {path: file.digests for path, file in files.items() if file.digests is not None},
             )  # fmt: skip
             await tx.executemany(
                 _UPSERT_META, [(FINGERPRINT_KEY, fingerprint), (SYNCED_AT_KEY, stamp)]
@@ -235,6 +243,20 @@ class SqliteSeedStore:
         upserted = tuple(e for e in events if e.id in packed)
         new_seeds = dataclasses.replace(seeds, events=new_events, fingerprint=fingerprint)
         return SeedUpdate(new_seeds, result, upserted, tuple(removed))
+
+    async def _stored_records(self, paths: Iterable[str]) -> dict[str, StoredFile]:
+        """What each of `paths` defined at the last sync: its event ids and their digests."""
+        rows = await self.database.fetchall(
+            "SELECT path, event_ids, record_digests FROM seed_files"
+            " WHERE path IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(paths)),),
+        )
+        found: dict[str, StoredFile] = {}
+        for path, ids, digests in rows:
+            event_ids = tuple(json.loads(ids)) if ids else ()
+            known = tuple(json.loads(digests)) if digests else None
+            found[path] = (event_ids, known if known and len(known) == len(event_ids) else None)
+        return found
 
     async def sync_seeds(self, seedset: SeedSet, *, now: dt.datetime | None = None) -> SyncResult:
         """Make the stored seeds equal to `seedset`, in one transaction; idempotent.
@@ -258,7 +280,9 @@ class SqliteSeedStore:
             # Each file's hash, for the next sync to re-read only what changed (none known:
             # the next sync reads the whole folder).
             await tx.execute("DELETE FROM seed_files")
-            await _write_seed_files(tx, seedset.files, seedset.event_files)
+            await _write_seed_files(
+                tx, seedset.files, seedset.event_files, seedset.record_digests
+            )
             if seedset.files:
                 await tx.execute(_UPSERT_META, (FORMAT_KEY, seeds_format()))
             else:
@@ -297,9 +321,12 @@ class SqliteSeedStore:
         """Write the events that differ from the stored ones (of `scope`, else all): returns
         the counts, id → (packed bytes, date span) of those written, and the removed ids."""
         db = tx
-        stored = dict(await tx.fetchall("SELECT id, content_hash FROM events"))
-        if scope is not None:
-            stored = {key: value for key, value in stored.items() if key in scope}
+        if scope is None:
+            stored = dict(await tx.fetchall("SELECT id, content_hash FROM events"))
+        else:
+            stored = dict(await tx.fetchall(
+                "SELECT id, content_hash FROM events WHERE id IN (SELECT value FROM json_each(?))",
+                (json.dumps(sorted(scope)),)))  # fmt: skip
         seen, added, changed = await asyncio.to_thread(_diff_events, events, stored)
         samples = [data.encode() for _, data in (added or changed)[:ZDICT_SAMPLES]]
         zdict = await self._events_zdict(tx, samples)
@@ -425,18 +452,25 @@ async def _write_seed_files(
     tx: Transaction,
     hashes: Mapping[str, tuple[str, str]],
     event_files: Mapping[str, tuple[Any, ...]],
+    digests: Mapping[str, tuple[str, ...]],
 ) -> None:
-    """Store the hash (and, for an events file, the event ids) of each file of `hashes`."""
+    """Store the hash (and, for an events file, the event ids and their source digests) of
+    each file of `hashes`."""
+
+    def listed(values: Mapping[str, tuple[Any, ...]], path: str) -> str | None:
+        return json.dumps(list(values[path])) if path in values else None
+
     await tx.executemany(
-        "INSERT INTO seed_files (path, signature, sha256, event_ids) VALUES (?, ?, ?, ?)"
+        "INSERT INTO seed_files (path, signature, sha256, event_ids, record_digests)"
+        " VALUES (?, ?, ?, ?, ?)"
         " ON CONFLICT (path) DO UPDATE SET signature = excluded.signature,"
-        " sha256 = excluded.sha256, event_ids = excluded.event_ids",
+        " sha256 = excluded.sha256, event_ids = excluded.event_ids,"
+        " record_digests = excluded.record_digests",
         [
-            (path, signature, sha, json.dumps(list(event_files[path]))
-             if path in event_files else None)
+            (path, signature, sha, listed(event_files, path), listed(digests, path))
             for path, (signature, sha) in hashes.items()
         ],
-    )  # fmt: skip
+    )
 _CHILD_TABLES = ("event_participants", "event_topics", "event_organizations", "event_sources")
 
 
