@@ -35,7 +35,14 @@ from bot.records.models import (
 )
 from bot.records.references import check_events, check_references, cycles
 from bot.records.seedset import ATTRIBUTES, SeedSet
-from bot.records.sources import UNPARSED, Item, checked_value, digest, json_items, yaml_slices
+from bot.records.sources import (
+    Item,
+    checked_value,
+    digest,
+    json_items,
+    json_lines,
+    yaml_slices,
+)
 
 # Bump when the way records are stored changes, so every database reloads its seeds.
 FORMAT_VERSION = b"seeds-format-1"
@@ -204,6 +211,13 @@ def _seed_files(folder: Path) -> list[tuple[str, os.DirEntry]]:
                 if entry.name.startswith(".") or entry.name == "__pycache__":
                     continue
                 relative = prefix + entry.name
+                if (
+                    entry.is_file(follow_symlinks=False)  # a plain file (no link): known from
+                    and not entry.is_symlink()  # the directory listing, one stat for its size
+                    and entry.stat(follow_symlinks=False).st_size <= MAX_SEED_FILE_BYTES
+                ):
+                    found.append((relative, entry))
+                    continue
                 problem = _entry_problem(entry, root, visited)
                 if problem:
                     problems.append(SeedProblem(relative, None, None, problem))
@@ -626,7 +640,8 @@ def _read_changed(
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             problems.append(SeedProblem(name, None, None, f"cannot read the file: {exc}"))
             return []
-        items = json_items(text, checked=False)
+        items = json_lines(text)
+        items = items if items is not None else json_items(text, checked=False)
         is_json = items is not None
         items = items if items is not None else yaml_slices(text)
         if items is not None:
@@ -665,7 +680,6 @@ def _read_slices(
             if len(values) != 1:
                 return None
             value = values[0][1]
-        assert value is not UNPARSED
         record = _validate_item(position, item.line, value, name, Event, problems, invalid)
         if record is not None:
             entries.append((item.line, record, source))  # type: ignore[arg-type]

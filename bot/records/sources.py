@@ -104,8 +104,39 @@ def json_items(text: str, checked: bool = True) -> list[Item] | None:
     return items
 
 
+def json_lines(text: str) -> list[Item] | None:
+    """The records of a JSON list written one record a line (as generated files are), as
+    unparsed items, or None when the file is not laid out so: `[`, then each record on its
+    own line followed by a comma except the last, then `]`.
+
+    No record is decoded here: a line is one whole JSON value when its digest is that of a
+    record decoded before, or when `checked_value` decodes it whole; JSON text holds no raw
+    line break, so the file is then exactly that list.
+    """
+    lines = text.split("\n")
+    while lines and not lines[-1].strip():
+        lines.pop()
+    if len(lines) < 2 or lines[0].strip() != "[" or lines[-1].strip() != "]":
+        return None
+    if _SURROGATE.search(text):
+        return None
+    items = []
+    last = len(lines) - 2
+    for number, line in enumerate(lines[1:-1], start=1):
+        record = line.rstrip()
+        if number < last:
+            if not record.endswith(","):
+                return None
+            record = record[:-1]
+        if not record.startswith("{") or not record.endswith("}"):
+            return None
+        items.append(Item(number + 1, record, UNPARSED))
+    return items
+
+
 def checked_value(item: Item) -> object:
-    """The item's value decoded with the checks of `json_items` (raises ValueError)."""
+    """The item's value decoded with the checks of `json_items`; raises ValueError unless
+    its text is exactly one JSON value that YAML reads the same."""
     return _CHECKED.decode(item.text)
 
 

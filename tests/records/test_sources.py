@@ -49,7 +49,8 @@ def test_what_json_and_yaml_could_read_differently_goes_to_yaml(text):
 
 
 def test_a_yaml_list_is_cut_where_items_begin():
-    text = "# header\n---\n- id: a\n  title: x\n\n# about b\n- id: b\n  quotes:\n  - q\n-\n  id: c\n"
+    text = "# header\n---\n- id: a\n  title: x\n\n# about b\n- id: b\n  quotes:\n  - q\n"
+    text += "-\n  id: c\n"
     slices = yaml_slices(text)
     assert slices is not None
     assert [piece.line for piece in slices] == [3, 7, 10]
@@ -93,7 +94,7 @@ def test_a_json_events_file_loads_as_its_yaml_twin(tmp_path):
 def test_a_key_given_twice_in_a_json_file_is_reported_with_its_line(tmp_path):
     folder = copy_seeds(tmp_path)
     path = event_files(folder)[0]
-    [first, *rest] = read_records(path)
+    first = read_records(path)[0]
     text = json.dumps(first, ensure_ascii=False)
     doubled = text[:-1] + ', "kind": "visit"}'
     path.write_text("[\n" + doubled + "\n]\n", encoding="utf-8")

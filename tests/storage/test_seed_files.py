@@ -7,6 +7,7 @@ edit is refused with the file, record and field named, and the database keeps it
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -155,3 +156,35 @@ async def test_removing_an_event_another_file_is_part_of_is_refused(synced):
     assert ("events/zz-child.yaml", child["id"], "part_of") in named  # the file not read
     with pytest.raises(SeedError, match="unknown event"):
         load_seeds(folder)  # a full load refuses it too
+
+
+def _write_json_lines(path: Path, records: list[dict]) -> None:
+    lines = [json.dumps(record, ensure_ascii=False) for record in records]
+    path.write_text("[\n" + ",\n".join(lines) + "\n]\n", encoding="utf-8")
+
+
+async def test_a_json_events_file_edited_in_one_record_syncs_as_a_full_load(synced, tmp_path):
+    folder, store = synced
+    path = folder / "events" / "2024-12-malta-osce-mc31.yaml"
+    records = read_records(path)
+    _write_json_lines(path, records)  # one record a line, as generated files are
+    first = await store.update_seeds(folder)
+    assert not first.full and first.upserted == ()
+    records[3]["summary"] = localized("Edited in JSON.")
+    _write_json_lines(path, records)
+    update = await store.update_seeds(folder, current=first.seeds)
+    assert [e.id for e in update.upserted] == [records[3]["id"]]
+    assert await stored(store) == await full_sync(folder, mkdir(tmp_path / "a"))
+    records[4]["summary"] = localized("Edited again.")
+    lines = [json.dumps(record, ensure_ascii=False) for record in records]
+    lines[4:6] = [lines[4] + ", " + lines[5]]  # two records on one line: read as plain JSON
+    path.write_text("[\n" + ",\n".join(lines) + "\n]\n", encoding="utf-8")
+    again = await store.update_seeds(folder, current=update.seeds)
+    assert [e.id for e in again.upserted] == [records[4]["id"]]
+    assert again.seeds.events[records[4]["id"]].summary.en == "Edited again."
+    assert await stored(store) == await full_sync(folder, mkdir(tmp_path / "b"))
+
+
+def mkdir(path: Path) -> Path:
+    path.mkdir()
+    return path

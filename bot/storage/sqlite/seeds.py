@@ -112,6 +112,9 @@ class SqliteSeedStore:
 
     def __init__(self, database: Database) -> None:
         self.database = database
+        # The file hashes this store last wrote, with the fingerprint they make: a /reload
+        # uses them instead of reading every file's row again while the fingerprint holds.
+        self._files: tuple[str, FileHashes] | None = None
 
     # --- seeds ---------------------------------------------------------------------------
 
@@ -142,9 +145,8 @@ class SqliteSeedStore:
         else they are read from the database. A folder with problems raises `SeedError` and
         leaves the database as it was.
         """
-        stored_files = await self._seed_files()
-        known = {path: (signature, sha) for path, (signature, sha, _) in stored_files.items()}
-        incremental = bool(stored_files) and await self._meta(FORMAT_KEY) == seeds_format()
+        known = await self._known_files()
+        incremental = bool(known) and await self._meta(FORMAT_KEY) == seeds_format()
         hashing = asyncio.ensure_future(
             asyncio.to_thread(file_hashes, folder, known if incremental else None)
         )
@@ -157,48 +159,53 @@ class SqliteSeedStore:
             if (hashes.get(path) or ("", ""))[1] != (known.get(path) or ("", ""))[1]
         }  # fmt: skip
         if incremental and seeds is not None and not changed:
-            restated = [(sig, path) for path, (sig, _) in hashes.items() if known[path][0] != sig]
+            restated = _restated(known, hashes, changed)
             if restated:  # touched, not changed: remember the new stat, skip the hash next time
                 async with self.database.transaction() as tx:
                     await tx.executemany("UPDATE seed_files SET signature = ? WHERE path = ?",
                                          restated)  # fmt: skip
+                self._files = (fingerprint_of(hashes), hashes)
             return SeedUpdate(seeds, None)
         if incremental and seeds is not None and all(map(_is_events_file, changed)):
-            return await self._sync_event_files(folder, seeds, stored_files, hashes, changed)
+            return await self._sync_event_files(folder, seeds, known, hashes, changed)
         seedset = await asyncio.to_thread(load_seeds, folder)
         return SeedUpdate(seedset, await self.sync_seeds(seedset), full=True)
 
-    async def _seed_files(self) -> dict[str, tuple[str, str, tuple[str, ...] | None]]:
-        rows = await self.database.fetchall(
-            "SELECT path, signature, sha256, event_ids FROM seed_files"
-        )
-        return {
-            path: (signature, sha, tuple(json.loads(ids)) if ids else None)
-            for path, signature, sha, ids in rows
-        }
+    async def _known_files(self) -> FileHashes:
+        """Each seed file's (stat signature, sha256) at the last sync."""
+        fingerprint = await self.stored_fingerprint()
+        if self._files is not None and fingerprint is not None and self._files[0] == fingerprint:
+            return self._files[1]
+        return await self._seed_files()
+
+    async def _seed_files(self) -> FileHashes:
+        """Each seed file's (stat signature, sha256) at the last sync."""
+        rows = await self.database.fetchall("SELECT path, signature, sha256 FROM seed_files")
+        return {path: (signature, sha) for path, signature, sha in rows}
 
     async def _sync_event_files(
         self,
         folder: Path,
         seeds: SeedSet,
-        stored_files: dict[str, tuple[str, str, tuple[str, ...] | None]],
+        known: FileHashes,
         hashes: FileHashes,
         changed: set[str],
     ) -> SeedUpdate:
         """Sync the events of the changed events files only (the rest of the folder is as
         stored); in those files, only the records whose source changed are read."""
+        rows = await self.database.fetchall(
+            "SELECT path, event_ids FROM seed_files WHERE event_ids IS NOT NULL"
+        )
         elsewhere = {
-            event_id: path
-            for path, (_, _, ids) in stored_files.items()
-            if path not in changed
-            for event_id in ids or ()
-        }
+            event_id: path for path, ids in rows if path not in changed
+            for event_id in json.loads(ids)
+        }  # fmt: skip
         parents = dict(
             await self.database.fetchall(
                 "SELECT id, part_of FROM events WHERE part_of IS NOT NULL"
             )
         )
-        before = await self._stored_records(changed & stored_files.keys())
+        before = await self._stored_records(changed & known.keys())
         files = await asyncio.to_thread(
             load_event_files, folder, changed, seeds, elsewhere, parents, before
         )
@@ -217,15 +224,14 @@ class SqliteSeedStore:
             counts["unchanged"] += len(reused)
             await tx.executemany("DELETE FROM seed_files WHERE path = ?",
                                  [(path,) for path in changed if path not in hashes])  # fmt: skip
+            await tx.executemany("UPDATE seed_files SET signature = ? WHERE path = ?",
+                                 _restated(known, hashes, changed))  # fmt: skip
             await _write_seed_files(
                 tx,
-                {path: hashes[path] for path in hashes if path in changed
-                 or hashes[path] != (stored_files[path][0], stored_files[path][1])},
-                {path: file.ids for path, file in files.items()}
-                | {path: stored_files[path][2] or () for path in hashes
-                   if path not in changed and path in stored_files and stored_files[path][2]},
+                {path: hashes[path] for path in changed if path in hashes},
+                {path: file.ids for path, file in files.items()},
                 {path: file.digests for path, file in files.items() if file.digests is not None},
-            )  # fmt: skip
+            )
             await tx.executemany(
                 _UPSERT_META, [(FINGERPRINT_KEY, fingerprint), (SYNCED_AT_KEY, stamp)]
             )
@@ -233,6 +239,7 @@ class SqliteSeedStore:
                 "INSERT INTO search_index_delta (event_id) VALUES (?) ON CONFLICT DO NOTHING",
                 [(event_id,) for event_id in [*packed, *removed]],
             )
+        self._files = (fingerprint, hashes)
         by_kind = {"event": counts}
         result = SyncResult(**{name: counts[name] for name in _COUNTS}, by_kind=by_kind)
         if isinstance(seeds.events, PackedEvents):
@@ -297,6 +304,7 @@ class SqliteSeedStore:
                     "INSERT INTO search_index_delta (event_id) VALUES (?) ON CONFLICT DO NOTHING",
                     [(event_id,) for event_id in [*packed, *removed]],
                 )
+        self._files = (seedset.fingerprint, dict(seedset.files))
         totals = {name: sum(counts[name] for counts in by_kind.values()) for name in _COUNTS}
         return SyncResult(**totals, by_kind=by_kind)
 
@@ -344,8 +352,6 @@ class SqliteSeedStore:
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(*row, stamp, stamp, event.id) for event, row in added_rows],
         )
-        await _write_children(tx, [event for event, _ in changed], replace=True)
-        await _write_children(tx, [event for event, _ in added], replace=False)
         counts = {
             "added": len(added),
             "changed": len(changed),
@@ -444,6 +450,14 @@ def _touched(counts: dict[str, int]) -> bool:
     return bool(counts["added"] or counts["changed"] or counts["removed"])
 
 
+def _restated(known: FileHashes, hashes: FileHashes, changed: set[str]) -> list[tuple[str, str]]:
+    """(new signature, path) of the files touched but not changed since the last sync."""
+    return [
+        (signature, path) for path, (signature, _) in hashes.items()
+        if path not in changed and known[path][0] != signature
+    ]  # fmt: skip
+
+
 def _is_events_file(path: str) -> bool:
     return path.startswith(f"{EVENTS_DIR}/") and path.endswith(".yaml") and path.count("/") == 1
 
@@ -471,34 +485,6 @@ async def _write_seed_files(
             for path, (signature, sha) in hashes.items()
         ],
     )
-_CHILD_TABLES = ("event_participants", "event_topics", "event_organizations", "event_sources")
-
-
-async def _write_children(tx: Transaction, events: list[Event], *, replace: bool) -> None:
-    """Write the participant, topic, organization and source rows of `events`."""
-    db = tx
-    if replace:
-        ids = [(event.id,) for event in events]
-        for table in _CHILD_TABLES:  # constant names; values stay parameters
-            await db.executemany(f"DELETE FROM {table} WHERE event_id = ?", ids)
-    await db.executemany(
-        "INSERT OR IGNORE INTO event_participants (event_id, person_id, side) VALUES (?, ?, ?)",
-        [(e.id, p.person, p.side) for e in events for p in e.participants],
-    )
-    await db.executemany(
-        "INSERT OR IGNORE INTO event_topics (event_id, topic_id) VALUES (?, ?)",
-        [(e.id, topic) for e in events for topic in e.topics],
-    )
-    await db.executemany(
-        "INSERT OR IGNORE INTO event_organizations (event_id, org_id) VALUES (?, ?)",
-        [(e.id, org) for e in events for org in e.organizations],
-    )
-    await db.executemany(
-        "INSERT OR IGNORE INTO event_sources (event_id, article_id, position) VALUES (?, ?, ?)",
-        [(e.id, s.article, n) for e in events for n, s in enumerate(e.sources)],
-    )
-
-
 async def _sync_gazetteer(
     tx: Transaction, kind: str, records: Iterable[Record], edited: set[str]
 ) -> dict[str, int]:
