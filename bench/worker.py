@@ -19,7 +19,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import bench_settings, dataset_paths, memory, summary
+from bench.common import bench_settings, cpu_seconds, dataset_paths, memory, summary
 from bench.generate import (
     fill_record_digests,
     generate_seedset,
@@ -83,13 +83,14 @@ async def coldstart(data: Path) -> dict:
     from bot.engine import Engine
 
     baseline = memory()["rss_mb"]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds()
     engine = Engine(bench_settings(data))
     result = await engine.open()
     ready = time.perf_counter()
     assert engine.index is not None
     figures = {
         "total_s": ready - started,
+        "cpu_s": cpu_seconds() - cpu,
         "index_source": engine.index_source,
         "reloaded_yaml": result is not None,  # True would mean the seeds were not unchanged
         "rss_before_mb": baseline,

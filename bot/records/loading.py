@@ -13,6 +13,7 @@ are one pass that must report every problem at once.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import gc
 import hashlib
 import os
@@ -33,7 +34,7 @@ from bot.records.models import (
     Event,
     Record,
 )
-from bot.records.references import check_events, check_references, cycles
+from bot.records.references import StreamedChecks, check_events, cycles
 from bot.records.seedset import ATTRIBUTES, SeedSet
 from bot.records.sources import (
     Item,
@@ -418,49 +419,87 @@ def _validate_item(
 # --- loading -------------------------------------------------------------------------------
 
 
+EventSink = Callable[[SeedSet, list[Event]], None]
+
+
 def load_seeds(folder: Path) -> SeedSet:
     """Read and validate a seeds folder; raise `SeedError` listing every problem found."""
+    events: dict[str, Event] = {}
+    seedset = stream_seeds(folder, lambda _, batch: events.update((e.id, e) for e in batch))
+    return dataclasses.replace(seedset, events=events)
+
+
+def stream_seeds(folder: Path, sink: EventSink, hashes: FileHashes | None = None) -> SeedSet:
+    """`load_seeds` holding no event: the events of each events file go to `sink` (with the
+    gazetteers they refer to) once validated, and the seed set returned has the gazetteers,
+    the articles' texts, each file's hash, event ids and digests, but no events.
+
+    Nothing more goes to the sink once a problem is found; a `SeedError` at the end (every
+    problem, as `load_seeds` reports them) means what the sink was given must be dropped.
+    `hashes` are the folder's `file_hashes` when the caller has them.
+    """
     folder = Path(folder)
     if not folder.is_dir():
         raise SeedError([_missing_folder(folder)])
-    hashes = file_hashes(folder)
+    with paused_gc():
+        return _stream_seeds(folder, sink, hashes or file_hashes(folder))
+
+
+def _stream_seeds(folder: Path, sink: EventSink, hashes: FileHashes) -> SeedSet:
     problems: list[SeedProblem] = []
     tables: dict[str, dict[str, Record]] = {}
     origin: dict[tuple[str, str], tuple[str, int]] = {}  # (attribute, id) -> (file, line)
     missing_files: set[str] = set()
     invalid: dict[str, set[str]] = {}  # attribute -> ids of records that failed validation
+    digests: dict[str, tuple[str, ...]] = {}
 
-    def add(attribute: str, name: str, record: Record, line: int) -> None:
-        table = tables.setdefault(attribute, {})
+    def add(attribute: str, name: str, record: Record, line: int) -> bool:
         record_id = record.id  # type: ignore[attr-defined]
-        if record_id in table:
+        if (attribute, record_id) in origin:
             first_file, first_line = origin[(attribute, record_id)]
             message = f"duplicate id, first defined in {first_file} line {first_line}"
             problems.append(SeedProblem(name, record_id, "id", message, line))
-            return
-        table[record_id] = record
+            return False
+        if attribute != "events":  # events go to the sink
+            tables.setdefault(attribute, {})[record_id] = record
         origin[(attribute, record_id)] = (name, line)
+        return True
 
-    digests: dict[str, tuple[str, ...]] = {}
-    with paused_gc():
-        _read_all(folder, add, problems, invalid, missing_files, digests)
-    texts = _read_articles(folder, tables.get("articles", {}), origin, problems)
-    seedset = SeedSet(
-        **{attribute: tables.get(attribute, {}) for attribute in [*ATTRIBUTES.values(), "events"]},
+    def report(findings: Iterable[tuple[str, str, str, str]]) -> None:
+        for attribute, record_id, field_path, message in findings:
+            name, line = origin[(attribute, record_id)]
+            problems.append(SeedProblem(name, record_id, field_path, message, line))
+
+    _read_gazetteers(folder, add, problems, invalid, missing_files)
+    texts = _read_articles(folder, tables.get("articles", {}), origin, problems, hashes)
+    gazetteers = SeedSet(
+        **{attribute: tables.get(attribute, {}) for attribute in ATTRIBUTES.values()},
+        events=_AnyEvent(),  # parents are checked at the end
         article_texts=texts,
+    )
+    checks = StreamedChecks(gazetteers, {ATTRIBUTES[name] for name in missing_files}, invalid)
+    report(checks.gazetteers())
+    broken = invalid.setdefault("events", set())
+    for name, path in _events_files(folder):
+        records, found = _validate_file(path, name, Event, problems, broken)
+        batch = [record for record, line in records if add("events", name, record, line)]
+        if found is not None:
+            digests[name] = tuple(found)
+        report(checks.events(batch))  # type: ignore[arg-type]
+        if not problems:
+            sink(gazetteers, batch)  # type: ignore[arg-type]
+    report(checks.parents())
+    if problems:
+        # File by file, top to bottom: the order an editor fixes them in.
+        raise SeedError(sorted(problems, key=lambda problem: (problem.file, problem.line or 0)))
+    return dataclasses.replace(
+        gazetteers,
+        events={},
         fingerprint=fingerprint_of(hashes),
         files=hashes,
         event_files=_event_files(origin),
         record_digests=digests,
     )
-    missing = {ATTRIBUTES[name] for name in missing_files}
-    for attribute, record_id, field_path, message in check_references(seedset, missing, invalid):
-        name, line = origin[(attribute, record_id)]
-        problems.append(SeedProblem(name, record_id, field_path, message, line))
-    if problems:
-        # File by file, top to bottom: the order an editor fixes them in.
-        raise SeedError(sorted(problems, key=lambda problem: (problem.file, problem.line or 0)))
-    return seedset
 
 
 def _event_files(origin: Mapping[tuple[str, str], tuple[str, int]]) -> dict[str, tuple[str, ...]]:
@@ -472,16 +511,14 @@ def _event_files(origin: Mapping[tuple[str, str], tuple[str, int]]) -> dict[str,
     return {name: tuple(ids) for name, ids in files.items()}
 
 
-def _read_all(
+def _read_gazetteers(
     folder: Path,
-    add: Callable[[str, str, Record, int], None],
+    add: Callable[[str, str, Record, int], bool],
     problems: list[SeedProblem],
     invalid: dict[str, set[str]],
     missing_files: set[str],
-    digests: dict[str, tuple[str, ...]],
 ) -> None:
-    """Validate every gazetteer file and event file, handing each good record to `add`;
-    each events file's record digests go to `digests` (when it can be cut apart)."""
+    """Validate every gazetteer file, handing each good record to `add`."""
     for name, model in GAZETTEERS.items():
         path = folder / name
         if not path.exists():
@@ -491,15 +528,13 @@ def _read_all(
         records, _ = _validate_file(path, name, model, problems, broken)
         for record, line in records:
             add(ATTRIBUTES[name], name, record, line)
+
+
+def _events_files(folder: Path) -> list[tuple[str, Path]]:
+    """(relative name, path) of each events file, in the order they are read."""
     events_dir = folder / EVENTS_DIR
-    for path in sorted(events_dir.glob("*.yaml")) if events_dir.is_dir() else []:
-        name = f"{EVENTS_DIR}/{path.name}"
-        broken = invalid.setdefault("events", set())
-        records, found = _validate_file(path, name, Event, problems, broken)
-        for record, line in records:
-            add("events", name, record, line)
-        if found is not None:
-            digests[name] = tuple(found)
+    paths = sorted(events_dir.glob("*.yaml")) if events_dir.is_dir() else []
+    return [(f"{EVENTS_DIR}/{path.name}", path) for path in paths]
 
 
 def _read_articles(
@@ -507,24 +542,33 @@ def _read_articles(
     articles: dict[str, Record],
     origin: dict[tuple[str, str], tuple[str, int]],
     problems: list[SeedProblem],
+    files: Mapping[str, object] = {},
 ) -> dict[str, str]:
-    """The text of each article, keyed by article id; missing or unreadable files are problems."""
+    """The text of each article, keyed by article id; missing or unreadable files are problems.
+
+    `files` are the folder's plain files (relative paths, from `file_hashes`): an article file
+    among them is read where it is, any other path is resolved first (links, `..`).
+    """
     root = folder.resolve()
     texts = {}
     for article_id, article in articles.items():
         name, line = origin[("articles", article_id)]
-        path = (folder / article.file).resolve()  # type: ignore[attr-defined]
-        if not path.is_relative_to(root):
-            message = f"{article.file!r} points outside the seeds folder"  # type: ignore[attr-defined]
-            problems.append(SeedProblem(name, article_id, "file", message, line))
-            continue
+        relative = article.file  # type: ignore[attr-defined]
+        if relative in files:
+            path = folder / relative
+        else:
+            path = (folder / relative).resolve()
+            if not path.is_relative_to(root):
+                message = f"{relative!r} points outside the seeds folder"
+                problems.append(SeedProblem(name, article_id, "file", message, line))
+                continue
         try:
             texts[article_id] = _read_text(path)
         except FileNotFoundError:
-            message = f"the article file {article.file!r} does not exist"  # type: ignore[attr-defined]
+            message = f"the article file {relative!r} does not exist"
             problems.append(SeedProblem(name, article_id, "file", message, line))
         except (OSError, UnicodeDecodeError, ValueError) as exc:
-            message = f"cannot read {article.file!r}: {exc}"  # type: ignore[attr-defined]
+            message = f"cannot read {relative!r}: {exc}"
             problems.append(SeedProblem(name, article_id, "file", message, line))
     return texts
 
@@ -684,6 +728,22 @@ def _read_slices(
         if record is not None:
             entries.append((item.line, record, source))  # type: ignore[arg-type]
     return entries, problems
+
+
+class _AnyEvent(Mapping[str, Event]):
+    """Every id is an event (while streaming, parents are checked once all are read)."""
+
+    def __getitem__(self, key: str) -> Event:
+        raise KeyError(key)
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
 
 
 class _EventIds(Mapping[str, Event]):

@@ -40,16 +40,18 @@ from bot.records.lazy import (
     PackedEvents,
     make_zdict,
     pack,
+    unpack,
 )
 from bot.records.loading import (
+    EventSink,
     FileHashes,
     StoredFile,
     file_hashes,
     fingerprint_of,
     load_event_files,
-    load_seeds,
     paused_gc,
     seeds_format,
+    stream_seeds,
 )
 from bot.records.models import (
     EVENTS_DIR,
@@ -82,8 +84,9 @@ def _hash(data: str) -> str:
     return hashlib.sha256(data.encode()).hexdigest()
 
 
-def _event_row(event: Event, data: str, packed: bytes) -> tuple[Any, ...]:
-    """The values of an events row, in the order of `_EVENT_COLUMNS`."""
+def _event_row(event: Event, data: str | None, packed: bytes, digest: str) -> tuple[Any, ...]:
+    """The values of an events row, in the order of `_EVENT_COLUMNS` (`data` None: filled
+    from `packed` when written)."""
     place = event.place
     start = event.date.start
     return (
@@ -97,7 +100,7 @@ def _event_row(event: Event, data: str, packed: bytes) -> tuple[Any, ...]:
         event.part_of,
         data,
         packed,
-        _hash(data),
+        digest,
     )
 
 
@@ -138,12 +141,15 @@ class SqliteSeedStore:
         update = await self.update_seeds(folder)
         return update.seeds, update.result
 
-    async def update_seeds(self, folder: Path, current: SeedSet | None = None) -> SeedUpdate:
+    async def update_seeds(
+        self, folder: Path, current: SeedSet | None = None, on_events: EventSink | None = None
+    ) -> SeedUpdate:
         """Bring the stored seeds up to date with `folder`, reading only what changed.
 
         `current` is the seed set the stored seeds were last read into (the running bot's),
-        else they are read from the database. A folder with problems raises `SeedError` and
-        leaves the database as it was.
+        else they are read from the database. When the whole folder is read (`full`), each
+        events file's events go to `on_events` as they are read, with the gazetteers. A folder
+        with problems raises `SeedError` and leaves the database as it was.
         """
         known = await self._known_files()
         incremental = bool(known) and await self._meta(FORMAT_KEY) == seeds_format()
@@ -168,8 +174,7 @@ class SqliteSeedStore:
             return SeedUpdate(seeds, None)
         if incremental and seeds is not None and all(map(_is_events_file, changed)):
             return await self._sync_event_files(folder, seeds, known, hashes, changed)
-        seedset = await asyncio.to_thread(load_seeds, folder)
-        return SeedUpdate(seedset, await self.sync_seeds(seedset), full=True)
+        return await self._sync_folder(folder, hashes, on_events)
 
     async def _known_files(self) -> FileHashes:
         """Each seed file's (stat signature, sha256) at the last sync."""
@@ -219,8 +224,11 @@ class SqliteSeedStore:
         scope -= reused
         stamp = to_timestamp(utc_now())
         fingerprint = fingerprint_of(hashes)
+        diff = await self._event_diff(scope)
+        await asyncio.to_thread(diff.add, events)
+        packed = diff.packed
         async with self.database.transaction(immediate=True) as tx:
-            counts, packed, removed = await self._sync_events(tx, events, stamp, scope)
+            counts, removed = await self._write_events(tx, diff, stamp)
             counts["unchanged"] += len(reused)
             await tx.executemany("DELETE FROM seed_files WHERE path = ?",
                                  [(path,) for path in changed if path not in hashes])  # fmt: skip
@@ -271,9 +279,35 @@ class SqliteSeedStore:
         New events get `first_seen` = `updated_at` = now; an edited one (different content hash)
         keeps `first_seen` and gets a new `updated_at`; records gone from the seeds are deleted.
         """
+        diff = await self._event_diff()
+        await asyncio.to_thread(diff.add, seedset.events.values())
+        return await self._store_seeds(seedset, diff, now)
+
+    async def _sync_folder(
+        self, folder: Path, hashes: FileHashes, on_events: EventSink | None
+    ) -> SeedUpdate:
+        """Read the whole folder and store it, holding no more events than one file's: each
+        file's events are compared with the stored ones and packed as they are read (and
+        handed to `on_events`, which may build the search index meanwhile)."""
+        diff = await self._event_diff()
+
+        def sink(gazetteers: SeedSet, events: list[Event]) -> None:
+            diff.add(events)
+            if on_events is not None:
+                on_events(gazetteers, events)
+
+        seedset = await asyncio.to_thread(stream_seeds, folder, sink, hashes)
+        result = await self._store_seeds(seedset, diff, None)
+        return SeedUpdate(await self.read_seedset(), result, full=True)
+
+    async def _store_seeds(
+        self, seedset: SeedSet, diff: _EventDiff, now: dt.datetime | None
+    ) -> SyncResult:
+        """`sync_seeds` once the events are compared: `seedset`'s gazetteers and files, the
+        events of `diff`."""
         stamp = to_timestamp(now or utc_now())
         async with self.database.transaction(immediate=True) as tx:
-            counts, packed, removed = await self._sync_events(tx, seedset.events.values(), stamp)
+            counts, removed = await self._write_events(tx, diff, stamp)
             by_kind = {"event": counts}
             edited_texts = await _sync_texts(tx, seedset.article_texts)
             for kind, (attribute, _) in GAZETTEER_KINDS.items():
@@ -302,7 +336,7 @@ class SqliteSeedStore:
             else:
                 await tx.executemany(
                     "INSERT INTO search_index_delta (event_id) VALUES (?) ON CONFLICT DO NOTHING",
-                    [(event_id,) for event_id in [*packed, *removed]],
+                    [(event_id,) for event_id in [*diff.packed, *removed]],
                 )
         self._files = (seedset.fingerprint, dict(seedset.files))
         totals = {name: sum(counts[name] for counts in by_kind.values()) for name in _COUNTS}
@@ -323,45 +357,43 @@ class SqliteSeedStore:
         await tx.execute(_UPSERT_META, (ZDICT_KEY, zdict.hex()))
         return zdict
 
-    async def _sync_events(
-        self, tx: Transaction, events: Iterable[Event], stamp: str, scope: set[str] | None = None
-    ) -> tuple[dict[str, int], dict[str, tuple[bytes, tuple[Any, ...]]], list[str]]:
-        """Write the events that differ from the stored ones (of `scope`, else all): returns
-        the counts, id → (packed bytes, date span) of those written, and the removed ids."""
-        db = tx
-        if scope is None:
-            stored = dict(await tx.fetchall("SELECT id, content_hash FROM events"))
-        else:
-            stored = dict(await tx.fetchall(
-                "SELECT id, content_hash FROM events WHERE id IN (SELECT value FROM json_each(?))",
-                (json.dumps(sorted(scope)),)))  # fmt: skip
-        seen, added, changed = await asyncio.to_thread(_diff_events, events, stored)
-        samples = [data.encode() for _, data in (added or changed)[:ZDICT_SAMPLES]]
-        zdict = await self._events_zdict(tx, samples)
-        added_rows = await asyncio.to_thread(_rows, added, zdict)
-        changed_rows = await asyncio.to_thread(_rows, changed, zdict)
-        removed = [(event_id,) for event_id in stored if event_id not in seen]
-        await db.executemany("DELETE FROM events WHERE id = ?", removed)
+    async def _write_events(
+        self, tx: Transaction, diff: _EventDiff, stamp: str
+    ) -> tuple[dict[str, int], list[str]]:
+        """Write the events `diff` found different and delete the stored ones it did not see;
+        returns the counts and the removed ids."""
+        if diff.new_zdict and diff.zdict:
+            await tx.execute(_UPSERT_META, (ZDICT_KEY, diff.zdict.hex()))
+        removed = [event_id for event_id in diff.stored if event_id not in diff.seen]
+        await tx.executemany("DELETE FROM events WHERE id = ?", [(i,) for i in removed])
         assignments = ", ".join(f"{name.strip()} = ?" for name in _EVENT_COLUMNS.split(","))
-        await db.executemany(
+        await tx.executemany(
             f"UPDATE events SET {assignments}, updated_at = ? WHERE id = ?",
-            [(*row, stamp, event.id) for event, row in changed_rows],
+            ((*diff.row(row), stamp, event_id) for event_id, row in diff.changed),
         )
-        await db.executemany(
+        await tx.executemany(
             f"INSERT INTO events ({_EVENT_COLUMNS}, first_seen, updated_at, id)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(*row, stamp, stamp, event.id) for event, row in added_rows],
+            ((*diff.row(row), stamp, stamp, event_id) for event_id, row in diff.added),
         )
         counts = {
-            "added": len(added),
-            "changed": len(changed),
+            "added": len(diff.added),
+            "changed": len(diff.changed),
             "removed": len(removed),
-            "unchanged": len(seen) - len(added) - len(changed),
+            "unchanged": len(diff.seen) - len(diff.added) - len(diff.changed),
         }
-        packed = {
-            event.id: (row[9], (event.date.value, row[4])) for event, row in added_rows
-        } | {event.id: (row[9], (event.date.value, row[4])) for event, row in changed_rows}
-        return counts, packed, [event_id for (event_id,) in removed]
+        return counts, removed
+
+    async def _event_diff(self, scope: set[str] | None = None) -> _EventDiff:
+        """An `_EventDiff` against the stored events (of `scope`, else all)."""
+        if scope is None:
+            stored = dict(await self.database.fetchall("SELECT id, content_hash FROM events"))
+        else:
+            stored = dict(await self.database.fetchall(
+                "SELECT id, content_hash FROM events WHERE id IN (SELECT value FROM json_each(?))",
+                (json.dumps(sorted(scope)),)))  # fmt: skip
+        zdict = await self._meta(ZDICT_KEY)
+        return _EventDiff(stored, None if zdict is None else bytes.fromhex(zdict))
 
     async def read_seedset(self) -> SeedSet:
         """Rebuild the last synced `SeedSet` from the database alone (no YAML).
@@ -530,27 +562,41 @@ async def _sync_texts(tx: Transaction, texts: Mapping[str, str]) -> set[str]:
     return {key for key, text in texts.items() if key in stored and stored[key] != text}
 
 
-def _diff_events(
-    events: Iterable[Event], stored: dict[str, str]
-) -> tuple[set[str], list[tuple[Event, str]], list[tuple[Event, str]]]:
-    """The ids of `events`, and the (event, JSON) of those added and of those changed."""
-    seen: set[str] = set()
-    added, changed = [], []
-    with paused_gc():
-        for event in events:
-            seen.add(event.id)
-            data = event.model_dump_json()
-            previous = stored.get(event.id)
-            if previous is None:
-                added.append((event, data))
-            elif previous != _hash(data):
-                changed.append((event, data))
-    return seen, added, changed
+class _EventDiff:
+    """The events that differ from the stored ones (id → content hash), gathered a batch at
+    a time (`add`, in a worker thread) as rows ready to write: packed, their JSON left out
+    until written (`row`), so a full sync of 100,000 new events holds only packed bytes."""
 
+    def __init__(self, stored: dict[str, str], zdict: bytes | None) -> None:
+        self.stored = stored
+        self.zdict = zdict or b""
+        self.new_zdict = zdict is None  # made from the first events that differ
+        self.seen: set[str] = set()
+        self.added: list[tuple[str, tuple[Any, ...]]] = []  # (id, row)
+        self.changed: list[tuple[str, tuple[Any, ...]]] = []
+        self.packed: dict[str, tuple[bytes, tuple[Any, ...]]] = {}  # id → (bytes, date span)
 
-def _rows(events: list[tuple[Event, str]], zdict: bytes) -> list[tuple[Event, tuple[Any, ...]]]:
-    """Each event with its row values (packing its JSON)."""
-    return [(event, _event_row(event, data, pack(data.encode(), zdict))) for event, data in events]
+    def add(self, events: Iterable[Event]) -> None:
+        differing = []
+        with paused_gc():
+            for event in events:
+                self.seen.add(event.id)
+                data = event.model_dump_json()
+                digest = _hash(data)
+                previous = self.stored.get(event.id)
+                if previous != digest:
+                    differing.append((event, data, digest, previous is None))
+        if differing and self.new_zdict and not self.zdict:
+            self.zdict = make_zdict(data.encode() for _, data, _, _ in differing[:ZDICT_SAMPLES])
+        for event, data, digest, new in differing:
+            packed = pack(data.encode(), self.zdict)
+            row = _event_row(event, None, packed, digest)
+            (self.added if new else self.changed).append((event.id, row))
+            self.packed[event.id] = (packed, (event.date.value, row[4]))
+
+    def row(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
+        """The row with its JSON (unpacked from its packed bytes)."""
+        return (*row[:8], unpack(row[9], self.zdict).decode(), *row[9:])
 
 
 def _parse_rows(
