@@ -259,6 +259,6 @@ class TableBuilder:
         rank[order] = np.arange(len(positions))
         keys = [key for key, _ in self._pairs]
         docs = rank[np.array([p for _, p in self._pairs], dtype=np.int64)].tolist()
-        groups = Groups.from_pairs(keys, docs, list(self._anniversaries))
+        groups = Groups.in_document_order(keys, docs, list(self._anniversaries))
         labels = [self._labels[i] for i in positions]
         return EventTable(ids, labels, _arrays(rows, parents), groups)
