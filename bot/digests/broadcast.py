@@ -46,6 +46,7 @@ from __future__ import annotations
 import asyncio
 import bisect
 import datetime as dt
+import functools
 import logging
 import os
 import socket
@@ -234,8 +235,10 @@ class DigestCompositions:
         return self.last
 
 
+@functools.cache
 def instance_name() -> str:
-    """Who claims a delivery, for operators reading the log: host, process, a random tail."""
+    """Who this process is in the delivery log and the role leases, for operators: host,
+    process, a random tail (one name per process)."""
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 

@@ -329,9 +329,20 @@ class Stores(Protocol):
     def stats(self) -> StatsRepository: ...
 
 
+class DataChanges(Protocol):
+    """How an instance hears that another one changed the shared seeds or search index: a
+    version bumped with every such write (`version`), notified to listeners (`listen` calls
+    `on_change(version)` for each; idempotent, and connects again when the listener was lost)."""
+
+    async def version(self) -> int: ...
+    async def listen(self, on_change: Callable[[int], object]) -> None: ...
+    async def close(self) -> None: ...
+
+
 @dataclass
 class Repositories:
-    """One open backend: its repositories, and how to close it."""
+    """One open backend: its repositories, and how to close it. `changes` is None when one
+    process owns the data (SQLite); on a shared database, how to follow the others' writes."""
 
     seedstore: SeedStore
     chats: ChatRepository
@@ -339,3 +350,4 @@ class Repositories:
     deliveries: DeliveryLog
     stats: StatsRepository
     close: Callable[[], Awaitable[None]]
+    changes: DataChanges | None = None

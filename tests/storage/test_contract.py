@@ -258,6 +258,17 @@ async def test_a_digest_too_late_is_recorded_missed(repos):
     assert row is not None and row.status == "missed" and "late by" in (row.error or "")
 
 
+async def test_a_weekly_digest_is_planned_once_for_its_week(repos):
+    await repos.subscriptions.subscribe(sub(1, kind="weekly"), now=T0)
+    planned = await repos.deliveries.plan(due, NINE, GRACE, 5)  # a Monday, 09:00:30
+    assert planned.queued == [(1, "weekly:2026-03-02")]
+    [claim] = await repos.deliveries.claim("A", 10, 120, NINE)
+    assert await repos.deliveries.complete(claim, "sent", now=NINE, message_ids=[1])
+    thursday = NINE + dt.timedelta(days=3, hours=2)  # the week's digest, long sent
+    again = await repos.deliveries.plan(due, thursday, GRACE, 5)
+    assert (again.queued, again.missed, again.failed) == ([], [], [])
+
+
 async def test_completion_records_the_digest_and_the_chats_last_digest(repos):
     log, _, [claim] = await planned_and_claimed(repos, 1)
     assert await log.save_progress(claim, [10])

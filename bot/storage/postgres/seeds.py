@@ -51,7 +51,6 @@ _UPSERT_META = (
     "INSERT INTO meta (key, value) VALUES ($1, $2)"
     " ON CONFLICT (key) DO UPDATE SET value = excluded.value"
 )
-_CHILD_TABLES = ("event_participants", "event_topics", "event_organizations", "event_sources")
 KEEP_INDEX_VERSIONS = 2
 
 
@@ -176,20 +175,13 @@ class PgSeedStore:
             f"INSERT INTO events ({_EVENT_COLUMNS}, first_seen, updated_at, id) VALUES ({marks})",
             [(*row, stamp, stamp, event.id) for event, row in added_rows],
         )
-        changed_events = [event for event, _ in changed]
-        for table in _CHILD_TABLES:
-            await connection.execute(
-                f"DELETE FROM {table} WHERE event_id = ANY($1::text[])",
-                [event.id for event in changed_events],
-            )
-        await _write_children(connection, changed_events + [event for event, _ in added])
         counts = {
             "added": len(added),
             "changed": len(changed),
             "removed": len(removed),
             "unchanged": len(seen) - len(added) - len(changed),
         }
-        written = [event.id for event, _ in added] + [event.id for event in changed_events]
+        written = [event.id for event, _ in added + changed]
         return counts, written + removed
 
     async def _sync_gazetteer(
@@ -324,26 +316,6 @@ class PgSeedStore:
             to_timestamp(since),
         )
         return [(row[0], row[1]) for row in rows]
-
-
-async def _write_children(connection: asyncpg.Connection, events: list[Event]) -> None:
-    """Write the participant, topic, organization and source rows of `events`."""
-    tables = {
-        "event_participants (event_id, person_id, side) VALUES ($1, $2, $3)": [
-            (e.id, p.person, p.side) for e in events for p in e.participants
-        ],
-        "event_topics (event_id, topic_id) VALUES ($1, $2)": [
-            (e.id, topic) for e in events for topic in e.topics
-        ],
-        "event_organizations (event_id, org_id) VALUES ($1, $2)": [
-            (e.id, org) for e in events for org in e.organizations
-        ],
-        "event_sources (event_id, article_id, position) VALUES ($1, $2, $3)": [
-            (e.id, s.article, n) for e in events for n, s in enumerate(e.sources)
-        ],
-    }
-    for into, rows in tables.items():
-        await connection.executemany(f"INSERT INTO {into} ON CONFLICT DO NOTHING", rows)
 
 
 async def _write_seed_files(
