@@ -474,7 +474,10 @@ class DigestJob:
             settings = engine.settings
 
             compose = DigestCompositions(engine, settings.send_empty_digests)
-            policy = DeliveryPolicy(grace=dt.timedelta(hours=settings.digest_grace_hours))
+            policy = DeliveryPolicy(
+                grace=dt.timedelta(hours=settings.digest_grace_hours),
+                lease=settings.claim_lease_seconds,
+            )
             self.broadcaster = Broadcaster(engine, context.bot, compose, policy)
         return self.broadcaster
 
