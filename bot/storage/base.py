@@ -2,9 +2,9 @@
 
 The rest of the bot sees only these types (through `Engine.chats`, `.subscriptions`,
 `.deliveries`, `.stats`, `.seedstore`), never a connection or SQL. A backend (SQLite in
-`bot.storage.sqlite`; PostgreSQL next) implements every Protocol below and returns a
-`Repositories`. What differs between SQL dialects (placeholders, upserts, RETURNING, 'now', how a
-transaction takes its write lock) stays inside the backend's package.
+`bot.storage.sqlite`, PostgreSQL in `bot.storage.postgres`) implements every Protocol below and
+returns a `Repositories`. What differs between SQL dialects (placeholders, upserts, RETURNING,
+'now', how a transaction takes its write lock) stays inside the backend's package.
 
 Times are aware UTC datetimes at this interface; `to_timestamp` is the one text form SQLite
 stores them in (ISO 8601 with microseconds, which sorts as text).
