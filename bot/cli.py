@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 import threading
+from types import TracebackType
 
 from bot.settings import Settings, SettingsError
 
@@ -21,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "load": "load the seeds into the SQLite database",
     "digest": "print the digest for a date",
     "ingest": "draft event records from new article text",
+    "review": "list the ingest drafts awaiting review; approve, reject or correct one",
     "bench": "benchmark search, start-up, digests and delivery",
 }
 
@@ -65,7 +67,7 @@ def scrub_uncaught_exceptions(settings: Settings) -> None:
         return
     import traceback
 
-    def hook(kind: type[BaseException], value: BaseException, tb: object) -> None:
+    def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
         text = "".join(traceback.format_exception(kind, value, tb))
         sys.stderr.write(scrub(text, secrets))
 

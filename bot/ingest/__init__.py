@@ -13,14 +13,15 @@ from dataclasses import dataclass, field
 
 from bot.ingest.dates import DateFinding, dateline, event_date, publication_date
 from bot.ingest.dedupe import find_duplicate, known_article
-from bot.ingest.drafts import PeopleBook, event_id, slug, summary, title, unique
+from bot.ingest.drafts import DRAFT_NOTES, PeopleBook, event_id, slug, summary, title, unique
 from bot.ingest.kinds import classify, lede
 from bot.ingest.knowledge import Knowledge
 from bot.ingest.language import detect_language
 from bot.ingest.people import PersonMention, find_people
 from bot.ingest.places import find_ids, find_place, place_of_report
+from bot.ingest.roles import more_specific
 from bot.ingest.text import Sentence, split_sentences
-from bot.records.models import Article, Event, EventDate, Person, Source
+from bot.records.models import Article, Event, EventDate, Participant, Person, Source
 
 __all__ = ["IngestResult", "Knowledge", "ingest_text"]
 
@@ -164,14 +165,16 @@ def ingest_text(
         part_of: str | None,
         own: list[Sentence] | None = None,
     ) -> Event:
-        participants, seen = [], set()
+        chosen: dict[str, tuple[Participant, PersonMention]] = {}
         for mention in people:
             participant = book.participant(mention)
             if participant is None:
                 notes.append(f"{mention.name}: named without a role or side; left out")
-            elif participant.person not in seen:
-                seen.add(participant.person)
-                participants.append(participant)
+            elif participant.person not in chosen:
+                chosen[participant.person] = participant, mention
+            elif more_specific(mention.role, chosen[participant.person][1].role):
+                chosen[participant.person] = participant, mention  # "Minister", then "FM"
+        participants = [participant for participant, _ in chosen.values()]
         people_ids = [p.person for p in participants]
         names = {lang: [book.label(i, lang) for i in people_ids] for lang in ("kk", "ru", "en")}
         city = place.city if place else None
@@ -194,7 +197,7 @@ def ingest_text(
             summary=summary(article.id),
             sources=[Source(article=article.id, quotes=ordered or [sentences[0].text])],
             part_of=part_of,
-            notes="Draft from ingest; check every field against the article.",
+            notes=DRAFT_NOTES,
         )
 
     main_quotes = [s.text for s in [kind_sentence, place_sentence] if s]
@@ -240,6 +243,8 @@ _TALKS = re.compile(
     r"встретил\w*|встреч\w*|переговор\w*|бесед\w*|разговор\w*|обсудил\w*|принял\w*|"
     r"кездес\w*|келіссөз\w*|сөйлес\w*|талқыла\w*|қабылда\w*|сұхбат\w*|"
     r"участ\w*|қатыс\w*|присутствовал\w*|"
+    # who led a delegation took part: "делегацию возглавил", "делегацияны … басқарды"
+    r"делегаци\w*|возглави\w*|басқарды|delegations?|headed|\bled\b|"
     r"\bmet\b|\bmeeting\b|talks|discussed|conversation|received|attended|participat\w*|took\s+part",
     re.I,
 )

@@ -36,6 +36,8 @@ KIND_LABELS: dict[str, dict[str, str]] = {
         "kk": "Кездесу туралы хабарлама",
     },
 }
+# An unreviewed draft's notes; approval replaces them with the day it was reviewed.
+DRAFT_NOTES = "Draft from ingest; check every field against the article."
 _DRAFT_NOTE = {
     "en": "Draft made by ingest from {article}; an editor writes the summary.",
     "ru": "Черновик, составленный ingest по статье {article}; резюме пишет редактор.",
@@ -142,6 +144,8 @@ class PeopleBook:
         person_id = self.person_id(mention)
         person = self.known.get(person_id) or self.drafts[person_id]
         side = mention.side or person.country
+        if person.country and side in self.countries and side != person.country:
+            side = person.country  # "Ministers of Kazakhstan and Turkey – Idrissov and …"
         if not side:
             return None
         if mention.role:

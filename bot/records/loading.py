@@ -21,9 +21,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from bot.records import models
 from bot.records.models import (
@@ -39,6 +41,9 @@ from bot.records.seedset import ATTRIBUTES, SeedSet
 FORMAT_VERSION = b"seeds-format-1"
 # The schema's source goes into the fingerprint too: a changed model means reloading the YAML.
 SCHEMA_FILE = Path(models.__file__)
+# Ingest drafts awaiting review (bot/ingest/review.py): kept beside the seeds, never part of them
+# (not read, not fingerprinted, never in the database or the search index) until approved.
+DRAFTS_DIR = "drafts"
 
 
 @dataclass(frozen=True)
@@ -92,7 +97,13 @@ def paused_gc() -> Iterator[None]:
 # --- reading files -------------------------------------------------------------------------
 
 
-class _Loader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):
+if TYPE_CHECKING:
+    _SafeLoader = yaml.SafeLoader
+else:  # libyaml's loader when PyYAML was built with it (several times faster)
+    _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_SafeLoader):
     """A safe YAML loader that keeps dates as text (pydantic reports impossible ones) and
     notes keys given twice in one mapping, which plain YAML loading silently overwrites."""
 
@@ -182,11 +193,11 @@ def fingerprint_of(hashes: Mapping[str, tuple[str, str]]) -> str:
 def _seed_files(folder: Path) -> list[tuple[str, os.DirEntry]]:
     """Every regular file under `folder` as (relative posix path, entry), sorted by path.
 
-    Hidden files and folders are skipped. Nothing is read yet, so a hostile folder costs no
-    memory: a link leaving the folder, a directory reached twice (a link loop), anything but a
-    regular file or directory (a FIFO would hang the reader, /dev/zero would fill memory) and a
-    file over MAX_SEED_FILE_BYTES are problems, raised together in one `SeedError`, as is a
-    missing folder.
+    Hidden files and folders, and the drafts awaiting review (DRAFTS_DIR), are skipped. Nothing
+    is read yet, so a hostile folder costs no memory: a link leaving the folder, a directory
+    reached twice (a link loop), anything but a regular file or directory (a FIFO would hang
+    the reader, /dev/zero would fill memory) and a file over MAX_SEED_FILE_BYTES are problems,
+    raised together in one `SeedError`, as is a missing folder.
     """
     if not folder.is_dir():
         raise SeedError([_missing_folder(folder)])
@@ -200,6 +211,8 @@ def _seed_files(folder: Path) -> list[tuple[str, os.DirEntry]]:
         with os.scandir(directory) as entries:
             for entry in entries:
                 if entry.name.startswith(".") or entry.name == "__pycache__":
+                    continue
+                if not prefix and entry.name == DRAFTS_DIR:
                     continue
                 relative = prefix + entry.name
                 problem = _entry_problem(entry, root, visited)
@@ -290,10 +303,10 @@ def _read_list(path: Path, name: str, problems: list[SeedProblem]) -> list[tuple
         return list(zip(lines, items, strict=True))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 1 if mark else None
+        at = mark.line + 1 if mark else None
         where = f" (column {mark.column + 1})" if mark else ""
         reason = getattr(exc, "problem", None) or str(exc)
-        problems.append(SeedProblem(name, None, None, f"YAML syntax error{where}: {reason}", line))
+        problems.append(SeedProblem(name, None, None, f"YAML syntax error{where}: {reason}", at))
         return []
     finally:
         loader.dispose()
@@ -307,7 +320,7 @@ def _field_path(location: tuple[int | str, ...]) -> str:
     return path or "(record)"
 
 
-def _message(error: dict) -> str:
+def _message(error: ErrorDetails) -> str:
     message = str(error["msg"]).removeprefix("Value error, ")
     if error["type"] in {"missing", "extra_forbidden"}:
         return message
@@ -379,8 +392,9 @@ def load_seeds(folder: Path) -> SeedSet:
     with paused_gc():
         _read_all(folder, add, problems, invalid, missing_files)
     texts = _read_articles(folder, tables.get("articles", {}), origin, problems)
+    loaded: dict[str, Any] = {a: tables.get(a, {}) for a in [*ATTRIBUTES.values(), "events"]}
     seedset = SeedSet(
-        **{attribute: tables.get(attribute, {}) for attribute in [*ATTRIBUTES.values(), "events"]},
+        **loaded,
         article_texts=texts,
         fingerprint=fingerprint_of(hashes),
         files=hashes,
@@ -496,7 +510,7 @@ def load_event_files(
     events = {event.id: event for records in found.values() for event in records}
     known = _EventIds(set(elsewhere) | set(events))
     view = SeedSet(**{a: getattr(seeds, a) for a in ATTRIBUTES.values()},
-                   events=known, article_texts=seeds.article_texts)  # type: ignore[arg-type]  # fmt: skip
+                   events=known, article_texts=seeds.article_texts)  # fmt: skip
     for event_id, field_path, message in check_events(view, events.values(), invalid):
         name, line = origin[event_id]
         problems.append(SeedProblem(name, event_id, field_path, message, line))
