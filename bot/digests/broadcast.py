@@ -46,7 +46,6 @@ from __future__ import annotations
 import asyncio
 import bisect
 import datetime as dt
-import functools
 import logging
 import os
 import socket
@@ -231,10 +230,10 @@ class DigestCompositions:
         return self.last
 
 
-@functools.cache
 def instance_name() -> str:
-    """Who this process is in the delivery log and the role leases, for operators: host,
-    process, a random tail (one name per process)."""
+    """Who claims a delivery or holds a role lease, for operators reading the log: host,
+    process, a random tail (a new one on every call: two instances in one process, as in the
+    tests, must not share a lease holder's name)."""
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
