@@ -189,6 +189,8 @@ async def test_an_edited_event_is_changed_since_its_edit_and_in_the_index_delta(
     update = await repos.seedstore.update_seeds(folder, current=seeds)
     assert update.result is not None and update.result.changed == 1
     assert update.seeds.events[edited["id"]].summary.en == "Edited"
+    # only an event changed: the index applies it, no rebuild
+    assert not update.full and [e.id for e in update.upserted] == [edited["id"]]
     assert [event_id for _, event_id in await repos.seedstore.changes_since(since)] == [
         edited["id"]
     ]

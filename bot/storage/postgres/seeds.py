@@ -11,8 +11,9 @@ reuses): the database is shared, so
   delta (`search_index_delta` by version), so two code versions in a rolling deploy each find
   theirs instead of deleting the other's.
 `seed_files` keeps each file's stat signature and hash as on SQLite (a start hashes only the
-files whose stat differs from the stored one: another machine's checkout is hashed once). When
-the folder changed, it is read whole and only the differing rows are written.
+files whose stat differs from the stored one). When the folder changed, it is read whole and
+only the differing rows are written; when only events changed, the search index applies them
+(`SeedUpdate.upserted`/`removed`) instead of being rebuilt.
 """
 
 from __future__ import annotations
@@ -95,23 +96,38 @@ class PgSeedStore:
                 seeds = current if current and current.fingerprint == stored else None
                 return SeedUpdate(seeds or await self._read(connection), None)
             seedset = await asyncio.to_thread(load_seeds, folder)
-            result = await self._sync(connection, seedset, to_timestamp(utc_now()))
-        return SeedUpdate(seedset, result, full=True)
+            result, changed_ids = await self._sync(connection, seedset, to_timestamp(utc_now()))
+            only_events = stored is not None and same_format and not any(
+                counts[name] for kind, counts in result.by_kind.items() if kind != "event"
+                for name in ("added", "changed", "removed")
+            )  # fmt: skip
+            if not only_events:
+                return SeedUpdate(seedset, result, full=True)
+            # Only events changed: the search index applies them (no rebuild), on the seeds
+            # read back packed (the parsed models of the whole folder can go).
+            events = seedset.events
+            upserted = tuple(events[event_id] for event_id in changed_ids if event_id in events)
+            removed = tuple(event_id for event_id in changed_ids if event_id not in events)
+            del seedset, events
+            seeds = await self._read(connection)
+        return SeedUpdate(seeds, result, upserted, removed)
 
     async def sync_seeds(self, seedset: SeedSet, *, now: dt.datetime | None = None) -> SyncResult:
         """Make the stored seeds equal to `seedset` in one transaction and bump the data
         version when anything changed; idempotent."""
         async with self.db.pool.acquire() as connection, connection.transaction():
             await self._lock(connection)
-            return await self._sync(connection, seedset, to_timestamp(now or utc_now()))
+            result, _ = await self._sync(connection, seedset, to_timestamp(now or utc_now()))
+            return result
 
     async def _lock(self, connection: asyncpg.Connection) -> None:
         await connection.execute("SELECT pg_advisory_xact_lock(hashtext($1))", self.db.key("seeds"))
 
     async def _sync(
         self, connection: asyncpg.Connection, seedset: SeedSet, stamp: str
-    ) -> SyncResult:
-        """Inside the caller's locked transaction: write what differs from `seedset`."""
+    ) -> tuple[SyncResult, list[str]]:
+        """Inside the caller's locked transaction: write what differs from `seedset`; the
+        result, and the ids of the events written or removed."""
         previous = await self._meta(FINGERPRINT_KEY, connection)
         events, changed_ids = await self._sync_events(connection, seedset.events.values(), stamp)
         by_kind = {"event": events}
@@ -145,7 +161,7 @@ class PgSeedStore:
         result = SyncResult(**totals, by_kind=by_kind)
         if result.touched or previous != seedset.fingerprint:
             await dataversion.bump(connection, self.db)
-        return result
+        return result, changed_ids
 
     async def _sync_events(
         self, connection: asyncpg.Connection, events: Iterable[Event], stamp: str

@@ -60,8 +60,10 @@ async def test_a_reload_on_one_instance_is_seen_by_the_other(pg_url, tmp_path):
     try:
         edited = edit_event(folder, lambda e: True, lambda e: e.update(summary=localized("Zyx")))
         event_id = edited["id"]
+        builds = a.index_builds
         assert (await a.reload()).changed == 1
         assert a.seeds.events[event_id].summary.en == "Zyx"
+        assert (a.index_source, a.index_builds) == ("updated", builds)  # applied, not rebuilt
         # b hears the notification and swaps in the new seeds and index
         assert await until(lambda: b.seeds.events[event_id].summary.en == "Zyx")
         assert b.seeds.fingerprint == a.seeds.fingerprint
