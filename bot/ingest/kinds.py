@@ -123,7 +123,7 @@ def classify(sentences: list[Sentence]) -> tuple[EventKind, Sentence | None]:
     for patterns in (specific, general):
         for sentence in opening:
             for kind, pattern in patterns:
-                found = pattern.search(sentence.text)
-                if found and not _beside(sentence.text, found.start()):
+                hit = pattern.search(sentence.text)
+                if hit and not _beside(sentence.text, hit.start()):
                     return kind, sentence
     return "statement", None
