@@ -266,6 +266,19 @@ def format_rows(result: dict) -> list[str]:
     return lines
 
 
+def verdicts(result: dict, targets: dict) -> list[tuple[str, bool, str]]:
+    """(target, met, figure) for the limited runs: the lowest share of 30 msg/s, the most
+    messages in one second."""
+    limited = [run for run in result["runs"] if run["limited"]]
+    worst = min(run.get("fraction_of_allowed", 0.0) for run in limited)
+    peak = max(run["max_in_1s"] for run in limited)
+    return [
+        ("fan-out >= 95 % of 30 msg/s with 1-3 instances", worst >= targets["fanout_fraction"],
+         f"lowest {worst:.1%}"),
+        ("fan-out: no 1-s window above 30", peak <= targets["fanout_max_1s"], f"highest {peak}"),
+    ]  # fmt: skip
+
+
 def main() -> int:
     """One instance (the worker side of `one_run`)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

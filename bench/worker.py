@@ -4,7 +4,7 @@
 line of stdout; bench/run.py starts these processes and collects what they print. Phases:
 prepare (generate and store a data set once, cached), coldstart, commands, digest, delivery,
 updates, rebuild, broadcast_replies (bench/updatebench.py), fanout (bench/fanoutbench.py:
-1, 2 and 3 instances on PostgreSQL, `--url`).
+1, 2 and 3 instances on PostgreSQL, `--database-url`).
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import bench_settings, dataset_paths, memory, summary
+from bench.common import bench_settings, cpu_seconds, dataset_paths, memory, summary
 from bench.generate import (
+    fill_record_digests,
     generate_seedset,
     insert_subscriptions,
     sync_into_database,
@@ -48,7 +49,8 @@ async def prepare(data: Path, events: int, seed: int, chats: int) -> dict:
         finally:
             await repos.close()
         if fresh:
-            return {**json.loads(marker.read_text()), "cached": True}
+            filled = fill_record_digests(db_path, seeds_dir)
+            return {**json.loads(marker.read_text()), "cached": True, "digests_filled": filled}
     shutil.rmtree(data, ignore_errors=True)
     started = time.perf_counter()
     seedset = generate_seedset(events, seed)
@@ -73,7 +75,7 @@ async def prepare(data: Path, events: int, seed: int, chats: int) -> dict:
 # --- cold start ----------------------------------------------------------------------------
 
 
-async def coldstart(data: Path) -> dict:
+async def coldstart(data: Path, database_url: str | None = None) -> dict:
     """Open the engine as the bot does: database, seeds unchanged, search index ready.
 
     The index is loaded from the database when it was stored for these seeds, else built
@@ -82,13 +84,14 @@ async def coldstart(data: Path) -> dict:
     from bot.engine import Engine
 
     baseline = memory()["rss_mb"]
-    started = time.perf_counter()
-    engine = Engine(bench_settings(data))
+    started, cpu = time.perf_counter(), cpu_seconds()
+    engine = Engine(bench_settings(data, database_url))
     result = await engine.open()
     ready = time.perf_counter()
     assert engine.index is not None
     figures = {
         "total_s": ready - started,
+        "cpu_s": cpu_seconds() - cpu,
         "index_source": engine.index_source,
         "reloaded_yaml": result is not None,  # True would mean the seeds were not unchanged
         "rss_before_mb": baseline,
@@ -123,7 +126,9 @@ def index_call(index, command: str):
     }[command]
 
 
-async def commands(data: Path, count: int, baseline_budget: float, seed: int) -> dict:
+async def commands(
+    data: Path, count: int, baseline_budget: float, seed: int, database_url: str | None = None
+) -> dict:
     """Time /minister, /topic, /meetings, /search through the real Application, the index
     alone, and the linear-scan baseline, over the same misspelled mixed-script queries."""
     from telegram import Update
@@ -137,7 +142,7 @@ async def commands(data: Path, count: int, baseline_budget: float, seed: int) ->
 
     api = FakeBotAPI()
     application = build_application(
-        bench_settings(data), request=InProcessRequest(api), rate_limiter=False
+        bench_settings(data, database_url), request=InProcessRequest(api), rate_limiter=False
     )
     started = time.perf_counter()
     await application.initialize()
@@ -212,16 +217,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline-budget", type=float, default=20.0)
     parser.add_argument("--budget", type=float, default=30.0, help="seconds, digest phase")
     parser.add_argument("--window", type=float, default=10.0, help="seconds, limited delivery")
-    parser.add_argument("--url", help="fanout: a PostgreSQL database to create schemas in")
     parser.add_argument("--raw-chats", type=int, default=1500, help="fanout: chats, no limiter")
     parser.add_argument("--instances", type=int, nargs="+", default=[1, 2, 3], help="fanout")
+    parser.add_argument(
+        "--database-url",
+        help="coldstart, commands: on this PostgreSQL instead of the SQLite file; fanout: the"
+        " PostgreSQL it creates a schema in per run",
+    )
     args = parser.parse_args(argv)
     if args.phase == "prepare":
         job = prepare(args.data, args.events, args.seed, args.chats)
     elif args.phase == "coldstart":
-        job = coldstart(args.data)
+        job = coldstart(args.data, args.database_url)
     elif args.phase == "commands":
-        job = commands(args.data, args.queries, args.baseline_budget, args.seed)
+        job = commands(args.data, args.queries, args.baseline_budget, args.seed, args.database_url)
     elif args.phase == "updates":
         from bench.updatebench import updates
 
@@ -237,9 +246,9 @@ def main(argv: list[str] | None = None) -> int:
     elif args.phase == "fanout":
         from bench.fanoutbench import fanout
 
-        if not args.url:
-            parser.error("fanout needs --url postgresql://…")
-        job = fanout(args.data, args.url, args.chats, args.raw_chats, args.instances)
+        if not args.database_url:
+            parser.error("fanout needs --database-url postgresql://…")
+        job = fanout(args.data, args.database_url, args.chats, args.raw_chats, args.instances)
     elif args.phase == "digest":
         from bench.digestbench import digest
 

@@ -4,20 +4,30 @@ Handlers reach it as `context.engine` (see bot/context.py): `engine.chats`, `.su
 `.deliveries`, `.stats` and `.seedstore` are the storage repositories (bot/storage/__init__.py),
 `engine.seeds` and `engine.index` what they answer from. It is opened in the application's
 `post_init` and closed in `post_shutdown`; nothing connects at import time.
+
+On PostgreSQL (`BOT_DATABASE_URL`) several instances share the data: a start syncs the seeds
+folder only when the stored seeds differ (one instance at a time, bot.storage.postgres.seeds),
+and each instance follows the others' writes (a `/reload` elsewhere, `python -m bot load`):
+it hears the data version's notifications and also compares the version on every tick
+(`check_data_version`); a newer version re-reads the seeds and the stored index from the
+database and swaps them in at once (`refresh`), as `apply_changes` does.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
-from typing import Literal, cast
+import time
+from collections.abc import Iterable
+from typing import Any, Literal, cast
 
 from bot.i18n import language_from_code
 from bot.records.loading import SeedError
 from bot.records.models import LANGS, Lang
 from bot.records.seedset import SeedSet
-from bot.search.index import SearchIndex
+from bot.search.index import IndexBuilder, SearchIndex
 from bot.settings import Settings
 from bot.storage import open_repositories
 from bot.storage.base import (
@@ -40,6 +50,38 @@ def _compact_at(events: int) -> int:
     return max(1000, events // 50)
 
 
+class Rebuild:
+    """A search index built from events as they are read (`bot.search.index.IndexBuilder`),
+    with progress on the console: a line every few seconds once it takes over two."""
+
+    EVERY_S = 2.0
+
+    def __init__(self) -> None:
+        self._builder = IndexBuilder()
+        self._started = time.monotonic()
+        self._shown = self._started
+        self._events = self._batches = 0
+
+    def __call__(self, seeds: Any, events: Iterable[Any]) -> None:
+        """Take in a batch of events (one seed file's, or those decoded from storage)."""
+        before = self._builder.size
+        self._builder.add(seeds, events)
+        self._events += self._builder.size - before
+        self._batches += 1
+        now = time.monotonic()
+        if now - self._started > self.EVERY_S and now - self._shown > self.EVERY_S:
+            self._shown = now
+            log.warning("rebuilding: %s events read (%d files), %.0f s",
+                        f"{self._events:,}", self._batches, now - self._started)  # fmt: skip
+
+    def index(self, seeds: Any) -> SearchIndex:
+        index = self._builder.index(seeds)
+        elapsed = time.monotonic() - self._started
+        if elapsed > self.EVERY_S:
+            log.warning("rebuilt: %s events indexed in %.1f s", f"{self._events:,}", elapsed)
+        return index
+
+
 class EngineClosed(RuntimeError):
     """The engine was used before `open()` or after `close()`."""
 
@@ -57,6 +99,10 @@ class Engine:
         self.index_source: Literal["built", "loaded", "updated"] | None = None
         self.index_builds = 0
         self._reload_lock = asyncio.Lock()
+        # The shared data version this engine's seeds and index are of (PostgreSQL), and the
+        # refresh running to catch up with a newer one.
+        self.data_version = 0
+        self._refreshing: asyncio.Task[bool] | None = None
 
     @property
     def repositories(self) -> Repositories:
@@ -94,34 +140,41 @@ class Engine:
 
         Only the seed files changed since the last start are read; the stored index is loaded
         and the events changed since it was stored are applied to it (built when there is
-        none). When the seeds folder has problems but the database holds seeds from an
-        earlier start, the bot starts on those (and logs the problems); with nothing to fall
+        none). When the whole folder is read, the index is built from its events as they are
+        read (`Rebuild`). When the seeds folder has problems but the database holds seeds from
+        an earlier start, the bot starts on those (and logs the problems); with nothing to fall
         back on, the `SeedError` propagates.
         """
         repos = await open_repositories(self.settings)
         storage = repos.seedstore
         try:
+            if repos.changes is not None:  # before reading: a write meanwhile is caught up later
+                self.data_version = await repos.changes.version()
+            rebuild = Rebuild()
             try:
-                update = await storage.update_seeds(self.settings.seeds_dir)
+                update = await storage.update_seeds(self.settings.seeds_dir, on_events=rebuild)
             except SeedError as exc:
                 if await storage.stored_fingerprint() is None:
                     raise
                 log.error("seeds have problems, starting on the last good copy:\n%s", exc)
                 update = SeedUpdate(await storage.read_seedset(), None)
-            seeds, full, result = update.seeds, update.full, update.result
-            del update  # holds every parsed model when the folder was read in full
-            if full:  # read from YAML: keep the lazy copy, not every model
-                del seeds
-                seeds = await storage.read_seedset()
-            index = await self._stored_index(storage, seeds)
-            if index is None:
-                index = await self._build_index(seeds)
+            seeds, result = update.seeds, update.result
+            index: SearchIndex | None
+            if update.full:
+                index = await self._built(rebuild, seeds)
                 await self._store_index(storage, seeds, index)
+            else:
+                index = await self._stored_index(storage, seeds)
+                if index is None:
+                    index = await self._build_index(seeds)
+                    await self._store_index(storage, seeds, index)
+            del update, rebuild
         except BaseException:
             await repos.close()
             raise
         self._repos, self.seeds, self.index = repos, seeds, index
         gc.freeze()  # what start-up built lives as long as the process: never scan it again
+        await self.check_data_version()
         return result
 
     async def apply_changes(self) -> SyncResult:
@@ -129,25 +182,26 @@ class Engine:
         swap the new seeds and index in together; commands keep being answered meanwhile
         (from the previous ones) and never see half an update.
 
-        Only the changed files are read and only their events re-indexed (a full rebuild when
-        a gazetteer, an article or the schema changed). This is what `/reload` does, and what
-        an approved ingest draft calls once its files are written. On problems it raises
-        `SeedError` and keeps the running data.
+        Only the changed files are read and only their events re-indexed (a full rebuild,
+        streamed, when a gazetteer, an article or the schema changed). This is what `/reload`
+        does, and what an approved ingest draft calls once its files are written. On problems
+        it raises `SeedError` and keeps the running data.
         """
         async with self._reload_lock:
+            rebuild = Rebuild()
             update = await self.seedstore.update_seeds(
-                self.settings.seeds_dir, current=self.seeds
+                self.settings.seeds_dir, current=self.seeds, on_events=rebuild
             )
             if update.result is None:
                 return SyncResult(unchanged=len(self.seeds.events))
-            result = update.result
-            if update.full or self.index is None:
-                del update  # the parsed models can go: the lazy copy is read back
-                seeds = await self.seedstore.read_seedset()
+            result, seeds = update.result, update.seeds
+            if update.full:
+                index = await self._built(rebuild, seeds)
+                await self._store_index(self.seedstore, seeds, index)
+            elif self.index is None:
                 index = await self._build_index(seeds)
                 await self._store_index(self.seedstore, seeds, index)
             else:
-                seeds = update.seeds
                 index = await asyncio.to_thread(
                     self.index.updated, seeds, update.upserted, update.removed, False
                 )
@@ -155,6 +209,7 @@ class Engine:
                 delta = await self.seedstore.index_delta(SearchIndex.VERSION)
                 if len(delta) > _compact_at(len(seeds.events)):
                     await self._store_index(self.seedstore, seeds, index)
+            del update, rebuild
             self.seeds, self.index = seeds, index  # swapped together, after everything worked
             gc.freeze()
             return result
@@ -162,6 +217,62 @@ class Engine:
     async def reload(self) -> SyncResult:
         """`/reload`: `apply_changes()`."""
         return await self.apply_changes()
+
+    # -- following the other instances (PostgreSQL) -----------------------------------------
+
+    async def check_data_version(self) -> None:
+        """Listen for the shared data version (again, if the listener's connection was lost)
+        and catch up when it moved past ours: at start and on every tick, since a notification
+        sent while we were not listening is gone. A no-op on SQLite."""
+        changes = self.repositories.changes
+        if changes is None:
+            return
+        try:
+            await changes.listen(self._notified)
+            version = await changes.version()
+        except Exception as exc:  # the database is away (the driver's errors vary): next tick
+            log.warning("cannot check the data version: %s", type(exc).__name__)
+            return
+        self._notified(version)
+
+    def _notified(self, version: int) -> None:
+        """Start a refresh when `version` is newer than ours (one at a time: the one running
+        reads whatever is stored by then, the next tick catches up with the rest)."""
+        if version > self.data_version and (self._refreshing is None or self._refreshing.done()):
+            self._refreshing = asyncio.get_running_loop().create_task(self._refresh_logged())
+
+    async def _refresh_logged(self) -> bool:
+        try:
+            return await self.refresh()
+        except Exception:  # the running data stays; the next tick tries again
+            log.exception("refreshing the data from the database failed")
+            return False
+
+    async def refresh(self) -> bool:
+        """Re-read the seeds and the search index another instance stored, and swap them in
+        together; True when they changed. Commands are answered from the previous ones until
+        then. Nothing is read when the stored seeds are the ones we have (our own write, or an
+        index stored for them)."""
+        changes = self.repositories.changes
+        if changes is None:
+            return False
+        async with self._reload_lock:
+            version = await changes.version()
+            if version <= self.data_version:
+                return False
+            storage = self.seedstore
+            same = await storage.stored_fingerprint() == self.seeds.fingerprint
+            if same and self.index is not None:
+                self.data_version = version
+                return False
+            seeds = await storage.read_seedset()
+            index = await self._stored_index(storage, seeds)
+            if index is None:  # the writer stores it soon; until then, ours
+                index = await self._build_index(seeds)
+            self.seeds, self.index, self.data_version = seeds, index, version
+            gc.freeze()
+            log.info("data version %d: %d events from the database", version, len(seeds.events))
+            return True
 
     async def _stored_index(self, storage: SeedStore, seeds: SeedSet) -> SearchIndex | None:
         """The stored search index with the events changed since it was stored applied, or
@@ -183,8 +294,14 @@ class Engine:
         return index
 
     async def _build_index(self, seeds: SeedSet) -> SearchIndex:
-        """Build the search index of `seeds` (in a thread)."""
-        index = await asyncio.to_thread(SearchIndex.build, seeds)
+        """Build the search index of `seeds` (in a thread), decoding one event at a time."""
+        rebuild = Rebuild()
+        await asyncio.to_thread(rebuild, seeds, seeds.events.values())
+        return await self._built(rebuild, seeds)
+
+    async def _built(self, rebuild: Rebuild, seeds: SeedSet) -> SearchIndex:
+        """The index `rebuild` gathered, with the gazetteers of `seeds`."""
+        index = await asyncio.to_thread(rebuild.index, seeds)
         self.index_builds += 1
         self.index_source = "built"
         return index
@@ -196,8 +313,15 @@ class Engine:
 
     async def close(self) -> None:
         """Close the database (safe to call twice)."""
+        if self._refreshing is not None:
+            self._refreshing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._refreshing
+            self._refreshing = None
         if self._repos is not None:
             repos, self._repos = self._repos, None
+            if repos.changes is not None:
+                await repos.changes.close()
             await repos.close()
 
     # -- per-chat language ------------------------------------------------------------------

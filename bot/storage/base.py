@@ -2,9 +2,9 @@
 
 The rest of the bot sees only these types (through `Engine.chats`, `.subscriptions`,
 `.deliveries`, `.stats`, `.seedstore`), never a connection or SQL. A backend (SQLite in
-`bot.storage.sqlite`; PostgreSQL next) implements every Protocol below and returns a
-`Repositories`. What differs between SQL dialects (placeholders, upserts, RETURNING, 'now', how a
-transaction takes its write lock) stays inside the backend's package.
+`bot.storage.sqlite`, PostgreSQL in `bot.storage.postgres`) implements every Protocol below and
+returns a `Repositories`. What differs between SQL dialects (placeholders, upserts, RETURNING,
+'now', how a transaction takes its write lock) stays inside the backend's package.
 
 Times are aware UTC datetimes at this interface; `to_timestamp` is the one text form SQLite
 stores them in (ISO 8601 with microseconds, which sorts as text).
@@ -200,8 +200,14 @@ class SeedStore(Protocol):
         self, seedset: SeedSet, *, now: dt.datetime | None = None
     ) -> SyncResult: ...
     async def read_seedset(self) -> SeedSet: ...
-    async def update_seeds(self, folder: Path, current: SeedSet | None = None) -> SeedUpdate:
-        """Sync only the seed files that changed (all of them when the format did)."""
+    async def update_seeds(
+        self,
+        folder: Path,
+        current: SeedSet | None = None,
+        on_events: Callable[[SeedSet, list[Any]], None] | None = None,
+    ) -> SeedUpdate:
+        """Sync only the seed files that changed (all of them when the format did: then each
+        events file's events go to `on_events` as they are read)."""
         ...
     async def index_delta(self, version: int | None = None) -> list[str]:
         """Ids of the events changed since the stored search index (of format `version`, when
@@ -329,9 +335,20 @@ class Stores(Protocol):
     def stats(self) -> StatsRepository: ...
 
 
+class DataChanges(Protocol):
+    """How an instance hears that another one changed the shared seeds or search index: a
+    version bumped with every such write (`version`), notified to listeners (`listen` calls
+    `on_change(version)` for each; idempotent, and connects again when the listener was lost)."""
+
+    async def version(self) -> int: ...
+    async def listen(self, on_change: Callable[[int], object]) -> None: ...
+    async def close(self) -> None: ...
+
+
 @dataclass
 class Repositories:
-    """One open backend: its repositories, and how to close it."""
+    """One open backend: its repositories, and how to close it. `changes` is None when one
+    process owns the data (SQLite); on a shared database, how to follow the others' writes."""
 
     seedstore: SeedStore
     chats: ChatRepository
@@ -339,3 +356,4 @@ class Repositories:
     deliveries: DeliveryLog
     stats: StatsRepository
     close: Callable[[], Awaitable[None]]
+    changes: DataChanges | None = None
