@@ -74,6 +74,7 @@ from bot.digests.schedule import compute_due, key_date
 from bot.i18n import t
 from bot.records.seedset import SeedSet
 from bot.storage.base import Claim, DeliveryLog, SeedStore, Stores, Subscription, to_timestamp
+from bot.telegram.limits import retry_after_seconds
 from bot.telegram.send_limiter import bulk_sends
 
 if TYPE_CHECKING:
@@ -138,14 +139,10 @@ async def subscription_digest(
     send_empty: bool,
     search: SearchIndex | None = None,
 ) -> list[str]:
-    """The messages of `sub`'s digest for local `day`: what the scheduler sends and what
-    `python -m bot digest --chat` prints. 'New' means changed since the chat's last digest."""
-    since = sub.last_digest_at or sub.created_at
-    changed = [event_id for _, event_id in await storage.changes_since(since)] if since else []
-    digest = compose_digest(
-        seeds, day, kind=sub.kind, topics=sub.topics, changed_ids=changed, search=search
-    )
-    return digest_messages(digest, seeds, sub.language, send_empty)
+    """The messages of `sub`'s digest for local `day`, as the scheduler composes them (one
+    DigestComposer): what `/digest` and `python -m bot digest --chat` show. 'New' means changed
+    since the chat's last digest."""
+    return await DigestComposer(storage, seeds, send_empty, search)(sub, day)
 
 
 class DigestComposer:
@@ -177,7 +174,7 @@ class DigestComposer:
         self._warm = False
 
     async def __call__(self, sub: Subscription, day: dt.date) -> list[str]:
-        """The messages of `sub`'s digest for local `day` (as `subscription_digest`)."""
+        """The messages of `sub`'s digest for local `day`."""
         if not self._warm:  # the first digest of a SeedSet builds its lookups off the loop
             await asyncio.to_thread(self.index.warm)
             self._warm = True
@@ -230,7 +227,9 @@ class DigestCompositions:
 
 
 def instance_name() -> str:
-    """Who claims a delivery, for operators reading the log: host, process, a random tail."""
+    """Who claims a delivery or holds a role lease, for operators reading the log: host,
+    process, a random tail (a new one on every call: two instances in one process, as in the
+    tests, must not share a lease holder's name)."""
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
@@ -246,18 +245,6 @@ class GiveUp(Exception):
         super().__init__(message)
         self.permanent = permanent
         self.wait = wait
-
-
-def retry_after_seconds(exc: RetryAfter) -> float:
-    """The wait Telegram asked for, in seconds (PTB gives an int or a timedelta).
-
-    Read from PTB's stored timedelta when it has one, as its own AIORateLimiter does: the
-    public attribute warns unless PTB_TIMEDELTA is set (bot/__init__.py sets it).
-    """
-    value = getattr(exc, "_retry_after", None)
-    if value is None:
-        value = exc.retry_after
-    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
 
 
 def more_keyboard(lang: str) -> InlineKeyboardMarkup:

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from bot.ingest.text import Sentence
-from bot.records.models import EventDate
+from bot.records.models import Basis, EventDate, Precision
 
 _MONTH_STEMS: dict[int, tuple[str, ...]] = {
     1: ("қаңтар", "январ", "янв", "january", "jan"),
@@ -197,7 +197,8 @@ def resolve(
 ) -> DateFinding:
     """Turn a mention into a dated finding, inferring a missing year where the text allows."""
     quote = mention.sentence.text
-    basis, reason, year = "stated", None, mention.year
+    basis: Basis = "stated"
+    reason, year = None, mention.year
     if year is None:
         inferred = _infer_year(mention, sentences, published)
         if inferred is None:
@@ -205,10 +206,10 @@ def resolve(
             return DateFinding(EventDate(precision="unknown", basis="unknown", reason=why), quote)
         year, reason = inferred
         basis = "inferred"
-    if mention.day is None:
-        value, precision = f"{year:04d}-{mention.month:02d}", "month"
-    else:
-        value, precision = f"{year:04d}-{mention.month:02d}-{mention.day:02d}", "day"
+    precision: Precision = "month" if mention.day is None else "day"
+    value = f"{year:04d}-{mention.month:02d}"
+    if mention.day is not None:
+        value += f"-{mention.day:02d}"
     end = None
     if mention.end_day and mention.day and mention.end_day > mention.day:
         end = dt.date(year, mention.month, mention.end_day)
@@ -256,6 +257,15 @@ def dateline(sentences: list[Sentence]) -> tuple[DateMention, str] | None:
     return None
 
 
+def _is_future(mention: DateMention, pub: EventDate) -> bool:
+    """Whether a date speaks of something still to come: a full date after the publication day
+    is; one on or before it is not, whatever else the sentence says ("discussed the upcoming
+    summit on July 30, 2018"); otherwise the sentence's words decide."""
+    if mention.year and mention.day and pub.precision == "day" and pub.start:
+        return dt.date(mention.year, mention.month, mention.day) > pub.start
+    return mention.future
+
+
 def _weekday_date(sentence: Sentence, pub: EventDate, future: bool) -> DateFinding | None:
     """ "On Tuesday" in a dated report: the Tuesday before the publication date (after it, for
     an announcement), or None."""
@@ -289,7 +299,7 @@ def event_date(
     lede = {s.index for s in body[:2]}
     filed = dateline(sentences)
     for mention in find_mentions(sentences):
-        if mention.sentence.text == header or mention.future != future:
+        if mention.sentence.text == header or _is_future(mention, published.date) != future:
             continue
         if filed and mention.sentence.index == filed[0].sentence.index:
             continue
