@@ -217,6 +217,8 @@ class Gazetteer:
                 scores[index] = max(scores.get(index, 0.0), score)
         results = []
         for index, score in scores.items():
+            if (1 - self.coverage) * score + 100 * self.coverage < MATCH_MIN:
+                continue  # below the threshold even if it covered a whole name
             label, coverage = self._best_variant(index, matched[index])
             score = (1 - self.coverage) * score + 100 * self.coverage * coverage
             if letters and not all(self._has_initial(index, letter) for letter in letters):
