@@ -272,11 +272,16 @@ class Gazetteer:
         query only begins does not: "water" covers all of "Water" but not "water-energy".
         """
         best_name, best_key = self.variants[index][0][1], (-1.0, -1.0)
+        score_of = matched.get
         for words, name in self.variants[index]:
-            strong = sum(_credit(matched.get(w, 0.0)) for w in words) / len(words)
-            weak = sum(matched.get(w, 0.0) for w in words) / len(words)
-            if (strong, weak) > best_key:
-                best_name, best_key = name, (strong, weak)
+            strong = weak = 0.0
+            for word in words:
+                if score := score_of(word, 0.0):
+                    strong += _credit(score)
+                    weak += score
+            key = (strong / len(words), weak / len(words))
+            if key > best_key:
+                best_name, best_key = name, key
         return best_name, best_key[0]
 
     def _has_initial(self, index: int, letter: str) -> bool:
