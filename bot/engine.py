@@ -152,7 +152,8 @@ class Engine:
                     self.index.updated, seeds, update.upserted, update.removed, False
                 )
                 self.index_source = "updated"
-                if len(await self.seedstore.index_delta()) > _compact_at(len(seeds.events)):
+                delta = await self.seedstore.index_delta(SearchIndex.VERSION)
+                if len(delta) > _compact_at(len(seeds.events)):
                     await self._store_index(self.seedstore, seeds, index)
             self.seeds, self.index = seeds, index  # swapped together, after everything worked
             gc.freeze()
@@ -173,7 +174,7 @@ class Engine:
         if index is None:
             return None
         self.index_source = "loaded"
-        delta = await storage.index_delta()
+        delta = await storage.index_delta(SearchIndex.VERSION)
         if delta:
             events = seeds.events
             upserted = [events[event_id] for event_id in delta if event_id in events]

@@ -77,7 +77,8 @@ ZONE_BUTTONS = {
     "utc": "UTC",
 }
 CHOSEN = "✓ "
-TICK_SECONDS = 60
+TICK_JOB = "digest-tick"  # the JobQueue job; bot.telegram.runner moves it to a monotonic clock
+TICK_SECONDS = 60  # its default interval (BOT_TICK_SECONDS overrides it at run time)
 BROADCAST_TASK = "digest-broadcast"  # the task's name: a shutdown gives it a moment to finish
 
 
@@ -485,7 +486,7 @@ async def digest_tick(context: BriefingContext) -> None:
     broadcaster = context.job.data.get(context)
     if not broadcaster.busy:  # the delivery log makes a skipped tick harmless
         context.application.create_task(
-            broadcaster.tick(dt.datetime.now(dt.UTC)), name=BROADCAST_TASK
+            broadcaster.tick(), name=BROADCAST_TASK
         )
 
 
@@ -503,7 +504,7 @@ def register(application: Application) -> None:
             digest_tick,
             interval=TICK_SECONDS,
             first=10,
-            name="digest-tick",
+            name=TICK_JOB,
             data=DigestJob(),
             # APScheduler's default misfire grace is 1 s: a busy loop would silently skip ticks.
             job_kwargs={"misfire_grace_time": TICK_SECONDS // 2, "coalesce": True},

@@ -15,16 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from bisect import bisect_left
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
-from weakref import WeakKeyDictionary
 
 import numpy as np
 
 from bot.i18n import strip_unsafe
-from bot.records.lazy import date_span
 from bot.search.entities import SUGGEST_MIN
 from bot.search.fuzzy import ID_SUGGEST_MIN, closest_strings
 from bot.search.index import AMBIGUITY_MARGIN, FOUND_MIN
@@ -206,53 +203,30 @@ def lookup_topic(words: str, index: SearchIndex) -> Lookup:
 # -- selecting and ordering -------------------------------------------------------------------
 
 
-class _DateOrder:
-    """The date value of each event in the index's order, for finding a period by bisection.
-
-    The index orders events by date value as text, then id (undated first), and dates sort as
-    text: the events of 2019 are the run of values from "2019" up to "2020", a month's the run
-    from "2024-12" to "2024-12~". Meetings over several days are kept aside for /meetings <day>.
-    """
-
-    def __init__(self, index: SearchIndex, events: Mapping[str, Event]) -> None:
-        self.ids = index.event_ids
-        self.values: list[str] = []
-        self.spans: list[tuple[int, str, str]] = []  # (position, first day, last day)
-        for position, event_id in enumerate(self.ids):
-            value, end = date_span(events, event_id)
-            self.values.append(value or "")
-            if value and len(value) == 10 and end and end != value:  # several days
-                self.spans.append((position, value, end))
-        self.sorted = all(a <= b for a, b in zip(self.values, self.values[1:], strict=False))
-        self.years = sorted({v[:4] for v in self.values if v})  # for "December" in any year
-
-    def positions(self, kind: str, value: str) -> range | list[int]:
-        """Positions (in the index's order) of the events a date filter selects, oldest first."""
-        if kind == "day":
-            days = range(*self._between(value, value + "~"))
-            during = [p for p, first, last in self.spans if first < value <= last]
-            return sorted({*days, *during})
-        if kind == "month":
-            return range(*self._between(value, value + "~"))
-        first, _, last = value.partition("-")
-        return range(*self._between(first, str(int(last or first) + 1)))
-
-    def _between(self, low: str, high: str) -> tuple[int, int]:
-        if not self.sorted:  # an index in some other order: look at every event
-            inside = [p for p, v in enumerate(self.values) if low <= v < high]
-            return (inside[0], inside[-1] + 1) if inside else (0, 0)
-        return bisect_left(self.values, low), bisect_left(self.values, high)
+def date_numbers(part: MeetingFilter, index: SearchIndex) -> np.ndarray:
+    """Ascending event numbers a dated part selects (`EventTable.between`: a meeting over
+    several days counts on each of its days; a month or year record when all of it is inside)."""
+    table = index.events
+    if part.kind == "month_of_year":
+        return table.in_month_of_year(int(part.value)).astype(np.int32)
+    try:
+        start, end = _period(part.kind, part.value)
+    except ValueError:  # a forged or impossible date (callback data is only pattern-checked)
+        return table.none
+    return table.between(start, end).astype(np.int32)
 
 
-_date_orders: WeakKeyDictionary[SearchIndex, _DateOrder] = WeakKeyDictionary()
-
-
-def date_order(index: SearchIndex, events: Mapping[str, Event]) -> _DateOrder:
-    """The events in date order for this index (built once per index, kept while it lives)."""
-    order = _date_orders.get(index)
-    if order is None or order.ids is not index.event_ids:
-        order = _date_orders[index] = _DateOrder(index, events)
-    return order
+def _period(kind: str, value: str) -> tuple[dt.date, dt.date]:
+    """First and last day of a day, month, year or "2019-2024" filter value."""
+    if kind == "day":
+        day = dt.date.fromisoformat(value)
+        return day, day
+    if kind == "month":
+        first = dt.date.fromisoformat(value + "-01")
+        following = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        return first, following - dt.timedelta(days=1)
+    low, _, high = value.partition("-")
+    return dt.date(int(low), 1, 1), dt.date(int(high or low), 12, 31)
 
 
 def event_numbers(
@@ -261,16 +235,7 @@ def event_numbers(
     """Ascending event numbers (positions in the index) one dated or named part selects."""
     kind, value = part.kind, part.value
     if kind in DATE_KINDS:
-        order = date_order(index, seeds.events)
-        if kind == "month_of_year":
-            runs = [order.positions("month", f"{year}-{value}") for year in order.years]
-        else:
-            runs = [order.positions(kind, value)]
-        arrays = [
-            np.arange(r.start, r.stop, dtype=np.int32) if isinstance(r, range) else np.array(r)
-            for r in runs
-        ]
-        return np.sort(np.concatenate(arrays)).astype(np.int32) if arrays else index.events.none
+        return date_numbers(part, index)
     if kind == "new":
         numbers = index.events.number
         return np.array(sorted(numbers[i] for i in recent if i in numbers), dtype=np.int32)

@@ -17,7 +17,7 @@ from bot.conversation.meetings import (
     ALL,
     MAX_TEXT_RESULTS,
     MeetingFilter,
-    date_order,
+    date_numbers,
     event_numbers,
     parts,
 )
@@ -63,8 +63,7 @@ def select_ids(
     if kind == "all":  # undated events sort first in the index: newest first puts them last
         return index.event_ids[::-1]
     if kind in ("year", "years", "month", "day"):
-        order = date_order(index, seeds.events)
-        return [order.ids[p] for p in reversed(order.positions(kind, value))]
+        return index.ids_of(date_numbers(meeting_filter, index))
     return {
         "place": index.events_for_place,
         "org": index.events_for_organization,

@@ -1,26 +1,32 @@
 """Sending due digests through the Bot API, exactly once per chat and digest as far as Telegram
 lets us, with every Telegram error handled in one place.
 
-How a digest goes out (`Broadcaster.tick(now)`):
-1. `due_deliveries(now)` lists digests with no row in the delivery log. One due longer ago than
-   the grace period is recorded 'missed'; the others are *claimed*: `INSERT … status 'pending'`
-   on the unique key (chat_id, digest_key), all of a tick's claims in one transaction. Only the
-   caller whose insert succeeded sends, and only after the claims are committed.
-2. The digest is composed (once per distinct content in a tick: `DigestComposer`) and split into
-   messages, sent to several chats at once. After each message but the last is accepted its id
-   is stored on the row; after the last, the row is marked 'sent' with every id and the chat's
-   last-digest time set, in one commit. Concurrent senders share commits (`GroupCommit`), and
-   each waits for its own before going on, so batching widens no window below.
-3. A 'pending' row whose claim is older than `stale_after` belongs to a sender that died (crash,
-   restart mid-broadcast) or gave up on a flaky network; the next tick takes it over and resumes
-   after the parts already recorded, until `max_attempts` or the grace period runs out.
+How a digest goes out (`Broadcaster.tick(now)`, the same on SQLite and PostgreSQL):
+1. *Plan*: the delivery log gets a 'queued' row for each digest due at `now` (unique key
+   (chat_id, digest_key)) and a 'missed' one for each due longer ago than the grace period; rows
+   whose claims ran out of grace or attempts are closed. On PostgreSQL one instance plans per
+   tick (an advisory lock) and `now` is the database clock, so instances agree on what is due.
+2. *Claim*: `concurrency` workers take claimable rows in batches — 'queued', or 'pending' with an
+   expired lease (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so instances share the work). A claim
+   has a lease, renewed every lease/3 while this sender lives, and a new fencing token.
+3. *Send*: the digest is composed (once per distinct content in a tick: `DigestComposer`) and
+   split into messages. After each message but the last is accepted its id is stored on the row;
+   after the last, the row is marked 'sent' with every id and the chat's last-digest time set, in
+   one transaction. Every write must match the claim's token: when one does not (the lease ran
+   out and another sender took the row over, resuming after the recorded parts), this sender
+   stops sending that digest.
+4. A digest given back (flaky network, a 429 longer than we wait) can be claimed again by any
+   instance after `give_back_rest` (or the 429's retry_after), however many attempts it takes
+   until the grace period runs out; one whose sender died, once its lease runs out (a claim
+   taken over that often, `max_attempts`, is closed as failed).
 
 Exactly-once trade-off: a restart neither skips a chat (its row stays 'pending' and is retried)
 nor repeats one whose row says 'sent'. The one window left is between Telegram accepting a
 message and our commit of its id (or a timeout after Telegram did accept it): that message may be
 sent twice. We choose at-least-once there — a rare duplicate morning digest is better than a
 silently lost one — and the window is one message per chat in flight (so at most
-`concurrency` messages in all), because progress is stored per part.
+`concurrency` messages per sender), because progress is stored per part. A sender that stalls
+past its lease (not dead, only slow) may send at most its in-flight part after the take-over.
 
 Telegram answers: 403 deactivates the chat's subscriptions and records why; 429 waits
 `retry_after` (capped) and retries; a group migrated to a supergroup moves its subscription and
@@ -41,7 +47,10 @@ import asyncio
 import bisect
 import datetime as dt
 import logging
+import os
+import socket
 import time
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
@@ -66,10 +75,10 @@ from bot.digests.compose import (
     digest_index,
     digest_messages,
 )
-from bot.digests.schedule import due_deliveries, key_date
+from bot.digests.schedule import compute_due, key_date
 from bot.i18n import t
 from bot.records.seedset import SeedSet
-from bot.storage.base import Delivery, SeedStore, Stores, Subscription, to_timestamp
+from bot.storage.base import Claim, DeliveryLog, SeedStore, Stores, Subscription, to_timestamp
 from bot.telegram.send_limiter import bulk_sends
 
 if TYPE_CHECKING:
@@ -95,7 +104,12 @@ class DeliveryPolicy:
     """How patient the sender is; defaults suit production, tests shrink the waits."""
 
     grace: dt.timedelta = dt.timedelta(hours=6)
-    stale_after: dt.timedelta = dt.timedelta(minutes=10)  # > the longest a live sender holds a row
+    # A claim's lease, renewed every third of it while its sender lives: a dead sender's digests
+    # are taken over by another (or the restarted) sender once it runs out.
+    lease: float = 120.0
+    # A digest given back (flaky network, 401, a 429 longer than we wait) rests this long, or
+    # the 429's retry_after, before any instance's tick sends it again: not within the same tick.
+    give_back_rest: float = 30.0
     max_attempts: int = 5  # claims of one digest, across ticks and restarts
     network_retries: int = 3  # per message, with backoff 1 s, 2 s, 4 s
     backoff: float = 1.0
@@ -118,6 +132,7 @@ class TickReport:
     failed: list[tuple[int, str]] = field(default_factory=list)
     retry_later: list[tuple[int, str]] = field(default_factory=list)
     missed: list[tuple[int, str]] = field(default_factory=list)
+    lost: list[tuple[int, str]] = field(default_factory=list)  # claims another sender took over
 
 
 async def subscription_digest(
@@ -219,6 +234,16 @@ class DigestCompositions:
         return self.last
 
 
+def instance_name() -> str:
+    """Who claims a delivery, for operators reading the log: host, process, a random tail."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+def _at(now: dt.datetime, started: float) -> dt.datetime:
+    """`now` moved on by the time the tick has run."""
+    return now + dt.timedelta(seconds=time.monotonic() - started)
+
+
 class GiveUp(Exception):
     """Sending failed for good (`permanent`) or for now (retry after `wait` seconds)."""
 
@@ -240,15 +265,6 @@ def retry_after_seconds(exc: RetryAfter) -> float:
     return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
 
 
-@dataclass(frozen=True)
-class Job:
-    """A claimed digest to send; `resumed` is the row of a stale claim taken over."""
-
-    subscription: Subscription
-    digest_key: str
-    resumed: Delivery | None = None
-
-
 def more_keyboard(lang: str) -> InlineKeyboardMarkup:
     """The button under a digest cut short: every meeting, newest first."""
     label = t(lang, "digest.btn.all_meetings")
@@ -257,7 +273,7 @@ def more_keyboard(lang: str) -> InlineKeyboardMarkup:
 
 
 class Broadcaster:
-    """Runs the delivery log: claims due digests, sends them, and records the outcome."""
+    """Runs the delivery log: plans due digests, claims them, sends them, records the outcome."""
 
     def __init__(
         self,
@@ -266,45 +282,97 @@ class Broadcaster:
         compose: ComposeFn | PerTick,
         policy: DeliveryPolicy | None = None,
         sleep: SleepFn = asyncio.sleep,
+        owner: str | None = None,
     ) -> None:
         self.stores = stores
         self.bot = bot
         self.compose = compose
         self.policy = policy or DeliveryPolicy()
         self.sleep = sleep
-        self._in_flight: set[tuple[int, str]] = set()
-        # Digests this process gave back for a transient reason: (monotonic time to retry at,
-        # the tick time of their claim); retried by the next tick after that time.
-        self._given_back: dict[tuple[int, str], tuple[float, dt.datetime]] = {}
+        self.owner = owner or instance_name()
+        self._held: set[int] = set()  # tokens of the claims this instance holds
+        self._lost: set[int] = set()  # of those, the ones another sender took over
         self._lock = asyncio.Lock()
+
+    @property
+    def deliveries(self) -> DeliveryLog:
+        """The delivery log claims are taken from."""
+        return self.stores.deliveries
 
     @property
     def busy(self) -> bool:
         """True while a tick is sending (a new tick is then skipped, not queued)."""
         return self._lock.locked()
 
-    async def tick(self, now: dt.datetime) -> TickReport:
-        """Send everything due at `now`, retry stale claims, and record missed digests; as bulk
-        traffic, which the rate limiter sends after the answers to users."""
+    async def tick(self, now: dt.datetime | None = None) -> TickReport:
+        """Plan what is due at `now` (unless another instance does), then claim and send until
+        nothing claimable is left; as bulk traffic, which the rate limiter sends after the
+        answers to users. `now` defaults to the clock every instance shares (the database's)."""
         with bulk_sends():
-            return await self._tick(now)
+            return await self._tick(now or await self.deliveries.clock())
 
     async def _tick(self, now: dt.datetime) -> TickReport:
         report = TickReport()
         async with self._lock:
-            jobs = await self._claim_due(now, report) + await self._reclaim_stale(now, report)
-            jobs += await self._retry_given_back(now, report)
-            if not jobs:
-                return report
-            compose = self.compose.for_tick() if hasattr(self.compose, "for_tick") else self.compose
-            semaphore = asyncio.Semaphore(self.concurrency)
-
-            async def guarded(job: Job) -> None:
-                async with semaphore:
-                    await self._deliver(job, compose, now=now, report=report)
-
-            await asyncio.gather(*(guarded(job) for job in jobs))
+            planned = await self.deliveries.plan(
+                self._due, now, self.policy.grace, self.policy.max_attempts
+            )
+            if planned is not None:
+                report.missed += planned.missed
+                report.failed += planned.failed
+            started = time.monotonic()
+            renewer = asyncio.create_task(self._renew(now, started))
+            try:
+                await self._send_claimable(now, started, report)
+            finally:
+                renewer.cancel()
+                self._held.clear()
+                self._lost.clear()
         return report
+
+    def _due(self, subscriptions: list, existing: set, now: dt.datetime) -> list:
+        return compute_due(subscriptions, existing, now, self.policy.grace)
+
+    async def _send_claimable(self, now: dt.datetime, started: float, report: TickReport) -> None:
+        """`concurrency` workers, each taking the next claim from a shared batch until the log
+        has nothing claimable left."""
+        compose = self.compose.for_tick() if hasattr(self.compose, "for_tick") else self.compose
+        batch: list[Claim] = []
+        claiming = asyncio.Lock()
+        exhausted = False
+
+        async def next_claim() -> Claim | None:
+            nonlocal exhausted
+            async with claiming:
+                if not batch and not exhausted:
+                    claims = await self.deliveries.claim(
+                        self.owner, self.concurrency, self.policy.lease, _at(now, started)
+                    )
+                    self._held.update(claim.token for claim in claims)
+                    batch.extend(claims)
+                    exhausted = not claims
+                return batch.pop(0) if batch else None
+
+        async def worker() -> None:
+            while (claim := await next_claim()) is not None:
+                await self._deliver(claim, compose, now=_at(now, started), report=report)
+                self._held.discard(claim.token)
+
+        await asyncio.gather(*(worker() for _ in range(self.concurrency)))
+
+    async def _renew(self, now: dt.datetime, started: float) -> None:
+        """Every lease/3, extend the leases of the claims held; note the ones lost."""
+        while True:
+            await asyncio.sleep(self.policy.lease / 3)
+            held = set(self._held)
+            try:
+                kept = await self.deliveries.renew(
+                    sorted(held), self.policy.lease, _at(now, started)
+                )
+            except Exception:  # the database is away: the lease still has 2/3 to run
+                log.warning("renewing %d delivery leases failed", len(held), exc_info=True)
+                continue
+            self._lost |= held - kept
 
     @property
     def concurrency(self) -> int:
@@ -313,119 +381,70 @@ class Broadcaster:
             return self.policy.concurrency
         return 16 if getattr(self.bot, "rate_limiter", None) is not None else 8
 
-    async def _claim_due(self, now: dt.datetime, report: TickReport) -> list[Job]:
-        due = await due_deliveries(self.stores, now, self.policy.grace)
-        late = [d for d in due if d.late]
-        missed = [
-            (d.subscription.chat_id, d.digest_key, d.due_at, f"late by {now - d.due_at}")
-            for d in late
-        ]
-        created = await self.stores.deliveries.record_missed_many(missed)
-        report.missed += [(row[0], row[1]) for row, new in zip(missed, created, strict=True) if new]
-        fresh = [d for d in due if not d.late]
-        claims = [(d.subscription.chat_id, d.digest_key, d.due_at) for d in fresh]
-        won = await self.stores.deliveries.claim_many(claims, now)
-        return [Job(d.subscription, d.digest_key) for d, ok in zip(fresh, won, strict=True) if ok]
-
-    async def _reclaim_stale(self, now: dt.datetime, report: TickReport) -> list[Job]:
-        jobs = []
-        cutoff = now - self.policy.stale_after
-        for row in await self.stores.deliveries.stale_pending(cutoff):
-            pair = (row.chat_id, row.digest_key)
-            if pair in self._in_flight or pair in self._given_back:
-                continue
-            job = await self._take_over(row, cutoff, now, report, self.policy.max_attempts)
-            if job is not None:
-                jobs.append(job)
-        return jobs
-
-    async def _retry_given_back(self, now: dt.datetime, report: TickReport) -> list[Job]:
-        """Take back the rows this process gave back whose retry time has come (a transient
-        failure is retried until the grace period runs out, however many attempts it takes)."""
-        clock = time.monotonic()
-        ready = {pair: claimed for pair, (at, claimed) in self._given_back.items() if at <= clock}
-        if not ready:
-            return []
-        latest = max(ready.values()) + dt.timedelta(seconds=1)
-        stale = await self.stores.deliveries.stale_pending(latest)
-        rows = {(r.chat_id, r.digest_key): r for r in stale}
-        jobs = []
-        for pair, claimed in ready.items():
-            del self._given_back[pair]
-            row = rows.get(pair)
-            if row is None or pair in self._in_flight:
-                continue  # sent or closed meanwhile (by another process)
-            # Only a row nobody claimed since we gave it back: claimed_at is still our claim.
-            job = await self._take_over(row, claimed + dt.timedelta(seconds=1), now, report)
-            if job is not None:
-                jobs.append(job)
-        return jobs
-
-    async def _take_over(
-        self,
-        row: Delivery,
-        claimed_before: dt.datetime,
-        now: dt.datetime,
-        report: TickReport,
-        max_attempts: int | None = None,
-    ) -> Job | None:
-        """Claim a 'pending' row again, or close it as missed (grace over) or failed."""
-        pair = (row.chat_id, row.digest_key)
-        kind = row.digest_key.split(":", 1)[0]
-        active = await self.stores.subscriptions.of_chat(row.chat_id, True)
-        subs = [s for s in active if s.kind == kind]
-        if now - row.due_at > self.policy.grace:
-            error = row.error or "grace ran out"
-            await self.stores.deliveries.complete(*pair, "missed", now, error=error)
-            report.missed.append(pair)
-        elif not subs or (max_attempts is not None and row.attempts >= max_attempts):
-            reason = "unsubscribed meanwhile" if not subs else f"gave up: {row.error}"
-            await self.stores.deliveries.complete(*pair, "failed", now, error=reason)
-            report.failed.append(pair)
-        elif await self.stores.deliveries.reclaim_stale(*pair, claimed_before, now):
-            return Job(subs[0], row.digest_key, row)
-        return None
-
     async def _deliver(
-        self, job: Job, compose: ComposeFn, *, now: dt.datetime, report: TickReport
+        self, claim: Claim, compose: ComposeFn, *, now: dt.datetime, report: TickReport
     ) -> None:
-        sub, key = job.subscription, job.digest_key
-        chat_id = sub.chat_id
-        self._in_flight.add((chat_id, key))
+        key = claim.digest_key
+        chat_id = claim.chat_id
+        kind = key.split(":", 1)[0]
+        active = await self.stores.subscriptions.of_chat(chat_id, True)
+        subs = [s for s in active if s.kind == kind]
+        if not subs:
+            await self.deliveries.complete(claim, "failed", now=now, error="unsubscribed meanwhile")
+            report.failed.append((chat_id, key))
+            return
+        sub = subs[0]
+        lost = False
         try:
-            done = list(job.resumed.message_ids) if job.resumed else []
+            done = list(claim.message_ids)
             parts = await compose(sub, key_date(key))
             if not parts:
-                await self.stores.deliveries.complete(chat_id, key, "empty", now)
-                report.empty.append((chat_id, key))
+                lost = not await self.deliveries.complete(claim, "empty", now=now)
+                if not lost:
+                    report.empty.append((chat_id, key))
                 return
             for part in parts[len(done) :]:
+                if lost := claim.token in self._lost:
+                    return
                 markup = more_keyboard(sub.language) if isinstance(part, SummarizedPart) else None
                 chat_id, message_id = await self._send(chat_id, sub.thread_id, part, markup)
                 done.append(message_id)
                 if len(done) < len(parts):  # the last part's id goes in with 'sent'
-                    await self.stores.deliveries.save_progress(chat_id, key, done)
-            await self.stores.deliveries.complete(
-                chat_id, key, "sent", now, message_ids=done, digested_kind=sub.kind
-            )
-            report.sent.append((chat_id, key))
+                    # shielded: once Telegram took a part, a cancelled tick (SIGTERM) still
+                    # records its id, so the next sender resumes after it
+                    saved = asyncio.shield(self.deliveries.save_progress(claim, done))
+                    if lost := not await saved:
+                        return
+            lost = not await asyncio.shield(
+                self.deliveries.complete(
+                    claim, "sent", now=now, chat_id=chat_id, message_ids=done,
+                    digested_kind=sub.kind,
+                )
+            )  # fmt: skip
+            if not lost:
+                report.sent.append((chat_id, key))
         except GiveUp as exc:
-            status = "failed" if exc.permanent else "pending"  # pending: a later tick takes over
-            await self.stores.deliveries.complete(
-                chat_id, key, status, now, error=str(exc), where=f"digest {key} to {chat_id}"
-            )
-            (report.failed if exc.permanent else report.retry_later).append((chat_id, key))
-            if not exc.permanent:
-                self._given_back[(chat_id, key)] = (time.monotonic() + exc.wait, now)
+            where = f"digest {key} to {chat_id}"
+            if exc.permanent:
+                await self.deliveries.complete(
+                    claim, "failed", now=now, error=str(exc), where=where
+                )
+                report.failed.append((chat_id, key))
+            else:  # a later tick (of any instance) sends it, until the grace period runs out
+                rest = max(exc.wait, self.policy.give_back_rest)
+                await self.deliveries.release(claim, str(exc), rest, now=now)
+                await self.stores.stats.log_error(where, str(exc))
+                report.retry_later.append((chat_id, key))
         except Exception as exc:  # a bug in composing must not stop the other chats
             log.exception("digest %s to %s failed", key, chat_id)
-            await self.stores.deliveries.complete(
-                chat_id, key, "failed", now, error=repr(exc), where=f"digest {key} to {chat_id}"
+            await self.deliveries.complete(
+                claim, "failed", now=now, error=repr(exc), where=f"digest {key} to {chat_id}"
             )
             report.failed.append((chat_id, key))
         finally:
-            self._in_flight.discard((sub.chat_id, key))
-            self._in_flight.discard((chat_id, key))
+            if lost:
+                log.warning("digest %s to %s: claim taken over elsewhere, stopped", key, chat_id)
+                report.lost.append((chat_id, key))
 
     async def _send(
         self,

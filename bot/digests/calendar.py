@@ -14,7 +14,7 @@ import datetime as dt
 from icalendar import Calendar
 from icalendar import Event as IcsEvent
 
-from bot.digests.compose import expand_topics, is_jubilee, occurrence, plural
+from bot.digests.compose import is_jubilee, occurrence, plural
 from bot.i18n import t
 from bot.records.seedset import SeedSet
 
@@ -43,7 +43,7 @@ def build_calendar(
 ) -> bytes:
     """The .ics bytes for the twelve months starting `today`, texts in `lang`."""
     stamp = stamp or dt.datetime.now(dt.UTC)
-    wanted = expand_topics(seeds, topics) if topics else frozenset()
+    wanted = seeds.topic_tree(topics) if topics else frozenset()
     end = today + dt.timedelta(days=WINDOW_DAYS)
     calendar = Calendar()
     calendar.add("prodid", PRODID)

@@ -124,20 +124,6 @@ class Digest:
         )
 
 
-def expand_topics(seeds: SeedSet, topic_ids: Iterable[str]) -> frozenset[str]:
-    """The topics and all their descendants in the taxonomy (a filter on 'security' keeps
-    records tagged with its sub-topics)."""
-    children = digest_index(seeds).children
-    wanted = set(topic_ids)
-    stack = list(wanted)
-    while stack:
-        for child in children.get(stack.pop(), ()):
-            if child not in wanted:
-                wanted.add(child)
-                stack.append(child)
-    return frozenset(wanted)
-
-
 def _keeps(topics: Collection[str], item_topics: Iterable[str]) -> bool:
     return not topics or bool(topics.intersection(item_topics))  # type: ignore[attr-defined]
 
@@ -157,10 +143,6 @@ class DigestIndex:
     def __init__(self, seeds: SeedSet, search: SearchIndex | None = None) -> None:
         self.seeds = seeds
         self.search = search
-        self.children: dict[str, list[str]] = {}
-        for tid, topic in seeds.topics.items():
-            if topic.parent:
-                self.children.setdefault(topic.parent, []).append(tid)
         self.anniversaries_on: dict[tuple[int, int], list[Anniversary]] = {}
         for anniversary in seeds.anniversaries.values():
             month_day = (anniversary.date.month, anniversary.date.day)
@@ -332,7 +314,7 @@ def compose_digest(
         digest_index(seeds, search)
     sections = KIND_SECTIONS.get(kind, KIND_SECTIONS["daily"])
     topics = tuple(topics)
-    wanted = expand_topics(seeds, topics) if topics else frozenset()
+    wanted = seeds.topic_tree(topics) if topics else frozenset()
     digest = Digest(day=day, kind=kind, topics=tuple(topics))
     # Topics filter the records, not the calendar: a chat following climate still hears that
     # the Helsinki Final Act turns 50; the records cited under it are the chat's topics' only.

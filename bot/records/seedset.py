@@ -6,7 +6,7 @@ Its own module so that loading (`bot.records.loading`) and the cross-file checks
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from bot.records.models import (
@@ -53,3 +53,24 @@ class SeedSet:
         """How many records of each kind the set holds."""
         kinds = ("events", *ATTRIBUTES.values())
         return {kind: len(getattr(self, kind)) for kind in kinds}
+
+    def topic_tree(self, roots: Iterable[str]) -> frozenset[str]:
+        """The topics `roots` and every topic narrower than them (see `topic_tree`)."""
+        return topic_tree(self.topics, roots)
+
+
+def topic_tree(topics: Mapping[str, Topic], roots: Iterable[str]) -> frozenset[str]:
+    """The topics `roots` and every topic narrower than them in the taxonomy: a filter on
+    'security' keeps the records filed under its sub-topics."""
+    children: dict[str, list[str]] = {}
+    for tid, topic in topics.items():
+        if topic.parent:
+            children.setdefault(topic.parent, []).append(tid)
+    found = set(roots)
+    stack = list(found)
+    while stack:
+        for child in children.get(stack.pop(), ()):
+            if child not in found:
+                found.add(child)
+                stack.append(child)
+    return frozenset(found)

@@ -193,6 +193,16 @@ class EventTable:
         overlaps = (self.precisions == DAY) & (first <= high) & (last >= low)
         return np.flatnonzero((inside | overlaps) & (first > 0))
 
+    def in_month_of_year(self, month: int) -> np.ndarray:
+        """Numbers of the events dated in this month of any year ("December"): a record of that
+        month, or a day-precision one with a day in it (ascending)."""
+        first_month, last_month = self.first_days // 100, self.last_days // 100  # YYYYMM
+        inside = (first_month == last_month) & (first_month % 100 == month)
+        overlaps = (self.precisions == DAY) & (
+            (first_month % 100 == month) | (last_month % 100 == month)
+        )
+        return np.flatnonzero((inside | overlaps) & (self.first_days > 0))
+
     def on_day(self, month: int, day: int) -> np.ndarray:
         """Numbers of the day-precision events held on this calendar day in any year."""
         wanted = month * 100 + day

@@ -29,6 +29,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from bot.records.models import all_names
+from bot.records.seedset import topic_tree
 from bot.search.blobs import BlobError, Groups, pack_json, unpack_json
 from bot.search.entities import (
     AMBIGUITY_MARGIN,
@@ -150,8 +151,7 @@ class SearchIndex:
             self.places = Gazetteer(places, coverage=COVERAGE)
             organizations = ((o.id, _names(o)) for o in seeds.organizations.values())
             self.organizations = Gazetteer(organizations, coverage=COVERAGE)
-        self._topic_parent = {t.id: t.parent for t in seeds.topics.values()}
-        self._descendants = {t: tuple(self.topic_descendants(t)) for t in self._topic_parent}
+        self._descendants = {t: tuple(topic_tree(seeds.topics, [t])) for t in seeds.topics}
         self.text = text
         self.events = events
         self.entities = entities  # "person:<id>", "topic:<id>", ... → event numbers
@@ -354,16 +354,6 @@ class SearchIndex:
             kind=KINDS[table.kinds[n]],
             part_of=table.ids[parent] if parent >= 0 else None,
         )
-
-    def topic_descendants(self, topic_id: str) -> set[str]:
-        """The topic and every topic narrower than it."""
-        found = {topic_id}
-        changed = True
-        while changed:
-            more = {t for t, parent in self._topic_parent.items() if parent in found}
-            changed = not more <= found
-            found |= more
-        return found
 
     def _gazetteers(self) -> list[tuple[str, Gazetteer]]:
         return [

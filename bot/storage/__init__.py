@@ -8,8 +8,9 @@ The interface (`bot.storage.base`) is what the rest of the bot sees, as the Engi
                           set_timezone, migrate (a group becoming a supergroup)
     engine.subscriptions  SubscriptionRepository: subscribe, of_chat, active, update,
                           unsubscribe, deactivate
-    engine.deliveries     DeliveryLog: existing_keys, claim_many, record_missed_many,
-                          stale_pending, reclaim_stale, save_progress, complete, get, all
+    engine.deliveries     DeliveryLog: plan, claim, renew, save_progress, complete, release
+                          (claims with leases and fencing tokens), clock, existing_keys,
+                          get, all
     engine.stats          StatsRepository: collect (BotStats), deliveries_by_status, ok,
                           log_error, errors
 
@@ -18,9 +19,10 @@ BotStats, SyncResult) with aware UTC datetimes; nothing outside this package hol
 imports a driver or writes SQL.
 
 A backend is a package that implements every Protocol of `base` and returns a `Repositories`
-from one `open_*` function: `sqlite/` today. To add one (PostgreSQL), write its repositories with
-their own SQL — placeholders ($1), upserts, RETURNING, `now()`/`clock_timestamp()` and locking
-differ, and all of that stays inside the backend — and pick it in `open_repositories`.
+from one `open_*` function: `sqlite/` (the default, one process) and `postgres/` (several
+instances on one database). Each writes its own SQL — placeholders, upserts, RETURNING, the
+clock and locking differ, and all of that stays inside the backend; tests/storage/
+test_contract.py runs the same tests on both.
 May import `bot.records` (and `bot.settings`); nothing of the conversation, digests or Telegram.
 """
 

@@ -28,6 +28,10 @@ KINDS: tuple[str, ...] = (
 )  # digest kinds a chat may subscribe to
 # A daily digest holds the anniversaries, so a chat has one of the two; weekly goes beside either.
 EXCLUSIVE_KINDS: tuple[str, ...] = ("daily", "anniversaries")
+# The errors table is a window, not an archive: the last ERRORS_KEPT rows of the last ERRORS_DAYS
+# days (a flood of forged presses or a long outage cannot grow it without bound).
+ERRORS_KEPT = 10_000
+ERRORS_DAYS = 30
 
 
 def replaced_kinds(kind: str) -> list[str]:
@@ -199,8 +203,9 @@ class SeedStore(Protocol):
     async def update_seeds(self, folder: Path, current: SeedSet | None = None) -> SeedUpdate:
         """Sync only the seed files that changed (all of them when the format did)."""
         ...
-    async def index_delta(self) -> list[str]:
-        """Ids of the events changed since the stored search index was written."""
+    async def index_delta(self, version: int | None = None) -> list[str]:
+        """Ids of the events changed since the stored search index (of format `version`, when
+        the backend keeps several) was written."""
         ...
     async def save_index_blobs(
         self, fingerprint: str, version: int, blobs: dict[str, bytes]
@@ -241,26 +246,62 @@ class SubscriptionRepository(Protocol):
     async def deactivate(self, chat_id: int, reason: str) -> int: ...
 
 
+Compute = Callable[[list[Subscription], set[tuple[int, str]], dt.datetime], Sequence[Any]]
+"""`compute(subscriptions, existing keys, now)`: the due digests (objects with subscription,
+digest_key, due_at, late), as bot.digests.schedule.compute_due returns them."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A delivery held by one sender until its lease runs out; `token` fences its writes."""
+
+    chat_id: int
+    digest_key: str
+    token: int
+    attempts: int
+    due_at: dt.datetime
+    message_ids: tuple[int, ...] = ()
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Planned:
+    """What planning a tick wrote: digests queued, recorded missed, closed as failed."""
+
+    queued: list[tuple[int, str]]
+    missed: list[tuple[int, str]]
+    failed: list[tuple[int, str]]
+
+
 class DeliveryLog(Protocol):
-    """The delivery log: one row per (chat, digest); claiming a row is what makes a send once."""
+    """The delivery log: one row per (chat, digest), planned once, claimed with a lease.
+
+    `plan` writes a 'queued' row for each digest due at `now` and a 'missed' one for each too
+    late, and closes claims that ran out of grace or attempts (None: another instance plans
+    this tick). `claim` takes up to `limit` rows that are 'queued', or 'pending' with an
+    expired lease, each with a new fencing token; `renew` extends the holder's leases.
+    `save_progress`, `complete` and `release` change a row only while it holds the caller's
+    token, and return False when it does not (another sender took the claim over: stop).
+    `clock()` is the time every instance agrees on (the database's on PostgreSQL).
+    """
 
     async def get(self, chat_id: int, digest_key: str) -> Delivery | None: ...
     async def all(self, chat_id: int | None = None) -> list[Delivery]: ...
     async def existing_keys(self, pairs: Iterable[tuple[int, str]]) -> set[tuple[int, str]]: ...
-    async def claim_many(self, claims: Sequence[tuple[int, str, dt.datetime]],
-                         now: dt.datetime) -> list[bool]: ...  # fmt: skip
-    async def record_missed_many(self, missed: Sequence[tuple[int, str, dt.datetime, str]]
-                                 ) -> list[bool]: ...  # fmt: skip
-    async def stale_pending(self, older_than: dt.datetime) -> list[Delivery]: ...
-    async def reclaim_stale(self, chat_id: int, digest_key: str, older_than: dt.datetime,
-                            now: dt.datetime) -> bool: ...  # fmt: skip
-    async def save_progress(
-        self, chat_id: int, digest_key: str, message_ids: list[int]
-    ) -> None: ...
-    async def complete(self, chat_id: int, digest_key: str, status: str, now: dt.datetime, *,
-                       message_ids: list[int] | None = None, error: str | None = None,
-                       digested_kind: str | None = None, where: str | None = None
-                       ) -> None: ...  # fmt: skip
+    async def clock(self) -> dt.datetime: ...
+    async def plan(self, compute: Compute, now: dt.datetime | None, grace: dt.timedelta,
+                   max_attempts: int) -> Planned | None: ...  # fmt: skip
+    async def claim(self, owner: str, limit: int, lease: float,
+                    now: dt.datetime | None = None) -> list[Claim]: ...  # fmt: skip
+    async def renew(self, tokens: Sequence[int], lease: float,
+                    now: dt.datetime | None = None) -> set[int]: ...  # fmt: skip
+    async def save_progress(self, claim: Claim, message_ids: list[int]) -> bool: ...
+    async def complete(self, claim: Claim, status: str, *, now: dt.datetime | None = None,
+                       chat_id: int | None = None, message_ids: list[int] | None = None,
+                       error: str | None = None, digested_kind: str | None = None,
+                       where: str | None = None) -> bool: ...  # fmt: skip
+    async def release(self, claim: Claim, error: str, retry_in: float,
+                      now: dt.datetime | None = None) -> bool: ...  # fmt: skip
 
 
 class StatsRepository(Protocol):

@@ -52,15 +52,13 @@ from bot.telegram.metrics import Metrics, Progress, TelegramRequest
 from bot.telegram.secrets import install_scrubber, scrub, secrets_of
 from bot.telegram.ticker import MonotonicTicker
 from bot.telegram.webhook import WebhookServer
-from handlers.subscriptions import BROADCAST_TASK
+from handlers.subscriptions import BROADCAST_TASK, TICK_JOB, TICK_SECONDS
 
 logger = logging.getLogger(__name__)
 
 _SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 MODE_KEY = "run_mode"  # bot_data: "polling" or "webhook"
 RUNTIME_KEY = "runtime"  # bot_data: the Runtime (metrics, progress, ticker)
-TICK_JOB = "digest-tick"  # the JobQueue job handlers/subscriptions.py registers
-DEFAULT_TICK_SECONDS = 60.0
 TICK_FIRST_SECONDS = 1.0  # the first tick after start (digests due while we were down)
 TICK_STALL_SECONDS = 300.0  # the tick is stalled after max(5 intervals, this)
 PROGRESS_SECONDS = 300.0  # no word from Telegram for this long: /healthz says so
@@ -345,7 +343,7 @@ def attach_runtime(
     jobs = queue.get_jobs_by_name(TICK_JOB) if queue is not None else ()
     if jobs:
         runtime.ticker = MonotonicTicker(
-            jobs[0], settings.tick_seconds or DEFAULT_TICK_SECONDS, first=TICK_FIRST_SECONDS
+            jobs[0], settings.tick_seconds or TICK_SECONDS, first=TICK_FIRST_SECONDS
         )
     server = None
     if settings.health_port is not None:

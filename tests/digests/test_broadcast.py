@@ -13,6 +13,7 @@ from telegram.error import RetryAfter
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.digests.broadcast import Broadcaster, DeliveryPolicy, retry_after_seconds
+from bot.digests.schedule import compute_due
 from bot.storage.base import Subscription
 from bot.storage.sqlite import repositories
 from bot.storage.sqlite.database import Database
@@ -230,14 +231,16 @@ async def test_migrated_group_moves_subscription_and_retries(store, api, bot):
 async def test_restart_mid_broadcast_neither_repeats_nor_skips(store, api, bot):
     await subscribe(store, ALICE, BOB)
     # The first process claimed both, sent Alice's first part, then crashed.
-    claims = [(ALICE, KEY, NINE_ALMATY), (BOB, KEY, NINE_ALMATY)]
-    await store.deliveries.claim_many(claims, NINE_ALMATY)
+    policy = DeliveryPolicy()
+    due = lambda subs, existing, at: compute_due(subs, existing, at, policy.grace)  # noqa: E731
+    await store.deliveries.plan(due, NINE_ALMATY, policy.grace, policy.max_attempts)
+    alice, _ = await store.deliveries.claim("crashed", 10, policy.lease, NINE_ALMATY)
     first = await bot.send_message(ALICE, "<b>Digest</b> 01.08 part 1", parse_mode="HTML")
-    await store.deliveries.save_progress(ALICE, KEY, [first.message_id])
+    assert await store.deliveries.save_progress(alice, [first.message_id])
 
     restarted = Broadcaster(store, bot, two_parts)
     early = await restarted.tick(NINE_ALMATY + dt.timedelta(minutes=1))
-    assert early.sent == []  # claims younger than stale_after may still be in flight elsewhere
+    assert early.sent == []  # the dead sender's leases still run: it might be alive elsewhere
     report = await restarted.tick(NINE_ALMATY + dt.timedelta(minutes=11))
     assert sorted(report.sent) == [(ALICE, KEY), (BOB, KEY)]
     assert texts(api, ALICE) == ["<b>Digest</b> 01.08 part 1", "part 2"]  # resumed, no repeat
@@ -315,7 +318,7 @@ async def test_crash_mid_broadcast_after_batched_claims_neither_repeats_nor_skip
     assert {row.status for row in rows.values()} <= {"pending", "sent"}
     assert "pending" in {row.status for row in rows.values()}
 
-    restarted = Broadcaster(store, bot, two_parts)  # a new process, past stale_after
+    restarted = Broadcaster(store, bot, two_parts)  # a new process, past the leases
     report = await restarted.tick(NINE_ALMATY + dt.timedelta(minutes=11))
     finished_before = [chat for chat, row in rows.items() if row.status == "sent"]
     assert sorted(chat for chat, _ in report.sent) == sorted(set(chats) - set(finished_before))

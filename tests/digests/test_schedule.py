@@ -7,7 +7,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.digests.schedule import due_deliveries, latest_schedule, next_schedule, scheduled_at
+from bot.digests.schedule import (
+    compute_due,
+    due_deliveries,
+    latest_schedule,
+    next_schedule,
+    scheduled_at,
+)
 from bot.storage.base import Subscription
 from bot.storage.sqlite import open_sqlite
 
@@ -106,13 +112,20 @@ async def test_due_in_each_time_zone(store):
     }
 
 
+async def plan(store, now):
+    due = lambda subs, existing, at: compute_due(subs, existing, at, GRACE)  # noqa: E731
+    return await store.deliveries.plan(due, now, GRACE, max_attempts=5)
+
+
 async def test_a_logged_delivery_is_not_due_again(store):
     await store.subscriptions.subscribe(sub(1), now=CREATED)
     now = utc(2026, 8, 1, 4, 0, 30)
     (due,) = await due_deliveries(store, now, GRACE)
-    assert await store.deliveries.claim_many([(1, due.digest_key, due.due_at)], now) == [True]
-    second = await store.deliveries.claim_many([(1, due.digest_key, due.due_at)], now)
-    assert second == [False]  # a second claimer loses
+    assert (await plan(store, now)).queued == [(1, due.digest_key)]
+    assert (await plan(store, now)).queued == []  # planned once
+    [claim] = await store.deliveries.claim("A", 10, 120, now)
+    assert await store.deliveries.claim("B", 10, 120, now) == []  # a second claimer loses
+    assert claim.digest_key == due.digest_key
     assert await due_deliveries(store, now + dt.timedelta(minutes=1), GRACE) == []
 
 
@@ -152,8 +165,7 @@ async def test_inactive_and_unknown_zone_are_never_due(store):
 async def test_migration_moves_subscription_and_log(store):
     await store.chats.upsert(-100, "group", title="Desk")
     await store.subscriptions.subscribe(sub(-100), now=CREATED)
-    claim = (-100, "daily:2026-07-31", utc(2026, 7, 31, 4))
-    await store.deliveries.claim_many([claim], utc(2026, 7, 31, 4))
+    await plan(store, utc(2026, 7, 31, 4))
     await store.chats.migrate(-100, -1001234)
     assert await store.subscriptions.of_chat(-100) == []
     assert [s.chat_id for s in await store.subscriptions.of_chat(-1001234)] == [-1001234]
@@ -162,14 +174,14 @@ async def test_migration_moves_subscription_and_log(store):
     assert (await store.chats.get(-1001234)).title == "Desk"
 
 
-async def test_stale_pending_can_be_reclaimed_once(store):
+async def test_an_expired_claim_is_taken_over_once(store):
+    await store.subscriptions.subscribe(sub(1), now=CREATED)
     claimed = utc(2026, 8, 1, 4)
-    await store.deliveries.claim_many([(1, "daily:2026-08-01", claimed)], claimed)
-    later = claimed + dt.timedelta(minutes=10)
-    stale = await store.deliveries.stale_pending(later - dt.timedelta(minutes=5))
-    assert [d.digest_key for d in stale] == ["daily:2026-08-01"]
-    cutoff = later - dt.timedelta(minutes=5)
-    assert await store.deliveries.reclaim_stale(1, "daily:2026-08-01", cutoff, later)
-    # now fresh:
-    assert not await store.deliveries.reclaim_stale(1, "daily:2026-08-01", cutoff, later)
+    await plan(store, claimed)
+    [first] = await store.deliveries.claim("A", 10, lease=300, now=claimed)
+    later = claimed + dt.timedelta(minutes=10)  # A died: its lease ran out
+    [taken] = await store.deliveries.claim("B", 10, lease=300, now=later)
+    assert await store.deliveries.claim("C", 10, lease=300, now=later) == []  # now fresh
+    assert (taken.attempts, taken.token != first.token) == (2, True)
+    assert not await store.deliveries.complete(first, "sent", now=later)  # A is fenced off
     assert (await store.deliveries.get(1, "daily:2026-08-01")).attempts == 2

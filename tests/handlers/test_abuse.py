@@ -10,7 +10,7 @@ from bot.conversation.callbacks import parse_callback
 from bot.digests.broadcast import more_keyboard
 from bot.digests.compose import MAX_DIGEST_MESSAGES, Digest, SummarizedPart, digest_messages
 from bot.i18n import t
-from bot.storage.sqlite.stats import ERRORS_KEPT
+from bot.storage.base import ERRORS_KEPT
 from bot.telegram.console import buttons
 from bot.telegram.updates import make_callback_update, make_message_update
 from tests.support.harness import button_data, texts

@@ -10,6 +10,7 @@ from telegram import Update
 
 from bot.app import build_application
 from bot.context import ENGINE_KEY
+from bot.digests.schedule import compute_due
 from bot.settings import Settings
 from bot.storage.base import Subscription
 from bot.telegram.fake_api import FakeBotAPI
@@ -83,8 +84,13 @@ async def test_stats_reports_chats_subscriptions_deliveries_errors_and_events(bo
             Subscription(chat_id, "daily", dt.time(9), "Asia/Almaty", "en"), now=NOW
         )
     await store.subscriptions.deactivate(2, "403 Forbidden: bot was blocked by the user")
-    await store.deliveries.claim_many([(1, "daily:2026-03-02", NOW)], NOW)
-    await store.deliveries.complete(1, "daily:2026-03-02", "sent", NOW, message_ids=[5])
+    grace, tomorrow = dt.timedelta(hours=6), NOW + dt.timedelta(days=1)
+    chat_1 = lambda subs, existing, at: [  # noqa: E731
+        due for due in compute_due(subs, existing, at, grace) if due.subscription.chat_id == 1
+    ]
+    await store.deliveries.plan(chat_1, tomorrow, grace, max_attempts=5)
+    [claim] = await store.deliveries.claim("A", 10, 120, tomorrow)
+    await store.deliveries.complete(claim, "sent", message_ids=[5])
     await store.stats.log_error("digest daily:2026-03-02 to 2", "403 <blocked> & gone")
 
     [answer] = await bot.send("/stats")

@@ -160,6 +160,23 @@ MIGRATIONS: list[str] = [
         paused_until timestamptz
     );
     """,
+    # 2 (incremental updates, as SQLite's 4): each seed file's hash, and the events changed
+    # since each stored index version was written (its delta: a start loads the index of its
+    # version and applies them).
+    """
+    CREATE TABLE seed_files (
+        path      text PRIMARY KEY,
+        signature text NOT NULL,
+        sha256    text NOT NULL,
+        event_ids text,
+        record_digests text  -- SQLite's migration 5; not read here (a change reads the folder)
+    );
+    CREATE TABLE search_index_delta (
+        version  integer NOT NULL,
+        event_id text NOT NULL,
+        PRIMARY KEY (version, event_id)
+    );
+    """,
 ]
 
 

@@ -150,6 +150,18 @@ MIGRATIONS: list[str] = [
     );
     DELETE FROM search_index;
     """,
+    # 5 (several instances, issue 13): claims hold a lease and a fencing token, as on
+    # PostgreSQL (bot/storage/sqlite/deliveries.py); 'queued' rows are planned, not yet claimed.
+    # A 'pending' row of the old scheme keeps the 10 minutes it had.
+    """
+    ALTER TABLE deliveries ADD COLUMN claimed_by TEXT;
+    ALTER TABLE deliveries ADD COLUMN claim_token INTEGER;
+    ALTER TABLE deliveries ADD COLUMN lease_until TEXT;   -- UTC ISO, like due_at
+    UPDATE deliveries SET lease_until = strftime('%Y-%m-%dT%H:%M:%S', claimed_at, '+10 minutes')
+        || '.000000+00:00', claim_token = rowid WHERE status = 'pending';
+    INSERT INTO meta (key, value) SELECT 'claim_token', COALESCE(MAX(rowid), 0) FROM deliveries;
+    CREATE INDEX deliveries_claimable ON deliveries (status, due_at);
+    """,
 ]
 
 

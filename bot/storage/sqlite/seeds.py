@@ -395,8 +395,9 @@ class SqliteSeedStore:
             )
         return dict(rows) if rows else None
 
-    async def index_delta(self) -> list[str]:
-        """Ids of the events added, changed or removed since the stored index was written."""
+    async def index_delta(self, version: int | None = None) -> list[str]:
+        """Ids of the events added, changed or removed since the stored index was written (one
+        index is stored, so `version` does not matter)."""
         return [row[0] for row in await self.database.fetchall(
             "SELECT event_id FROM search_index_delta ORDER BY event_id")]  # fmt: skip
 

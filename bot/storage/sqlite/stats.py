@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.storage.base import BotStats, to_timestamp, utc_now
+from bot.storage.base import ERRORS_DAYS, ERRORS_KEPT, BotStats, to_timestamp, utc_now
 from bot.storage.sqlite.database import Database
 
 ERROR_SQL = "INSERT INTO errors (at, where_, message) VALUES (?, ?, ?)"
-# The errors table is a window, not an archive: the last ERRORS_KEPT rows of the last ERRORS_DAYS
-# days (a flood of forged presses or a long outage cannot grow it without bound).
-ERRORS_KEPT = 10_000
-ERRORS_DAYS = 30
+# The errors table is a window (bot.storage.base.ERRORS_KEPT, ERRORS_DAYS), trimmed on insert.
 TRIM_ERRORS_SQL = "DELETE FROM errors WHERE id <= (SELECT MAX(id) FROM errors) - ? OR at < ?"
 
 

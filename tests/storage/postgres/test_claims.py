@@ -8,39 +8,36 @@ import functools
 
 from bot.digests.schedule import compute_due
 from bot.storage.base import Subscription
-from bot.storage.postgres.claims import PgDeliveryLog
 from bot.storage.postgres.database import PgDatabase
-from bot.storage.postgres.subscriptions import PgSubscriptionStore, active_subscriptions
+from bot.storage.postgres.deliveries import PgDeliveries
+from bot.storage.postgres.subscriptions import PgSubscriptions
 
 GRACE = dt.timedelta(hours=6)
 
 
-async def subscribe_many(store: PgSubscriptionStore, count: int, now: dt.datetime) -> None:
+async def subscribe_many(store: PgSubscriptions, count: int, now: dt.datetime) -> None:
     send_time = (now - dt.timedelta(minutes=1)).time().replace(second=0, microsecond=0)
     yesterday = now - dt.timedelta(days=1)
     for chat_id in range(1, count + 1):
         await store.subscribe(Subscription(chat_id, "daily", send_time, "UTC", "en"), yesterday)
 
 
-async def plan(log: PgDeliveryLog, now: dt.datetime | None = None):
+async def plan(log: PgDeliveries, now: dt.datetime | None = None):
     compute = functools.partial(compute_due, grace=GRACE)
-    return await log.plan(
-        lambda subs, existing, at: compute(subs, existing, at),
-        active_subscriptions, now, GRACE, max_attempts=5,
-    )  # fmt: skip
+    return await log.plan(compute, now, GRACE, max_attempts=5)
 
 
 async def test_two_instances_share_the_work_and_send_each_digest_once(pg_url):
     async with await PgDatabase.open(pg_url) as a, await PgDatabase.open(pg_url) as b:
         now = await a.clock()
-        await subscribe_many(PgSubscriptionStore(a), 400, now)
-        planned = await asyncio.gather(plan(PgDeliveryLog(a)), plan(PgDeliveryLog(b)))
+        await subscribe_many(PgSubscriptions(a), 400, now)
+        planned = await asyncio.gather(plan(PgDeliveries(a)), plan(PgDeliveries(b)))
         assert sum(len(p.queued) for p in planned if p) == 400  # planned once between them
 
         sent: dict[str, list[tuple[int, str]]] = {"A": [], "B": []}
 
         async def sender(db: PgDatabase, name: str) -> None:
-            log = PgDeliveryLog(db)
+            log = PgDeliveries(db)
             while claims := await log.claim(name, 5, lease=30):
                 for claim in claims:
                     await asyncio.sleep(0)
@@ -58,9 +55,9 @@ async def test_two_instances_share_the_work_and_send_each_digest_once(pg_url):
 async def test_a_stalled_owner_loses_its_claim_and_its_late_writes_are_refused(pg_url):
     async with await PgDatabase.open(pg_url) as db:
         now = await db.clock()
-        await subscribe_many(PgSubscriptionStore(db), 1, now)
-        await plan(PgDeliveryLog(db))
-        log = PgDeliveryLog(db)
+        await subscribe_many(PgSubscriptions(db), 1, now)
+        await plan(PgDeliveries(db))
+        log = PgDeliveries(db)
         [zombie] = await log.claim("A", 10, lease=0.3)
         assert await log.save_progress(zombie, [11])  # part 1 of 2 sent and recorded
         assert await log.claim("B", 10, lease=30) == []  # the lease still holds
@@ -78,9 +75,9 @@ async def test_a_stalled_owner_loses_its_claim_and_its_late_writes_are_refused(p
 
 async def test_a_renewed_lease_is_not_taken_over(pg_url):
     async with await PgDatabase.open(pg_url) as db:
-        await subscribe_many(PgSubscriptionStore(db), 1, await db.clock())
-        await plan(PgDeliveryLog(db))
-        log = PgDeliveryLog(db)
+        await subscribe_many(PgSubscriptions(db), 1, await db.clock())
+        await plan(PgDeliveries(db))
+        log = PgDeliveries(db)
         [claim] = await log.claim("A", 1, lease=0.6)
         for _ in range(4):  # a slow sender that renews every lease/3
             await asyncio.sleep(0.2)
@@ -91,9 +88,9 @@ async def test_a_renewed_lease_is_not_taken_over(pg_url):
 
 async def test_one_planner_per_tick_and_instances_with_skewed_clocks_agree(pg_url):
     async with await PgDatabase.open(pg_url) as db:
-        store = PgSubscriptionStore(db)
+        store = PgSubscriptions(db)
         await subscribe_many(store, 50, await db.clock())
-        log = PgDeliveryLog(db)
+        log = PgDeliveries(db)
         async with db.pool.acquire() as other, other.transaction():
             # another instance is planning: this one skips instead of waiting
             await other.execute("SELECT pg_advisory_xact_lock(hashtext($1))", db.key("plan"))
@@ -106,9 +103,9 @@ async def test_one_planner_per_tick_and_instances_with_skewed_clocks_agree(pg_ur
 
 async def test_claims_past_grace_are_recorded_missed_and_too_many_attempts_failed(pg_url):
     async with await PgDatabase.open(pg_url) as db:
-        await subscribe_many(PgSubscriptionStore(db), 2, await db.clock())
-        await plan(PgDeliveryLog(db))
-        log = PgDeliveryLog(db)
+        await subscribe_many(PgSubscriptions(db), 2, await db.clock())
+        await plan(PgDeliveries(db))
+        log = PgDeliveries(db)
         first, second = await log.claim("A", 2, lease=0.01)
         await db.pool.execute(
             "UPDATE deliveries SET attempts = 5 WHERE chat_id = $1", second.chat_id

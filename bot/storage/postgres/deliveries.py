@@ -1,5 +1,8 @@
 """The delivery log on PostgreSQL: digests planned once, claimed in batches, fenced by tokens.
 
+The same contract as the SQLite log (bot.storage.base.DeliveryLog; the contract tests run the
+same tests on both), for several instances at once:
+
 - `plan`: one instance per tick (a transaction-level advisory lock; the others skip) inserts a
   'queued' row for each digest that is due and a 'missed' one for each that is too late, and
   closes rows whose claims ran out of grace or attempts.
@@ -10,44 +13,30 @@
   matches is reported lost.
 - `save_progress`, `complete`, `release`: every write of the claimer matches its token; 0 rows
   means another instance took the claim over, and the caller stops sending that digest.
+
+A `now` passed to the writes is ignored here: leases and timestamps come from the database
+clock, which every instance shares.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from typing import Any
 
+from bot.storage.base import Claim, Compute, Delivery, Planned
 from bot.storage.postgres.database import PgDatabase
+from bot.storage.postgres.stats import log_error
+from bot.storage.postgres.subscriptions import active_subscriptions
 
-
-@dataclass(frozen=True)
-class Claim:
-    """A delivery this instance holds until its lease runs out (`token` fences its writes)."""
-
-    chat_id: int
-    digest_key: str
-    token: int
-    attempts: int
-    due_at: dt.datetime
-    message_ids: tuple[int, ...] = ()
-    error: str | None = None
-
-
-@dataclass(frozen=True)
-class Planned:
-    """What the planning instance wrote: digests queued, recorded missed, closed as failed."""
-
-    queued: list[tuple[int, str]]
-    missed: list[tuple[int, str]]
-    failed: list[tuple[int, str]]
-
+_COLUMNS = "chat_id, digest_key, status, attempts, error, due_at, sent_at, message_ids, claimed_at"
 
 _CLAIM_SQL = """
 WITH picked AS (
     SELECT chat_id, digest_key FROM deliveries
-     WHERE (status = 'queued' OR (status = 'pending' AND lease_until < clock_timestamp()))
+     WHERE status IN ('queued', 'pending')
+       AND (lease_until IS NULL OR lease_until < clock_timestamp())
        AND due_at <= $4
      ORDER BY due_at, chat_id
      LIMIT $2
@@ -68,30 +57,72 @@ UPDATE deliveries SET status = CASE WHEN due_at < $1 THEN 'missed' ELSE 'failed'
                     ELSE 'gave up: ' || COALESCE(error, 'no answer') END,
        claim_token = NULL, lease_until = NULL
  WHERE (status = 'queued' AND due_at < $1)
-    OR (status = 'pending' AND lease_until < clock_timestamp() AND (due_at < $1 OR attempts >= $2))
+    OR (status = 'pending' AND lease_until < clock_timestamp()
+        AND (due_at < $1 OR (attempts >= $2 AND claim_token IS NOT NULL)))
 RETURNING chat_id, digest_key, status
 """
 
 
-class PgDeliveryLog:
+def _delivery(row: Sequence[Any]) -> Delivery:
+    return Delivery(
+        chat_id=row[0],
+        digest_key=row[1],
+        status=row[2],
+        attempts=row[3],
+        error=row[4],
+        due_at=row[5],
+        sent_at=row[6],
+        message_ids=tuple(json.loads(row[7] or "[]")),
+        claimed_at=row[8],
+    )
+
+
+class PgDeliveries:
     """Planning, claiming, renewing and closing deliveries (see the module notes)."""
 
     def __init__(self, db: PgDatabase) -> None:
         self.db = db
 
+    async def get(self, chat_id: int, digest_key: str) -> Delivery | None:
+        """The delivery row for one chat and digest, or None."""
+        row = await self.db.pool.fetchrow(
+            f"SELECT {_COLUMNS} FROM deliveries WHERE chat_id = $1 AND digest_key = $2",
+            chat_id,
+            digest_key,
+        )
+        return _delivery(row) if row else None
+
+    async def all(self, chat_id: int | None = None) -> list[Delivery]:
+        """All delivery rows (of one chat), oldest due first."""
+        where, params = ("WHERE chat_id = $1", [chat_id]) if chat_id is not None else ("", [])
+        rows = await self.db.pool.fetch(
+            f"SELECT {_COLUMNS} FROM deliveries {where} ORDER BY due_at, chat_id", *params
+        )
+        return [_delivery(row) for row in rows]
+
+    async def existing_keys(self, pairs: Iterable[tuple[int, str]]) -> set[tuple[int, str]]:
+        """Which of the (chat_id, digest_key) pairs already have a delivery row."""
+        wanted = set(pairs)
+        if not wanted:
+            return set()
+        rows = await self.db.pool.fetch(
+            "SELECT chat_id, digest_key FROM deliveries WHERE digest_key = ANY($1::text[])",
+            sorted({key for _, key in wanted}),
+        )
+        return {(row[0], row[1]) for row in rows} & wanted
+
+    async def clock(self) -> dt.datetime:
+        """The database's clock: what every instance agrees on."""
+        return await self.db.clock()
+
     async def plan(
-        self,
-        compute: Callable[[list, set[tuple[int, str]], dt.datetime], Sequence],
-        read_subscriptions: Callable[..., object],
-        now: dt.datetime | None,
-        grace: dt.timedelta,
-        max_attempts: int,
+        self, compute: Compute, now: dt.datetime | None, grace: dt.timedelta, max_attempts: int
     ) -> Planned | None:
         """Plan this tick's digests, unless another instance is planning (then None).
 
-        `read_subscriptions(connection)` returns the active subscriptions; `compute(subs,
-        existing, now)` the due digests (objects with subscription, digest_key, due_at, late),
-        as bot.scheduling.compute_due does. `now` None means the database clock.
+        `compute(subscriptions, existing, now)` returns the due digests (objects with
+        subscription, digest_key, due_at, late), as bot.digests.schedule.compute_due does.
+        `now` None means the database clock.
         """
         async with self.db.pool.acquire() as connection, connection.transaction():
             won = await connection.fetchval(
@@ -101,7 +132,7 @@ class PgDeliveryLog:
                 return None
             if now is None:
                 now = await connection.fetchval("SELECT clock_timestamp()")
-            subscriptions = await read_subscriptions(connection)  # type: ignore[misc]
+            subscriptions = await active_subscriptions(connection)
             day_ago = now - dt.timedelta(days=3)
             existing = {
                 (row[0], row[1])
@@ -153,7 +184,9 @@ class PgDeliveryLog:
             for row in rows
         ]
 
-    async def renew(self, tokens: Sequence[int], lease: float) -> set[int]:
+    async def renew(
+        self, tokens: Sequence[int], lease: float, now: dt.datetime | None = None
+    ) -> set[int]:
         """Extend the leases of the claims holding `tokens`; return the tokens still held."""
         if not tokens:
             return set()
@@ -179,6 +212,7 @@ class PgDeliveryLog:
         claim: Claim,
         status: str,
         *,
+        now: dt.datetime | None = None,
         chat_id: int | None = None,
         message_ids: list[int] | None = None,
         error: str | None = None,
@@ -211,18 +245,18 @@ class PgDeliveryLog:
                     digested_kind,
                 )
             if where and error:
-                await connection.execute(
-                    "INSERT INTO errors (at, where_, message) VALUES (clock_timestamp(), $1, $2)",
-                    where[:200],
-                    error[:1000],
-                )
+                await log_error(connection, where, error)
         return True
 
-    async def release(self, claim: Claim, error: str, retry_in: float) -> bool:
+    async def release(
+        self, claim: Claim, error: str, retry_in: float, now: dt.datetime | None = None
+    ) -> bool:
         """Give the claim back with `error`: any instance may claim it again after `retry_in`
-        seconds (a 429 longer than we wait, a network failure). False when already lost."""
+        seconds (a 429 longer than we wait, a network failure, a 401). It stays 'pending'
+        without a token: retried until its grace runs out (max_attempts counts only take-overs
+        of claims whose sender died). False when already lost."""
         done = await self.db.pool.execute(
-            "UPDATE deliveries SET error = $1,"
+            "UPDATE deliveries SET error = $1, claim_token = NULL,"
             " lease_until = clock_timestamp() + make_interval(secs => $2)"
             " WHERE claim_token = $3 AND status = 'pending'",
             error[:500],

@@ -1,0 +1,364 @@
+"""The seeds and the stored search index on PostgreSQL, shared by every instance.
+
+What differs from the SQLite seed store (bot.storage.sqlite.seeds, whose diffing and packing it
+reuses): the database is shared, so
+- a sync runs under an advisory lock and re-checks, inside it, what is stored: N instances
+  starting together on the same seeds load them once (the others find them stored and read
+  them); `python -m bot load` loads them ahead of any start;
+- every seeds or index write bumps the data version in its transaction
+  (bot.storage.postgres.dataversion), so the other instances re-read them;
+- the stored index keeps one set per format version, the two newest versions, each with its own
+  delta (`search_index_delta` by version), so two code versions in a rolling deploy each find
+  theirs instead of deleting the other's.
+`seed_files` keeps each file's stat signature and hash as on SQLite (a start hashes only the
+files whose stat differs from the stored one: another machine's checkout is hashed once). When
+the folder changed, it is read whole and only the differing rows are written.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+
+from bot.records.lazy import ZDICT_SAMPLES, EncodedTexts, make_zdict
+from bot.records.loading import file_hashes, fingerprint_of, load_seeds, seeds_format
+from bot.records.models import Event, Record
+from bot.records.seedset import SeedSet
+from bot.storage.base import SeedUpdate, SyncResult, to_timestamp, utc_now
+from bot.storage.postgres import dataversion
+from bot.storage.postgres.database import PgDatabase
+from bot.storage.sqlite.seeds import (
+    _COUNTS,
+    _EVENT_COLUMNS,
+    FINGERPRINT_KEY,
+    FORMAT_KEY,
+    GAZETTEER_KINDS,
+    SYNCED_AT_KEY,
+    ZDICT_KEY,
+    _diff_events,
+    _parse_rows,
+    _rows,
+    _touched,
+)
+
+_UPSERT_META = (
+    "INSERT INTO meta (key, value) VALUES ($1, $2)"
+    " ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+)
+_CHILD_TABLES = ("event_participants", "event_topics", "event_organizations", "event_sources")
+KEEP_INDEX_VERSIONS = 2
+
+
+class PgSeedStore:
+    """Seeds and search-index blobs in one PostgreSQL database (see the module notes)."""
+
+    def __init__(self, db: PgDatabase) -> None:
+        self.db = db
+
+    async def _meta(self, key: str, connection: asyncpg.Connection | None = None) -> str | None:
+        return await (connection or self.db.pool).fetchval(
+            "SELECT value FROM meta WHERE key = $1", key
+        )
+
+    async def stored_fingerprint(self) -> str | None:
+        """The fingerprint of the seeds last synced, or None before the first sync."""
+        return await self._meta(FINGERPRINT_KEY)
+
+    async def data_version(self) -> int:
+        """The version every seeds or index write bumps."""
+        return await dataversion.current(self.db)
+
+    async def ensure_seeds(self, folder: Path) -> tuple[SeedSet, SyncResult | None]:
+        """The seeds of `folder`, syncing them first when the stored ones differ."""
+        update = await self.update_seeds(folder)
+        return update.seeds, update.result
+
+    async def update_seeds(self, folder: Path, current: SeedSet | None = None) -> SeedUpdate:
+        """Bring the stored seeds up to date with `folder` (see the module notes); one instance
+        at a time. `current` is the seed set the stored ones were last read into (the running
+        bot's). A folder with problems raises `SeedError` and leaves the database as it was."""
+        async with self.db.pool.acquire() as connection, connection.transaction():
+            await self._lock(connection)
+            known = {
+                row[0]: (row[1], row[2])
+                for row in await connection.fetch("SELECT path, signature, sha256 FROM seed_files")
+            }
+            same_format = await self._meta(FORMAT_KEY, connection) == seeds_format()
+            hashes = await asyncio.to_thread(file_hashes, folder, known if same_format else None)
+            stored = await self._meta(FINGERPRINT_KEY, connection)
+            if same_format and stored == fingerprint_of(hashes):
+                seeds = current if current and current.fingerprint == stored else None
+                return SeedUpdate(seeds or await self._read(connection), None)
+            seedset = await asyncio.to_thread(load_seeds, folder)
+            result = await self._sync(connection, seedset, to_timestamp(utc_now()))
+        return SeedUpdate(seedset, result, full=True)
+
+    async def sync_seeds(self, seedset: SeedSet, *, now: dt.datetime | None = None) -> SyncResult:
+        """Make the stored seeds equal to `seedset` in one transaction and bump the data
+        version when anything changed; idempotent."""
+        async with self.db.pool.acquire() as connection, connection.transaction():
+            await self._lock(connection)
+            return await self._sync(connection, seedset, to_timestamp(now or utc_now()))
+
+    async def _lock(self, connection: asyncpg.Connection) -> None:
+        await connection.execute("SELECT pg_advisory_xact_lock(hashtext($1))", self.db.key("seeds"))
+
+    async def _sync(
+        self, connection: asyncpg.Connection, seedset: SeedSet, stamp: str
+    ) -> SyncResult:
+        """Inside the caller's locked transaction: write what differs from `seedset`."""
+        previous = await self._meta(FINGERPRINT_KEY, connection)
+        events, changed_ids = await self._sync_events(connection, seedset.events.values(), stamp)
+        by_kind = {"event": events}
+        edited_texts = await self._sync_texts(connection, seedset.article_texts)
+        for kind, (attribute, _) in GAZETTEER_KINDS.items():
+            records = getattr(seedset, attribute).values()
+            edited = edited_texts if kind == "article" else set()
+            by_kind[kind] = await self._sync_gazetteer(connection, kind, records, edited)
+        await connection.executemany(
+            _UPSERT_META, [(FINGERPRINT_KEY, seedset.fingerprint), (SYNCED_AT_KEY, stamp)]
+        )
+        await connection.execute("DELETE FROM seed_files")
+        await _write_seed_files(connection, seedset.files, seedset.event_files)
+        if seedset.files:
+            await connection.execute(_UPSERT_META, FORMAT_KEY, seeds_format())
+        else:
+            await connection.execute("DELETE FROM meta WHERE key = $1", FORMAT_KEY)
+        # A stored index stays valid with a delta when only events changed; the gazetteers
+        # decide which events an entity reaches, so a change there drops every stored index.
+        if any(_touched(by_kind[kind]) for kind in ("place", "organization")):
+            await connection.execute("DELETE FROM search_index")
+            await connection.execute("DELETE FROM search_index_delta")
+        elif changed_ids:
+            await connection.execute(
+                "INSERT INTO search_index_delta (version, event_id)"
+                " SELECT DISTINCT s.version, e.id FROM search_index s, unnest($1::text[]) e(id)"
+                " ON CONFLICT DO NOTHING",
+                changed_ids,
+            )
+        totals = {name: sum(counts[name] for counts in by_kind.values()) for name in _COUNTS}
+        result = SyncResult(**totals, by_kind=by_kind)
+        if result.touched or previous != seedset.fingerprint:
+            await dataversion.bump(connection, self.db)
+        return result
+
+    async def _sync_events(
+        self, connection: asyncpg.Connection, events: Iterable[Event], stamp: str
+    ) -> tuple[dict[str, int], list[str]]:
+        """Write the events that differ from the stored ones: the counts, and the ids of the
+        events written or removed."""
+        stored = dict(await connection.fetch("SELECT id, content_hash FROM events"))
+        seen, added, changed = await asyncio.to_thread(_diff_events, events, stored)
+        samples = [data.encode() for _, data in (added or changed)[:ZDICT_SAMPLES]]
+        zdict = bytes.fromhex(await self._meta(ZDICT_KEY, connection) or "")
+        if not zdict and samples:
+            zdict = make_zdict(samples)
+            await connection.execute(_UPSERT_META, ZDICT_KEY, zdict.hex())
+        added_rows = await asyncio.to_thread(_rows, added, zdict)
+        changed_rows = await asyncio.to_thread(_rows, changed, zdict)
+        removed = [event_id for event_id in stored if event_id not in seen]
+        await connection.execute("DELETE FROM events WHERE id = ANY($1::text[])", removed)
+        names = [name.strip() for name in _EVENT_COLUMNS.split(",")]
+        assignments = ", ".join(f"{name} = ${n}" for n, name in enumerate(names, start=1))
+        count = len(names)
+        await connection.executemany(
+            f"UPDATE events SET {assignments}, updated_at = ${count + 1} WHERE id = ${count + 2}",
+            [(*row, stamp, event.id) for event, row in changed_rows],
+        )
+        marks = ", ".join(f"${n}" for n in range(1, count + 4))
+        await connection.executemany(
+            f"INSERT INTO events ({_EVENT_COLUMNS}, first_seen, updated_at, id) VALUES ({marks})",
+            [(*row, stamp, stamp, event.id) for event, row in added_rows],
+        )
+        changed_events = [event for event, _ in changed]
+        for table in _CHILD_TABLES:
+            await connection.execute(
+                f"DELETE FROM {table} WHERE event_id = ANY($1::text[])",
+                [event.id for event in changed_events],
+            )
+        await _write_children(connection, changed_events + [event for event, _ in added])
+        counts = {
+            "added": len(added),
+            "changed": len(changed),
+            "removed": len(removed),
+            "unchanged": len(seen) - len(added) - len(changed),
+        }
+        written = [event.id for event, _ in added] + [event.id for event in changed_events]
+        return counts, written + removed
+
+    async def _sync_gazetteer(
+        self, connection: asyncpg.Connection, kind: str, records: Iterable[Record], edited: set[str]
+    ) -> dict[str, int]:
+        """Upsert one kind of gazetteer record; ids in `edited` count as changed regardless."""
+        stored = dict(
+            await connection.fetch("SELECT id, data FROM gazetteer WHERE kind = $1", kind)
+        )
+        counts = dict.fromkeys(_COUNTS, 0)
+        writes, seen = [], set()
+        for record in records:
+            record_id = record.id  # type: ignore[attr-defined]
+            seen.add(record_id)
+            data = record.model_dump_json()
+            previous = stored.get(record_id)
+            if previous == data:
+                counts["changed" if record_id in edited else "unchanged"] += 1
+                continue
+            counts["added" if previous is None else "changed"] += 1
+            writes.append((kind, record_id, data))
+        removed = [record_id for record_id in stored if record_id not in seen]
+        counts["removed"] = len(removed)
+        await connection.execute(
+            "DELETE FROM gazetteer WHERE kind = $1 AND id = ANY($2::text[])", kind, removed
+        )
+        await connection.executemany(
+            "INSERT INTO gazetteer (kind, id, data) VALUES ($1, $2, $3)"
+            " ON CONFLICT (kind, id) DO UPDATE SET data = excluded.data",
+            writes,
+        )
+        return counts
+
+    async def _sync_texts(
+        self, connection: asyncpg.Connection, texts: Mapping[str, str]
+    ) -> set[str]:
+        """Store the articles' texts; return the ids whose stored text was different."""
+        stored = dict(await connection.fetch("SELECT id, text FROM article_texts"))
+        await connection.execute(
+            "DELETE FROM article_texts WHERE id = ANY($1::text[])",
+            [key for key in stored if key not in texts],
+        )
+        await connection.executemany(
+            "INSERT INTO article_texts (id, text) VALUES ($1, $2)"
+            " ON CONFLICT (id) DO UPDATE SET text = excluded.text",
+            [(key, text) for key, text in texts.items() if stored.get(key) != text],
+        )
+        return {key for key, text in texts.items() if key in stored and stored[key] != text}
+
+    async def read_seedset(self) -> SeedSet:
+        """Rebuild the last synced `SeedSet` from the database alone (no YAML), in one snapshot
+        (a sync by another instance meanwhile is seen whole or not at all)."""
+        async with self.db.pool.acquire() as connection:
+            async with connection.transaction(isolation="repeatable_read", readonly=True):
+                return await self._read(connection)
+
+    async def _read(self, connection: asyncpg.Connection) -> SeedSet:
+        rows = await connection.fetch(
+            "SELECT id, packed, date_value, end_date FROM events ORDER BY seq"
+        )
+        zdict = bytes.fromhex(await self._meta(ZDICT_KEY, connection) or "")
+        gazetteer = await connection.fetch("SELECT kind, id, data FROM gazetteer ORDER BY seq")
+        texts = await connection.fetch("SELECT id, convert_to(text, 'UTF8') FROM article_texts")
+        fingerprint = await self._meta(FINGERPRINT_KEY, connection) or ""
+        events = [tuple(row) for row in rows]
+        tables = await asyncio.to_thread(_parse_rows, events, zdict, [tuple(g) for g in gazetteer])
+        return SeedSet(**tables, article_texts=EncodedTexts(dict(texts)), fingerprint=fingerprint)
+
+    # --- the stored search index ------------------------------------------------------------
+
+    async def save_index_blobs(
+        self, fingerprint: str, version: int, blobs: dict[str, bytes]
+    ) -> None:
+        """Store the search index of the stored seeds in format `version` (replacing that
+        version's set and emptying its delta); keep the newest other version; bump the data
+        version."""
+        async with self.db.pool.acquire() as connection, connection.transaction():
+            await connection.execute(
+                "SELECT pg_advisory_xact_lock(hashtext($1))", self.db.key("index")
+            )
+            await connection.execute("DELETE FROM search_index WHERE version = $1", version)
+            await connection.execute("DELETE FROM search_index_delta WHERE version = $1", version)
+            await connection.executemany(
+                "INSERT INTO search_index (fingerprint, version, name, data)"
+                " VALUES ($1, $2, $3, $4)",
+                [(fingerprint, version, name, data) for name, data in blobs.items()],
+            )
+            kept = """SELECT version FROM search_index GROUP BY version
+                       ORDER BY max(stored_at) DESC LIMIT $1"""
+            await connection.execute(
+                f"DELETE FROM search_index WHERE version NOT IN ({kept})", KEEP_INDEX_VERSIONS
+            )
+            await connection.execute(
+                f"DELETE FROM search_index_delta WHERE version NOT IN ({kept})",
+                KEEP_INDEX_VERSIONS,
+            )
+            await dataversion.bump(connection, self.db)
+
+    async def load_index_blobs(
+        self, fingerprint: str | None, version: int
+    ) -> dict[str, bytes] | None:
+        """The stored search index in format `version`, if any; with a `fingerprint`, only the
+        one stored for those seeds. Without one, it is the index of the stored events once
+        `index_delta(version)` is applied to it."""
+        if fingerprint is None:
+            rows = await self.db.pool.fetch(
+                "SELECT name, data FROM search_index WHERE version = $1", version
+            )
+        else:
+            rows = await self.db.pool.fetch(
+                "SELECT name, data FROM search_index WHERE fingerprint = $1 AND version = $2",
+                fingerprint,
+                version,
+            )
+        return {row[0]: row[1] for row in rows} if rows else None
+
+    async def index_delta(self, version: int | None = None) -> list[str]:
+        """Ids of the events changed since the stored index of format `version` (the newest
+        stored one when None) was written."""
+        rows = await self.db.pool.fetch(
+            "SELECT event_id FROM search_index_delta WHERE version = COALESCE($1,"
+            " (SELECT max(version) FROM search_index)) ORDER BY event_id",
+            version,
+        )
+        return [row[0] for row in rows]
+
+    async def changes_since(self, since: dt.datetime | str) -> list[tuple[str, str]]:
+        """(stored updated_at, id) of the events added or edited after `since` (naive means
+        UTC), oldest first; the stored timestamps sort as text."""
+        rows = await self.db.pool.fetch(
+            "SELECT updated_at, id FROM events WHERE updated_at > $1 ORDER BY updated_at, id",
+            to_timestamp(since),
+        )
+        return [(row[0], row[1]) for row in rows]
+
+
+async def _write_children(connection: asyncpg.Connection, events: list[Event]) -> None:
+    """Write the participant, topic, organization and source rows of `events`."""
+    tables = {
+        "event_participants (event_id, person_id, side) VALUES ($1, $2, $3)": [
+            (e.id, p.person, p.side) for e in events for p in e.participants
+        ],
+        "event_topics (event_id, topic_id) VALUES ($1, $2)": [
+            (e.id, topic) for e in events for topic in e.topics
+        ],
+        "event_organizations (event_id, org_id) VALUES ($1, $2)": [
+            (e.id, org) for e in events for org in e.organizations
+        ],
+        "event_sources (event_id, article_id, position) VALUES ($1, $2, $3)": [
+            (e.id, s.article, n) for e in events for n, s in enumerate(e.sources)
+        ],
+    }
+    for into, rows in tables.items():
+        await connection.executemany(f"INSERT INTO {into} ON CONFLICT DO NOTHING", rows)
+
+
+async def _write_seed_files(
+    connection: asyncpg.Connection,
+    hashes: Mapping[str, tuple[str, str]],
+    event_files: Mapping[str, tuple[Any, ...]],
+) -> None:
+    """Store the hash (and, for an events file, the event ids) of each file of `hashes`."""
+    await connection.executemany(
+        "INSERT INTO seed_files (path, signature, sha256, event_ids) VALUES ($1, $2, $3, $4)"
+        " ON CONFLICT (path) DO UPDATE SET signature = excluded.signature,"
+        " sha256 = excluded.sha256, event_ids = excluded.event_ids",
+        [
+            (path, signature, sha, json.dumps(list(event_files[path]))
+             if path in event_files else None)
+            for path, (signature, sha) in hashes.items()
+        ],
+    )  # fmt: skip
