@@ -18,7 +18,7 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, BaseRateLimiter, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
 import handlers
@@ -86,14 +86,15 @@ def build_application(
     request: BaseRequest | None = None,
     *,
     get_updates_request: BaseRequest | None = None,
-    rate_limiter: bool = True,
+    rate_limiter: bool | BaseRateLimiter = True,
     engine: Engine | None = None,
 ) -> Application:
     """The bot's Application: handlers, typed context, HTML defaults and lifecycle hooks.
 
     `request` replaces PTB's HTTP transport (for polling too, unless `get_updates_request` is
     given: bot/telegram/runner.py passes both, with metrics); `rate_limiter=False` leaves out
-    the PriorityRateLimiter so in-process runs never wait; `engine` lets a caller share an open
+    the PriorityRateLimiter so in-process runs never wait, and a limiter replaces it (the fleet's,
+in PostgreSQL mode); `engine` lets a caller share an open
     one. Updates of different chats are handled concurrently, one chat's in order.
     """
     builder = (
@@ -108,7 +109,9 @@ def build_application(
     if settings.base_url:
         base = settings.base_url.rstrip("/").removesuffix("/bot")  # either form works
         builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
-    if rate_limiter:
+    if isinstance(rate_limiter, BaseRateLimiter):
+        builder = builder.rate_limiter(rate_limiter)
+    elif rate_limiter:
         builder = builder.rate_limiter(PriorityRateLimiter(max_retries=2))
     if request is not None:
         builder = builder.request(request).get_updates_request(get_updates_request or request)

@@ -67,6 +67,21 @@ def _bool(raw: str, name: str) -> bool:
     raise SettingsError(f"{name} must be 1 or 0, got {raw!r}")
 
 
+def _database_url(raw: str, name: str) -> str | None:
+    """A PostgreSQL URL, or None (SQLite at BOT_DB). The value is never echoed: it may hold a
+    password."""
+    if not raw:
+        return None
+    scheme = raw.partition("://")[0].lower() if "://" in raw else ""
+    if scheme not in ("postgresql", "postgres"):
+        raise SettingsError(
+            f"{name} must be a postgresql://user:password@host:port/database URL"
+            f" (got {'a ' + scheme + ':// URL' if scheme else 'something else'}); leave it unset"
+            " for SQLite at BOT_DB"
+        )
+    return raw
+
+
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -84,6 +99,7 @@ class Settings:
     token: str | None = None
     base_url: str | None = None
     db_path: Path = PROJECT_ROOT / "data" / "bot.sqlite3"
+    database_url: str | None = None  # postgresql://…: several instances on one database
     seeds_dir: Path = PROJECT_ROOT / "seeds"
     tz: str = "Asia/Almaty"
     admins: tuple[int, ...] = ()
@@ -97,6 +113,8 @@ class Settings:
     digest_grace_hours: float = 6.0
     send_empty_digests: bool = False
     log_level: str = "INFO"
+    force_polling: bool = False  # poll even though Telegram has a webhook set (deletes it)
+    claim_lease_seconds: float = 120.0  # a digest claim not renewed for this long is taken over
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, dotenv: bool = True) -> Settings:
@@ -110,6 +128,7 @@ class Settings:
             token=get("TELEGRAM_BOT_TOKEN") or None,
             base_url=get("TELEGRAM_BASE_URL") or None,
             db_path=Path(get("BOT_DB") or cls.db_path),
+            database_url=_database_url(get("BOT_DATABASE_URL"), "BOT_DATABASE_URL"),
             seeds_dir=Path(get("BOT_SEEDS_DIR") or cls.seeds_dir),
             tz=get("BOT_TZ") or cls.tz,
             admins=_int_list(get("BOT_ADMINS"), "BOT_ADMINS"),
@@ -125,6 +144,9 @@ class Settings:
             ),
             send_empty_digests=_bool(get("BOT_SEND_EMPTY_DIGESTS"), "BOT_SEND_EMPTY_DIGESTS"),
             log_level=_log_level(get("BOT_LOG_LEVEL"), "BOT_LOG_LEVEL"),
+            force_polling=_bool(get("BOT_FORCE_POLLING"), "BOT_FORCE_POLLING"),
+            claim_lease_seconds=_positive(get("BOT_CLAIM_LEASE_SECONDS"), "BOT_CLAIM_LEASE_SECONDS")
+            or cls.claim_lease_seconds,
         )
         settings.zone()  # fail early on an unknown zone
         return settings

@@ -36,6 +36,8 @@ def clean_env(monkeypatch):
         ("BOT_LOG_LEVEL", "LOUD"),
         ("BOT_TZ", "Mars/Base"),
         ("BOT_ADMINS", "alice"),
+        ("BOT_FORCE_POLLING", "maybe"),
+        ("BOT_CLAIM_LEASE_SECONDS", "-5"),
     ],
 )
 def test_a_wrong_setting_is_one_line_naming_it_and_exit_2(clean_env, capsys, name, value):
@@ -49,15 +51,30 @@ def test_a_wrong_setting_is_one_line_naming_it_and_exit_2(clean_env, capsys, nam
     assert captured.out == ""
 
 
+@pytest.mark.parametrize("value", ["mysql://root:hunter2@db/bot", "hunter2@db/bot"])
+def test_a_database_url_that_is_not_postgresql_names_it_and_never_echoes_it(
+    clean_env, capsys, value
+):
+    clean_env.setenv("BOT_DATABASE_URL", value)
+    assert main(["check"]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and "BOT_DATABASE_URL" in lines[0] and "postgresql://" in lines[0]
+    assert "hunter2" not in lines[0]  # a password in a wrong URL stays secret too
+
+
 def test_settings_read_every_good_value():
     settings = Settings.from_env(
         {"BOT_WEBHOOK_PORT": "8443", "BOT_HEALTH_PORT": "8080", "BOT_DIGEST_GRACE_HOURS": "1.5",
-         "BOT_SEND_EMPTY_DIGESTS": "yes", "BOT_LOG_LEVEL": "debug"},
+         "BOT_SEND_EMPTY_DIGESTS": "yes", "BOT_LOG_LEVEL": "debug", "BOT_FORCE_POLLING": "1",
+         "BOT_CLAIM_LEASE_SECONDS": "5",
+         "BOT_DATABASE_URL": "postgresql://bot:pw@db:5432/bot"},
         dotenv=False,
     )  # fmt: skip
     assert (settings.webhook_port, settings.health_port) == (8443, 8080)
     assert settings.digest_grace_hours == 1.5 and settings.send_empty_digests
     assert settings.log_level == "DEBUG"
+    assert settings.force_polling and settings.database_url == "postgresql://bot:pw@db:5432/bot"
+    assert settings.claim_lease_seconds == 5.0
     assert settings.webhook_listen == "127.0.0.1"  # behind a proxy unless told otherwise
 
 

@@ -14,6 +14,10 @@ It models the Telegram behaviours the bot must cope with, each as the Bot API do
 - getChatMember answers a user's real status, "left" for one who is not in the chat, and in a
   channel only to an administrator bot ("member list is inaccessible" otherwise);
 - one getUpdates at a time: a new one terminates a pending one with 409 Conflict;
+- a webhook, once set (setWebhook), is what getWebhookInfo reports (url, max_connections,
+  allowed_updates; never the secret token) and blocks getUpdates with 409 until
+  deleteWebhook: "You will not be able to receive updates using getUpdates for as long as an
+  outgoing webhook is set up"; only an https URL on port 443, 80, 88 or 8443 is accepted;
 - more than 20 messages a minute into one group answer 429 with `retry_after` (Bot FAQ, "My
   bot is hitting limits");
 - a callback query answered later than 15 s answers 400 "query is too old" (answerCallbackQuery:
@@ -38,6 +42,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from bot.telegram.limits import (
     MAX_CAPTION,
@@ -65,6 +70,11 @@ CONFLICT = (
     "Conflict: terminated by other getUpdates request; make sure that only one bot instance is "
     "running"
 )
+WEBHOOK_ACTIVE = (
+    "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete "
+    "the webhook first"
+)
+WEBHOOK_PORTS = (443, 80, 88, 8443)
 ADMIN_RIGHTS = (
     "can_be_edited is_anonymous can_manage_chat can_delete_messages can_manage_video_chats "
     "can_restrict_members can_promote_members can_change_info can_invite_users "
@@ -123,6 +133,11 @@ def _error(code: int, description: str, **parameters: Any) -> tuple[int, dict[st
     return code, payload
 
 
+def _flag(value: Any) -> bool:
+    """A boolean parameter as PTB sends it (True, "true", "True", "1")."""
+    return str(value).lower() in {"true", "1"}
+
+
 def chat_member(user: dict[str, Any], status: str) -> dict[str, Any]:
     """A ChatMember object with the fields each status requires."""
     member: dict[str, Any] = {"user": user, "status": status}
@@ -152,6 +167,7 @@ class FakeBotAPI:
     messages: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
     commands: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
     webhook_url: str = ""
+    webhook: dict[str, Any] = field(default_factory=dict)  # what setWebhook was given
     clock: Callable[[], float] = time.monotonic
     group_limit: int = GROUP_MESSAGES_PER_MINUTE  # 0: no per-group limit
     users: dict[int, dict[str, Any]] = field(default_factory=dict)  # every user seen
@@ -355,6 +371,8 @@ class FakeBotAPI:
         return _ok(self.me)
 
     async def _api_getUpdates(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        if self.webhook_url:
+            return _error(409, WEBHOOK_ACTIVE)
         offset = int(params.get("offset") or 0)
         while self._updates and self._updates[0]["update_id"] < offset:
             self._updates.popleft()  # confirmed by the offset, as on Telegram
@@ -581,23 +599,52 @@ class FakeBotAPI:
         return _ok(admins)
 
     async def _api_setWebhook(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        self.webhook_url = str(params.get("url") or "")
-        return _ok(True)
+        url = str(params.get("url") or "")
+        if url:
+            parts = urlsplit(url)
+            if parts.scheme != "https" or not parts.hostname:
+                return _error(400, "Bad Request: bad webhook: An HTTPS URL must be provided")
+            if (parts.port or 443) not in WEBHOOK_PORTS:
+                return _error(
+                    400,
+                    "Bad Request: bad webhook: Webhook can be set up only on ports 80, 88, 443"
+                    " or 8443",
+                )
+            try:
+                connections = int(params.get("max_connections") or 40)
+            except ValueError:
+                connections = 0
+            if not 1 <= connections <= 100:
+                return _error(400, "Bad Request: bad webhook: max_connections must be 1-100")
+            self.webhook = {"url": url, "max_connections": connections}
+            if params.get("allowed_updates") is not None:
+                self.webhook["allowed_updates"] = list(params["allowed_updates"])
+            self.webhook["secret_token"] = params.get("secret_token")
+        else:
+            self.webhook = {}
+        if _flag(params.get("drop_pending_updates")):
+            self._updates.clear()
+        self.webhook_url = url
+        return 200, {"ok": True, "result": True, "description": "Webhook was set"}
 
     async def _api_deleteWebhook(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        self.webhook_url = ""
-        if params.get("drop_pending_updates"):
+        description = "Webhook was deleted" if self.webhook_url else "Webhook is already deleted"
+        self.webhook_url, self.webhook = "", {}
+        if _flag(params.get("drop_pending_updates")):
             self._updates.clear()
-        return _ok(True)
+        return 200, {"ok": True, "result": True, "description": description}
 
     async def _api_getWebhookInfo(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        return _ok(
-            {
-                "url": self.webhook_url,
-                "has_custom_certificate": False,
-                "pending_update_count": len(self._updates),
-            }
-        )
+        info: dict[str, Any] = {
+            "url": self.webhook_url,
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._updates),
+        }
+        if self.webhook_url:
+            info["max_connections"] = self.webhook["max_connections"]
+            if "allowed_updates" in self.webhook:
+                info["allowed_updates"] = self.webhook["allowed_updates"]
+        return _ok(info)
 
     async def _api_close(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         return _ok(True)

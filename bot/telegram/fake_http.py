@@ -4,12 +4,18 @@
 HTTPXRequest sends it (form-encoded, or multipart for uploads), hands the parameters to
 `bot.telegram.fake_api.FakeBotAPI.handle` and answers its JSON. Requests with another token get 401,
 as on Telegram. It runs in the test's own event loop, so tests may touch `server.api` directly.
+
+Several bot processes can share one server and still be told apart: a client that puts a label
+before the path (TELEGRAM_BASE_URL=http://127.0.0.1:<port>/<label>/bot) is recorded under it,
+and every getUpdates is kept as a `Poll` (who, when it arrived, when it was answered, the status),
+so a test can check that two pollers never overlapped (`overlapping_polls`).
 """
 
 from __future__ import annotations
 
 import json
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from tornado.httpserver import HTTPServer
@@ -41,11 +47,21 @@ def decode_parameters(
     return params
 
 
+@dataclass
+class Poll:
+    """One getUpdates as the server saw it (monotonic seconds)."""
+
+    client: str
+    started: float
+    ended: float | None = None  # None: still waiting for updates
+    status: int | None = None
+
+
 class _MethodHandler(RequestHandler):
     def initialize(self, server: FakeTelegram) -> None:
         self.server = server
 
-    async def post(self, token: str, method: str) -> None:
+    async def post(self, client: str | None, token: str, method: str) -> None:
         if token != self.server.token:
             self.server.foreign_tokens += 1
             self.server.refused_methods.append(method)
@@ -59,12 +75,18 @@ class _MethodHandler(RequestHandler):
             parse_body_arguments(content_type, self.request.body, arguments, files)
             params = decode_parameters(arguments, files)
         self.server.call_times.append(time.monotonic())  # same index as api.calls
+        self.server.call_clients.append(client or "")
+        poll = Poll(client or "", time.monotonic()) if method == "getUpdates" else None
+        if poll is not None:
+            self.server.polls.append(poll)
         try:
             status, payload = await self.server.api.handle(method, params)
         except ApiTimeout:
             # Telegram not answering: a gateway timeout, which PTB raises as NetworkError.
             self.server.timeouts += 1
-            return self._reply(504, {"ok": False, "error_code": 504, "description": "timeout"})
+            status, payload = 504, {"ok": False, "error_code": 504, "description": "timeout"}
+        if poll is not None:
+            poll.ended, poll.status = time.monotonic(), status
         self._reply(status, payload)
 
     get = post  # the Bot API accepts GET as well
@@ -79,7 +101,7 @@ class _FileHandler(RequestHandler):
     def initialize(self, server: FakeTelegram) -> None:
         self.server = server
 
-    async def get(self, token: str, path: str) -> None:
+    async def get(self, client: str | None, token: str, path: str) -> None:
         content = self.server.api.file_content(path) if token == self.server.token else None
         if content is None:
             self.set_status(404)
@@ -98,6 +120,8 @@ class FakeTelegram:
         self.refused_methods: list[str] = []  # methods answered 401 for a foreign token, in order
         self.timeouts = 0
         self.call_times: list[float] = []  # monotonic arrival time of each of api.calls
+        self.call_clients: list[str] = []  # the label of the client of each of api.calls
+        self.polls: list[Poll] = []  # every getUpdates, in order of arrival
         self._http: HTTPServer | None = None
 
     @property
@@ -105,12 +129,27 @@ class FakeTelegram:
         """What TELEGRAM_BASE_URL must be for the bot to talk to this server."""
         return f"http://127.0.0.1:{self.port}/bot"
 
+    def base_url_for(self, client: str) -> str:
+        """TELEGRAM_BASE_URL for a client recorded under the label `client`."""
+        return f"http://127.0.0.1:{self.port}/{client}/bot"
+
+    def overlapping_polls(self) -> list[tuple[Poll, Poll]]:
+        """Pairs of getUpdates from different clients that were open at once at the server
+        (what Telegram answers with 409: two bot instances polling)."""
+        now = time.monotonic()
+        pairs = []
+        for n, first in enumerate(self.polls):
+            for second in self.polls[n + 1 :]:
+                if second.client != first.client and second.started < (first.ended or now):
+                    pairs.append((first, second))
+        return pairs
+
     async def start(self, port: int = 0) -> None:
         """Listen on `port` of 127.0.0.1 (default: a free one)."""
         app = Application(
             [
-                (r"/bot([^/]+)/(\w+)", _MethodHandler, {"server": self}),
-                (r"/file/bot([^/]+)/(.+)", _FileHandler, {"server": self}),
+                (r"(?:/([\w-]+))?/bot([^/]+)/(\w+)", _MethodHandler, {"server": self}),
+                (r"(?:/([\w-]+))?/file/bot([^/]+)/(.+)", _FileHandler, {"server": self}),
             ],
             log_function=lambda _: None,
         )

@@ -36,6 +36,17 @@ ALLOWED_TAGS: dict[str, frozenset[str]] = {
 NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 
 
+def retry_after_seconds(exc: object) -> float:
+    """The wait a 429 asked for, in seconds, from PTB's RetryAfter (an int or a timedelta).
+
+    Read from PTB's stored value when it has one, as its own AIORateLimiter does: the public
+    attribute warns unless PTB_TIMEDELTA is set (bot/__init__.py sets it).
+    """
+    value = getattr(exc, "_retry_after", None) or getattr(exc, "retry_after", 0)
+    seconds = getattr(value, "total_seconds", None)
+    return float(seconds() if seconds is not None else value)
+
+
 def utf16_len(text: str) -> int:
     """Length of `text` as Telegram counts it: UTF-16 code units (an emoji may count 2)."""
     return len(text.encode("utf-16-le")) // 2

@@ -7,7 +7,9 @@ tells the operators, a token scrubber on every log line, metrics on every Bot AP
 digest tick on the monotonic clock, the /healthz and /metrics server, and its own lifecycle
 (`serve`, instead of PTB's run_polling/run_webhook): getMe retried with a logged backoff, a 401
 or network error while polling retried, our webhook server (bot.telegram.webhook), and a stop
-within STOP_SECONDS of SIGTERM/SIGINT.
+within STOP_SECONDS of SIGTERM/SIGINT. With BOT_DATABASE_URL it runs as one of several
+instances (bot.telegram.fleet): the fleet's send budget as the rate limiter, polling only while
+holding the poller lease, and no polling at all while Telegram has a webhook set.
 
 Long because: polling, webhook, error reports, health and metrics share one Runtime. To split next:
 the ErrorReporter and the health/metrics wiring into modules of their own.
@@ -47,6 +49,7 @@ from bot.digests.broadcast import retry_after_seconds
 from bot.i18n import t
 from bot.settings import Settings, SettingsError
 from bot.storage.base import StatsRepository
+from bot.telegram.fleet import Fleet, WebhookIsSet
 from bot.telegram.health import HealthServer
 from bot.telegram.metrics import Metrics, Progress, TelegramRequest
 from bot.telegram.secrets import install_scrubber, scrub, secrets_of
@@ -217,6 +220,13 @@ class Runtime:
     progress: Progress = field(default_factory=Progress)
     ticker: MonotonicTicker | None = None
     webhook_problem: str | None = None  # what getWebhookInfo last said was wrong, if anything
+    fleet: Fleet | None = None  # one of several instances (BOT_DATABASE_URL)
+
+    @property
+    def standby(self) -> bool:
+        """Polling mode, and another instance holds the poller lease."""
+        polling = self.fleet.polling if self.fleet is not None else None
+        return polling is not None and polling.standby
 
 
 def tick_state(every: float | None, since_start: float, since_last: float | None) -> str:
@@ -259,7 +269,11 @@ async def health_report(application: Application) -> dict[str, object]:
             db_ok = await engine.stats.ok()
     if not db_ok:
         problems.append("database: does not answer")
-    elif engine is not None and (problem := storage_problem(engine.settings.db_path)):
+    elif (
+        engine is not None
+        and not engine.settings.database_url
+        and (problem := storage_problem(engine.settings.db_path))
+    ):
         db_ok = False
         problems.append(f"database: {problem}")
     tick, last_tick = "waiting", None
@@ -272,7 +286,7 @@ async def health_report(application: Application) -> dict[str, object]:
         last_tick = ticker.last_run_at
     if runtime is not None:
         silent = runtime.progress.silent_for()
-        if runtime.mode == "polling" and silent > PROGRESS_SECONDS:
+        if runtime.mode == "polling" and not runtime.standby and silent > PROGRESS_SECONDS:
             problems.append(f"polling: no answer from Telegram for {int(silent)} s")
         if runtime.mode == "webhook" and runtime.webhook_problem:
             problems.append(f"webhook: {runtime.webhook_problem}")
@@ -285,8 +299,13 @@ async def health_report(application: Application) -> dict[str, object]:
         "tick": tick,
         "last_tick": last_tick.isoformat() if isinstance(last_tick, dt.datetime) else None,
         "mode": application.bot_data.get(MODE_KEY),
+        **({"poller": "standby" if runtime.standby else "active"} if _leased(runtime) else {}),
         "uptime_seconds": int(uptime(application.bot_data).total_seconds()),
     }
+
+
+def _leased(runtime: Runtime | None) -> bool:
+    return runtime is not None and runtime.fleet is not None and runtime.fleet.polling is not None
 
 
 async def metrics_text(application: Application) -> bytes:
@@ -297,7 +316,7 @@ async def metrics_text(application: Application) -> bytes:
     if engine is not None and engine.is_open:
         with contextlib.suppress(Exception):
             counts = await engine.stats.deliveries_by_status()
-            for status in ("sent", "empty", "failed", "missed", "pending"):
+            for status in ("sent", "empty", "failed", "missed", "pending", "queued"):
                 metrics.digests.labels(status).set(counts.get(status, 0))
     if runtime.ticker is not None:
         metrics.tick_lag.set(runtime.ticker.lag)
@@ -465,7 +484,9 @@ async def register_webhook(application: Application, settings: Settings) -> None
     )
 
 
-async def stop_within(application: Application, webhook: WebhookServer | None) -> None:
+async def stop_within(
+    application: Application, webhook: WebhookServer | None, runtime: Runtime | None = None
+) -> None:
     """Stop receiving, give a broadcast in progress a moment, then stop and close everything.
     What is cut short stays 'pending' in the delivery log and a later run resumes it."""
     loop = asyncio.get_running_loop()
@@ -482,6 +503,8 @@ async def stop_within(application: Application, webhook: WebhookServer | None) -
 
     if application.updater is not None and application.updater.running:
         await step("stopping polling", application.updater.stop(), 3)
+    if runtime is not None and runtime.fleet is not None and runtime.fleet.polling is not None:
+        await step("stopping polling", runtime.fleet.polling.stop(), 3)
     if webhook is not None:
         await step("stopping the webhook server", webhook.stop(), 2)
     broadcasts = [t for t in asyncio.all_tasks() if t.get_name() == BROADCAST_TASK]
@@ -520,6 +543,8 @@ async def serve(application: Application, runtime: Runtime) -> int:
     webhook: WebhookServer | None = None
     watcher: asyncio.Task | None = None
     try:
+        if runtime.mode == "polling" and runtime.fleet is not None:
+            await runtime.fleet.check_webhook(application)  # before loading anything
         if application.post_init:
             await application.post_init(application)
         me = application.bot.username
@@ -541,6 +566,8 @@ async def serve(application: Application, runtime: Runtime) -> int:
             watcher = asyncio.create_task(
                 watch_webhook(application, runtime, settings.webhook_url or "")
             )
+        elif runtime.fleet is not None:
+            runtime.fleet.poller(application).start()
         else:
             assert application.updater is not None
             await application.updater.start_polling(
@@ -559,7 +586,7 @@ async def serve(application: Application, runtime: Runtime) -> int:
     finally:
         if watcher is not None:
             watcher.cancel()
-        await stop_within(application, webhook)
+        await stop_within(application, webhook, runtime)
     return 0
 
 
@@ -567,6 +594,25 @@ def _exit_now() -> None:
     logger.error("shutdown took more than %d s: exiting now", STOP_SECONDS + 1)
     logging.shutdown()
     os._exit(1)
+
+
+async def start(settings: Settings, runtime: Runtime) -> int:
+    """Build the Application (in PostgreSQL mode with the fleet's rate limiter) and serve it."""
+    from bot.app import build_application  # imported late: the checks need no PTB app
+
+    fleet = runtime.fleet = await Fleet.open(settings) if settings.database_url else None
+    try:
+        application = build_application(
+            settings,
+            transport(runtime, polling=False),
+            get_updates_request=transport(runtime, polling=True),
+            rate_limiter=fleet.rate_limiter if fleet is not None else True,
+        )
+        attach_runtime(application, settings, runtime.mode, runtime)
+        return await serve(application, runtime)
+    finally:
+        if fleet is not None:
+            await fleet.close()
 
 
 def run_bot(settings: Settings) -> int:
@@ -578,23 +624,16 @@ def run_bot(settings: Settings) -> int:
         for problem in problems:
             logger.error("cannot start: %s", problem)
         return 2
-    check_database_path(settings.db_path)
-    from bot.app import build_application  # imported late: the checks above need no PTB app
-
+    if not settings.database_url:
+        check_database_path(settings.db_path)
     mode = "webhook" if settings.webhook_url else "polling"
     runtime = Runtime(settings, mode)
-    application = build_application(
-        settings,
-        transport(runtime, polling=False),
-        get_updates_request=transport(runtime, polling=True),
-    )
-    attach_runtime(application, settings, mode, runtime)
     try:
-        return asyncio.run(serve(application, runtime))
+        return asyncio.run(start(settings, runtime))
     except InvalidToken:
         print(TOKEN_REJECTED, file=sys.stderr)
         return 2
-    except StartFailed as exc:
+    except (StartFailed, WebhookIsSet, ConnectionError) as exc:
         print(f"cannot start: {exc}", file=sys.stderr)
         return 2
     except TelegramError as exc:

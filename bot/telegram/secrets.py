@@ -1,9 +1,12 @@
-"""The strings that must never be printed (the token, its secret half, the webhook secret), and
+"""The strings that must never be printed (the token, its secret half, the webhook secret, the
+database password), and
 the scrubbing every output path applies: log lines, tracebacks, error reports, /healthz."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from urllib.parse import urlsplit
 
 from bot.settings import Settings
 
@@ -12,7 +15,7 @@ REDACTED = "[REDACTED]"
 
 def secrets_of(settings: Settings) -> tuple[str, ...]:
     """The strings that must never reach a log line or a chat: the token, its secret half, and
-    the webhook secret."""
+    the webhook secret, and the password in BOT_DATABASE_URL."""
     found: list[str] = []
     if settings.token:
         found.append(settings.token)
@@ -21,6 +24,11 @@ def secrets_of(settings: Settings) -> tuple[str, ...]:
             found.append(secret_half)
     if settings.webhook_secret and len(settings.webhook_secret) >= 8:
         found.append(settings.webhook_secret)
+    if settings.database_url:
+        with contextlib.suppress(ValueError):
+            password = urlsplit(settings.database_url).password
+            if password and len(password) >= 4:
+                found.append(password)
     return tuple(found)
 
 

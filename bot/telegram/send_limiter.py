@@ -23,7 +23,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
-import datetime as dt
 import heapq
 import itertools
 import logging
@@ -34,6 +33,8 @@ from typing import Any
 
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
+
+from bot.telegram.limits import retry_after_seconds
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,47 @@ def is_message(endpoint: str) -> bool:
     return endpoint.startswith(MESSAGE_PREFIXES) and endpoint != "sendChatAction"
 
 
+class GroupWindows:
+    """Telegram's per-group limit, kept in this process: at most `rate` messages into one group
+    (or channel) per `period` seconds, sliding; a group over it waits alone, its senders in
+    order. Used by both rate limiters (this one and the fleet's)."""
+
+    def __init__(
+        self, rate: int = 20, period: float = 60.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.rate = rate
+        self.period = period
+        self.clock = clock
+        self._sent: dict[int | str, deque[float]] = {}
+        self._locks: dict[int | str, asyncio.Lock] = {}
+
+    async def wait(self, group: int | str) -> None:
+        """Take one of the group's `rate` messages per `period` (0 = no limit)."""
+        if not self.rate:
+            return
+        lock = self._locks.setdefault(group, asyncio.Lock())
+        async with lock:
+            sent = self._sent.setdefault(group, deque())
+            while True:
+                now = self.clock()
+                while sent and sent[0] <= now - self.period:
+                    sent.popleft()
+                if len(sent) < self.rate:
+                    sent.append(now)
+                    break
+                await asyncio.sleep(sent[0] + self.period - now)
+        if len(self._sent) > GROUPS_KEPT:
+            self._forget_idle()
+
+    def _forget_idle(self) -> None:
+        horizon = self.clock() - self.period
+        for key in [k for k, sent in self._sent.items() if not sent or sent[-1] <= horizon]:
+            lock = self._locks.get(key)
+            if lock is None or not lock.locked():
+                self._sent.pop(key, None)
+                self._locks.pop(key, None)
+
+
 class PriorityRateLimiter(BaseRateLimiter[int]):
     """See the module docstring. `clock` is monotonic seconds (replaceable in tests)."""
 
@@ -72,8 +114,7 @@ class PriorityRateLimiter(BaseRateLimiter[int]):
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.rate = rate
-        self.group_rate = group_rate
-        self.group_period = group_period
+        self.groups = GroupWindows(group_rate, group_period, clock)
         self.max_retries = max_retries
         self.clock = clock
         self.paused_until = 0.0
@@ -81,8 +122,6 @@ class PriorityRateLimiter(BaseRateLimiter[int]):
         self._queue: list[tuple[int, int]] = []  # (priority, arrival) of waiting senders
         self._arrivals = itertools.count()
         self._changed = asyncio.Event()
-        self._groups: dict[int | str, deque[float]] = {}
-        self._group_locks: dict[int | str, asyncio.Lock] = {}
 
     async def initialize(self) -> None:
         """Nothing to open."""
@@ -102,18 +141,18 @@ class PriorityRateLimiter(BaseRateLimiter[int]):
         """Wait for the pause, the group's window and a slot as needed, then call Telegram."""
         retries = self.max_retries if rate_limit_args is None else rate_limit_args
         chat = data.get("chat_id")
-        group = _group_of(chat) if is_message(endpoint) else None
+        group = group_of(chat) if is_message(endpoint) else None
         for attempt in range(retries + 1):
             try:
                 if endpoint not in UNPAUSED:
                     await self._pause_over()
                 if is_message(endpoint) and chat is not None:
-                    if group is not None and self.group_rate:
-                        await self._group_slot(group)
+                    if group is not None:
+                        await self.groups.wait(group)
                     await self._slot(_TRAFFIC.get())
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
-                wait = _seconds(exc)
+                wait = retry_after_seconds(exc)
                 self.paused_until = max(self.paused_until, self.clock() + wait)
                 log.info("429 on %s: the whole bot waits %.1f s", endpoint, wait)
                 if attempt == retries:
@@ -124,30 +163,6 @@ class PriorityRateLimiter(BaseRateLimiter[int]):
         # A loop, not an Event: another 429 may extend the pause while this one sleeps.
         while (rest := self.paused_until - self.clock()) > 0:  # noqa: ASYNC110
             await asyncio.sleep(rest)
-
-    async def _group_slot(self, group: int | str) -> None:
-        """One of the group's `group_rate` messages per `group_period` (in order, per group)."""
-        lock = self._group_locks.setdefault(group, asyncio.Lock())
-        async with lock:
-            sent = self._groups.setdefault(group, deque())
-            while True:
-                now = self.clock()
-                while sent and sent[0] <= now - self.group_period:
-                    sent.popleft()
-                if len(sent) < self.group_rate:
-                    sent.append(now)
-                    break
-                await asyncio.sleep(sent[0] + self.group_period - now)
-        if len(self._groups) > GROUPS_KEPT:
-            self._forget_idle_groups()
-
-    def _forget_idle_groups(self) -> None:
-        horizon = self.clock() - self.group_period
-        for key in [k for k, sent in self._groups.items() if not sent or sent[-1] <= horizon]:
-            lock = self._group_locks.get(key)
-            if lock is None or not lock.locked():
-                self._groups.pop(key, None)
-                self._group_locks.pop(key, None)
 
     async def _slot(self, priority: int) -> None:
         """The next of the bot's slots, `1 / rate` s apart: the most urgent, longest-waiting
@@ -183,7 +198,7 @@ class PriorityRateLimiter(BaseRateLimiter[int]):
         self._changed = asyncio.Event()
 
 
-def _group_of(chat: object) -> int | str | None:
+def group_of(chat: object) -> int | str | None:
     """The chat as a group key (negative ids and @usernames are groups or channels)."""
     if isinstance(chat, str):
         with contextlib.suppress(ValueError):
@@ -192,7 +207,3 @@ def _group_of(chat: object) -> int | str | None:
         return chat
     return chat if isinstance(chat, int) and chat < 0 else None
 
-
-def _seconds(exc: RetryAfter) -> float:
-    value = getattr(exc, "_retry_after", None) or exc.retry_after
-    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import shutil
 import socket
 import subprocess
@@ -23,14 +24,16 @@ import sys
 import sysconfig
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
-from bot.settings import PROJECT_ROOT
+from bot.settings import PROJECT_ROOT, Settings
+from bot.telegram.runner import run_mode_problems
 from bot.telegram.updates import make_chat, make_message_update, make_user
 from tests.e2e.botprocess import BotProcess, until
 from tests.e2e.conftest import FAKE_TOKEN
-from tests.support.deploy import DEPLOY, read_env_file, read_image, read_unit
+from tests.support.deploy import DEPLOY, read_compose, read_env_file, read_image, read_unit
 
 USER = make_user(1301, "Operator", "en")
 CHECKOUT = "bot handlers seeds bench deploy pyproject.toml README.md Makefile".split()
@@ -227,3 +230,62 @@ async def test_the_systemd_unit_runs_with_the_example_env_file(tmp_path, telegra
     assert (state / "bot.sqlite3").exists()  # in StateDirectory=, the only writable place
     written = [p for p in created_under(checkout, before) if ".egg-info" not in str(p)]
     assert [p for p in written if "build" not in p.relative_to(checkout).parts[:1]] == []
+
+
+def compose_project_env(tmp: Path, **fleet: str) -> dict[str, str]:
+    """deploy/.env as the README has the operator write it (the example, the token, and for
+    the postgres profile its three lines), which Compose reads for interpolation too."""
+    path = operator_env_file(tmp)
+    with path.open("a", encoding="utf-8") as env_file:
+        env_file.writelines(f"{name}={value}\n" for name, value in fleet.items())
+    return read_env_file(path)
+
+
+def test_compose_runs_one_sqlite_bot_by_default(tmp_path):
+    env = compose_project_env(tmp_path)
+    services = read_compose(env)["services"]
+    by_default = {name for name, service in services.items() if not service.profiles}
+    assert by_default == {"bot"}  # `up` without a profile: the one SQLite instance, nothing else
+    bot = services["bot"]
+    settings = Settings.from_env(bot.environment(read_image(), {".env": env}), dotenv=False)
+    assert settings.database_url is None and str(settings.db_path) == "/data/bot.sqlite3"
+    assert "bot-data:/data" in bot.spec["volumes"]  # the database survives the container
+    assert run_mode_problems(settings) == []  # long polling with the token
+
+
+def test_compose_profile_postgres_runs_three_webhook_instances_behind_caddy(tmp_path):
+    fleet = {"BOT_DOMAIN": "bot.example.org", "BOT_WEBHOOK_SECRET": "s3cret-Webhook_token",
+             "POSTGRES_PASSWORD": "d0e4f1c2a9b8"}  # fmt: skip
+    env = compose_project_env(tmp_path, **fleet)
+    model = read_compose(env)
+    services = model["services"]
+    profile = {name for name, service in services.items() if "postgres" in service.profiles}
+    assert profile == {"postgres", "bot-pg", "proxy"}
+    database, bots, proxy = services["postgres"], services["bot-pg"], services["proxy"]
+
+    # Three replicas of the image, each on the PostgreSQL service, in webhook mode.
+    assert bots.spec["deploy"]["replicas"] == 3
+    assert bots.spec["build"] == services["bot"].spec["build"]  # the same image as `bot`
+    assert bots.spec["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert "healthcheck" in database.spec and "pg-data" in model["volumes"]
+    settings = Settings.from_env(bots.environment(read_image(), {".env": env}), dotenv=False)
+    assert run_mode_problems(settings) == []
+    url = urlsplit(settings.database_url or "")
+    db_env = database.spec["environment"]
+    assert (url.hostname, url.port, url.username, url.password, url.path.strip("/")) == (
+        "postgres", 5432, db_env["POSTGRES_USER"], fleet["POSTGRES_PASSWORD"],
+        db_env["POSTGRES_DB"],
+    )  # fmt: skip
+    assert settings.webhook_url == "https://bot.example.org/telegram"
+    assert settings.webhook_listen == "0.0.0.0"  # reachable by the proxy inside the network
+
+    # Caddy: TLS for the domain, the webhook path to every replica's webhook port, per request.
+    assert {"80:80", "443:443"} <= set(proxy.spec["ports"])
+    mount = next(v for v in proxy.spec["volumes"] if v.endswith(":/etc/caddy/Caddyfile:ro"))
+    caddyfile = (DEPLOY / mount.split(":")[0]).read_text(encoding="utf-8")
+    assert proxy.spec["environment"]["BOT_DOMAIN"] == "bot.example.org"
+    assert re.search(r"^\{\$BOT_DOMAIN\} \{", caddyfile, re.M)
+    assert f"handle {urlsplit(settings.webhook_url).path} {{" in caddyfile
+    upstream = re.search(r"dynamic a \{\s*name (\S+)\s*port (\d+)", caddyfile)
+    assert upstream and upstream.groups() == ("bot-pg", str(settings.webhook_port))
+    assert "lb_policy round_robin" in caddyfile

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import re
 import shlex
 import shutil
 from dataclasses import dataclass, field
@@ -157,3 +158,63 @@ def read_env_file(path: Path) -> dict[str, str]:
             value = value[1:-1]
         values[name.strip()] = value
     return values
+
+
+def interpolate(value: str, variables: dict[str, str]) -> str:
+    """Compose's interpolation of one value: `${NAME}`, `${NAME:-default}`, `$NAME`, `$$`."""
+
+    def one(match: re.Match[str]) -> str:
+        if match.group(0) == "$$":
+            return "$"
+        name = match.group("braced") or match.group("bare")
+        default = match.group("default")
+        found = variables.get(name, "")
+        return found if found or default is None else default
+
+    pattern = r"\$\$|\$\{(?P<braced>\w+)(?::-(?P<default>[^}]*))?\}|\$(?P<bare>\w+)"
+    return re.sub(pattern, one, value)
+
+
+@dataclass
+class ComposeService:
+    """One service of deploy/compose.yaml, merged (`<<: *bot`) and interpolated."""
+
+    name: str
+    spec: dict
+
+    @property
+    def profiles(self) -> list[str]:
+        return list(self.spec.get("profiles", []))
+
+    def environment(self, image: Image, env_files: dict[str, dict[str, str]]) -> dict[str, str]:
+        """What a container of this service starts with: the image's ENV, then its env_file,
+        then `environment:` (Compose's order of precedence)."""
+        env = dict(image.env) if "build" in self.spec else {}
+        files = self.spec.get("env_file", [])
+        for file in [files] if isinstance(files, str) else files:
+            env.update(env_files[file])
+        declared = self.spec.get("environment", {})
+        if isinstance(declared, list):
+            declared = dict(item.partition("=")[::2] for item in declared)
+        env.update({name: str(value) for name, value in declared.items()})
+        return env
+
+
+def read_compose(variables: dict[str, str], path: Path = DEPLOY / "compose.yaml") -> dict:
+    """deploy/compose.yaml as Compose sees it with `variables` (its project .env): YAML merge
+    keys resolved, every string interpolated; services as ComposeService."""
+    import yaml
+
+    def walk(node: object) -> object:
+        if isinstance(node, dict):
+            return {key: walk(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        return interpolate(node, variables) if isinstance(node, str) else node
+
+    model = walk(yaml.safe_load(path.read_text(encoding="utf-8")))
+    assert isinstance(model, dict)
+    model["services"] = {
+        name: ComposeService(name, spec) for name, spec in model["services"].items()
+    }
+    return model

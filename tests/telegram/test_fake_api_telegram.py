@@ -137,3 +137,35 @@ async def test_get_file_and_download(clock_api_bot):
     assert bytes(await again.download_as_bytearray()) == b"BEGIN:VCALENDAR"
     with pytest.raises(BadRequest, match=r"(?i)invalid file_id"):
         await bot.get_file("nope")
+
+
+async def test_a_webhook_is_reported_and_blocks_get_updates_until_deleted(clock_api_bot):
+    # setWebhook: "You will not be able to receive updates using getUpdates for as long as an
+    # outgoing webhook is set up." getWebhookInfo: "If the bot is using getUpdates, will return
+    # an object with the url field empty." Telegram answers a getUpdates meanwhile with 409.
+    _, _, bot = clock_api_bot
+    assert (await bot.get_webhook_info()).url == ""
+    await bot.set_webhook(
+        "https://bot.example.org/hook", secret_token="s3cret", allowed_updates=["message"]
+    )
+    info = await bot.get_webhook_info()
+    assert info.url == "https://bot.example.org/hook"
+    assert info.max_connections == 40 and info.allowed_updates == ("message",)
+    assert "s3cret" not in str(info.to_dict())  # the secret is never reported back
+    with pytest.raises(Conflict, match="webhook is active"):
+        await bot.get_updates(timeout=0)
+    await bot.delete_webhook()
+    assert (await bot.get_webhook_info()).url == ""
+    assert await bot.get_updates(timeout=0) == ()
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [("http://bot.example.org/hook", "(?i)https"), ("https://bot.example.org:8080/hook", "ports")],
+)
+async def test_set_webhook_refuses_what_telegram_refuses(clock_api_bot, url, problem):
+    # "Ports currently supported for webhooks: 443, 80, 88, 8443"; an HTTPS URL is required.
+    _, _, bot = clock_api_bot
+    with pytest.raises(BadRequest, match=problem):
+        await bot.set_webhook(url)
+    assert (await bot.get_webhook_info()).url == ""
