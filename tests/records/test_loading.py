@@ -398,7 +398,7 @@ def test_real_vienna_council_is_one_event_with_two_sources(real):
 def test_real_tashkent_events_have_no_day_the_article_does_not_give(real):
     events = events_citing(real, "tashkent")
     assert events
-    for event in events:  # the month from UNRCCA's report, marked inferred (tests/records/test_facts)
+    for event in events:  # the month of UNRCCA's report, inferred (tests/records/test_facts.py)
         assert (event.date.value, event.date.precision, event.date.basis) == (
             "2019-12",
             "month",
