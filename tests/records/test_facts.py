@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.conversation.cards import render_event_card
+from bot.i18n import t
 from bot.ingest import Knowledge
 from bot.ingest.text import split_sentences
 from bot.records.loading import SeedSet, load_seeds
@@ -355,15 +356,15 @@ TASHKENT_RECORDS = [
 
 
 @pytest.mark.parametrize("event_id", TASHKENT_RECORDS)
-def test_tashkent_is_dated_by_its_month_from_unrcca_and_says_so(seeds, event_id):
-    """M6: UNRCCA's report dates the meeting 14 December 2019; the article gives no day."""
-    date = seeds.events[event_id].date
-    assert (date.value, date.precision, date.basis) == ("2019-12", "month", "inferred")
-    for lang, words in (("en", "14 December 2019"), ("ru", "14 декабря 2019"),
-                        ("kk", "14 желтоқсандағы")):  # fmt: skip
-        assert words in date.reason_in(lang) and "unrcca.unmissions.org" in date.reason_in(lang)
-    card = render_event_card(seeds.events[event_id], seeds, "en")
-    assert "December 2019 (inferred)" in card and "14 December 2019" in card
+def test_tashkent_keeps_no_date_and_its_card_gives_unrccas(seeds, event_id):
+    """M6: the article gives no date; UNRCCA's report (14 December 2019) is a caveat, not a date."""
+    event = seeds.events[event_id]
+    assert (event.date.value, event.date.precision) == (None, "unknown")
+    for lang, shown in (("en", "14 December 2019"), ("ru", "14 декабря 2019"),
+                        ("kk", "2019 жылғы 14 желтоқсанға")):  # fmt: skip
+        card = render_event_card(event, seeds, lang)
+        assert shown in card and "unrcca.unmissions.org" in card
+        assert t(lang, "date.unknown") in card
 
 
 @pytest.mark.parametrize(

@@ -395,15 +395,16 @@ def test_real_vienna_council_is_one_event_with_two_sources(real):
     assert event.place is not None and event.place.city == "vienna"
 
 
-def test_real_tashkent_events_have_no_day_the_article_does_not_give(real):
+def test_real_tashkent_events_have_an_unknown_date(real):
     events = events_citing(real, "tashkent")
     assert events
-    for event in events:  # the month of UNRCCA's report, inferred (tests/records/test_facts.py)
+    for event in events:
         assert (event.date.value, event.date.precision, event.date.basis) == (
-            "2019-12",
-            "month",
-            "inferred",
+            None,
+            "unknown",
+            "unknown",
         )
+        assert event.date.start is None
     assert any(e.place and e.place.city == "tashkent" for e in events)
 
 

@@ -82,11 +82,10 @@ def test_margin_meetings_point_to_their_council(seeds):
     assert len(children(seeds, LAJCAK_VISIT)) == 3  # Atamkulov, Tokayev, Nazarbayeva
 
 
-def test_tashkent_meeting_has_only_the_month_an_outside_source_gives(seeds):
-    # Article 003 gives no date; UNRCCA's report of the meeting does (tests/records/test_facts.py).
+def test_tashkent_meeting_has_no_date(seeds):
     for event_id in {TASHKENT, *children(seeds, TASHKENT)}:
         date = seeds.events[event_id].date
-        assert (date.value, date.precision, date.basis) == ("2019-12", "month", "inferred")
+        assert (date.value, date.precision, date.basis) == (None, "unknown", "unknown")
     assert seeds.events[TASHKENT].place.city == "tashkent"
 
 

@@ -171,9 +171,3 @@ def write_minimal_seeds(folder: Path) -> Path:
     write_records(folder / "events" / "a-council.yaml", [meeting])
     write_records(folder / "events" / "b-sidelines.yaml", [sideline])
     return folder
-
-
-def remove_date(folder: Path, event_id: str) -> None:
-    """Make an event's date unknown (every real record has one; a test may need one without)."""
-    undated = {"precision": "unknown", "basis": "unknown"}
-    edit_event(folder, lambda e: e["id"] == event_id, lambda e: e.update(date=undated))
