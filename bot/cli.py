@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "load": "load the seeds into the SQLite database",
     "digest": "print the digest for a date",
     "ingest": "draft event records from new article text",
+    "review": "list the ingest drafts awaiting review; approve, reject or correct one",
     "bench": "benchmark search, start-up, digests and delivery",
 }
 

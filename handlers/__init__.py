@@ -21,6 +21,7 @@ from handlers import (
     lang,
     meetings,
     people,
+    review,
     search,
     start,
     subscriptions,
@@ -36,6 +37,7 @@ ROUTES: list[ModuleType] = [
     people,  # /minister (/person), ppl: pages of people
     topics,  # /topic, tpl: pages of topics
     events,  # /event, evt: card buttons
+    review,  # /review, rv: buttons, corrections by reply (BOT_ADMINS only; before plain text)
     search,  # /search
     inline,  # inline mode: event cards to share
     admin,  # /reload, /stats (BOT_ADMINS only)

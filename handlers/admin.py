@@ -30,7 +30,7 @@ def is_operator(update: Update, context: BriefingContext) -> bool:
     return user is not None and user.id in context.engine.settings.admins
 
 
-async def _refuse(update: Update, context: BriefingContext) -> None:
+async def refuse(update: Update, context: BriefingContext) -> None:
     chat = update.effective_chat
     if chat is not None and chat.type == ChatType.PRIVATE:
         await update.effective_message.reply_text(
@@ -100,7 +100,7 @@ def render_stats(stats: BotStats, up: dt.timedelta, lang: str) -> list[str]:
 async def reload_command(update: Update, context: BriefingContext) -> None:
     """Re-read the seeds atomically; on problems keep the running data and list them."""
     if not is_operator(update, context):
-        return await _refuse(update, context)
+        return await refuse(update, context)
     lang = await context.chat_lang(update)
     try:
         result = await context.engine.reload()
@@ -122,7 +122,7 @@ async def reload_command(update: Update, context: BriefingContext) -> None:
 async def stats_command(update: Update, context: BriefingContext) -> None:
     """Answer /stats with chats, subscriptions, deliveries, events, errors and uptime."""
     if not is_operator(update, context):
-        return await _refuse(update, context)
+        return await refuse(update, context)
     lang = await context.chat_lang(update)
     stats = await context.engine.stats.collect()
     for part in render_stats(stats, uptime(context.bot_data), lang):

@@ -1,12 +1,14 @@
 """Article intake for operators: /ingest <text>, a forwarded article, or a .txt document.
 
-Only the Telegram user ids in BOT_ADMINS are served; the reply is the draft records as YAML
-(nothing is saved from Telegram: `python -m bot ingest FILE --write` does that, reviewed).
+Only the Telegram user ids in BOT_ADMINS are served; the reply is the draft records as YAML, and
+the drafts are kept for review (seeds/drafts/, bot/ingest/review.py): /review approves them, and
+nothing reaches a user before that.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 
 from telegram import Update
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
@@ -17,6 +19,9 @@ from bot.i18n import t
 from bot.ingest import IngestResult, Knowledge, ingest_text
 from bot.ingest.intake import MAX_BYTES, ArticleError, article_text
 from bot.ingest.output import as_yaml
+from bot.ingest.review import Stored, store
+from bot.ingest.seedfile import SeedFileError
+from bot.records.loading import SeedError
 from handlers.admin import is_operator
 
 # Forwarded texts and documents are handled beside the other handlers (their own group), so a
@@ -24,11 +29,16 @@ from handlers.admin import is_operator
 GROUP = 5
 
 
-def render_result(result: IngestResult, yaml_text: str, lang: str) -> list[str]:
-    """The reply: a summary line, sources added to known events, the drafts as YAML; for an
-    article the seeds already hold, only that."""
+def render_result(
+    result: IngestResult, yaml_text: str, lang: str, stored: Stored | None = None
+) -> list[str]:
+    """The reply: a summary line, sources added to known events, the drafts as YAML and what
+    was kept for review; for an article the seeds already hold, or one awaiting review, only
+    that."""
     if result.known_article:
         return [t(lang, "ingest.known_article", article=result.known_article)]
+    if stored is not None and stored.pending:
+        return [t(lang, "ingest.pending_article", article=stored.pending)]
     published = result.article.published.value or t(lang, "ingest.unknown_date")
     blocks = [
         t(
@@ -42,7 +52,8 @@ def render_result(result: IngestResult, yaml_text: str, lang: str) -> list[str]:
     ]
     blocks += [t(lang, "ingest.adds_source", event=event_id) for event_id, _ in result.additions]
     blocks.append(f"<pre>{escape(yaml_text)}</pre>")
-    blocks.append(t(lang, "ingest.save_hint"))
+    if stored is not None and stored.items:
+        blocks.append(t(lang, "ingest.stored", count=len(stored.items)))
     return split_html(blocks)
 
 
@@ -56,12 +67,24 @@ async def _answer(update: Update, context: BriefingContext, data: bytes | str) -
         await update.effective_message.reply_text(t(lang, f"ingest.error.{exc.reason}"))
         return
 
-    def run() -> tuple[IngestResult, str]:
-        result = ingest_text(text, Knowledge.from_seeds(engine.seeds, engine.index), "telegram.txt")
-        return result, as_yaml(result)
+    # The article's file name in the seeds, once approved: from its text, so one article
+    # forwarded twice is one file.
+    name = f"telegram-{hashlib.sha256(text.encode()).hexdigest()[:10]}.txt"
 
-    result, yaml_text = await asyncio.to_thread(run)
-    for message in render_result(result, yaml_text, lang):
+    def run() -> tuple[IngestResult, str, Stored | None]:
+        result = ingest_text(text, Knowledge.from_seeds(engine.seeds, engine.index), name)
+        if result.known_article:
+            return result, "", None
+        [stored] = store([result], engine.settings.seeds_dir, engine.seeds) or [None]
+        return result, as_yaml(result), stored
+
+    try:
+        result, yaml_text, stored = await asyncio.to_thread(run)
+    except (SeedError, SeedFileError, FileExistsError) as exc:
+        problem = str(exc).splitlines()[0][:300]
+        await update.effective_message.reply_text(t(lang, "ingest.store_failed", problem=problem))
+        return
+    for message in render_result(result, yaml_text, lang, stored):
         await update.effective_message.reply_text(message)
 
 

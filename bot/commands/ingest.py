@@ -1,4 +1,8 @@
-"""`python -m bot ingest FILE… [--json] [--write]`: draft event records from new article text."""
+"""`python -m bot ingest FILE… [--json] [--write]`: draft event records from new article text.
+
+`--write` keeps the drafts for review (`seeds/drafts/`, bot/ingest/review.py): nothing reaches the
+seeds, or a user, until an operator approves it (`python -m bot review`, or /review in Telegram).
+"""
 
 from __future__ import annotations
 
@@ -11,8 +15,8 @@ from pathlib import Path
 from bot.ingest import Knowledge, ingest_text
 from bot.ingest.intake import ArticleError, read_article
 from bot.ingest.output import as_data, as_yaml
+from bot.ingest.review import store
 from bot.ingest.seedfile import SeedFileError
-from bot.ingest.writer import write_drafts
 from bot.records.loading import SeedError, load_seeds
 from bot.records.seedset import SeedSet
 from bot.settings import Settings
@@ -23,7 +27,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "files", nargs="+", type=Path, help="article text files (UTF-8, UTF-16 or Windows-1251)"
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead of YAML")
-    parser.add_argument("--write", action="store_true", help="add the drafts to seeds/ for review")
+    parser.add_argument(
+        "--write", action="store_true", help="keep the drafts for review (seeds/drafts/)"
+    )
     parser.add_argument("--published", type=dt.date.fromisoformat, help="publication date")
     parser.add_argument("--seeds", type=Path, help="seeds folder (default: BOT_SEEDS_DIR)")
 
@@ -72,11 +78,14 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
             print(f"{result.article.file}: adds source to {event_id}", file=sys.stderr)
     if args.write:
         try:
-            new = [r for r in results if not r.known_article]
-            changed = write_drafts(new, seeds_dir, dt.date.today()) if new else []
+            stored = store([r for r in results if not r.known_article], seeds_dir, seeds)
         except (SeedError, SeedFileError, FileExistsError) as exc:
             print(f"nothing was written: {exc}", file=sys.stderr)
             return 2
-        for path in changed:
-            print(f"wrote {path}", file=sys.stderr)
+        for done in stored:
+            if done.pending:
+                print(f"{done.article}: already awaiting review: {done.pending}", file=sys.stderr)
+            else:
+                items = ", ".join(done.items)
+                print(f"for review: {items} (python -m bot review)", file=sys.stderr)
     return 0

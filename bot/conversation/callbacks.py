@@ -12,6 +12,8 @@ user text never goes into it. Data is short, namespaced ASCII:
     tpl:<page>            a page of the topics
     ppl:<page>            a page of the people
     nop                   the page counter between ◀ and ▶ (does nothing)
+    rv:<a|r|l>:<key>      approve / reject / later an ingest draft (key: a hash of its id,
+                          `review_key`; operators only)
 
 Free text is remembered under a short hash (`h<key>`) in a bounded in-memory table; after a
 restart such a key is unknown and the button answers politely, as for any forged data.
@@ -102,7 +104,16 @@ class Noop:
     """A button that only shows something (the page counter)."""
 
 
-Callback = ListPage | EventButton | TopicsPage | PeoplePage | Noop
+@dataclass(frozen=True)
+class ReviewButton:
+    """Approve, reject or put off the ingest draft whose id has this `review_key`."""
+
+    action: str  # approve | reject | later
+    key: str
+
+
+Callback = ListPage | EventButton | TopicsPage | PeoplePage | Noop | ReviewButton
+_REVIEW_ACTIONS = {"a": "approve", "r": "reject", "l": "later"}
 
 
 class _TextKeys:
@@ -185,6 +196,18 @@ def people_data(page: int) -> str:
     return f"ppl:{page}"
 
 
+def review_key(item_id: str) -> str:
+    """A draft's id as 10 ASCII letters and digits (ids are longer than callback data allows)."""
+    digest = hashlib.blake2b(item_id.encode(), digest_size=8).digest()
+    return base64.b32encode(digest).decode()[:10].lower()
+
+
+def review_data(action: str, item_id: str) -> str:
+    """Callback data for a review button (`action`: approve, reject or later)."""
+    code = {name: code for code, name in _REVIEW_ACTIONS.items()}[action]
+    return f"rv:{code}:{review_key(item_id)}"
+
+
 def _page(text: str) -> int | None:
     return int(text) if text.isdigit() and 1 <= int(text) <= MAX_PAGE else None
 
@@ -238,6 +261,11 @@ def parse_callback(data: str | None) -> Callback | None:
     if namespace == "evt":
         ok = _SLUG.match(rest) or re.match(r"^~[0-9a-f]{18}\Z", rest)
         return EventButton(rest) if ok else None
+    if namespace == "rv":
+        code, _, key = rest.partition(":")
+        if code in _REVIEW_ACTIONS and _KEY.match(key):
+            return ReviewButton(_REVIEW_ACTIONS[code], key)
+        return None
     if namespace in ("tpl", "ppl"):
         page = _page(rest)
         if page is None:

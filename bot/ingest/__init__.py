@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from bot.ingest.dates import DateFinding, dateline, event_date, publication_date
 from bot.ingest.dedupe import find_duplicate, known_article
-from bot.ingest.drafts import PeopleBook, event_id, slug, summary, title, unique
+from bot.ingest.drafts import DRAFT_NOTES, PeopleBook, event_id, slug, summary, title, unique
 from bot.ingest.kinds import classify, lede
 from bot.ingest.knowledge import Knowledge
 from bot.ingest.language import detect_language
@@ -194,7 +194,7 @@ def ingest_text(
             summary=summary(article.id),
             sources=[Source(article=article.id, quotes=ordered or [sentences[0].text])],
             part_of=part_of,
-            notes="Draft from ingest; check every field against the article.",
+            notes=DRAFT_NOTES,
         )
 
     main_quotes = [s.text for s in [kind_sentence, place_sentence] if s]

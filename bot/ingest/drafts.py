@@ -36,6 +36,8 @@ KIND_LABELS: dict[str, dict[str, str]] = {
         "kk": "Кездесу туралы хабарлама",
     },
 }
+# An unreviewed draft's notes; approval replaces them with the day it was reviewed.
+DRAFT_NOTES = "Draft from ingest; check every field against the article."
 _DRAFT_NOTE = {
     "en": "Draft made by ingest from {article}; an editor writes the summary.",
     "ru": "Черновик, составленный ingest по статье {article}; резюме пишет редактор.",

@@ -39,6 +39,9 @@ from bot.records.seedset import ATTRIBUTES, SeedSet
 FORMAT_VERSION = b"seeds-format-1"
 # The schema's source goes into the fingerprint too: a changed model means reloading the YAML.
 SCHEMA_FILE = Path(models.__file__)
+# Ingest drafts awaiting review (bot/ingest/review.py): kept beside the seeds, never part of them
+# (not read, not fingerprinted, never in the database or the search index) until approved.
+DRAFTS_DIR = "drafts"
 
 
 @dataclass(frozen=True)
@@ -182,11 +185,11 @@ def fingerprint_of(hashes: Mapping[str, tuple[str, str]]) -> str:
 def _seed_files(folder: Path) -> list[tuple[str, os.DirEntry]]:
     """Every regular file under `folder` as (relative posix path, entry), sorted by path.
 
-    Hidden files and folders are skipped. Nothing is read yet, so a hostile folder costs no
-    memory: a link leaving the folder, a directory reached twice (a link loop), anything but a
-    regular file or directory (a FIFO would hang the reader, /dev/zero would fill memory) and a
-    file over MAX_SEED_FILE_BYTES are problems, raised together in one `SeedError`, as is a
-    missing folder.
+    Hidden files and folders, and the drafts awaiting review (DRAFTS_DIR), are skipped. Nothing
+    is read yet, so a hostile folder costs no memory: a link leaving the folder, a directory
+    reached twice (a link loop), anything but a regular file or directory (a FIFO would hang
+    the reader, /dev/zero would fill memory) and a file over MAX_SEED_FILE_BYTES are problems,
+    raised together in one `SeedError`, as is a missing folder.
     """
     if not folder.is_dir():
         raise SeedError([_missing_folder(folder)])
@@ -200,6 +203,8 @@ def _seed_files(folder: Path) -> list[tuple[str, os.DirEntry]]:
         with os.scandir(directory) as entries:
             for entry in entries:
                 if entry.name.startswith(".") or entry.name == "__pycache__":
+                    continue
+                if not prefix and entry.name == DRAFTS_DIR:
                     continue
                 relative = prefix + entry.name
                 problem = _entry_problem(entry, root, visited)

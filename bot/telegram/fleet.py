@@ -15,13 +15,11 @@ queue behind the delivery log's statements) and gives the runner:
 from __future__ import annotations
 
 import logging
-import os
-import secrets
-import socket
 from urllib.parse import urlsplit
 
 from telegram.ext import Application
 
+from bot.digests.broadcast import instance_name
 from bot.settings import Settings
 from bot.storage.postgres.budget import SendBudget
 from bot.storage.postgres.database import PgDatabase
@@ -34,12 +32,6 @@ log = logging.getLogger(__name__)
 
 class WebhookIsSet(Exception):
     """Polling was asked for while Telegram delivers this bot's updates to a webhook."""
-
-
-def instance_name() -> str:
-    """How this instance signs its leases: host, process and a random tail (a restarted
-    process with a reused pid is another holder)."""
-    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
 class Fleet:

@@ -2,6 +2,7 @@
 
 from bot.telegram.updates import make_chat, make_message_update
 from tests.support.harness import running_bot, texts
+from tests.support.seedcopy import copy_seeds
 from tests.support.updates import ADMIN_ID, user
 
 ARTICLE = (
@@ -12,7 +13,7 @@ ARTICLE = (
 
 
 async def test_operator_gets_drafts_for_pasted_article(tmp_path):
-    async with running_bot(tmp_path, admins=(ADMIN_ID,)) as bot:
+    async with running_bot(tmp_path, admins=(ADMIN_ID,), seeds_dir=copy_seeds(tmp_path)) as bot:
         calls = await bot.send(f"/ingest {ARTICLE}", user=bot.user("en", ADMIN_ID))
     reply = "\n".join(texts(calls))
     assert "New draft records: 1" in reply
@@ -20,7 +21,7 @@ async def test_operator_gets_drafts_for_pasted_article(tmp_path):
 
 
 async def test_forwarded_article_in_russian_chat(tmp_path):
-    async with running_bot(tmp_path, admins=(ADMIN_ID,)) as bot:
+    async with running_bot(tmp_path, admins=(ADMIN_ID,), seeds_dir=copy_seeds(tmp_path)) as bot:
         admin = bot.user("ru", ADMIN_ID)
         update = make_message_update(ARTICLE, make_chat("private", user=admin), admin)
         update["message"]["forward_origin"] = {
@@ -33,7 +34,7 @@ async def test_forwarded_article_in_russian_chat(tmp_path):
 
 
 async def test_html_is_refused_politely(tmp_path):
-    async with running_bot(tmp_path, admins=(ADMIN_ID,)) as bot:
+    async with running_bot(tmp_path, admins=(ADMIN_ID,), seeds_dir=copy_seeds(tmp_path)) as bot:
         calls = await bot.send(
             "/ingest <html><body><p>" + ARTICLE + "</p></body></html>",
             user=bot.user("en", ADMIN_ID),
@@ -42,12 +43,12 @@ async def test_html_is_refused_politely(tmp_path):
 
 
 async def test_empty_command_explains_usage(tmp_path):
-    async with running_bot(tmp_path, admins=(ADMIN_ID,)) as bot:
+    async with running_bot(tmp_path, admins=(ADMIN_ID,), seeds_dir=copy_seeds(tmp_path)) as bot:
         calls = await bot.send("/ingest", user=bot.user("en", ADMIN_ID))
     assert "/ingest" in texts(calls)[0] and ".txt" in texts(calls)[0]
 
 
 async def test_non_operator_is_refused(tmp_path):
-    async with running_bot(tmp_path, admins=(ADMIN_ID,)) as bot:
+    async with running_bot(tmp_path, admins=(ADMIN_ID,), seeds_dir=copy_seeds(tmp_path)) as bot:
         calls = await bot.send(f"/ingest {ARTICLE}", user=user("en"))
     assert texts(calls) == ["Sorry, this command is for the bot's operators only."]

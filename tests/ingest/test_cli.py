@@ -42,21 +42,72 @@ def test_prints_json_drafts_and_writes_nothing(tmp_path, seeds_dir, capsys):
     assert snapshot(seeds_dir) == before
 
 
-def test_write_adds_a_valid_review_batch(tmp_path, seeds_dir, capsys):
+def seed_files(folder):
+    """The seeds proper: every file but the drafts awaiting review."""
+    return {k: v for k, v in snapshot(folder).items() if k.parts[0] != "drafts"}
+
+
+CALL_ID = "2025-03-kosherbayev-eide-call"
+
+
+def test_write_keeps_drafts_for_review_until_approved(tmp_path, seeds_dir, capsys):
     article = tmp_path / "call.txt"
     article.write_text(ARTICLE, encoding="utf-8")
+    before = seed_files(seeds_dir)
     assert main(["ingest", str(article), "--write", "--seeds", str(seeds_dir)]) == 0
+    assert f"for review: {CALL_ID}" in capsys.readouterr().err
+    # Nothing reached the seeds: the drafts wait in seeds/drafts/, which the loader never reads.
+    assert seed_files(seeds_dir) == before
+    assert CALL_ID not in load_seeds(seeds_dir).events
+    assert main(["review", "--seeds", str(seeds_dir)]) == 0
+    listed = capsys.readouterr().out
+    assert "1 awaiting review" in listed and CALL_ID in listed and "[summary to write]" in listed
+    # The same article again is not kept twice.
+    assert main(["ingest", str(article), "--write", "--seeds", str(seeds_dir)]) == 0
+    assert "already awaiting review: draft-2025-03-14-call" in capsys.readouterr().err
+    # A placeholder summary is never approved.
+    assert main(["review", "--approve", CALL_ID, "--seeds", str(seeds_dir)]) == 2
+    assert "write the summary first" in capsys.readouterr().err
+    assert seed_files(seeds_dir) == before
+    edit = "summary: Kosherbayev and Eide discussed regional security by phone.\ndate: 2025-03-13"
+    assert main(["review", "--edit", CALL_ID, edit, "--seeds", str(seeds_dir)]) == 0
+    assert main(["review", "--approve", CALL_ID, "--seeds", str(seeds_dir)]) == 0
+    assert "after /reload" in capsys.readouterr().out
     seeds = load_seeds(seeds_dir)
+    event = seeds.events[CALL_ID]
+    assert event.date.value == "2025-03-13" and event.date.basis == "stated"
+    assert event.summary.en.startswith("Kosherbayev and Eide")
+    assert seeds.people["eide-espen-barth"].draft is False
     assert (seeds_dir / "articles" / "call.txt").read_text(encoding="utf-8") == ARTICLE
-    drafted = [p for p in seeds.people.values() if p.draft]
-    assert [p.name.en for p in drafted] == ["Espen Barth Eide"]
-    assert list(seeds_dir.glob("events/drafts-*.yaml"))
-    assert any(e.kind == "phone_call" for e in seeds.events.values())
-    # The same file again would collide: refused, and the folder stays as it was.
-    before = snapshot(seeds_dir)
-    assert main(["ingest", str(article), "--write", "--seeds", str(seeds_dir)]) == 2
-    assert "nothing was written" in capsys.readouterr().err
-    assert snapshot(seeds_dir) == before
+    assert list(seeds_dir.glob("events/ingested-*.yaml"))
+    assert main(["review", "--seeds", str(seeds_dir)]) == 0
+    assert "no drafts are awaiting review" in capsys.readouterr().out
+    assert not [p for p in (seeds_dir / "drafts").iterdir() if not p.name.startswith(".")]
+    assert main(["check", "--seeds", str(seeds_dir)]) == 0
+
+
+def test_review_rejects_and_refuses_unknown_ids(tmp_path, seeds_dir, capsys):
+    article = tmp_path / "call.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    before = seed_files(seeds_dir)
+    assert main(["ingest", str(article), "--write", "--seeds", str(seeds_dir)]) == 0
+    capsys.readouterr()
+    for option in ("--approve", "--reject"):
+        assert main(["review", option, "no-such-draft", "--seeds", str(seeds_dir)]) == 2
+        err = capsys.readouterr().err
+        assert err.strip() == "no draft no-such-draft is awaiting review (python -m bot review)"
+    assert main(["review", "--edit", CALL_ID, "date: 2025-13-40", "--seeds", str(seeds_dir)]) == 2
+    assert "is not YYYY-MM-DD" in capsys.readouterr().err
+    assert main(["review", "--edit", CALL_ID, "colour: red", "--seeds", str(seeds_dir)]) == 2
+    assert "no field 'colour'" in capsys.readouterr().err
+    assert main(["review", "Eide", "--seeds", str(seeds_dir)]) == 0
+    assert CALL_ID in capsys.readouterr().out
+    assert main(["review", "Lavrov", "--seeds", str(seeds_dir)]) == 0
+    assert "no drafts" in capsys.readouterr().out
+    assert main(["review", "--reject", CALL_ID, "--seeds", str(seeds_dir)]) == 0
+    assert main(["review", "--seeds", str(seeds_dir)]) == 0
+    assert "no drafts are awaiting review" in capsys.readouterr().out
+    assert seed_files(seeds_dir) == before
 
 
 def test_duplicate_report_says_adds_source(tmp_path, seeds_dir, capsys):
@@ -149,7 +200,11 @@ def test_write_adds_the_article_as_a_source_keeping_the_file(tmp_path, seeds_dir
     old_lines = (seeds_dir / MC32_FILE).read_text(encoding="utf-8").splitlines()
     old_sources = load_seeds(seeds_dir).events["2025-12-05-vienna-osce-mc32"].sources
     assert main(["ingest", str(article), "--write", "--seeds", str(seeds_dir)]) == 0
-    assert f"wrote {seeds_dir / MC32_FILE}" in capsys.readouterr().err
+    item = "2025-12-05-vienna-osce-mc32+draft-2025-12-05-mc32-en"
+    assert f"for review: {item}" in capsys.readouterr().err
+    assert (seeds_dir / MC32_FILE).read_text(encoding="utf-8").splitlines() == old_lines
+    assert main(["review", "--approve", item, "--seeds", str(seeds_dir)]) == 0
+    assert str(seeds_dir / MC32_FILE) in capsys.readouterr().out
     new_lines = (seeds_dir / MC32_FILE).read_text(encoding="utf-8").splitlines()
     # The file is its old lines, unchanged and in order, with the new source's lines inserted.
     changes = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False).get_opcodes()
@@ -166,7 +221,7 @@ def test_write_adds_the_article_as_a_source_keeping_the_file(tmp_path, seeds_dir
     assert sources[: len(old_sources)] == old_sources
     [new] = sources[len(old_sources) :]
     assert new.article == "draft-2025-12-05-mc32-en" and new.quotes == [MC32_EN_QUOTE]
-    assert not list(seeds_dir.glob("events/drafts-*.yaml"))  # no duplicate record
+    assert not list(seeds_dir.glob("events/ingested-*.yaml"))  # no duplicate record
     assert main(["check", "--seeds", str(seeds_dir)]) == 0
 
 

@@ -7,7 +7,7 @@ import re
 
 from bot.ingest.text import split_sentences
 from tests.support.harness import running_bot, texts
-from tests.support.seedcopy import FIRST_ARTICLE, REAL_SEEDS
+from tests.support.seedcopy import FIRST_ARTICLE, REAL_SEEDS, copy_seeds
 from tests.support.updates import ADMIN_ID
 
 ARTICLE = (REAL_SEEDS / FIRST_ARTICLE).read_text(encoding="utf-8")  # opens " date 2025-12-05 "
@@ -26,7 +26,7 @@ def test_the_first_sentence_starts_after_the_dateline():
 
 
 async def test_ingest_quotes_from_a_dated_article_are_verbatim_and_skip_the_dateline(tmp_path):
-    async with running_bot(tmp_path, admins=(ADMIN_ID,)) as bot:
+    async with running_bot(tmp_path, admins=(ADMIN_ID,), seeds_dir=copy_seeds(tmp_path)) as bot:
         calls = await bot.send(f"/ingest {REPRINT}", user=bot.user("en", ADMIN_ID))
         again = await bot.send(f"/ingest {ARTICLE}", user=bot.user("en", ADMIN_ID))
     assert texts(again) == [

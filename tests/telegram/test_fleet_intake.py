@@ -207,3 +207,21 @@ async def test_polling_refuses_a_bot_with_a_webhook_unless_forced(telegram, pg_u
         a.fleet.settings = a.fleet.settings.with_(force_polling=True)
         await a.fleet.check_webhook(a.application)
         assert telegram.api.webhook_url == ""  # forced: deleted, so getUpdates works
+
+
+async def test_healthz_tells_the_poller_from_a_standby_that_is_silent_on_purpose(
+    telegram, pg_url, engine
+):
+    from bot.telegram.runner import RUNTIME_KEY, Runtime, health_report
+
+    async with fleet_of(2, telegram, pg_url, engine) as instances:
+        await until(lambda: pollers(instances), "a poller", 5)
+        reports = {}
+        for instance in instances:
+            runtime = Runtime(instance.fleet.settings, "polling", fleet=instance.fleet)
+            runtime.progress.last_contact = time.monotonic() - 301  # silent for 5 minutes
+            instance.application.bot_data[RUNTIME_KEY] = runtime  # type: ignore[attr-defined]
+            report = await health_report(instance.application)  # type: ignore[arg-type]
+            reports[report["poller"]] = report["problems"]
+        assert reports["standby"] == []  # waiting for the lease is not a fault
+        assert [p.split(":")[0] for p in reports["active"]] == ["polling"]
