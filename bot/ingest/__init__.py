@@ -19,8 +19,9 @@ from bot.ingest.knowledge import Knowledge
 from bot.ingest.language import detect_language
 from bot.ingest.people import PersonMention, find_people
 from bot.ingest.places import find_ids, find_place, place_of_report
+from bot.ingest.roles import more_specific
 from bot.ingest.text import Sentence, split_sentences
-from bot.records.models import Article, Event, EventDate, Person, Source
+from bot.records.models import Article, Event, EventDate, Participant, Person, Source
 
 __all__ = ["IngestResult", "Knowledge", "ingest_text"]
 
@@ -164,14 +165,16 @@ def ingest_text(
         part_of: str | None,
         own: list[Sentence] | None = None,
     ) -> Event:
-        participants, seen = [], set()
+        chosen: dict[str, tuple[Participant, PersonMention]] = {}
         for mention in people:
             participant = book.participant(mention)
             if participant is None:
                 notes.append(f"{mention.name}: named without a role or side; left out")
-            elif participant.person not in seen:
-                seen.add(participant.person)
-                participants.append(participant)
+            elif participant.person not in chosen:
+                chosen[participant.person] = participant, mention
+            elif more_specific(mention.role, chosen[participant.person][1].role):
+                chosen[participant.person] = participant, mention  # "Minister", then "FM"
+        participants = [participant for participant, _ in chosen.values()]
         people_ids = [p.person for p in participants]
         names = {lang: [book.label(i, lang) for i in people_ids] for lang in ("kk", "ru", "en")}
         city = place.city if place else None
@@ -240,6 +243,8 @@ _TALKS = re.compile(
     r"встретил\w*|встреч\w*|переговор\w*|бесед\w*|разговор\w*|обсудил\w*|принял\w*|"
     r"кездес\w*|келіссөз\w*|сөйлес\w*|талқыла\w*|қабылда\w*|сұхбат\w*|"
     r"участ\w*|қатыс\w*|присутствовал\w*|"
+    # who led a delegation took part: "делегацию возглавил", "делегацияны … басқарды"
+    r"делегаци\w*|возглави\w*|басқарды|delegations?|headed|\bled\b|"
     r"\bmet\b|\bmeeting\b|talks|discussed|conversation|received|attended|participat\w*|took\s+part",
     re.I,
 )

@@ -38,6 +38,7 @@ _SKIP_WORDS = {"республики", "республикасының", "рес
 _NOT_NAMES = re.compile(
     r"^(?:республик|организаци|ұйым|орталық|азия|азии|центральн|северн|солтүстік|еуроп|европ|"
     r"министр|совет|кеңес|президент|елбасы|сенат|парламент|мәжіліс|тұңғыш|central|north|europe|"
+    r"генеральн|ассамбле|сесси|тюркоязычн|тюркск|түркі|шанхай|"
     r"republic|organization|ministry|council|united|ХХ|XX)",
     re.I,
 )
@@ -49,7 +50,8 @@ _TITLE_WORDS = frozenset(
     "interaction confidence building measures asia european union high commissioner "
     "representative representatives ambassador embassy president presidential administration "
     "government parliament senate press service kazinform photo credit during following the "
-    "on in at of and his her their with minister's ministry's".split()
+    "on in at of and his her their with minister's ministry's general assembly session "
+    "parliamentary turkic speaking shanghai external".split()
 )
 # A Kazakh word ending in "-дағы" ("Таяу Шығыстағы", "in the Middle East") names a place.
 _KK_ATTRIBUTIVE = re.compile(r"(?:дағы|дегі|тағы|тегі|ндағы|ндегі)$", re.I)
