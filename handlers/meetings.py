@@ -40,8 +40,8 @@ async def send_meetings(
     """Reply with the first page of the meetings `meeting_filter` selects."""
     engine = context.engine
     recent = await recent_ids(context, meeting_filter)
-    events = select_events(meeting_filter, engine.seeds, engine.index, recent)
-    nearby = () if events else nearby_periods(meeting_filter, engine.index)
+    events = select_events(meeting_filter, engine.seeds, context.index, recent)
+    nearby = () if events else nearby_periods(meeting_filter, context.index)
     text, keyboard = render_page(meeting_filter, events, 1, engine.seeds, lang, note, nearby)
     await update.effective_message.reply_text(text, reply_markup=keyboard)
 
@@ -91,7 +91,7 @@ async def meetings(update: Update, context: BriefingContext) -> None:
     lang = await context.chat_lang(update)
     typed = " ".join(context.args or [])
     engine = context.engine
-    found = understand(typed, engine.index)
+    found = understand(typed, context.index)
     if found.choices or (not found.understood and typed.strip()):
         unplaced = " ".join(found.unplaced) or typed
         search = MeetingFilter("text", " ".join(typed.split()))
@@ -121,8 +121,8 @@ async def meetings_page(update: Update, context: BriefingContext) -> None:
     lang = await context.chat_lang(update)
     await answer_press(update)
     recent = await recent_ids(context, parsed.filter)
-    events = select_events(parsed.filter, engine.seeds, engine.index, recent)
-    nearby = () if events else nearby_periods(parsed.filter, engine.index)
+    events = select_events(parsed.filter, engine.seeds, context.index, recent)
+    nearby = () if events else nearby_periods(parsed.filter, context.index)
     text, keyboard = render_page(parsed.filter, events, parsed.page, engine.seeds, lang, "", nearby)
     await edit_or_send(update, context, text, keyboard)
 
