@@ -428,3 +428,22 @@ def test_a_series_of_meetings_says_it_is_one(seeds):
     for lang in LANGS:
         assert event.summary.get(lang).count(".") >= 2  # the sentence saying it stands for all
     assert "stands for all of them" in event.summary.en
+
+
+@pytest.mark.parametrize(
+    ("event_id", "lang", "shown", "not_shown"),
+    [
+        (ASSELBORN, "en", "El.kz, citing the Ministry of Foreign Affairs", "со ссылкой"),
+        (ASSELBORN, "kk", "El.kz, ҚР СІМ-ге сілтеме жасап", "со ссылкой"),
+        (ASSELBORN, "ru", "El.kz, со ссылкой на МИД РК", "ИА El.kz"),
+        ("2025-12-05-vienna-central-asia-nordic", "en",
+         "CentralAsia (KZ), as reported by the Ministry of Foreign Affairs", "сообщает"),
+        ("2025-12-05-vienna-central-asia-nordic", "kk", "CentralAsia (KZ), ҚР СІМ хабарлауынша",
+         "сообщает"),
+    ],
+)  # fmt: skip
+def test_the_outlet_and_whom_it_cites_in_the_readers_language(seeds, event_id, lang, shown,
+                                                               not_shown):  # fmt: skip
+    """S12: the outlet's own name, and "citing the MFA" in the card's language."""
+    card = render_event_card(seeds.events[event_id], seeds, lang)
+    assert shown in card and not_shown not in card
