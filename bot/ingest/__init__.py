@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from bot.ingest.dates import DateFinding, dateline, event_date, publication_date
+from bot.ingest.dates import BACKGROUND, DateFinding, dateline, event_date, publication_date
 from bot.ingest.dedupe import find_duplicate, known_article
 from bot.ingest.drafts import DRAFT_NOTES, PeopleBook, event_id, slug, summary, title, unique
 from bot.ingest.kinds import classify, lede
@@ -19,8 +19,9 @@ from bot.ingest.knowledge import Knowledge
 from bot.ingest.language import detect_language
 from bot.ingest.people import PersonMention, find_people
 from bot.ingest.places import find_ids, find_place, place_of_report
+from bot.ingest.roles import role_key
 from bot.ingest.text import Sentence, split_sentences
-from bot.records.models import Article, Event, EventDate, Person, Source
+from bot.records.models import Article, Event, EventDate, Participant, Person, Source
 
 __all__ = ["IngestResult", "Knowledge", "ingest_text"]
 
@@ -140,7 +141,9 @@ def ingest_text(
     mentions = [m for m in mentions if m not in mentioned]
     sideline_sentences = _sideline_sentences(sentences, mentions)
     main_mentions = [m for m in mentions if m.sentence.index not in sideline_sentences]
-    place, place_sentence = find_place(opening, knowledge.places, seeds.places)
+    place, place_sentence = find_place(
+        opening, knowledge.places, seeds.places, past=kind != "announcement"
+    )
     filed = dateline(sentences)
     place = place_of_report(
         place, filed[1] if filed else None, kind, knowledge.places, seeds.places
@@ -164,14 +167,18 @@ def ingest_text(
         part_of: str | None,
         own: list[Sentence] | None = None,
     ) -> Event:
-        participants, seen = [], set()
+        participants: list[Participant] = []
         for mention in people:
             participant = book.participant(mention)
             if participant is None:
                 notes.append(f"{mention.name}: named without a role or side; left out")
-            elif participant.person not in seen:
-                seen.add(participant.person)
+                continue
+            same = [i for i, p in enumerate(participants) if p.person == participant.person]
+            if not same:
                 participants.append(participant)
+            elif _specific(participant) and not _specific(participants[same[0]]):
+                # "Kazakh Minister X" in the headline, "Foreign Minister X" in the lede
+                participants[same[0]] = participant
         people_ids = [p.person for p in participants]
         names = {lang: [book.label(i, lang) for i in people_ids] for lang in ("kk", "ru", "en")}
         city = place.city if place else None
@@ -229,17 +236,18 @@ def ingest_text(
     return IngestResult(article, text, result_events, additions, people, list(dict.fromkeys(notes)))
 
 
-# "Напомним, …", "Айта кетейік, …", "Earlier, …": background, not the event reported.
-_BACKGROUND = re.compile(
-    r"^\W*(?:напомним|ранее|также\s+ранее|айта\s+кетейік|еске\s+сала|еске\s+салайық|"
-    r"бұған\s+дейін|recall|earlier|previously|as\s+a\s+reminder)\b",
-    re.I,
-)
 # A sentence outside the lede names participants only where it reports talks held.
 _TALKS = re.compile(
     r"встретил\w*|встреч\w*|переговор\w*|бесед\w*|разговор\w*|обсудил\w*|принял\w*|"
     r"кездес\w*|келіссөз\w*|сөйлес\w*|талқыла\w*|қабылда\w*|сұхбат\w*|"
     r"участ\w*|қатыс\w*|присутствовал\w*|"
+    # "Қазақстандық делегацияны … басқарды", "делегацию возглавил", "led the delegation"
+    r"басқарды|возглав\w*|\bled\b|headed|"
+    # calls, arrivals, speeches, signatures: taking part in what is reported (a "visit of"
+    # someone in the body is as often background)
+    r"телефон\w*|\bphone\b|telephone|\bcall\b|прибыл\w*|"
+    r"arrived|келді|выступ\w*|сөз\s+сөйле\w*|addressed|подписа\w*|қол\s+қой\w*|\bsigned\b|"
+    r"сопредседател\w*|co-chair\w*|hosted|welcomed|"
     r"\bmet\b|\bmeeting\b|talks|discussed|conversation|received|attended|participat\w*|took\s+part",
     re.I,
 )
@@ -264,7 +272,7 @@ def _takes_part(mention: PersonMention, lede: set[int], kind: str) -> bool:
     if mention.role and mention.role.key == "spokesperson":
         return False
     text = mention.sentence.text
-    if _BACKGROUND.search(text):
+    if BACKGROUND.search(text):
         return False
     if _PLANNED.search(text) and kind != "announcement":
         return False
@@ -272,6 +280,11 @@ def _takes_part(mention: PersonMention, lede: set[int], kind: str) -> bool:
         return True
     says = _SAYS.search(text)
     return bool(_TALKS.search(text)) or bool(says and text.find(mention.name) < says.start())
+
+
+def _specific(participant: Participant) -> bool:
+    """Whether the role names an office, not just "Minister" or "Representative"."""
+    return role_key(participant.role) not in {"minister", "representative", "other"}
 
 
 def _sideline_sentences(sentences: list[Sentence], mentions: list[PersonMention]) -> set[int]:

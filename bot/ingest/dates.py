@@ -32,7 +32,11 @@ _MONTH_STEMS: dict[int, tuple[str, ...]] = {
 }
 _STEM_TO_MONTH = {stem: month for month, stems in _MONTH_STEMS.items() for stem in stems}
 _MONTH = "|".join(sorted(_STEM_TO_MONTH, key=len, reverse=True))
-_DAY = r"(?P<day>[0-3]?\d)(?:\s*[–—-]\s*(?P<day2>[0-3]?\d))?"
+# "5", "4–5", "12-го", "12th of"
+_DAY = (
+    r"(?P<day>[0-3]?\d)(?:\s*[–—-]\s*(?P<day2>[0-3]?\d))?(?:-(?:го|е|ое)|st|nd|rd|th)?"
+    r"(?:\s+of)?"
+)
 _YEAR_BEFORE = r"(?:(?P<year1>(?:19|20)\d\d)\s*(?:жылғы|жылы|ж\.|года|г\.)?\s+)?"
 _YEAR_AFTER = r"(?:,?\s+(?P<year2>(?:19|20)\d\d)(?!\d))?"
 _MONTH_WORD = rf"(?P<month>{_MONTH})[\w.]*"
@@ -42,6 +46,18 @@ _DAY_MONTH = re.compile(rf"(?<![\w\d]){_YEAR_BEFORE}{_DAY}\s+{_MONTH_WORD}{_YEAR
 _MONTH_DAY = re.compile(
     rf"(?<!\w)(?P<month>{_MONTH})[a-z]*\.?\s+(?P<day>[0-3]?\d)(?!\d)(?:st|nd|rd|th)?"
     rf"(?:,?\s+(?P<year2>(?:19|20)\d\d))?",
+    re.I,
+)
+# "2024 жылғы сәуірдің 12-сі", "желтоқсанның 5-інде": the Kazakh genitive month, then the day
+_MONTH_GENITIVE_DAY = re.compile(
+    rf"(?<![\w\d]){_YEAR_BEFORE}(?P<month>{_MONTH})\w*(?:ның|нің|дың|дің|тың|тің)\s+"
+    r"(?P<day>[0-3]?\d)\s*-\s*[а-яәғқңөұүһі]+",
+    re.I,
+)
+# "December 4-5, 2025"
+_MONTH_DAYS = re.compile(
+    rf"(?<!\w)(?P<month>{_MONTH})[a-z]*\.?\s+(?P<day>[0-3]?\d)\s*[–—-]\s*(?P<day2>[0-3]?\d)"
+    rf"(?!\d)(?:,?\s+(?P<year2>(?:19|20)\d\d))?",
     re.I,
 )
 # "2026 жылғы сәуірде"; "в апреле 2026 года", "in April 2026"
@@ -63,8 +79,21 @@ _REPORTED = re.compile(
     re.I,
 )
 _YESTERDAY = re.compile(r"(?<!\w)(?:кеше|вчера|yesterday)(?!\w)", re.I)
+# "on Tuesday", "во вторник", "сейсенбі күні": the last such day on or before publication.
+_WEEKDAYS: tuple[tuple[int, str], ...] = (
+    (0, r"monday|в\s+понедельник|дүйсенбі"),
+    (1, r"tuesday|во\s+вторник|сейсенбі"),
+    (2, r"wednesday|в\s+среду|сәрсенбі"),
+    (3, r"thursday|в\s+четверг|бейсенбі"),
+    (4, r"friday|в\s+пятницу|жұма\s+күні"),
+    (5, r"saturday|в\s+субботу|сенбі"),
+    (6, r"sunday|в\s+воскресенье|жексенбі"),
+)
+_WEEKDAY = re.compile(
+    "|".join(f"(?P<d{day}>(?<!\\w)(?:{words})(?!\\w))" for day, words in _WEEKDAYS), re.I
+)
 _DATELINE = re.compile(r"^\s*date\s+(?P<year>\d{4})-(?P<month>\d\d)-(?P<day>\d\d)\b")
-_FUTURE = re.compile(
+FUTURE = re.compile(
     r"пройд[её]т|состоится|будет|будут|планиру|запланирован|намерен|предстоящ|"
     r"өтеді|өтетін|өткізіледі|өткізбек|жоспарла|алдағы|"
     r"\bwill\b|\bis to be\b|\bscheduled\b|\bplanned\b|\bupcoming\b",
@@ -74,6 +103,14 @@ _EVENT_WORDS = re.compile(
     r"встреч|встрет|заседани|переговор|визит|разговор|совещани|конференци|"
     r"кездес|отырыс|келіссөз|сапар|сөйлес|кеңес|"
     r"\bmet\b|meeting|talks|visit|session|council|conference|call",
+    re.I,
+)
+
+
+# "Напомним, …", "Айта кетейік, …", "Earlier, …": background, not the event reported.
+BACKGROUND = re.compile(
+    r"^\W*(?:напомним|ранее|также\s+ранее|айта\s+кетейік|еске\s+сала|еске\s+салайық|"
+    r"бұған\s+дейін|recall|earlier|previously|as\s+a\s+reminder)\b",
     re.I,
 )
 
@@ -92,7 +129,7 @@ class DateMention:
     @property
     def future(self) -> bool:
         """Whether the sentence speaks of something still to come."""
-        return bool(_FUTURE.search(self.sentence.text))
+        return bool(FUTURE.search(self.sentence.text))
 
 
 @dataclass(frozen=True)
@@ -120,7 +157,8 @@ def find_mentions(sentences: list[Sentence]) -> list[DateMention]:
     mentions: list[DateMention] = []
     for sentence in sentences:
         taken: list[tuple[int, int]] = []
-        for pattern in (_ISO, _DOTTED, _DAY_MONTH, _MONTH_DAY, _YEAR_MONTH, _MONTH_YEAR):
+        patterns = (_ISO, _DOTTED, _MONTH_GENITIVE_DAY, _DAY_MONTH, _MONTH_DAYS, _MONTH_DAY)
+        for pattern in (*patterns, _YEAR_MONTH, _MONTH_YEAR):
             for match in pattern.finditer(sentence.text):
                 if any(a < match.end() and match.start() < b for a, b in taken):
                     continue
@@ -139,11 +177,12 @@ def find_mentions(sentences: list[Sentence]) -> list[DateMention]:
     return sorted(mentions, key=lambda m: (m.sentence.index, m.sentence.text.find(m.text)))
 
 
-def years_mentioned(sentences: list[Sentence]) -> list[tuple[int, Sentence]]:
-    """Years written as "в 2024 году", "2024 жылы", "in 2024" in sentences not about the future."""
+def years_mentioned(sentences: list[Sentence], future: bool = False) -> list[tuple[int, Sentence]]:
+    """Years written as "в 2024 году", "2024 жылы", "in 2024" in sentences not about the future
+    (with `future`, only in those that are)."""
     found = []
     for sentence in sentences:
-        if _FUTURE.search(sentence.text):
+        if bool(FUTURE.search(sentence.text)) != future:
             continue
         for match in _YEAR_ONLY.finditer(sentence.text):
             found.append((int(match.group("a") or match.group("b")), sentence))
@@ -167,6 +206,14 @@ def _infer_year(
     if years:
         year, _ = max(years)
         return year, f"day and month stated ('{mention.text}'); year {year} from the text"
+    # No past year anywhere: the earliest year of what the text announces ("2024 жылғы шілдеде
+    # өтетін саммит") is the report's year or a later one; take it, and say so.
+    ahead = [year for year, _ in years_mentioned(sentences, future=True) if year <= limit + 1]
+    if ahead:
+        year = min(ahead)
+        return year, (
+            f"day and month stated ('{mention.text}'); year {year} from an event the text announces"
+        )
     return None
 
 
@@ -220,6 +267,15 @@ _DATELINE_PLACE = re.compile(
 )
 
 
+# "Напомним, 15 октября …", "Earlier, on May 3 …": a capitalised word and a comma, no place.
+_NOT_DATELINE = re.compile(
+    r"^(?:напомним|ранее|также|кроме того|вчера|сегодня|позже|затем|айта кетейік|еске салайық|"
+    r"бұған дейін|кеше|бүгін|сондай-ақ|recall|earlier|previously|later|then|also|today|"
+    r"yesterday|meanwhile)$",
+    re.I,
+)
+
+
 def dateline(sentences: list[Sentence]) -> tuple[DateMention, str] | None:
     """The report's dateline in its opening lines, and the place it names, or None."""
     for mention in find_mentions(sentences[:5]):
@@ -229,8 +285,9 @@ def dateline(sentences: list[Sentence]) -> tuple[DateMention, str] | None:
             previous = sentences[mention.sentence.index - 1].text
             if len(previous.split()) <= 2:  # "Вена." "5 декабря."
                 before = previous + " "
-        if before.strip() and _DATELINE_PLACE.match(before):
-            return mention, before.strip(" ,.–—-").strip()
+        place = before.strip(" ,.–—-").strip()
+        if place and _DATELINE_PLACE.match(before) and not _NOT_DATELINE.match(place):
+            return mention, place
     return None
 
 
@@ -254,7 +311,7 @@ def event_date(
         if mention.sentence.index == 0 and _DATELINE.match(mention.sentence.text):
             if mention.sentence.text.find(mention.text) < 20:
                 continue  # the " date YYYY-MM-DD" dateline itself
-        if mention.sentence.index in lede:
+        if mention.sentence.index in lede and not BACKGROUND.search(mention.sentence.text):
             return resolve(mention, sentences, published.date)
     pub = published.date
     for sentence in body:
@@ -268,6 +325,8 @@ def event_date(
                 reason = f"'{found.group(0)}' ({word}) in the text, from the publication date"
                 date = EventDate(value=value, precision="day", basis="inferred", reason=reason)
                 return DateFinding(date, sentence.text)
+    if weekday := _weekday(body[:3], pub, future):
+        return weekday
     if filed and not future:
         day = resolve(filed[0], sentences, pub)
         if day.date.value and day.date.precision == "day":
@@ -286,3 +345,23 @@ def event_date(
             )
             return DateFinding(date, filed[0].sentence.text)
     return UNKNOWN
+
+
+def _weekday(sentences: list[Sentence], pub: EventDate, future: bool) -> DateFinding | None:
+    """A day of the week in the opening sentences of a report of something past ("met on
+    Tuesday"), counted back from the publication day (that day itself included)."""
+    if future or pub.precision != "day" or not pub.start:
+        return None
+    for sentence in sentences:
+        found = _WEEKDAY.search(sentence.text)
+        if not found or not _EVENT_WORDS.search(sentence.text) or FUTURE.search(sentence.text):
+            continue
+        weekday = int((found.lastgroup or "d0")[1:])
+        day = pub.start - dt.timedelta(days=(pub.start.weekday() - weekday) % 7)
+        reason = (
+            f"'{found.group(0)}' in the text: the last such day on or before the publication "
+            f"date ({pub.start.isoformat()})"
+        )
+        date = EventDate(value=day.isoformat(), precision="day", basis="inferred", reason=reason)
+        return DateFinding(date, sentence.text)
+    return None

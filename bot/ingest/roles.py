@@ -23,7 +23,11 @@ _ROLES: list[tuple[str, str, dict[str, str]]] = [
         "deputy-foreign-minister",
         r"заместител\w*\s+министр\w*\s+иностранных\s+дел|замминистр\w*\s+иностранных\s+дел|"
         r"сыртқы\s+істер\s+министр\w*\s+орынбасар\w*|deputy\s+foreign\s+minister|"
-        r"deputy\s+minister\s+of\s+foreign\s+affairs",
+        r"deputy\s+minister\s+of\s+foreign\s+affairs|"
+        # Kazakhstan's deputy ministers are "вице-министры": never the minister
+        r"вице-министр\w*(?:\s+иностранных\s+дел)?|сыртқы\s+істер\s+вице-министр\w*|"
+        r"vice[\s-]minister\s+of\s+foreign\s+affairs|vice[\s-]foreign\s+minister|"
+        r"(?:foreign\s+)?vice[\s-]minister",
         {
             "kk": "Сыртқы істер министрінің орынбасары",
             "ru": "Заместитель министра иностранных дел",
@@ -144,11 +148,17 @@ def role_of(match: re.Match[str]) -> Role:
     return Role(key, title)
 
 
+# "Deputy Prime Minister – Minister of Foreign Affairs", "… and Minister of Foreign Affairs":
+# two offices, the last the one the person acts in.
+_JOINED_OFFICES = re.compile(r"\s+[–—-]\s+|\s+(?:and|и|және)\s+", re.I)
+
+
 def role_key(title: Localized) -> str:
     """The key of the office a title names ("foreign-minister"), or "other" for titles that
-    name none of the offices above."""
+    name none of the offices above; of two offices joined by a dash or "and", the last."""
     for text in (title.en, title.ru, title.kk):
-        found = ROLE_PATTERN.search(text)
-        if found:
-            return role_of(found).key
+        for part in reversed(_JOINED_OFFICES.split(text)):
+            found = ROLE_PATTERN.search(part)
+            if found:
+                return role_of(found).key
     return "other"
