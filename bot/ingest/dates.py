@@ -96,6 +96,8 @@ _DATELINE = re.compile(r"^\s*date\s+(?P<year>\d{4})-(?P<month>\d\d)-(?P<day>\d\d
 FUTURE = re.compile(
     r"пройд[её]т|состоится|будет|будут|планиру|запланирован|намерен|предстоящ|"
     r"өтеді|өтетін|өткізіледі|өткізбек|жоспарла|алдағы|"
+    r"встретится|проведет|проведёт|посетит|примет\s+участие|отправится|совершит|"
+    r"кездеседі|қатысады|барады|"
     r"\bwill\b|\bis to be\b|\bscheduled\b|\bplanned\b|\bupcoming\b",
     re.I,
 )
@@ -128,8 +130,17 @@ class DateMention:
 
     @property
     def future(self) -> bool:
-        """Whether the sentence speaks of something still to come."""
-        return bool(FUTURE.search(self.sentence.text))
+        """Whether the date is of something still to come: a future word in its own clause
+        ("…, where they agreed the next meeting will be held in 2026" leaves "On 4 December
+        the ministers met" in the past), or in the sentence when the clause is only the date."""
+        text = self.sentence.text
+        at = text.find(self.text)
+        start = max(text.rfind(mark, 0, at) for mark in ",;:") + 1
+        ends = [i for i in (text.find(mark, at + len(self.text)) for mark in ",;:") if i >= 0]
+        clause = text[start : min(ends, default=len(text))]
+        if len(clause.split()) - len(self.text.split()) < 3:
+            clause = text
+        return bool(FUTURE.search(clause))
 
 
 @dataclass(frozen=True)
@@ -269,7 +280,8 @@ _DATELINE_PLACE = re.compile(
 
 # "Напомним, 15 октября …", "Earlier, on May 3 …": a capitalised word and a comma, no place.
 _NOT_DATELINE = re.compile(
-    r"^(?:напомним|ранее|также|кроме того|вчера|сегодня|позже|затем|айта кетейік|еске салайық|"
+    r"^(?:напомним|ранее|также|кроме того|вчера|сегодня|завтра|позже|затем|айта кетейік|"
+    r"еске салайық|ертең|tomorrow|"
     r"бұған дейін|кеше|бүгін|сондай-ақ|recall|earlier|previously|later|then|also|today|"
     r"yesterday|meanwhile)$",
     re.I,

@@ -55,7 +55,12 @@ _TITLE_WORDS = frozenset(
     "interaction confidence building measures asia european union high commissioner "
     "representative representatives ambassador embassy president presidential administration "
     "government parliament senate press service kazinform photo credit during following the "
-    "on in at of and his her their with minister's ministry's".split()
+    "on in at of and his her their with minister's ministry's "
+    # portfolios ("Minister of Foreign Affairs and Trade", "… for Europe and Foreign Affairs")
+    # and forms of address ("H.E. Mr. John Smith")
+    "trade economy economic development industry energy investment investments integration "
+    "expatriates worship emigrants international mr mrs ms dr excellency madam sir "
+    "господин госпожа мырза ханым".split()
 )
 # A Kazakh word ending in "-дағы" ("Таяу Шығыстағы", "in the Middle East") names a place.
 _KK_ATTRIBUTIVE = re.compile(r"(?:дағы|дегі|тағы|тегі|ндағы|ндегі)$", re.I)
@@ -90,6 +95,11 @@ def _is_name_word(word: Word, taken: set[int], index: int) -> bool:
     )
 
 
+def _abbreviation(word: Word) -> bool:
+    """An initial or a form of address, which a dot ends: "Н", "H", "E", "Mr"."""
+    return (len(word.text) == 1 and word.text.isupper()) or word.folded in {"mr", "mrs", "ms", "dr"}
+
+
 def _full_name(raw: str) -> bool:
     """Whether a found name is a full one: two words or more, or an initial and a surname."""
     return len(raw.replace(".", ". ").split()) >= 2
@@ -118,7 +128,9 @@ def _name_after(
         # "the Minister of Foreign Affairs of the Republic of Korea, Cho Tae-yul": an English
         # title may end in a comma before the name.
         appositive = between.strip() == "," and i > start and _is_name_word(ws[i], taken, i)
-        if any(mark in between for mark in ',.;:()«»"') and not appositive:
+        # the dot of an initial or a form of address: "Н. Герман", "H.E. Mr. Ichiro Ogasawara"
+        abbreviated = between.strip() == "." and i > start and _abbreviation(ws[i - 1])
+        if any(mark in between for mark in ',.;:()«»"') and not (appositive or abbreviated):
             return None
         if _is_name_word(ws[i], taken, i):
             first = i
@@ -128,7 +140,13 @@ def _name_after(
             while end < len(ws) and end - i < 3:
                 if re.search(r"[,.;:–—]", text[ws[end - 1].end : ws[end].start]):
                     break
-                if _is_name_word(ws[end], taken, end):
+                syllable = (  # "Ван И", "Ли Цян": a one-letter last part, not an initial
+                    len(ws[end].text) == 1
+                    and ws[end].text.isupper()
+                    and end not in taken
+                    and (text[ws[end].end : ws[end].end + 1] != "." or end == len(ws) - 1)
+                )
+                if _is_name_word(ws[end], taken, end) or syllable:
                     end += 1
                 elif ws[end].text in _PARTICLES and end + 1 < len(ws):
                     following = ws[end + 1]  # "David van Weel", "Ursula von der Leyen"

@@ -128,3 +128,13 @@ def test_a_year_from_an_announced_event_when_nothing_else_gives_one():
     published, _ = dates(text)
     assert (published.value, published.basis) == ("2024-04-04", "inferred")
     assert "announces" in published.reason
+
+
+def test_a_future_clause_leaves_the_meeting_day_in_the_past():
+    _, event = dates(
+        " date 2025-12-06 On 4 December the ministers met in Vienna, where they agreed that the "
+        "next council will be held in Switzerland."
+    )
+    assert (event.value, event.precision) == ("2025-12-04", "day")
+    _, event = dates(" date 2025-12-03 Завтра, 5 декабря, министр встретится с коллегой в Вене.")
+    assert event.precision == "unknown"  # to come: no day of a meeting held, and no dateline

@@ -183,6 +183,22 @@ def participants_of(result):
             "документы Директору Центра по предотвращению конфликтов ОБСЕ Тууле Юрьёле.",
             ("yur-ela-tuula", "Director", "osce"),
         ),
+        # A one-letter last part; a form of address; a ministry's portfolio is no name.
+        (
+            " date 2024-05-14 Министр иностранных дел Казахстана Мурат Нуртлеу провел "
+            "переговоры с министром иностранных дел Китая Ван И в Пекине.",
+            ("i-van", "Minister of Foreign Affairs", "china"),
+        ),
+        (
+            " date 2024-05-14 Kazakh Foreign Minister Murat Nurtleu received the Ambassador of "
+            "Japan H.E. Mr. Ichiro Ogasawara.",
+            ("ogasawara-ichiro", "Ambassador", "japan"),
+        ),
+        (
+            " date 2024-05-14 Kazakh Foreign Minister Murat Nurtleu met Hungarian Minister of "
+            "Foreign Affairs and Trade Péter Szijjártó in Budapest.",
+            ("szijjarto-peter", "Minister of Foreign Affairs", "hungary"),
+        ),
         # A vice-minister is a deputy, and the ministry is Kazakhstan's when no other is named.
         (
             " date 2024-05-14 Сыртқы істер вице-министрі Роман Василенко Жапония елшісі Ичиро "
