@@ -9,6 +9,7 @@ and the tests pass `InProcessRequest(FakeBotAPI())`. Nothing else differs.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from telegram import (
     BotCommand,
@@ -97,7 +98,7 @@ def build_application(
 in PostgreSQL mode); `engine` lets a caller share an open
     one. Updates of different chats are handled concurrently, one chat's in order.
     """
-    builder = (
+    builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
         ApplicationBuilder()
         .token(settings.token or IN_PROCESS_TOKEN)
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.zone()))

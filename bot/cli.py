@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 import threading
+from types import TracebackType
 
 from bot.settings import Settings, SettingsError
 
@@ -66,7 +67,7 @@ def scrub_uncaught_exceptions(settings: Settings) -> None:
         return
     import traceback
 
-    def hook(kind: type[BaseException], value: BaseException, tb: object) -> None:
+    def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
         text = "".join(traceback.format_exception(kind, value, tb))
         sys.stderr.write(scrub(text, secrets))
 

@@ -90,8 +90,8 @@ class BriefingContext(CallbackContext[ExtBot, dict, dict, dict]):
             return False
         if chat.type == ChatType.PRIVATE:
             return True
-        written_as_chat = message is not None and message.sender_chat is not None
-        if update.callback_query is None and written_as_chat and message.sender_chat.id == chat.id:
+        sender_chat = message.sender_chat if message is not None else None
+        if update.callback_query is None and sender_chat is not None and sender_chat.id == chat.id:
             return True
         user = update.effective_user
         return await self.is_admin_of(chat.id, user.id if user else None)

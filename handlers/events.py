@@ -18,7 +18,7 @@ from bot.conversation.meetings import (
 )
 from bot.i18n import t
 from bot.records.seedset import SeedSet
-from handlers.common import unknown_button
+from handlers.common import answer_press, unknown_button
 
 MENU = [MenuCommand("event", "menu.event")]
 
@@ -87,7 +87,7 @@ async def event_button(update: Update, context: BriefingContext) -> None:
     if event_id is None or update.effective_chat is None:
         await unknown_button(update, context)
         return
-    await update.callback_query.answer()
+    await answer_press(update)
     await send_card(update, context, event_id, await context.chat_lang(update))
 
 

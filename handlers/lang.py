@@ -8,7 +8,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.context import BriefingContext, MenuCommand
 from bot.i18n import parse_language, t
 from bot.records.models import LANGS, Lang
-from handlers.common import unknown_button
+from handlers.common import answer_press, unknown_button
 
 MENU = [MenuCommand("lang", "menu.lang")]
 CALLBACK_PREFIX = "lang:"
@@ -57,12 +57,12 @@ async def lang_button(update: Update, context: BriefingContext) -> None:
         await unknown_button(update, context)
         return
     if not await context.is_admin(update):
-        await query.answer(t(lang, "lang.admins_only"), show_alert=True)
+        await answer_press(update, t(lang, "lang.admins_only"), alert=True)
         return
     await context.engine.set_chat_language(
         update.effective_chat.id, update.effective_chat.type, choice
     )
-    await query.answer()
+    await answer_press(update)
     await query.edit_message_text(t(choice, "lang.set"))
 
 

@@ -26,7 +26,7 @@ from bot.conversation.meetings import (
 from bot.conversation.questions import understand
 from bot.conversation.selection import select_events
 from bot.i18n import t
-from handlers.common import unknown_button
+from handlers.common import answer_press, unknown_button
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ async def picker_page(update: Update, context: BriefingContext, kind: str) -> No
         await unknown_button(update, context)
         return
     lang = await context.chat_lang(update)
-    await update.callback_query.answer()
+    await answer_press(update)
     text, keyboard = picker(kind, parsed.page, context.engine.seeds, lang)
     await edit_or_send(update, context, text, keyboard)
 
@@ -117,7 +117,7 @@ async def meetings_page(update: Update, context: BriefingContext) -> None:
         await unknown_button(update, context)
         return
     lang = await context.chat_lang(update)
-    await update.callback_query.answer()
+    await answer_press(update)
     recent = await recent_ids(context, parsed.filter)
     events = select_events(parsed.filter, engine.seeds, engine.index, recent)
     text, keyboard = render_page(parsed.filter, events, parsed.page, engine.seeds, lang)
@@ -126,7 +126,7 @@ async def meetings_page(update: Update, context: BriefingContext) -> None:
 
 async def counter_button(update: Update, context: BriefingContext) -> None:
     """The page counter between ◀ and ▶ does nothing, but must still be answered."""
-    await update.callback_query.answer()
+    await answer_press(update)
 
 
 def register(application: Application) -> None:

@@ -50,12 +50,13 @@ from bot.digests.broadcast import (
     subscription_digest,
 )
 from bot.digests.calendar import WINDOW_DAYS, build_calendar
-from bot.digests.compose import SummarizedPart, compose_digest, day_text, digest_messages
+from bot.digests.compose import compose_digest
+from bot.digests.render import SummarizedPart, day_text, digest_messages
 from bot.digests.schedule import next_schedule
 from bot.i18n import Html, parse_language, t
 from bot.records.models import LANGS
 from bot.storage.base import Subscription
-from handlers.common import unknown_button
+from handlers.common import answer_press, unknown_button
 from handlers.meetings import edit_or_send
 
 MENU = [
@@ -359,28 +360,28 @@ async def settings_button(update: Update, context: BriefingContext) -> None:
         return
     action, value, chat_id = match[1], match[2], int(match[3])
     if not await may_change(update, context, chat_id):
-        await query.answer(t(lang, "sub.admins_only"), show_alert=True)
+        await answer_press(update, t(lang, "sub.admins_only"), alert=True)
         return
     subs = await context.engine.subscriptions.of_chat(chat_id)
     if not subs:
-        await query.answer(t(lang, "sub.not_subscribed"), show_alert=True)
+        await answer_press(update, t(lang, "sub.not_subscribed"), alert=True)
         return
     if action == "u":
         await context.engine.subscriptions.unsubscribe(chat_id)
-        await query.answer()
+        await answer_press(update)
         await edit_or_send(update, context, t(lang, "sub.unsubscribed"), None)
         return
     if action == "z" and value == "city":
-        await query.answer(t(lang, "settings.type_city"), show_alert=True)
+        await answer_press(update, t(lang, "settings.type_city"), alert=True)
         return
     words = button_words(action, value)
     if words is not None and already_set(subs[0], words):
-        await query.answer(t(lang, "settings.already_set"))  # nothing changed: no edit either
+        await answer_press(update, t(lang, "settings.already_set"))  # unchanged: no edit
         return
     if words is None or await apply_setting(context, subs[0], words):
         await unknown_button(update, context)
         return
-    await query.answer(t(lang, "settings.saved"))
+    await answer_press(update, t(lang, "settings.saved"))
     sub = (await context.engine.subscriptions.of_chat(chat_id))[0]
     await edit_or_send(
         update, context, settings_text(sub, context, lang), settings_keyboard(sub, lang)
@@ -485,9 +486,7 @@ async def digest_tick(context: BriefingContext) -> None:
         return
     broadcaster = context.job.data.get(context)
     if not broadcaster.busy:  # the delivery log makes a skipped tick harmless
-        context.application.create_task(
-            broadcaster.tick(), name=BROADCAST_TASK
-        )
+        context.application.create_task(broadcaster.tick(), name=BROADCAST_TASK)
 
 
 def register(application: Application) -> None:

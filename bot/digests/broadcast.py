@@ -68,13 +68,8 @@ from telegram.error import (
 
 from bot.conversation.callbacks import list_data
 from bot.conversation.meetings import MeetingFilter
-from bot.digests.compose import (
-    KIND_SECTIONS,
-    SummarizedPart,
-    compose_digest,
-    digest_index,
-    digest_messages,
-)
+from bot.digests.compose import KIND_SECTIONS, compose_digest, digest_index
+from bot.digests.render import SummarizedPart, digest_messages
 from bot.digests.schedule import compute_due, key_date
 from bot.i18n import t
 from bot.records.seedset import SeedSet

@@ -14,7 +14,8 @@ import datetime as dt
 from icalendar import Calendar
 from icalendar import Event as IcsEvent
 
-from bot.digests.compose import is_jubilee, occurrence, plural
+from bot.digests.compose import is_jubilee, occurrence
+from bot.digests.render import plural
 from bot.i18n import t
 from bot.records.seedset import SeedSet
 

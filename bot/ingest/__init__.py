@@ -19,7 +19,7 @@ from bot.ingest.knowledge import Knowledge
 from bot.ingest.language import detect_language
 from bot.ingest.people import PersonMention, find_people
 from bot.ingest.places import find_ids, find_place, place_of_report
-from bot.ingest.roles import role_key
+from bot.ingest.roles import more_specific
 from bot.ingest.text import Sentence, split_sentences
 from bot.records.models import Article, Event, EventDate, Participant, Person, Source
 
@@ -167,18 +167,16 @@ def ingest_text(
         part_of: str | None,
         own: list[Sentence] | None = None,
     ) -> Event:
-        participants: list[Participant] = []
+        chosen: dict[str, tuple[Participant, PersonMention]] = {}
         for mention in people:
             participant = book.participant(mention)
             if participant is None:
                 notes.append(f"{mention.name}: named without a role or side; left out")
-                continue
-            same = [i for i, p in enumerate(participants) if p.person == participant.person]
-            if not same:
-                participants.append(participant)
-            elif _specific(participant) and not _specific(participants[same[0]]):
-                # "Kazakh Minister X" in the headline, "Foreign Minister X" in the lede
-                participants[same[0]] = participant
+            elif participant.person not in chosen:
+                chosen[participant.person] = participant, mention
+            elif more_specific(mention.role, chosen[participant.person][1].role):
+                chosen[participant.person] = participant, mention  # "Minister", then "FM"
+        participants = [participant for participant, _ in chosen.values()]
         people_ids = [p.person for p in participants]
         names = {lang: [book.label(i, lang) for i in people_ids] for lang in ("kk", "ru", "en")}
         city = place.city if place else None
@@ -241,8 +239,8 @@ _TALKS = re.compile(
     r"встретил\w*|встреч\w*|переговор\w*|бесед\w*|разговор\w*|обсудил\w*|принял\w*|"
     r"кездес\w*|келіссөз\w*|сөйлес\w*|талқыла\w*|қабылда\w*|сұхбат\w*|"
     r"участ\w*|қатыс\w*|присутствовал\w*|"
-    # "Қазақстандық делегацияны … басқарды", "делегацию возглавил", "led the delegation"
-    r"басқарды|возглав\w*|\bled\b|headed|"
+    # who led a delegation took part: "делегацию возглавил", "делегацияны … басқарды"
+    r"делегаци\w*|возглави\w*|басқарды|delegations?|headed|\bled\b|"
     # calls, arrivals, speeches, signatures: taking part in what is reported (a "visit of"
     # someone in the body is as often background)
     r"телефон\w*|\bphone\b|telephone|\bcall\b|прибыл\w*|"
@@ -280,11 +278,6 @@ def _takes_part(mention: PersonMention, lede: set[int], kind: str) -> bool:
         return True
     says = _SAYS.search(text)
     return bool(_TALKS.search(text)) or bool(says and text.find(mention.name) < says.start())
-
-
-def _specific(participant: Participant) -> bool:
-    """Whether the role names an office, not just "Minister" or "Representative"."""
-    return role_key(participant.role) not in {"minister", "representative", "other"}
 
 
 def _sideline_sentences(sentences: list[Sentence], mentions: list[PersonMention]) -> set[int]:

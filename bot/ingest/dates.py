@@ -79,19 +79,28 @@ _REPORTED = re.compile(
     re.I,
 )
 _YESTERDAY = re.compile(r"(?<!\w)(?:кеше|вчера|yesterday)(?!\w)", re.I)
-# "on Tuesday", "во вторник", "сейсенбі күні": the last such day on or before publication.
-_WEEKDAYS: tuple[tuple[int, str], ...] = (
-    (0, r"monday|в\s+понедельник|дүйсенбі"),
-    (1, r"tuesday|во\s+вторник|сейсенбі"),
-    (2, r"wednesday|в\s+среду|сәрсенбі"),
-    (3, r"thursday|в\s+четверг|бейсенбі"),
-    (4, r"friday|в\s+пятницу|жұма\s+күні"),
-    (5, r"saturday|в\s+субботу|сенбі"),
-    (6, r"sunday|в\s+воскресенье|жексенбі"),
+_WEEKDAYS = (  # Monday first, as datetime.weekday() counts
+    ("monday", "понедельник", "дүйсенбі"),
+    ("tuesday", "вторник", "сейсенбі"),
+    ("wednesday", "среду", "сәрсенбі"),
+    ("thursday", "четверг", "бейсенбі"),
+    ("friday", "пятницу", "жұма"),
+    ("saturday", "субботу", "сенбі"),
+    ("sunday", "воскресенье", "жексенбі"),
 )
+# "on Tuesday", "во вторник", "сейсенбі күні" / "сейсенбіде": a Russian weekday needs its
+# preposition ("среда" is also "environment"), a Kazakh one "күні" or the locative ending.
 _WEEKDAY = re.compile(
-    "|".join(f"(?P<d{day}>(?<!\\w)(?:{words})(?!\\w))" for day, words in _WEEKDAYS), re.I
+    r"(?<!\w)(?:(?P<en>"
+    + "|".join(en for en, _, _ in _WEEKDAYS)
+    + r")|(?:в|во)\s+(?P<ru>"
+    + "|".join(ru for _, ru, _ in _WEEKDAYS)
+    + r")|(?P<kk>"
+    + "|".join(kk for _, _, kk in _WEEKDAYS)
+    + r")(?:\s+күні|де|да))(?!\w)",
+    re.I,
 )
+_WEEKDAY_NUMBER = {name: n for n, names in enumerate(_WEEKDAYS) for name in names}
 _DATELINE = re.compile(r"^\s*date\s+(?P<year>\d{4})-(?P<month>\d\d)-(?P<day>\d\d)\b")
 FUTURE = re.compile(
     r"пройд[её]т|состоится|будет|будут|планиру|запланирован|намерен|предстоящ|"
@@ -303,6 +312,26 @@ def dateline(sentences: list[Sentence]) -> tuple[DateMention, str] | None:
     return None
 
 
+def _weekday_date(sentence: Sentence, pub: EventDate, future: bool) -> DateFinding | None:
+    """ "On Tuesday" in a dated report: the Tuesday before the publication date (after it, for
+    an announcement), or None."""
+    found = _WEEKDAY.search(sentence.text)
+    if not found or pub.precision != "day" or not pub.start:
+        return None
+    name = (found.group("en") or found.group("ru") or found.group("kk")).lower()
+    wanted = _WEEKDAY_NUMBER[name]
+    if future:
+        day = pub.start + dt.timedelta(days=(wanted - pub.start.weekday()) % 7)
+        when = "on or after"
+    else:
+        day = pub.start - dt.timedelta(days=(pub.start.weekday() - wanted) % 7)
+        when = "on or before"
+    weekday = _WEEKDAYS[wanted][0].title()
+    reason = f"'{found.group(0).strip()}' in the text: the {weekday} {when} the publication date"
+    date = EventDate(value=day.isoformat(), precision="day", basis="inferred", reason=reason)
+    return DateFinding(date, sentence.text)
+
+
 def event_date(
     sentences: list[Sentence], published: DateFinding, future: bool = False
 ) -> DateFinding:
@@ -327,6 +356,9 @@ def event_date(
             return resolve(mention, sentences, published.date)
     pub = published.date
     for sentence in body:
+        weekday = _weekday_date(sentence, pub, future)
+        if weekday is not None and (future or not FUTURE.search(sentence.text)):
+            return weekday  # a report of something held: not "will meet on Tuesday"
         for pattern, days, word in ((_TODAY, 0, "today"), (_YESTERDAY, 1, "yesterday")):
             found = pattern.search(sentence.text)
             reported = _REPORTED.search(sentence.text) and not _EVENT_WORDS.search(sentence.text)
@@ -337,8 +369,6 @@ def event_date(
                 reason = f"'{found.group(0)}' ({word}) in the text, from the publication date"
                 date = EventDate(value=value, precision="day", basis="inferred", reason=reason)
                 return DateFinding(date, sentence.text)
-    if weekday := _weekday(body[:3], pub, future):
-        return weekday
     if filed and not future:
         day = resolve(filed[0], sentences, pub)
         if day.date.value and day.date.precision == "day":
@@ -357,23 +387,3 @@ def event_date(
             )
             return DateFinding(date, filed[0].sentence.text)
     return UNKNOWN
-
-
-def _weekday(sentences: list[Sentence], pub: EventDate, future: bool) -> DateFinding | None:
-    """A day of the week in the opening sentences of a report of something past ("met on
-    Tuesday"), counted back from the publication day (that day itself included)."""
-    if future or pub.precision != "day" or not pub.start:
-        return None
-    for sentence in sentences:
-        found = _WEEKDAY.search(sentence.text)
-        if not found or not _EVENT_WORDS.search(sentence.text) or FUTURE.search(sentence.text):
-            continue
-        weekday = int((found.lastgroup or "d0")[1:])
-        day = pub.start - dt.timedelta(days=(pub.start.weekday() - weekday) % 7)
-        reason = (
-            f"'{found.group(0)}' in the text: the last such day on or before the publication "
-            f"date ({pub.start.isoformat()})"
-        )
-        date = EventDate(value=day.isoformat(), precision="day", basis="inferred", reason=reason)
-        return DateFinding(date, sentence.text)
-    return None

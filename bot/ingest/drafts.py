@@ -148,6 +148,8 @@ class PeopleBook:
         person_id = self.person_id(mention)
         person = self.known.get(person_id) or self.drafts[person_id]
         side = mention.side or person.country
+        if person.country and side in self.countries and side != person.country:
+            side = person.country  # "Ministers of Kazakhstan and Turkey – Idrissov and …"
         if not side and mention.role and mention.role.key in _HOME_OFFICES:
             # "Сыртқы істер вице-министрі Роман Василенко": the ministry these reports are
             # about is Kazakhstan's when the title names no other country.

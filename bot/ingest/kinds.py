@@ -31,7 +31,9 @@ _KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"совет\w*\s+министров\s+иностранных\s+дел|министрлері\s+кеңес\w*|"
             r"заседани\w*\s+глав\s+внешнеполитических\s+ведомств|"
-            r"ministerial\s+council|council\s+of\s+(?:the\s+)?foreign\s+ministers|СМИД",
+            r"ministerial\s+council|council\s+of\s+(?:the\s+)?foreign\s+ministers|СМИД|"
+            # "Түркі кеңесі Сыртқы істер министрлерінің кезектен тыс отырысы"
+            r"сыртқы\s+істер\s+министрлер\w*\s+(?:\w+\s+){0,3}отырыс\w*",
             re.I,
         ),
     ),
@@ -52,8 +54,10 @@ _KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "bilateral_meeting",
         re.compile(
             r"встретил\w*|встреч\w*|переговор\w*|кездес\w*|келіссөз\w*|қабылдады|"
-            r"принял\w*(?!\s+участие)|"
-            r"верительн\w*|\bmet\b|\bmeeting\b|\bmeets?\b|talks|received|credentials",
+            r"верительн\w*|\bmet\b|\bmeeting\b|\bmeets?\b|talks|received|credentials|"
+            # a session of a cooperation council, consultations, "discussed with", "received"
+            r"заседани\w*|отырыс\w*|консультаци\w*|обсудил\w*\s+с\b|принял\w*(?!\s+участие)|"
+            r"consultations|discussed\s+with",
             re.I,
         ),
     ),

@@ -41,6 +41,7 @@ _SKIP_WORDS = {"республики", "республикасының", "рес
 _NOT_NAMES = re.compile(
     r"^(?:республик|организаци|ұйым|орталық|азия|азии|центральн|северн|солтүстік|еуроп|европ|"
     r"министр|совет|кеңес|президент|елбасы|сенат|парламент|мәжіліс|тұңғыш|central|north|europe|"
+    r"генеральн|ассамбле|сесси|тюркоязычн|тюркск|түркі|шанхай|"
     r"republic|organization|ministry|council|united|ХХ|XX|"
     # institutions: "Директору Центра по предотвращению конфликтов Тууле Юрьёле"
     r"центр|департамент|комитет|агентств|институт|компани|корпораци|фонд|банк|управлени|"
@@ -55,7 +56,8 @@ _TITLE_WORDS = frozenset(
     "interaction confidence building measures asia european union high commissioner "
     "representative representatives ambassador embassy president presidential administration "
     "government parliament senate press service kazinform photo credit during following the "
-    "on in at of and his her their with minister's ministry's "
+    "on in at of and his her their with minister's ministry's general assembly session "
+    "parliamentary turkic speaking shanghai external "
     # portfolios ("Minister of Foreign Affairs and Trade", "… for Europe and Foreign Affairs")
     # and forms of address ("H.E. Mr. John Smith")
     "trade economy economic development industry energy investment investments integration "

@@ -8,7 +8,8 @@ from bot.ingest.text import Sentence
 from bot.records.models import Place, PlaceEntry
 
 _BEFORE_PLACE = {"v", "vo", "na", "in", "at"}  # folded в, во, на, in, at
-_KK_LOCATIVE = ("da", "de", "ta", "te", "nda", "nde", "dagi", "degi", "tagi", "tegi")
+_KK_LOCATIVE = ("da", "de", "ta", "te", "nda", "nde")
+_KK_ATTRIBUTIVE = ("dagi", "degi", "tagi", "tegi")  # "-дағы", folded
 _CITY_WORDS = ("kala", "gorod", "city")  # "Ташкент қаласында", "в городе Ташкенте"
 # "Қазақстанның астанасында", "в столице Казахстана", "in the capital of Kazakhstan": folded
 # stems of the word "capital", and the capitals of countries (used when the gazetteer has them).
@@ -114,6 +115,10 @@ def _locative(hit: Hit) -> bool:
         if any(w.folded.startswith(_ARRIVAL) for w in ws[hit.last : hit.last + 4]):
             return True
     last = ws[hit.last - 1].folded
+    if last.endswith(_KK_ATTRIBUTIVE) and len(last) > 5:
+        # "Украинадағы дағдарыс" (the crisis in Ukraine) is a topic; "Вашингтондағы кездесу"
+        # (the meeting in Washington) is a place: the word it describes must be the event.
+        return hit.last < len(ws) and ws[hit.last].folded.startswith(_EVENT_STEMS)
     if last.endswith(_KK_LOCATIVE) and len(last) > 4:
         return True
     return hit.last < len(ws) and ws[hit.last].folded.startswith(_CITY_WORDS)

@@ -148,17 +148,22 @@ def role_of(match: re.Match[str]) -> Role:
     return Role(key, title)
 
 
-# "Deputy Prime Minister – Minister of Foreign Affairs", "… and Minister of Foreign Affairs":
-# two offices, the last the one the person acts in.
-_JOINED_OFFICES = re.compile(r"\s+[–—-]\s+|\s+(?:and|и|және)\s+", re.I)
+_RANK = {key: rank for rank, (key, _, _) in enumerate(_ROLES)}
+GENERIC = frozenset({"minister", "representative"})  # what a more specific title refines
 
 
 def role_key(title: Localized) -> str:
-    """The key of the office a title names ("foreign-minister"), or "other" for titles that
-    name none of the offices above; of two offices joined by a dash or "and", the last."""
+    """The key of the most specific office a title names ("Deputy Prime Minister and Minister
+    of Foreign Affairs" → "foreign-minister"), or "other" for titles that name none above."""
     for text in (title.en, title.ru, title.kk):
-        for part in reversed(_JOINED_OFFICES.split(text)):
-            found = ROLE_PATTERN.search(part)
-            if found:
-                return role_of(found).key
+        keys = [role_of(found).key for found in ROLE_PATTERN.finditer(text)]
+        if keys:
+            return min(keys, key=_RANK.__getitem__)
     return "other"
+
+
+def more_specific(found: Role | None, known: Role | None) -> bool:
+    """Whether `found` says more than `known` ("Foreign Minister" more than "Minister")."""
+    if found is None:
+        return False
+    return known is None or (known.key in GENERIC and found.key not in GENERIC)

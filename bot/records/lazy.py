@@ -165,13 +165,17 @@ class PackedEvents(LazyRecords[Event]):
         return Event.model_validate_json(unpack(blob, self._zdict))  # type: ignore[arg-type]
 
 
-class _Values(ValuesView):
-    def __iter__(self) -> Iterator[Event]:
-        return (event for _, event in self._mapping.decode_all())
+class _Values(ValuesView[R]):
+    _mapping: LazyRecords[R]
+
+    def __iter__(self) -> Iterator[R]:
+        return (record for _, record in self._mapping.decode_all())
 
 
-class _Items(ItemsView):
-    def __iter__(self) -> Iterator[tuple[str, Event]]:
+class _Items(ItemsView[str, R]):
+    _mapping: LazyRecords[R]
+
+    def __iter__(self) -> Iterator[tuple[str, R]]:
         return self._mapping.decode_all()
 
 

@@ -21,9 +21,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from bot.records import models
 from bot.records.models import (
@@ -95,7 +97,13 @@ def paused_gc() -> Iterator[None]:
 # --- reading files -------------------------------------------------------------------------
 
 
-class _Loader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):
+if TYPE_CHECKING:
+    _SafeLoader = yaml.SafeLoader
+else:  # libyaml's loader when PyYAML was built with it (several times faster)
+    _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_SafeLoader):
     """A safe YAML loader that keeps dates as text (pydantic reports impossible ones) and
     notes keys given twice in one mapping, which plain YAML loading silently overwrites."""
 
@@ -295,10 +303,10 @@ def _read_list(path: Path, name: str, problems: list[SeedProblem]) -> list[tuple
         return list(zip(lines, items, strict=True))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 1 if mark else None
+        at = mark.line + 1 if mark else None
         where = f" (column {mark.column + 1})" if mark else ""
         reason = getattr(exc, "problem", None) or str(exc)
-        problems.append(SeedProblem(name, None, None, f"YAML syntax error{where}: {reason}", line))
+        problems.append(SeedProblem(name, None, None, f"YAML syntax error{where}: {reason}", at))
         return []
     finally:
         loader.dispose()
@@ -312,7 +320,7 @@ def _field_path(location: tuple[int | str, ...]) -> str:
     return path or "(record)"
 
 
-def _message(error: dict) -> str:
+def _message(error: ErrorDetails) -> str:
     message = str(error["msg"]).removeprefix("Value error, ")
     if error["type"] in {"missing", "extra_forbidden"}:
         return message
@@ -384,8 +392,9 @@ def load_seeds(folder: Path) -> SeedSet:
     with paused_gc():
         _read_all(folder, add, problems, invalid, missing_files)
     texts = _read_articles(folder, tables.get("articles", {}), origin, problems)
+    loaded: dict[str, Any] = {a: tables.get(a, {}) for a in [*ATTRIBUTES.values(), "events"]}
     seedset = SeedSet(
-        **{attribute: tables.get(attribute, {}) for attribute in [*ATTRIBUTES.values(), "events"]},
+        **loaded,
         article_texts=texts,
         fingerprint=fingerprint_of(hashes),
         files=hashes,
@@ -501,7 +510,7 @@ def load_event_files(
     events = {event.id: event for records in found.values() for event in records}
     known = _EventIds(set(elsewhere) | set(events))
     view = SeedSet(**{a: getattr(seeds, a) for a in ATTRIBUTES.values()},
-                   events=known, article_texts=seeds.article_texts)  # type: ignore[arg-type]  # fmt: skip
+                   events=known, article_texts=seeds.article_texts)  # fmt: skip
     for event_id, field_path, message in check_events(view, events.values(), invalid):
         name, line = origin[event_id]
         problems.append(SeedProblem(name, event_id, field_path, message, line))

@@ -16,7 +16,6 @@ events_for_*); the machinery is in its sibling modules.
 
 from __future__ import annotations
 
-import datetime as dt
 import gc
 import hashlib
 import sys
@@ -24,7 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from itertools import repeat
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
@@ -41,7 +40,7 @@ from bot.search.entities import (
     Resolution,
     query_words,
 )
-from bot.search.eventfacts import KINDS, PRECISIONS, EventTable, recency_key, sort_key
+from bot.search.eventfacts import EventTable, recency_key, sort_key
 from bot.search.normalize import marked, script_tokens
 from bot.search.splice import Renumbering
 from bot.search.text import TextIndex, rank
@@ -49,7 +48,6 @@ from bot.search.text import TextIndex, rank
 __all__ = [
     "AMBIGUITY_MARGIN",
     "FOUND_MIN",
-    "EventFacts",
     "Gazetteer",
     "Match",
     "Resolution",
@@ -87,19 +85,6 @@ def _event_texts(event: Any) -> tuple[str, ...]:
     )  # fmt: skip
 
 
-class EventFacts(NamedTuple):
-    """What the index knows of one event without decoding it (dates as YYYYMMDD integers)."""
-
-    id: str
-    label: str  # the English title
-    date_key: int  # YYYYMMDD, 00 for what a month/year precision leaves out, 0 when unknown
-    first_day: dt.date | None  # the first and last day the date can mean
-    last_day: dt.date | None
-    precision: str  # "day", "month", "year", "unknown"
-    kind: str  # an EventKind
-    part_of: str | None  # the event this one was held on the margins of
-
-
 class SearchIndex:
     """All lookups the bot makes from user text and event facts, without scanning the events.
 
@@ -113,11 +98,10 @@ class SearchIndex:
     `search_events(query, limit)` → ranked `Match` lists; `resolve_person`, `resolve_topic`.
     Events by what they refer to: `events_for_person`, `events_for_topic` (with narrower
     topics), `events_for_place`, `events_for_organization`, `events_for_anniversary`.
-    Events by date: `events_between(start, end)` (inclusive; day-precision events overlapping
-    the range, months and years lying inside it), `events_on_day(month, day)` (day-precision
-    events on that calendar day of any year). `newest_event_ids()`; `event_facts(id)` (date,
-    precision, kind, part_of, label) and `event_label(id)` without decoding the event; the
-    arrays themselves are in `self.events` (a bot.search.eventfacts.EventTable). For long lists,
+    Events by date: `events_on_day(month, day)` (day-precision events on that calendar day of
+    any year); periods, kinds and dates without decoding an event are in `self.events` (a
+    bot.search.eventfacts.EventTable: `between(start, end)`, `in_month_of_year(month)`). For
+    long lists,
     `event_numbers(kind, id)` gives the ascending numbers and `ids_of(numbers, start, stop)`
     one page of their ids, newest first.
     """
@@ -313,10 +297,6 @@ class SearchIndex:
         """Ids of the events that cite an anniversary (helsinki-final-act), newest first."""
         return self._ids(self.events.anniversaries.get(anniversary_id))
 
-    def events_between(self, start: dt.date, end: dt.date) -> list[str]:
-        """Ids of the events dated within [start, end], newest first (see the class doc)."""
-        return self._ids(self.events.between(start, end))
-
     def events_on_day(self, month: int, day: int) -> list[str]:
         """Ids of the day-precision events on this calendar day in any year, newest first."""
         return self._ids(self.events.on_day(month, day))
@@ -324,29 +304,6 @@ class SearchIndex:
     def newest_event_ids(self) -> list[str]:
         """Every event id, newest first, undated last."""
         return self.event_ids[::-1]
-
-    def event_label(self, event_id: str) -> str | None:
-        """The English title of an event, or None for an unknown id."""
-        number = self.events.number.get(event_id)
-        return None if number is None else self.event_labels[number]
-
-    def event_facts(self, event_id: str) -> EventFacts | None:
-        """Date, precision, kind, part_of and label of an event, or None for an unknown id."""
-        table = self.events
-        n = table.number.get(event_id)
-        if n is None:
-            return None
-        parent = int(table.part_of[n])
-        return EventFacts(
-            id=event_id,
-            label=table.labels[n],
-            date_key=int(table.date_keys[n]),
-            first_day=_day(int(table.first_days[n])),
-            last_day=_day(int(table.last_days[n])),
-            precision=PRECISIONS[table.precisions[n]],
-            kind=KINDS[table.kinds[n]],
-            part_of=table.ids[parent] if parent >= 0 else None,
-        )
 
     def _gazetteers(self) -> list[tuple[str, Gazetteer]]:
         return [
@@ -402,9 +359,6 @@ class SearchIndex:
             return []
         return self._id_array[docs[::-1]].tolist()
 
-
-def _day(number: int) -> dt.date | None:
-    return dt.date(number // 10_000, number // 100 % 100, number % 100) if number else None
 
 
 @lru_cache(maxsize=1)

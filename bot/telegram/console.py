@@ -267,7 +267,7 @@ class TerminalLines:
     async def _readable(self) -> None:
         loop = asyncio.get_running_loop()
         ready = loop.create_future()
-        loop.add_reader(self.fd, lambda: ready.done() or ready.set_result(None))
+        loop.add_reader(self.fd, lambda: None if ready.done() else ready.set_result(None))
         try:
             await ready
         finally:

@@ -504,7 +504,7 @@ class FakeBotAPI:
             "mime_type": upload.mime_type,
             "file_size": len(upload.content),
         }
-        self.files[document["file_id"]] = upload.content
+        self.files[str(document["file_id"])] = upload.content
         thread = params.get("message_thread_id")
         return _ok(self._store_message(chat, thread, document=document, caption=caption))
 

@@ -105,7 +105,8 @@ class _FileHandler(RequestHandler):
         content = self.server.api.file_content(path) if token == self.server.token else None
         if content is None:
             self.set_status(404)
-            return self.finish("Not Found")
+            self.finish("Not Found")
+            return
         self.finish(content)
 
 

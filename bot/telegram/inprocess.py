@@ -47,10 +47,10 @@ class InProcessRequest(BaseRequest):
             content = self.api.file_content(url.split("/file/bot", 1)[1].partition("/")[2])
             return (200, content) if content is not None else (404, b"Not Found")
         params: dict[str, Any] = dict(request_data.parameters) if request_data else {}
-        for name, (filename, content, mime) in (
+        for name, (filename, body, mime) in (
             (request_data.multipart_data or {}).items() if request_data else ()
         ):
-            data = content.read() if hasattr(content, "read") else content
+            data = body if isinstance(body, bytes) else body.read()
             params[name] = UploadedFile(filename or name, data, mime)
         try:
             status, payload = await self.api.handle(url.rsplit("/", 1)[-1], params)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 from html.parser import HTMLParser
+from typing import Any
 
 MAX_TEXT = 4096  # UTF-16 code units of the text after entity parsing
 MAX_CAPTION = 1024
@@ -42,9 +43,9 @@ def retry_after_seconds(exc: object) -> float:
     Read from PTB's stored value when it has one, as its own AIORateLimiter does: the public
     attribute warns unless PTB_TIMEDELTA is set (bot/__init__.py sets it).
     """
-    value = getattr(exc, "_retry_after", None) or getattr(exc, "retry_after", 0)
+    value: Any = getattr(exc, "_retry_after", None) or getattr(exc, "retry_after", 0)
     seconds = getattr(value, "total_seconds", None)
-    return float(seconds() if seconds is not None else value)
+    return float(seconds() if seconds is not None else value or 0)
 
 
 def utf16_len(text: str) -> int:

@@ -277,8 +277,8 @@ async def health_report(application: Application) -> dict[str, object]:
         db_ok = False
         problems.append(f"database: {problem}")
     tick, last_tick = "waiting", None
-    if runtime is not None and runtime.ticker is not None and runtime.ticker.started_at:
-        ticker = runtime.ticker
+    ticker = runtime.ticker if runtime is not None else None
+    if ticker is not None and ticker.started_at:
         since_last = None if ticker.last_run is None else ticker.stalled_for()
         tick = tick_state(ticker.every, time.monotonic() - ticker.started_at, since_last)
         if tick == "stalled":
@@ -291,6 +291,9 @@ async def health_report(application: Application) -> dict[str, object]:
         if runtime.mode == "webhook" and runtime.webhook_problem:
             problems.append(f"webhook: {runtime.webhook_problem}")
     secrets = secrets_of(runtime.settings) if runtime is not None else ()
+    poller: dict[str, str] = {}  # several instances: whether this one polls or stands by
+    if runtime is not None and _leased(runtime):
+        poller["poller"] = "standby" if runtime.standby else "active"
     return {
         "ok": not problems,
         "problems": [scrub(problem, secrets) for problem in problems],
@@ -299,7 +302,7 @@ async def health_report(application: Application) -> dict[str, object]:
         "tick": tick,
         "last_tick": last_tick.isoformat() if isinstance(last_tick, dt.datetime) else None,
         "mode": application.bot_data.get(MODE_KEY),
-        **({"poller": "standby" if runtime.standby else "active"} if _leased(runtime) else {}),
+        **poller,
         "uptime_seconds": int(uptime(application.bot_data).total_seconds()),
     }
 
@@ -573,9 +576,7 @@ async def serve(application: Application, runtime: Runtime) -> int:
             await application.updater.start_polling(
                 allowed_updates=Update.ALL_TYPES,
                 bootstrap_retries=-1,  # deleteWebhook: NetworkErrors retried with backoff
-                error_callback=lambda exc: application.create_task(
-                    application.process_error(update=None, error=exc)
-                ),
+                error_callback=lambda exc: _process_error_later(application, exc),
             )
         await application.start()
         if runtime.ticker is not None:
@@ -588,6 +589,11 @@ async def serve(application: Application, runtime: Runtime) -> int:
             watcher.cancel()
         await stop_within(application, webhook, runtime)
     return 0
+
+
+def _process_error_later(application: Application, error: TelegramError) -> None:
+    """Hand a polling error to the error handlers (PTB's error_callback must not block)."""
+    application.create_task(application.process_error(update=None, error=error))
 
 
 def _exit_now() -> None:

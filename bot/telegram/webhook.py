@@ -33,7 +33,7 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 class UpdateHandler(tornado.web.RequestHandler):
     """POST <path>: one JSON update with the right secret → the application's update queue."""
 
-    SUPPORTED_METHODS = ("POST",)  # type: ignore[assignment]
+    SUPPORTED_METHODS = ("POST",)
 
     def initialize(self, bot_app: Application, secret: str, on_update: Callable[[], None]) -> None:
         self.bot_app = bot_app  # (self.application is tornado's)

@@ -10,14 +10,8 @@ import pytest
 
 from bot.conversation.cards import escape, utf16_len
 from bot.digests.broadcast import DigestComposer, subscription_digest
-from bot.digests.compose import (
-    compose_digest,
-    digest_messages,
-    is_jubilee,
-    occurrence,
-    plural,
-    render_digest,
-)
+from bot.digests.compose import compose_digest, is_jubilee, occurrence
+from bot.digests.render import digest_messages, plural, render_digest
 from bot.records.loading import load_seeds
 from bot.records.models import Anniversary, Localized
 from bot.records.seedset import SeedSet

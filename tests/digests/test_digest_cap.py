@@ -8,7 +8,7 @@ import datetime as dt
 from telegram import Bot
 
 from bot.digests.broadcast import Broadcaster
-from bot.digests.compose import SummarizedPart
+from bot.digests.render import SummarizedPart
 from bot.storage.base import Subscription
 from bot.storage.sqlite import repositories
 from bot.storage.sqlite.database import Database

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.digests.compose import compose_digest, render_digest
+from bot.digests.compose import compose_digest
+from bot.digests.render import render_digest
 from bot.digests.schedule import compute_due, latest_schedule, next_schedule
 from bot.records.loading import load_seeds
 from bot.storage.base import Subscription

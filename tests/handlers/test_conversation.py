@@ -384,3 +384,17 @@ async def test_hostile_arguments_get_a_clear_answer(bot, command, argument):
     calls = await bot.send(f"{command} {argument}")
     [first] = texts(calls)[:1]
     assert "<script>" not in first and len(first) < 4096
+
+
+async def test_a_press_answered_too_late_for_telegram_still_turns_the_page(bot):
+    # The bot was busy or down for more than 15 s after the press: Telegram refuses the answer
+    # ("query is too old"), but the user asked for page 2 and gets it, and nothing is reported.
+    await bot.send("/meetings")
+    listed = bot.last_message()
+    ticks = iter([0.0])
+    bot.api.clock = lambda: next(ticks, 100.0)  # pressed at 0, answered at 100 s
+    calls = await bot.press("mtg:a:2")
+    edits = [c for c in calls if c.method == "editMessageText"]
+    assert edits and edits[0].params["message_id"] == listed["message_id"]
+    assert "Page 2 of 4" in edits[0].params["text"]
+    assert not bot.errors

@@ -79,6 +79,54 @@ def test_sentences_are_verbatim_and_keep_initials_and_abbreviations():
 
 
 @pytest.mark.parametrize(
+    ("sentence", "value", "word"),
+    [  # published on Friday 5 December 2025
+        (
+            "On Tuesday the Kazakh Foreign Minister met his Austrian counterpart in Vienna.",
+            "2025-12-02",
+            "Tuesday",
+        ),
+        (
+            "Во вторник министр иностранных дел провел переговоры с коллегой в Вене.",
+            "2025-12-02",
+            "Во вторник",
+        ),
+        (
+            "В пятницу министр иностранных дел провел переговоры с коллегой в Вене.",
+            "2025-12-05",
+            "В пятницу",
+        ),
+        (
+            "Сыртқы істер министрі сейсенбі күні Венада әріптесімен кездесті.",
+            "2025-12-02",
+            "сейсенбі күні",
+        ),
+        (
+            "Сыртқы істер министрі дүйсенбіде Венада әріптесімен кездесті.",
+            "2025-12-01",
+            "дүйсенбіде",
+        ),
+    ],
+)
+def test_a_weekday_is_the_one_before_the_publication_date(sentence, value, word):
+    _, event = dates(f" date 2025-12-05 {sentence}")
+    assert (event.value, event.precision, event.basis) == (value, "day", "inferred")
+    assert word in event.reason and "publication date" in event.reason
+
+
+def test_a_weekday_of_an_announcement_is_the_one_after_the_publication_date():
+    text = " date 2025-12-05 Переговоры министров иностранных дел состоятся во вторник в Астане."
+    sentences = split_sentences(text)
+    found = event_date(sentences, publication_date(text, sentences), future=True)
+    assert found.date.value == "2025-12-09"
+
+
+def test_environment_is_not_wednesday():
+    _, event = dates(" date 2025-12-05 Министры обсудили охрану окружающей среды и климат в Вене.")
+    assert event.value != "2025-12-03"
+
+
+@pytest.mark.parametrize(
     ("text", "value"),
     [
         # A day of the week, counted back from the publication day (2023-11-03 was a Friday).

@@ -152,6 +152,55 @@ def test_margin_meetings_take_topics_from_their_own_sentences(knowledge):
     assert "economy" in bilateral.topics and "water" not in bilateral.topics
 
 
+def test_the_most_specific_title_of_a_known_person_wins(knowledge):
+    # "Deputy Prime Minister – Foreign Minister" is the foreign minister; "Minister" in the
+    # headline says less than "Foreign Minister" in the lede.
+    text = (
+        " date 2025-05-16 Kazakh Minister Murat Nurtleu on talks with Hakan Fidan\n\n"
+        "Deputy Prime Minister – Minister of Foreign Affairs of Kazakhstan Murat Nurtleu held "
+        "talks with the Foreign Minister of Turkey Hakan Fidan in Astana."
+    )
+    [event, *_] = ingest_text(text, knowledge).events
+    roles = {p.person: p.role.en for p in event.participants}
+    assert roles["nurtleu-murat"] == "Minister of Foreign Affairs"
+
+
+def test_a_known_persons_country_is_their_side(knowledge):
+    text = (
+        " date 2015-06-01 Foreign Ministers of Kazakhstan and Turkey - Erlan Idrissov and Hakan "
+        "Fidan - met today in Astana to discuss bilateral cooperation."
+    )
+    [event, *_] = ingest_text(text, knowledge).events
+    sides = {p.person: p.side for p in event.participants}
+    assert sides["idrissov-erlan"] == "kazakhstan"
+
+
+def test_who_led_a_delegation_took_part(knowledge):
+    text = (
+        "Бүгін Астанада «Орталық Азия – Қытай» форматындағы министрлер кездесуі өтті.\n\n"
+        "Фото: ҚР СІМ\n\n"
+        "Қазақстандық делегацияны Сыртқы істер министрі Мұрат Нұртілеу басқарды."
+    )
+    people = {p.person for e in ingest_text(text, knowledge).events for p in e.participants}
+    assert "nurtleu-murat" in people
+
+
+@pytest.mark.parametrize(
+    ("sentence", "country"),
+    [
+        (
+            "Ерлан Ыдырысов Мәскеуде Ресей министрімен кездесті. "
+            "Олар Украинадағы дағдарысты талқылады.",
+            "russia",
+        ),
+        ("Ерлан Ыдырысов Ресей министрімен кездесті. Олар Украинадағы дағдарысты талқылады.", None),
+    ],
+)
+def test_the_crisis_in_a_country_is_not_the_place(knowledge, sentence, country):
+    [event, *_] = ingest_text(f"Сыртқы істер министрі {sentence}", knowledge).events
+    assert (event.place.country if event.place else None) == country
+
+
 def participants_of(result):
     return [[(p.person, p.role.en, p.side) for p in e.participants] for e in result.events]
 

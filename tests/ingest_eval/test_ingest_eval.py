@@ -42,7 +42,7 @@ def test_extraction_meets_its_floors():
 
 
 def test_real_articles_are_labelled_and_split_before_tuning():
-    from tests.ingest_eval.real import ARTICLES, cases
+    from tests.ingest_eval.real import ARTICLES, PARTS, cases
 
     labelled = cases()
     files = {case["file"] for case in labelled}
@@ -50,11 +50,20 @@ def test_real_articles_are_labelled_and_split_before_tuning():
     by_lang: dict[str, list[dict]] = {}
     for case in labelled:
         by_lang.setdefault(case["file"][:2], []).append(case)
+    assert {case["part"] for case in labelled} <= set(PARTS)
     for lang, group in by_lang.items():
-        assert len(group) >= 13, lang
+        first = [case for case in group if case["part"] in ("tune", "held")]
+        assert len(first) >= 13, lang
         # every third article of a language, in file order, is held aside
-        for number, case in enumerate(sorted(group, key=lambda c: c["file"]), start=1):
+        for number, case in enumerate(sorted(first, key=lambda c: c["file"]), start=1):
             assert case["part"] == ("held" if number % 3 == 0 else "tune"), case["file"]
+        # each later part (labelled before any extraction ran on it) is numbered after the last
+        last = max(case["file"] for case in first)
+        for part in PARTS[2:]:
+            files = sorted(case["file"] for case in group if case["part"] == part)
+            if files:
+                assert len(files) >= 5 and files[0] > last, (lang, part)
+                last = files[-1]
 
 
 # Floors on the real articles' tuning part, just under what extraction reaches (all languages);
