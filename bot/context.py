@@ -22,6 +22,7 @@ from bot.records.models import Lang
 
 if TYPE_CHECKING:
     from bot.engine import Engine
+    from bot.search.index import SearchIndex
 
 ENGINE_KEY = "engine"
 MENU_KEY = "menu"  # every MenuCommand, in handlers.ROUTES order (set by bot/app.py)
@@ -61,6 +62,14 @@ class BriefingContext(CallbackContext[ExtBot, dict, dict, dict]):
     def engine(self) -> Engine:
         """The shared engine (storage, seeds, search index), opened in post_init."""
         return self.bot_data[ENGINE_KEY]
+
+    @property
+    def index(self) -> SearchIndex:
+        """The open engine's search index (handlers run after post_init opened the engine)."""
+        index = self.engine.index
+        if index is None:
+            raise RuntimeError("the engine is not open")
+        return index
 
     def menu(self, scope: str) -> list[MenuCommand]:
         """The commands shown in `scope` (private or groups), as the menus and /help list them."""

@@ -14,20 +14,25 @@ from telegram.ext import Application, ChatMemberHandler, MessageHandler, filters
 
 from bot.context import BriefingContext
 
-GONE = (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED)
+GONE: tuple[str, ...] = (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED)
+# How the chats table spells a status ("kicked" for banned, an owner is an administrator).
+_SPELLED: dict[str, str] = {
+    ChatMemberStatus.BANNED: "kicked",
+    ChatMemberStatus.OWNER: "administrator",
+}
 
 
 def new_status(change: ChatMemberUpdated) -> str:
     """The bot's status after the change as the chats table spells it."""
-    status = change.new_chat_member.status
-    return {ChatMemberStatus.BANNED: "kicked", ChatMemberStatus.OWNER: "administrator"}.get(
-        status, str(status)
-    )
+    status = str(change.new_chat_member.status)
+    return _SPELLED.get(status, status)
 
 
 async def bot_membership_changed(update: Update, context: BriefingContext) -> None:
     """Record the bot's status in the chat; stop the digest when it was removed or blocked."""
     change = update.my_chat_member
+    if change is None:  # the handler's filter lets only my_chat_member updates through
+        return
     chat = change.chat
     engine = context.engine
     await engine.chats.upsert(chat.id, chat.type, chat.title, chat.username, new_status(change))

@@ -67,7 +67,7 @@ async def event(update: Update, context: BriefingContext) -> None:
     words = " ".join(unknown) if found else given
     rows = [
         [event_button_for(i, seeds, lang)]
-        for i in suggest_events(words, seeds, context.engine.index)
+        for i in suggest_events(words, seeds, context.index)
         if i not in found
     ]
     key = ("event.unknown" if rows else "event.unknown_bare") if given else "event.usage"

@@ -60,7 +60,7 @@ def render_result(
 async def _answer(update: Update, context: BriefingContext, data: bytes | str) -> None:
     """Ingest the text off the event loop and reply with the drafts or a polite refusal."""
     lang = await context.chat_lang(update)
-    engine = context.engine
+    engine, index = context.engine, context.index
     try:
         text = article_text(data)
     except ArticleError as exc:
@@ -72,10 +72,10 @@ async def _answer(update: Update, context: BriefingContext, data: bytes | str) -
     name = f"telegram-{hashlib.sha256(text.encode()).hexdigest()[:10]}.txt"
 
     def run() -> tuple[IngestResult, str, Stored | None]:
-        result = ingest_text(text, Knowledge.from_seeds(engine.seeds, engine.index), name)
+        result = ingest_text(text, Knowledge.from_seeds(engine.seeds, index), name)
         if result.known_article:
             return result, "", None
-        [stored] = store([result], engine.settings.seeds_dir, engine.seeds) or [None]
+        stored = next(iter(store([result], engine.settings.seeds_dir, engine.seeds)), None)
         return result, as_yaml(result), stored
 
     try:

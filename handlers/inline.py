@@ -50,7 +50,7 @@ async def inline_query(update: Update, context: BriefingContext) -> None:
     lang = await context.chat_lang(update)
     seeds = context.engine.seeds
     words = clean_argument(update.inline_query.query)
-    index = context.engine.index
+    index = context.index
     found = understand(words, index) if words.lower() not in seeds.events else None
     if found is not None and found.understood and not found.choices and not found.unplaced:
         # "@bot Malta 2024-12", "@bot Nurtleu Malta": the filters together, as /meetings

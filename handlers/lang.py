@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
@@ -18,7 +20,9 @@ MAX_ECHO = 32  # characters of an unknown argument quoted back
 def parse_lang_callback(data: str | None) -> Lang | None:
     """The language in callback data "lang:ru", or None for anything else."""
     value = (data or "").removeprefix(CALLBACK_PREFIX)
-    return value if data and data.startswith(CALLBACK_PREFIX) and value in LANGS else None
+    if data and data.startswith(CALLBACK_PREFIX) and value in LANGS:
+        return cast(Lang, value)
+    return None
 
 
 def language_keyboard() -> InlineKeyboardMarkup:

@@ -39,7 +39,7 @@ async def send_meetings(
     """Reply with the first page of the meetings `meeting_filter` selects."""
     engine = context.engine
     recent = await recent_ids(context, meeting_filter)
-    events = select_events(meeting_filter, engine.seeds, engine.index, recent)
+    events = select_events(meeting_filter, engine.seeds, context.index, recent)
     text, keyboard = render_page(meeting_filter, events, 1, engine.seeds, lang, note)
     await update.effective_message.reply_text(text, reply_markup=keyboard)
 
@@ -89,7 +89,7 @@ async def meetings(update: Update, context: BriefingContext) -> None:
     lang = await context.chat_lang(update)
     typed = " ".join(context.args or [])
     engine = context.engine
-    found = understand(typed, engine.index)
+    found = understand(typed, context.index)
     if found.choices or (not found.understood and typed.strip()):
         unplaced = " ".join(found.unplaced) or typed
         search = MeetingFilter("text", " ".join(typed.split()))
@@ -119,7 +119,7 @@ async def meetings_page(update: Update, context: BriefingContext) -> None:
     lang = await context.chat_lang(update)
     await answer_press(update)
     recent = await recent_ids(context, parsed.filter)
-    events = select_events(parsed.filter, engine.seeds, engine.index, recent)
+    events = select_events(parsed.filter, engine.seeds, context.index, recent)
     text, keyboard = render_page(parsed.filter, events, parsed.page, engine.seeds, lang)
     await edit_or_send(update, context, text, keyboard)
 

@@ -23,7 +23,7 @@ async def minister(update: Update, context: BriefingContext) -> None:
         text, keyboard = picker("person", 1, seeds, lang)
         await update.effective_message.reply_text(text, reply_markup=keyboard)
         return
-    lookup = lookup_person(words, context.engine.index, seeds)
+    lookup = lookup_person(words, context.index, seeds)
     if lookup.status == "found":
         await send_meetings(update, context, lookup.filters[0], lang)
         return

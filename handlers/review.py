@@ -34,7 +34,7 @@ async def _items(context: BriefingContext, words: str = "") -> list[DraftItem]:
 
 
 async def _show(
-    message: Message, items: list[DraftItem], index: int, context: BriefingContext, lang: str
+    message: Message | None, items: list[DraftItem], index: int, context: BriefingContext, lang: str
 ) -> None:
     """Send draft `index` of `items`, its buttons under the last part."""
     item = items[index]
@@ -114,6 +114,8 @@ async def correction(update: Update, context: BriefingContext) -> None:
     if not is_operator(update, context):
         return await refuse(update, context)
     item_id = shown_item_id(message.reply_to_message.text)
+    if item_id is None:  # the filter lets only replies to a shown draft through
+        return
     engine = context.engine
     try:
         item = await asyncio.to_thread(

@@ -38,7 +38,7 @@ async def answer_search(update: Update, context: BriefingContext, query: str) ->
         return
     engine = context.engine
     meeting_filter = MeetingFilter("text", words)
-    question = ask(words, engine.seeds, engine.index, MAX_TEXT_RESULTS)
+    question = ask(words, engine.seeds, context.index, MAX_TEXT_RESULTS)
     events = EventList(list(question.ids), engine.seeds.events)
     names = " · ".join(part_label(f, engine.seeds, lang) for f in question.named)
     note = t(lang, "search.named", names=names) if names else ""

@@ -204,7 +204,7 @@ async def subscribe(update: Update, context: BriefingContext) -> None:
         return
     if not (target := await find_target(update, context, args.target, lang, change=True)):
         return
-    topics, unknown = resolve_topics(args.topic_query, context.engine.seeds, context.engine.index)
+    topics, unknown = resolve_topics(args.topic_query, context.engine.seeds, context.index)
     if args.topic_query and not topics:  # a filter of only unknown words would mean "everything"
         await reply(update, t(lang, "sub.no_known_topics", words=", ".join(unknown)[:200]))
         return
@@ -297,7 +297,7 @@ async def apply_setting(
     elif name == "topics":
         topics: list[str] = []
         if value.casefold() not in ("", "all", "все", "барлығы"):
-            topics, unknown = resolve_topics(value, context.engine.seeds, context.engine.index)
+            topics, unknown = resolve_topics(value, context.engine.seeds, context.index)
             if unknown:  # keep the filter the chat has rather than widen it to everything
                 return "settings.unknown_topics"
         await subscriptions.update(sub.chat_id, topics=topics)
@@ -416,10 +416,10 @@ async def digest(update: Update, context: BriefingContext) -> None:
     if subs:
         sub = dataclasses.replace(subs[0], language=lang)
         messages = await subscription_digest(
-            context.engine.seedstore, seeds, sub, day, send_empty=True, search=context.engine.index
+            context.engine.seedstore, seeds, sub, day, send_empty=True, search=context.index
         )
     else:
-        digest = compose_digest(seeds, day, search=context.engine.index)
+        digest = compose_digest(seeds, day, search=context.index)
         messages = digest_messages(digest, seeds, lang, send_empty=True)
     for message in messages:
         markup = more_keyboard(lang) if isinstance(message, SummarizedPart) else None

@@ -23,7 +23,7 @@ async def topic(update: Update, context: BriefingContext) -> None:
         text, keyboard = picker("topic", 1, seeds, lang)
         await update.effective_message.reply_text(text, reply_markup=keyboard)
         return
-    lookup = lookup_topic(words, context.engine.index)
+    lookup = lookup_topic(words, context.index)
     if lookup.status == "found":
         await send_meetings(update, context, lookup.filters[0], lang)
     elif lookup.status == "ambiguous":

@@ -138,14 +138,10 @@ async def subscription_digest(
     send_empty: bool,
     search: SearchIndex | None = None,
 ) -> list[str]:
-    """The messages of `sub`'s digest for local `day`: what the scheduler sends and what
-    `python -m bot digest --chat` prints. 'New' means changed since the chat's last digest."""
-    since = sub.last_digest_at or sub.created_at
-    changed = [event_id for _, event_id in await storage.changes_since(since)] if since else []
-    digest = compose_digest(
-        seeds, day, kind=sub.kind, topics=sub.topics, changed_ids=changed, search=search
-    )
-    return digest_messages(digest, seeds, sub.language, send_empty)
+    """The messages of `sub`'s digest for local `day`, as the scheduler composes them (one
+    DigestComposer): what `/digest` and `python -m bot digest --chat` show. 'New' means changed
+    since the chat's last digest."""
+    return await DigestComposer(storage, seeds, send_empty, search)(sub, day)
 
 
 class DigestComposer:
@@ -177,7 +173,7 @@ class DigestComposer:
         self._warm = False
 
     async def __call__(self, sub: Subscription, day: dt.date) -> list[str]:
-        """The messages of `sub`'s digest for local `day` (as `subscription_digest`)."""
+        """The messages of `sub`'s digest for local `day`."""
         if not self._warm:  # the first digest of a SeedSet builds its lookups off the loop
             await asyncio.to_thread(self.index.warm)
             self._warm = True

@@ -21,7 +21,7 @@ from bot.ingest.people import PersonMention, find_people
 from bot.ingest.places import find_ids, find_place, place_of_report
 from bot.ingest.roles import more_specific
 from bot.ingest.text import Sentence, split_sentences
-from bot.records.models import Article, Event, EventDate, Participant, Person, Source
+from bot.records.models import Article, Event, EventDate, EventKind, Participant, Person, Source
 
 __all__ = ["IngestResult", "Knowledge", "ingest_text"]
 
@@ -161,7 +161,7 @@ def ingest_text(
     taken = set(seeds.events)
 
     def make(
-        kind: str,
+        kind: EventKind,
         people: list[PersonMention],
         quotes: list[str],
         part_of: str | None,
@@ -230,8 +230,9 @@ def ingest_text(
         else:
             result_events.append(bilateral)
     used = {p.person for e in result_events for p in e.participants}
-    people = [person for person_id, person in book.drafts.items() if person_id in used]
-    return IngestResult(article, text, result_events, additions, people, list(dict.fromkeys(notes)))
+    drafted = [person for person_id, person in book.drafts.items() if person_id in used]
+    notes = list(dict.fromkeys(notes))  # each note once, in order
+    return IngestResult(article, text, result_events, additions, drafted, notes)
 
 
 # A sentence outside the lede names participants only where it reports talks held.

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from bot.ingest.text import Sentence
-from bot.records.models import EventDate
+from bot.records.models import Basis, EventDate, Precision
 
 _MONTH_STEMS: dict[int, tuple[str, ...]] = {
     1: ("қаңтар", "январ", "янв", "january", "jan"),
@@ -242,7 +242,8 @@ def resolve(
 ) -> DateFinding:
     """Turn a mention into a dated finding, inferring a missing year where the text allows."""
     quote = mention.sentence.text
-    basis, reason, year = "stated", None, mention.year
+    basis: Basis = "stated"
+    reason, year = None, mention.year
     if year is None:
         inferred = _infer_year(mention, sentences, published)
         if inferred is None:
@@ -250,10 +251,10 @@ def resolve(
             return DateFinding(EventDate(precision="unknown", basis="unknown", reason=why), quote)
         year, reason = inferred
         basis = "inferred"
-    if mention.day is None:
-        value, precision = f"{year:04d}-{mention.month:02d}", "month"
-    else:
-        value, precision = f"{year:04d}-{mention.month:02d}-{mention.day:02d}", "day"
+    precision: Precision = "month" if mention.day is None else "day"
+    value = f"{year:04d}-{mention.month:02d}"
+    if mention.day is not None:
+        value += f"-{mention.day:02d}"
     end = None
     if mention.end_day and mention.day and mention.end_day > mention.day:
         end = dt.date(year, mention.month, mention.end_day)

@@ -38,10 +38,10 @@ def same_event(draft: Event, known: Event) -> bool:
     one_day = dt.timedelta(days=1)
     if mine[0] > theirs[1] + one_day or theirs[0] > mine[1] + one_day:
         return False
-    mine, theirs = _people(draft), _people(known)
-    if not mine or not theirs or not mine <= theirs:
+    ours, others = _people(draft), _people(known)
+    if not ours or not others or not ours <= others:
         return False
-    if draft.kind == "bilateral_meeting" and mine != theirs:
+    if draft.kind == "bilateral_meeting" and ours != others:
         return False
     same_place = bool(draft.place and known.place and draft.place.city == known.place.city)
     same_place = same_place and draft.place.city is not None  # type: ignore[union-attr]

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 
 from bot.ingest.text import Sentence
+from bot.records.models import EventKind
 
 # Checked in this order on the headline and lede; the first that matches decides. A meeting
 # verb comes before "visit": "во время визита встретился с …" reports the meeting.
-_KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+_KIND_PATTERNS: list[tuple[EventKind, re.Pattern[str]]] = [
     (
         "phone_call",
         re.compile(
@@ -99,7 +100,7 @@ def lede(sentences: list[Sentence], size: int = 3) -> list[Sentence]:
     return (head[:1] + dateline + body[:size])[: size + 2]
 
 
-def classify(sentences: list[Sentence]) -> tuple[str, Sentence | None]:
+def classify(sentences: list[Sentence]) -> tuple[EventKind, Sentence | None]:
     """The event kind and the sentence that shows it (None when only the default applies)."""
     opening = lede(sentences)
     text = " ".join(s.text for s in opening)

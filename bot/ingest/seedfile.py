@@ -90,14 +90,14 @@ def _one_line(value: Any) -> bool:
 def _styled(value: Any, key: str | None = None) -> Any:
     """Plain data as ruamel nodes in the seeds' house style."""
     if isinstance(value, dict):
-        node = CommentedMap((k, _styled(v, k)) for k, v in value.items())
-        node.fa.set_flow_style() if _one_line(value) else node.fa.set_block_style()
-        return node
+        mapping = CommentedMap((k, _styled(v, k)) for k, v in value.items())
+        mapping.fa.set_flow_style() if _one_line(value) else mapping.fa.set_block_style()
+        return mapping
     if isinstance(value, list):
-        node = CommentedSeq(_styled(v, key) for v in value)
+        sequence = CommentedSeq(_styled(v, key) for v in value)
         flow = bool(value) and _one_line(value) and key != "quotes"
-        node.fa.set_flow_style() if flow else node.fa.set_block_style()
-        return node
+        sequence.fa.set_flow_style() if flow else sequence.fa.set_block_style()
+        return sequence
     if isinstance(value, str) and (key == "quotes" or _DATE_LIKE.match(value)):
         return DoubleQuotedScalarString(value)
     return value
