@@ -214,9 +214,22 @@ def ingest_text(
     else:
         result_events.append(main)
     home = next((p for p in main.participants if p.side == "kazakhstan"), None)
-    home = home or (main.participants[0] if main.participants else None)
     home_mention = next((m for m in mentions if home and m.person_id == home.person), None)
-    for mention in _counterparts(mentions, sideline_sentences, home.person if home else None, book):
+    if home is None:  # "Лавров на полях СМИД проводит переговоры с … Муратом Нуртлеу"
+        home_mention = next(
+            (
+                m
+                for m in mentions
+                if m.side == "kazakhstan" and m.sentence.index in sideline_sentences
+            ),
+            None,
+        )
+    home = home or (main.participants[0] if main.participants else None)
+    home_mention = home_mention or next(
+        (m for m in mentions if home and m.person_id == home.person), None
+    )
+    home_id = home_mention.person_id if home_mention else (home.person if home else None)
+    for mention in _counterparts(mentions, sideline_sentences, home_id, book):
         people = [m for m in [home_mention, mention] if m]
         own = [sentences[i] for i in windows.get(mention.sentence.index, [mention.sentence.index])]
         bilateral = make(

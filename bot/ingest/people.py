@@ -129,7 +129,11 @@ def _name_after(
         between = text[ws[i - 1].end : ws[i].start] if i > start else ""
         # "the Minister of Foreign Affairs of the Republic of Korea, Cho Tae-yul": an English
         # title may end in a comma before the name.
-        appositive = between.strip() == "," and i > start and _is_name_word(ws[i], taken, i)
+        appositive = (
+            between.strip() == ","
+            and i > start
+            and (_is_name_word(ws[i], taken, i) or _abbreviation(ws[i]))
+        )
         # the dot of an initial or a form of address: "Н. Герман", "H.E. Mr. Ichiro Ogasawara"
         abbreviated = between.strip() == "." and i > start and _abbreviation(ws[i - 1])
         if any(mark in between for mark in ',.;:()«»"') and not (appositive or abbreviated):

@@ -288,3 +288,26 @@ def test_a_delegation_head_takes_part(knowledge):
     )
     [found] = participants_of(ingest_text(text, knowledge))
     assert [person for person, _, _ in found] == ["nurtleu-murat"]
+
+
+def test_an_initial_after_an_appositive_comma(knowledge):
+    text = (
+        " date 2022-07-29 On the sidelines of the SCO meeting, the Minister of External Affairs "
+        "of India, S. Jaishankar met with Mukhtar Tileuberdi, the foreign minister of Kazakhstan."
+    )
+    people = {
+        person for found in participants_of(ingest_text(text, knowledge)) for person, _, _ in found
+    }
+    assert {"jaishankar-s", "tleuberdi-mukhtar"} <= people
+
+
+def test_the_kazakh_side_met_on_the_margins_is_a_participant(knowledge):
+    text = (
+        "СКОПЬЕ, 30 ноя — РИА Новости. Министр иностранных дел России Сергей Лавров на полях "
+        "Совета министров иностранных дел ОБСЕ проводит переговоры с министром иностранных дел "
+        "Казахстана Муратом Нуртлеу."
+    )
+    people = {
+        person for found in participants_of(ingest_text(text, knowledge)) for person, _, _ in found
+    }
+    assert {"lavrov-sergey", "nurtleu-murat"} <= people
