@@ -41,7 +41,10 @@ def dataset_paths(data: Path) -> tuple[Path, Path]:
     return data / "seeds", data / "bot.sqlite3"
 
 
-def bench_settings(data: Path) -> Settings:
-    """Settings that point the bot at a prepared data set and never at Telegram."""
+def bench_settings(data: Path, database_url: str | None = None) -> Settings:
+    """Settings that point the bot at a prepared data set and never at Telegram: its SQLite
+    file, or PostgreSQL at `database_url` (loaded from the data set's seeds at first use)."""
     seeds, db = dataset_paths(data)
-    return Settings(token=None, db_path=db, seeds_dir=seeds, log_level="WARNING")
+    return Settings(
+        token=None, db_path=db, seeds_dir=seeds, log_level="WARNING", database_url=database_url
+    )

@@ -72,7 +72,7 @@ async def prepare(data: Path, events: int, seed: int, chats: int) -> dict:
 # --- cold start ----------------------------------------------------------------------------
 
 
-async def coldstart(data: Path) -> dict:
+async def coldstart(data: Path, database_url: str | None = None) -> dict:
     """Open the engine as the bot does: database, seeds unchanged, search index ready.
 
     The index is loaded from the database when it was stored for these seeds, else built
@@ -82,7 +82,7 @@ async def coldstart(data: Path) -> dict:
 
     baseline = memory()["rss_mb"]
     started = time.perf_counter()
-    engine = Engine(bench_settings(data))
+    engine = Engine(bench_settings(data, database_url))
     result = await engine.open()
     ready = time.perf_counter()
     assert engine.index is not None
@@ -122,7 +122,9 @@ def index_call(index, command: str):
     }[command]
 
 
-async def commands(data: Path, count: int, baseline_budget: float, seed: int) -> dict:
+async def commands(
+    data: Path, count: int, baseline_budget: float, seed: int, database_url: str | None = None
+) -> dict:
     """Time /minister, /topic, /meetings, /search through the real Application, the index
     alone, and the linear-scan baseline, over the same misspelled mixed-script queries."""
     from telegram import Update
@@ -136,7 +138,7 @@ async def commands(data: Path, count: int, baseline_budget: float, seed: int) ->
 
     api = FakeBotAPI()
     application = build_application(
-        bench_settings(data), request=InProcessRequest(api), rate_limiter=False
+        bench_settings(data, database_url), request=InProcessRequest(api), rate_limiter=False
     )
     started = time.perf_counter()
     await application.initialize()
@@ -211,13 +213,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline-budget", type=float, default=20.0)
     parser.add_argument("--budget", type=float, default=30.0, help="seconds, digest phase")
     parser.add_argument("--window", type=float, default=10.0, help="seconds, limited delivery")
+    parser.add_argument(
+        "--database-url", help="coldstart, commands: on this PostgreSQL instead of the SQLite file"
+    )
     args = parser.parse_args(argv)
     if args.phase == "prepare":
         job = prepare(args.data, args.events, args.seed, args.chats)
     elif args.phase == "coldstart":
-        job = coldstart(args.data)
+        job = coldstart(args.data, args.database_url)
     elif args.phase == "commands":
-        job = commands(args.data, args.queries, args.baseline_budget, args.seed)
+        job = commands(args.data, args.queries, args.baseline_budget, args.seed, args.database_url)
     elif args.phase == "updates":
         from bench.updatebench import updates
 

@@ -4,11 +4,19 @@ Handlers reach it as `context.engine` (see bot/context.py): `engine.chats`, `.su
 `.deliveries`, `.stats` and `.seedstore` are the storage repositories (bot/storage/__init__.py),
 `engine.seeds` and `engine.index` what they answer from. It is opened in the application's
 `post_init` and closed in `post_shutdown`; nothing connects at import time.
+
+On PostgreSQL (`BOT_DATABASE_URL`) several instances share the data: a start syncs the seeds
+folder only when the stored seeds differ (one instance at a time, bot.storage.postgres.seeds),
+and each instance follows the others' writes (a `/reload` elsewhere, `python -m bot load`):
+it hears the data version's notifications and also compares the version on every tick
+(`check_data_version`); a newer version re-reads the seeds and the stored index from the
+database and swaps them in at once (`refresh`), as `apply_changes` does.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
 from typing import Literal, cast
@@ -57,6 +65,10 @@ class Engine:
         self.index_source: Literal["built", "loaded", "updated"] | None = None
         self.index_builds = 0
         self._reload_lock = asyncio.Lock()
+        # The shared data version this engine's seeds and index are of (PostgreSQL), and the
+        # refresh running to catch up with a newer one.
+        self.data_version = 0
+        self._refreshing: asyncio.Task[bool] | None = None
 
     @property
     def repositories(self) -> Repositories:
@@ -101,6 +113,8 @@ class Engine:
         repos = await open_repositories(self.settings)
         storage = repos.seedstore
         try:
+            if repos.changes is not None:  # before reading: a write meanwhile is caught up later
+                self.data_version = await repos.changes.version()
             try:
                 update = await storage.update_seeds(self.settings.seeds_dir)
             except SeedError as exc:
@@ -122,6 +136,7 @@ class Engine:
             raise
         self._repos, self.seeds, self.index = repos, seeds, index
         gc.freeze()  # what start-up built lives as long as the process: never scan it again
+        await self.check_data_version()
         return result
 
     async def apply_changes(self) -> SyncResult:
@@ -163,6 +178,62 @@ class Engine:
         """`/reload`: `apply_changes()`."""
         return await self.apply_changes()
 
+    # -- following the other instances (PostgreSQL) -----------------------------------------
+
+    async def check_data_version(self) -> None:
+        """Listen for the shared data version (again, if the listener's connection was lost)
+        and catch up when it moved past ours: at start and on every tick, since a notification
+        sent while we were not listening is gone. A no-op on SQLite."""
+        changes = self.repositories.changes
+        if changes is None:
+            return
+        try:
+            await changes.listen(self._notified)
+            version = await changes.version()
+        except Exception as exc:  # the database is away (the driver's errors vary): next tick
+            log.warning("cannot check the data version: %s", type(exc).__name__)
+            return
+        self._notified(version)
+
+    def _notified(self, version: int) -> None:
+        """Start a refresh when `version` is newer than ours (one at a time: the one running
+        reads whatever is stored by then, the next tick catches up with the rest)."""
+        if version > self.data_version and (self._refreshing is None or self._refreshing.done()):
+            self._refreshing = asyncio.get_running_loop().create_task(self._refresh_logged())
+
+    async def _refresh_logged(self) -> bool:
+        try:
+            return await self.refresh()
+        except Exception:  # the running data stays; the next tick tries again
+            log.exception("refreshing the data from the database failed")
+            return False
+
+    async def refresh(self) -> bool:
+        """Re-read the seeds and the search index another instance stored, and swap them in
+        together; True when they changed. Commands are answered from the previous ones until
+        then. Nothing is read when the stored seeds are the ones we have (our own write, or an
+        index stored for them)."""
+        changes = self.repositories.changes
+        if changes is None:
+            return False
+        async with self._reload_lock:
+            version = await changes.version()
+            if version <= self.data_version:
+                return False
+            storage = self.seedstore
+            same = await storage.stored_fingerprint() == self.seeds.fingerprint
+            if same and self.index is not None:
+                self.data_version = version
+                return False
+            seeds = await storage.read_seedset()
+            index = await self._stored_index(storage, seeds)
+            if index is None:  # the writer stores it soon; until then, ours
+                index = await self._build_index(seeds)
+            self.seeds, self.index, self.data_version = seeds, index, version
+            gc.freeze()
+            log.info("data version %d: %d events from the database", version, len(seeds.events))
+            return True
+
     async def _stored_index(self, storage: SeedStore, seeds: SeedSet) -> SearchIndex | None:
         """The stored search index with the events changed since it was stored applied, or
         None when there is none (or it is of another format)."""
@@ -196,8 +267,15 @@ class Engine:
 
     async def close(self) -> None:
         """Close the database (safe to call twice)."""
+        if self._refreshing is not None:
+            self._refreshing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._refreshing
+            self._refreshing = None
         if self._repos is not None:
             repos, self._repos = self._repos, None
+            if repos.changes is not None:
+                await repos.changes.close()
             await repos.close()
 
     # -- per-chat language ------------------------------------------------------------------

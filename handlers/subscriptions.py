@@ -475,15 +475,20 @@ class DigestJob:
             settings = engine.settings
 
             compose = DigestCompositions(engine, settings.send_empty_digests)
-            policy = DeliveryPolicy(grace=dt.timedelta(hours=settings.digest_grace_hours))
+            policy = DeliveryPolicy(
+                grace=dt.timedelta(hours=settings.digest_grace_hours),
+                lease=settings.claim_lease_seconds,
+            )
             self.broadcaster = Broadcaster(engine, context.bot, compose, policy)
         return self.broadcaster
 
 
 async def digest_tick(context: BriefingContext) -> None:
-    """Start sending what is due, as a background task, unless a broadcast is still running."""
+    """Catch up with the data other instances changed (PostgreSQL), then start sending what is
+    due, as a background task, unless a broadcast is still running."""
     if not context.engine.is_open:
         return
+    await context.engine.check_data_version()
     broadcaster = context.job.data.get(context)
     if not broadcaster.busy:  # the delivery log makes a skipped tick harmless
         context.application.create_task(broadcaster.tick(), name=BROADCAST_TASK)

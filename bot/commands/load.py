@@ -1,4 +1,5 @@
-"""`python -m bot load`: validate the seeds, then bring the SQLite database in step with them."""
+"""`python -m bot load`: validate the seeds, then bring the database in step with them (SQLite at
+BOT_DB, or PostgreSQL at BOT_DATABASE_URL: the other instances follow within a tick)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from bot.commands.check import print_problems
 from bot.records.loading import SeedError, load_seeds
 from bot.records.models import SEED_FILES
 from bot.settings import Settings
-from bot.storage import open_repositories
+from bot.storage import describe_database, open_repositories
 from bot.storage.base import SyncResult
 
 # by_kind key -> the plural label `check` uses too
@@ -58,14 +59,19 @@ async def load(folder: Path, settings: Settings) -> SyncResult:
 def main(args: argparse.Namespace, settings: Settings) -> int:
     """Load the seeds into the database; exit 2 with every problem on stderr when invalid."""
     folder = args.seeds or settings.seeds_dir
-    db_path = args.db or settings.db_path
+    if args.db:  # an explicit SQLite file wins over BOT_DATABASE_URL
+        settings = settings.with_(db_path=args.db, database_url=None)
+    target = describe_database(settings)
     try:
-        result = asyncio.run(load(folder, settings.with_(db_path=db_path)))
+        result = asyncio.run(load(folder, settings))
     except SeedError as error:
         print_problems(error)
-        print(f"nothing was written to {db_path}", file=sys.stderr)
+        print(f"nothing was written to {target}", file=sys.stderr)
         return 2
-    print(f"loaded {folder} into {db_path}")
+    except ConnectionError as error:  # names BOT_DATABASE_URL, without the password
+        print(error, file=sys.stderr)
+        return 2
+    print(f"loaded {folder} into {target}")
     for line in describe(result):
         print(line)
     return 0

@@ -74,6 +74,7 @@ from bot.digests.schedule import compute_due, key_date
 from bot.i18n import t
 from bot.records.seedset import SeedSet
 from bot.storage.base import Claim, DeliveryLog, SeedStore, Stores, Subscription, to_timestamp
+from bot.telegram.limits import retry_after_seconds
 from bot.telegram.send_limiter import bulk_sends
 
 if TYPE_CHECKING:
@@ -226,7 +227,9 @@ class DigestCompositions:
 
 
 def instance_name() -> str:
-    """Who claims a delivery, for operators reading the log: host, process, a random tail."""
+    """Who claims a delivery or holds a role lease, for operators reading the log: host,
+    process, a random tail (a new one on every call: two instances in one process, as in the
+    tests, must not share a lease holder's name)."""
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
@@ -242,18 +245,6 @@ class GiveUp(Exception):
         super().__init__(message)
         self.permanent = permanent
         self.wait = wait
-
-
-def retry_after_seconds(exc: RetryAfter) -> float:
-    """The wait Telegram asked for, in seconds (PTB gives an int or a timedelta).
-
-    Read from PTB's stored timedelta when it has one, as its own AIORateLimiter does: the
-    public attribute warns unless PTB_TIMEDELTA is set (bot/__init__.py sets it).
-    """
-    value = getattr(exc, "_retry_after", None)
-    if value is None:
-        value = exc.retry_after
-    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
 
 
 def more_keyboard(lang: str) -> InlineKeyboardMarkup:

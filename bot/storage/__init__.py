@@ -29,6 +29,7 @@ May import `bot.records` (and `bot.settings`); nothing of the conversation, dige
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from bot.storage.base import Repositories
 
@@ -37,7 +38,25 @@ if TYPE_CHECKING:
 
 
 async def open_repositories(settings: Settings) -> Repositories:
-    """Open the configured backend, migrated: SQLite at `settings.db_path`."""
-    from bot.storage.sqlite import open_sqlite  # the driver loads only when a backend opens
+    """Open the configured backend, migrated: PostgreSQL at `settings.database_url`
+    (BOT_DATABASE_URL) when set, else SQLite at `settings.db_path`."""
+    # the driver loads only when its backend opens
+    if settings.database_url:
+        from bot.storage.postgres import open_postgres
+
+        return await open_postgres(settings.database_url)
+    from bot.storage.sqlite import open_sqlite
 
     return await open_sqlite(settings.db_path)
+
+
+def describe_database(settings: Settings) -> str:
+    """Where the data lives, for messages: the SQLite file, or the PostgreSQL URL without its
+    password."""
+    if not settings.database_url:
+        return str(settings.db_path)
+    parts = urlsplit(settings.database_url)
+    host = parts.hostname or "localhost"
+    port = f":{parts.port}" if parts.port else ""
+    user = f"{parts.username}@" if parts.username else ""
+    return f"postgresql://{user}{host}{port}{parts.path}"

@@ -276,10 +276,11 @@ class TerminalLines:
 
 @contextlib.contextmanager
 def scratch_database(settings: Settings) -> Iterator[Settings]:
-    """`settings` with a database of its own, deleted afterwards: the console and `ask` never
-    write their pretend chats, subscriptions and languages into the bot's real database."""
+    """`settings` with a SQLite database of its own, deleted afterwards: the console and `ask`
+    never write their pretend chats, subscriptions and languages into the bot's real database
+    (nor into PostgreSQL when BOT_DATABASE_URL is set)."""
     with tempfile.TemporaryDirectory(prefix="diplobrief-console-") as folder:
-        yield settings.with_(db_path=Path(folder) / "console.sqlite3")
+        yield settings.with_(db_path=Path(folder) / "console.sqlite3", database_url=None)
 
 
 async def chat(

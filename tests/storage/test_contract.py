@@ -189,6 +189,8 @@ async def test_an_edited_event_is_changed_since_its_edit_and_in_the_index_delta(
     update = await repos.seedstore.update_seeds(folder, current=seeds)
     assert update.result is not None and update.result.changed == 1
     assert update.seeds.events[edited["id"]].summary.en == "Edited"
+    # only an event changed: the index applies it, no rebuild
+    assert not update.full and [e.id for e in update.upserted] == [edited["id"]]
     assert [event_id for _, event_id in await repos.seedstore.changes_since(since)] == [
         edited["id"]
     ]
@@ -256,6 +258,17 @@ async def test_a_digest_too_late_is_recorded_missed(repos):
     assert planned.missed == [(1, KEY)] and planned.queued == []
     row = await repos.deliveries.get(1, KEY)
     assert row is not None and row.status == "missed" and "late by" in (row.error or "")
+
+
+async def test_a_weekly_digest_is_planned_once_for_its_week(repos):
+    await repos.subscriptions.subscribe(sub(1, kind="weekly"), now=T0)
+    planned = await repos.deliveries.plan(due, NINE, GRACE, 5)  # a Monday, 09:00:30
+    assert planned.queued == [(1, "weekly:2026-03-02")]
+    [claim] = await repos.deliveries.claim("A", 10, 120, NINE)
+    assert await repos.deliveries.complete(claim, "sent", now=NINE, message_ids=[1])
+    thursday = NINE + dt.timedelta(days=3, hours=2)  # the week's digest, long sent
+    again = await repos.deliveries.plan(due, thursday, GRACE, 5)
+    assert (again.queued, again.missed, again.failed) == ([], [], [])
 
 
 async def test_completion_records_the_digest_and_the_chats_last_digest(repos):

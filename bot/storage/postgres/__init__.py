@@ -15,6 +15,7 @@ from __future__ import annotations
 from bot.storage.base import Repositories
 from bot.storage.postgres.chats import PgChats
 from bot.storage.postgres.database import PgDatabase
+from bot.storage.postgres.dataversion import PgDataChanges
 from bot.storage.postgres.deliveries import PgDeliveries
 from bot.storage.postgres.seeds import PgSeedStore
 from bot.storage.postgres.stats import PgStats
@@ -30,6 +31,7 @@ def repositories(db: PgDatabase) -> Repositories:
         deliveries=PgDeliveries(db),
         stats=PgStats(db),
         close=db.close,
+        changes=PgDataChanges(db),
     )
 
 

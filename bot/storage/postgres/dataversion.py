@@ -81,3 +81,36 @@ class DataWatcher:
                 await connection.close()
         for task in list(self._tasks):
             task.cancel()
+
+
+class PgDataChanges:
+    """`bot.storage.base.DataChanges` on PostgreSQL: the stored version, and a listener on a
+    dedicated connection that reports each version notified (connected again when lost)."""
+
+    def __init__(self, db: PgDatabase) -> None:
+        self.db = db
+        self._connection: asyncpg.Connection | None = None
+        self._on_change: Callable[[int], object] | None = None
+
+    async def version(self) -> int:
+        return await current(self.db)
+
+    async def listen(self, on_change: Callable[[int], object]) -> None:
+        """Call `on_change(version)` (on the event loop) for every version notified from now
+        on; connect the listener again if its connection was lost (idempotent)."""
+        self._on_change = on_change
+        if self._connection is not None and not self._connection.is_closed():
+            return
+        connection = await self.db.dedicated()
+        await connection.add_listener(self.db.channel(CHANNEL), self._notified)
+        self._connection = connection
+
+    def _notified(self, _connection: object, _pid: int, _channel: str, payload: str) -> None:
+        if self._on_change is not None:
+            self._on_change(int(payload))
+
+    async def close(self) -> None:
+        if self._connection is not None:
+            connection, self._connection = self._connection, None
+            with contextlib.suppress(Exception):
+                await connection.close()

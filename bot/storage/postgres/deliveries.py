@@ -132,15 +132,14 @@ class PgDeliveries:
                 return None
             if now is None:
                 now = await connection.fetchval("SELECT clock_timestamp()")
-            subscriptions = await active_subscriptions(connection)
-            day_ago = now - dt.timedelta(days=3)
-            existing = {
-                (row[0], row[1])
-                for row in await connection.fetch(
-                    "SELECT chat_id, digest_key FROM deliveries WHERE due_at >= $1", day_ago
-                )
-            }
-            due = compute(subscriptions, existing, now)
+            # the latest schedule of each subscription, less those the log already has
+            candidates = compute(await active_subscriptions(connection), set(), now)
+            rows = await connection.fetch(
+                "SELECT chat_id, digest_key FROM deliveries WHERE digest_key = ANY($1::text[])",
+                sorted({d.digest_key for d in candidates}),
+            )
+            existing = {(row[0], row[1]) for row in rows}
+            due = [d for d in candidates if (d.subscription.chat_id, d.digest_key) not in existing]
             fresh = [d for d in due if not d.late]
             late = [d for d in due if d.late]
             await connection.executemany(

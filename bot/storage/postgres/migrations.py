@@ -177,6 +177,14 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (version, event_id)
     );
     """,
+    # 3 (as SQLite's, issue 12): the per-event participant, topic, organization and source
+    # tables were written on every sync and never read (the packed events hold the same).
+    """
+    DROP TABLE event_participants;
+    DROP TABLE event_topics;
+    DROP TABLE event_organizations;
+    DROP TABLE event_sources;
+    """,
 ]
 
 

@@ -11,8 +11,9 @@ reuses): the database is shared, so
   delta (`search_index_delta` by version), so two code versions in a rolling deploy each find
   theirs instead of deleting the other's.
 `seed_files` keeps each file's stat signature and hash as on SQLite (a start hashes only the
-files whose stat differs from the stored one: another machine's checkout is hashed once). When
-the folder changed, it is read whole and only the differing rows are written.
+files whose stat differs from the stored one). When the folder changed, it is read whole and
+only the differing rows are written; when only events changed, the search index applies them
+(`SeedUpdate.upserted`/`removed`) instead of being rebuilt.
 """
 
 from __future__ import annotations
@@ -51,7 +52,6 @@ _UPSERT_META = (
     "INSERT INTO meta (key, value) VALUES ($1, $2)"
     " ON CONFLICT (key) DO UPDATE SET value = excluded.value"
 )
-_CHILD_TABLES = ("event_participants", "event_topics", "event_organizations", "event_sources")
 KEEP_INDEX_VERSIONS = 2
 
 
@@ -96,23 +96,38 @@ class PgSeedStore:
                 seeds = current if current and current.fingerprint == stored else None
                 return SeedUpdate(seeds or await self._read(connection), None)
             seedset = await asyncio.to_thread(load_seeds, folder)
-            result = await self._sync(connection, seedset, to_timestamp(utc_now()))
-        return SeedUpdate(seedset, result, full=True)
+            result, changed_ids = await self._sync(connection, seedset, to_timestamp(utc_now()))
+            only_events = stored is not None and same_format and not any(
+                counts[name] for kind, counts in result.by_kind.items() if kind != "event"
+                for name in ("added", "changed", "removed")
+            )  # fmt: skip
+            if not only_events:
+                return SeedUpdate(seedset, result, full=True)
+            # Only events changed: the search index applies them (no rebuild), on the seeds
+            # read back packed (the parsed models of the whole folder can go).
+            events = seedset.events
+            upserted = tuple(events[event_id] for event_id in changed_ids if event_id in events)
+            removed = tuple(event_id for event_id in changed_ids if event_id not in events)
+            del seedset, events
+            seeds = await self._read(connection)
+        return SeedUpdate(seeds, result, upserted, removed)
 
     async def sync_seeds(self, seedset: SeedSet, *, now: dt.datetime | None = None) -> SyncResult:
         """Make the stored seeds equal to `seedset` in one transaction and bump the data
         version when anything changed; idempotent."""
         async with self.db.pool.acquire() as connection, connection.transaction():
             await self._lock(connection)
-            return await self._sync(connection, seedset, to_timestamp(now or utc_now()))
+            result, _ = await self._sync(connection, seedset, to_timestamp(now or utc_now()))
+            return result
 
     async def _lock(self, connection: asyncpg.Connection) -> None:
         await connection.execute("SELECT pg_advisory_xact_lock(hashtext($1))", self.db.key("seeds"))
 
     async def _sync(
         self, connection: asyncpg.Connection, seedset: SeedSet, stamp: str
-    ) -> SyncResult:
-        """Inside the caller's locked transaction: write what differs from `seedset`."""
+    ) -> tuple[SyncResult, list[str]]:
+        """Inside the caller's locked transaction: write what differs from `seedset`; the
+        result, and the ids of the events written or removed."""
         previous = await self._meta(FINGERPRINT_KEY, connection)
         events, changed_ids = await self._sync_events(connection, seedset.events.values(), stamp)
         by_kind = {"event": events}
@@ -146,7 +161,7 @@ class PgSeedStore:
         result = SyncResult(**totals, by_kind=by_kind)
         if result.touched or previous != seedset.fingerprint:
             await dataversion.bump(connection, self.db)
-        return result
+        return result, changed_ids
 
     async def _sync_events(
         self, connection: asyncpg.Connection, events: Iterable[Event], stamp: str
@@ -176,20 +191,13 @@ class PgSeedStore:
             f"INSERT INTO events ({_EVENT_COLUMNS}, first_seen, updated_at, id) VALUES ({marks})",
             [(*row, stamp, stamp, event.id) for event, row in added_rows],
         )
-        changed_events = [event for event, _ in changed]
-        for table in _CHILD_TABLES:
-            await connection.execute(
-                f"DELETE FROM {table} WHERE event_id = ANY($1::text[])",
-                [event.id for event in changed_events],
-            )
-        await _write_children(connection, changed_events + [event for event, _ in added])
         counts = {
             "added": len(added),
             "changed": len(changed),
             "removed": len(removed),
             "unchanged": len(seen) - len(added) - len(changed),
         }
-        written = [event.id for event, _ in added] + [event.id for event in changed_events]
+        written = [event.id for event, _ in added + changed]
         return counts, written + removed
 
     async def _sync_gazetteer(
@@ -324,26 +332,6 @@ class PgSeedStore:
             to_timestamp(since),
         )
         return [(row[0], row[1]) for row in rows]
-
-
-async def _write_children(connection: asyncpg.Connection, events: list[Event]) -> None:
-    """Write the participant, topic, organization and source rows of `events`."""
-    tables = {
-        "event_participants (event_id, person_id, side) VALUES ($1, $2, $3)": [
-            (e.id, p.person, p.side) for e in events for p in e.participants
-        ],
-        "event_topics (event_id, topic_id) VALUES ($1, $2)": [
-            (e.id, topic) for e in events for topic in e.topics
-        ],
-        "event_organizations (event_id, org_id) VALUES ($1, $2)": [
-            (e.id, org) for e in events for org in e.organizations
-        ],
-        "event_sources (event_id, article_id, position) VALUES ($1, $2, $3)": [
-            (e.id, s.article, n) for e in events for n, s in enumerate(e.sources)
-        ],
-    }
-    for into, rows in tables.items():
-        await connection.executemany(f"INSERT INTO {into} ON CONFLICT DO NOTHING", rows)
 
 
 async def _write_seed_files(

@@ -110,15 +110,11 @@ class SqliteDeliveries:
     ) -> Planned:
         """Plan the digests due at `now` (see `DeliveryLog`), in one transaction."""
         now = now or utc_now()
-        subscriptions = await self.subscriptions.active()
-        existing = {
-            (row[0], row[1])
-            for row in await self.database.fetchall(
-                "SELECT chat_id, digest_key FROM deliveries WHERE due_at >= ?",
-                (to_timestamp(now - dt.timedelta(days=3)),),
-            )
-        }
-        due = compute(subscriptions, existing, now)
+        # the latest schedule of each subscription, less those the log already has
+        candidates = compute(await self.subscriptions.active(), set(), now)
+        pairs = [(d.subscription.chat_id, d.digest_key) for d in candidates]
+        existing = await self.existing_keys(pairs)
+        due = [d for d, pair in zip(candidates, pairs, strict=True) if pair not in existing]
         fresh = [d for d in due if not d.late]
         late = [d for d in due if d.late]
         cutoff = to_timestamp(now - grace)
