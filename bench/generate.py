@@ -450,7 +450,7 @@ async def sync_into_database(seedset, db_path: Path, folder: Path | None = None)
     """
     from dataclasses import replace
 
-    from bot.records.loading import file_hashes, fingerprint_of
+    from bot.records.loading import file_hashes, fingerprint_of, record_digests
     from bot.storage.sqlite import open_sqlite
 
     if folder is not None:  # each file's hash and events, as `load_seeds` would give them
@@ -462,14 +462,33 @@ async def sync_into_database(seedset, db_path: Path, folder: Path | None = None)
             )
             for start in range(0, len(ids), EVENTS_PER_FILE)
         }
+        digests = {name: record_digests(folder / name) for name in event_files}
         seedset = replace(
-            seedset, fingerprint=fingerprint_of(hashes), files=hashes, event_files=event_files
+            seedset,
+            fingerprint=fingerprint_of(hashes),
+            files=hashes,
+            event_files=event_files,
+            record_digests={name: found for name, found in digests.items() if found},
         )
     repos = await open_sqlite(Path(db_path))
     try:
         return await repos.seedstore.sync_seeds(seedset)
     finally:
         await repos.close()
+
+
+def fill_record_digests(db_path: Path, folder: Path) -> int:
+    """Store the record digests of the events files of a data set cached before they were
+    stored (SQLite migration 5), as a sync would have; returns how many files got them."""
+    from bot.records.loading import record_digests
+
+    missing = "SELECT path FROM seed_files WHERE event_ids IS NOT NULL AND record_digests IS NULL"
+    with sqlite3.connect(db_path) as connection:
+        paths = [row[0] for row in connection.execute(missing)]
+        filled = [(json.dumps(list(found)), path) for path in paths
+                  if (found := record_digests(folder / path))]  # fmt: skip
+        connection.executemany("UPDATE seed_files SET record_digests = ? WHERE path = ?", filled)
+    return len(filled)
 
 
 def _iso(moment: dt.datetime) -> str:

@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import bench_settings, dataset_paths, memory, summary
+from bench.common import bench_settings, cpu_seconds, dataset_paths, memory, summary
 
 ROOT = Path(__file__).resolve().parent.parent
 EDITS = ("changed_1", "new_100", "deleted_1")
@@ -147,7 +147,7 @@ async def _reloads(data: Path, queries: int, seed: int) -> dict:
         before = memory()
         reset_peak()
         timings: dict[str, list[float]] = {"search": [], "minister": []}
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), cpu_seconds()
         reload = asyncio.create_task(engine.apply_changes())
         n = 0
         while not reload.done():
@@ -160,6 +160,7 @@ async def _reloads(data: Path, queries: int, seed: int) -> dict:
         elapsed = time.perf_counter() - started
         results[kind] = {
             "apply_s": elapsed,
+            "cpu_s": cpu_seconds() - cpu,  # the process's, answering commands included
             "changed": result.changed,
             "added": result.added,
             "removed": result.removed,
@@ -168,6 +169,14 @@ async def _reloads(data: Path, queries: int, seed: int) -> dict:
             **memory(),
             "during": {command: summary(times) for command, times in timings.items()},
         }
+    # Memory across repeated reloads: five more one-record edits, RSS after each.
+    repeated = []
+    for round_ in range(len(EDITS) + 1, len(EDITS) + 6):
+        edit(seeds, "changed_1", round_, db)
+        started = time.perf_counter()
+        await engine.apply_changes()
+        repeated.append({"apply_s": time.perf_counter() - started, **memory()})
+    results["repeated_changed_1"] = repeated
     await application.post_shutdown(application)
     await application.shutdown()
     return results
@@ -189,12 +198,13 @@ async def rebuild(data: Path) -> dict:
             connection.execute("DELETE FROM seed_files")
         settings = bench_settings(data).with_(db_path=target)
         reset_peak()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), cpu_seconds()
         engine = Engine(settings)
         result = await engine.open()
         elapsed = time.perf_counter() - started
         figures = {
             "total_s": elapsed,
+            "cpu_s": cpu_seconds() - cpu,
             "index_source": engine.index_source,
             "read_yaml": result is not None,
             **memory(),

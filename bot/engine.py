@@ -19,13 +19,15 @@ import asyncio
 import contextlib
 import gc
 import logging
-from typing import Literal, cast
+import time
+from collections.abc import Iterable
+from typing import Any, Literal, cast
 
 from bot.i18n import language_from_code
 from bot.records.loading import SeedError
 from bot.records.models import LANGS, Lang
 from bot.records.seedset import SeedSet
-from bot.search.index import SearchIndex
+from bot.search.index import IndexBuilder, SearchIndex
 from bot.settings import Settings
 from bot.storage import open_repositories
 from bot.storage.base import (
@@ -46,6 +48,38 @@ def _compact_at(events: int) -> int:
     """Events changed since the stored index beyond which it is stored whole again (a start
     applies the delta on top of the stored index; a long delta would slow starts)."""
     return max(1000, events // 50)
+
+
+class Rebuild:
+    """A search index built from events as they are read (`bot.search.index.IndexBuilder`),
+    with progress on the console: a line every few seconds once it takes over two."""
+
+    EVERY_S = 2.0
+
+    def __init__(self) -> None:
+        self._builder = IndexBuilder()
+        self._started = time.monotonic()
+        self._shown = self._started
+        self._events = self._batches = 0
+
+    def __call__(self, seeds: Any, events: Iterable[Any]) -> None:
+        """Take in a batch of events (one seed file's, or those decoded from storage)."""
+        before = self._builder.size
+        self._builder.add(seeds, events)
+        self._events += self._builder.size - before
+        self._batches += 1
+        now = time.monotonic()
+        if now - self._started > self.EVERY_S and now - self._shown > self.EVERY_S:
+            self._shown = now
+            log.warning("rebuilding: %s events read (%d files), %.0f s",
+                        f"{self._events:,}", self._batches, now - self._started)  # fmt: skip
+
+    def index(self, seeds: Any) -> SearchIndex:
+        index = self._builder.index(seeds)
+        elapsed = time.monotonic() - self._started
+        if elapsed > self.EVERY_S:
+            log.warning("rebuilt: %s events indexed in %.1f s", f"{self._events:,}", elapsed)
+        return index
 
 
 class EngineClosed(RuntimeError):
@@ -106,8 +140,9 @@ class Engine:
 
         Only the seed files changed since the last start are read; the stored index is loaded
         and the events changed since it was stored are applied to it (built when there is
-        none). When the seeds folder has problems but the database holds seeds from an
-        earlier start, the bot starts on those (and logs the problems); with nothing to fall
+        none). When the whole folder is read, the index is built from its events as they are
+        read (`Rebuild`). When the seeds folder has problems but the database holds seeds from
+        an earlier start, the bot starts on those (and logs the problems); with nothing to fall
         back on, the `SeedError` propagates.
         """
         repos = await open_repositories(self.settings)
@@ -115,22 +150,25 @@ class Engine:
         try:
             if repos.changes is not None:  # before reading: a write meanwhile is caught up later
                 self.data_version = await repos.changes.version()
+            rebuild = Rebuild()
             try:
-                update = await storage.update_seeds(self.settings.seeds_dir)
+                update = await storage.update_seeds(self.settings.seeds_dir, on_events=rebuild)
             except SeedError as exc:
                 if await storage.stored_fingerprint() is None:
                     raise
                 log.error("seeds have problems, starting on the last good copy:\n%s", exc)
                 update = SeedUpdate(await storage.read_seedset(), None)
-            seeds, full, result = update.seeds, update.full, update.result
-            del update  # holds every parsed model when the folder was read in full
-            if full:  # read from YAML: keep the lazy copy, not every model
-                del seeds
-                seeds = await storage.read_seedset()
-            index = await self._stored_index(storage, seeds)
-            if index is None:
-                index = await self._build_index(seeds)
+            seeds, result = update.seeds, update.result
+            index: SearchIndex | None
+            if update.full:
+                index = await self._built(rebuild, seeds)
                 await self._store_index(storage, seeds, index)
+            else:
+                index = await self._stored_index(storage, seeds)
+                if index is None:
+                    index = await self._build_index(seeds)
+                    await self._store_index(storage, seeds, index)
+            del update, rebuild
         except BaseException:
             await repos.close()
             raise
@@ -144,25 +182,26 @@ class Engine:
         swap the new seeds and index in together; commands keep being answered meanwhile
         (from the previous ones) and never see half an update.
 
-        Only the changed files are read and only their events re-indexed (a full rebuild when
-        a gazetteer, an article or the schema changed). This is what `/reload` does, and what
-        an approved ingest draft calls once its files are written. On problems it raises
-        `SeedError` and keeps the running data.
+        Only the changed files are read and only their events re-indexed (a full rebuild,
+        streamed, when a gazetteer, an article or the schema changed). This is what `/reload`
+        does, and what an approved ingest draft calls once its files are written. On problems
+        it raises `SeedError` and keeps the running data.
         """
         async with self._reload_lock:
+            rebuild = Rebuild()
             update = await self.seedstore.update_seeds(
-                self.settings.seeds_dir, current=self.seeds
+                self.settings.seeds_dir, current=self.seeds, on_events=rebuild
             )
             if update.result is None:
                 return SyncResult(unchanged=len(self.seeds.events))
-            result = update.result
-            if update.full or self.index is None:
-                del update  # the parsed models can go: the lazy copy is read back
-                seeds = await self.seedstore.read_seedset()
+            result, seeds = update.result, update.seeds
+            if update.full:
+                index = await self._built(rebuild, seeds)
+                await self._store_index(self.seedstore, seeds, index)
+            elif self.index is None:
                 index = await self._build_index(seeds)
                 await self._store_index(self.seedstore, seeds, index)
             else:
-                seeds = update.seeds
                 index = await asyncio.to_thread(
                     self.index.updated, seeds, update.upserted, update.removed, False
                 )
@@ -170,6 +209,7 @@ class Engine:
                 delta = await self.seedstore.index_delta(SearchIndex.VERSION)
                 if len(delta) > _compact_at(len(seeds.events)):
                     await self._store_index(self.seedstore, seeds, index)
+            del update, rebuild
             self.seeds, self.index = seeds, index  # swapped together, after everything worked
             gc.freeze()
             return result
@@ -254,8 +294,14 @@ class Engine:
         return index
 
     async def _build_index(self, seeds: SeedSet) -> SearchIndex:
-        """Build the search index of `seeds` (in a thread)."""
-        index = await asyncio.to_thread(SearchIndex.build, seeds)
+        """Build the search index of `seeds` (in a thread), decoding one event at a time."""
+        rebuild = Rebuild()
+        await asyncio.to_thread(rebuild, seeds, seeds.events.values())
+        return await self._built(rebuild, seeds)
+
+    async def _built(self, rebuild: Rebuild, seeds: SeedSet) -> SearchIndex:
+        """The index `rebuild` gathered, with the gazetteers of `seeds`."""
+        index = await asyncio.to_thread(rebuild.index, seeds)
         self.index_builds += 1
         self.index_source = "built"
         return index

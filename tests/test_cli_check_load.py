@@ -24,7 +24,7 @@ def table_rows(db_path: Path) -> dict[str, list[tuple]]:
     with sqlite3.connect(db_path) as db:
         return {
             table: sorted(db.execute(f"SELECT * FROM {table}").fetchall())
-            for table in ("meta", "gazetteer", "events", "event_participants", "article_texts")
+            for table in ("meta", "gazetteer", "events", "article_texts")
         }
 
 

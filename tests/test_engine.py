@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
-from bot.engine import Engine
+from bot.engine import Engine, Rebuild
 from bot.records.loading import SeedError, load_seeds
 from bot.search.index import SearchIndex
 from bot.settings import Settings
-from tests.support.seedcopy import copy_seeds, edit_event, localized
+from tests.support.seedcopy import copy_seeds, edit_event, edit_records, localized
 
 
 @pytest.fixture
@@ -114,3 +116,24 @@ async def test_a_start_after_one_record_changed_updates_the_stored_index(engine)
         assert again.index.newest_event_ids() == fresh.newest_event_ids()
     finally:
         await again.close()
+
+
+async def test_a_gazetteer_change_rebuilds_while_reading_and_says_how_far_it_got(
+    engine, monkeypatch, caplog
+):
+    monkeypatch.setattr(Rebuild, "EVERY_S", 0.0)  # a real rebuild of 100,000 events takes long
+    edit_records(engine.settings.seeds_dir / "topics.yaml",
+                 lambda topics: topics[0]["aliases"].update(en=["Disarmament talks"]))  # fmt: skip
+    builds = engine.index_builds
+    with caplog.at_level(logging.WARNING, logger="bot.engine"):
+        result = await engine.reload()
+    assert result.by_kind["topic"]["changed"] == 1
+    assert engine.index_source == "built" and engine.index_builds == builds + 1
+    lines = [record.getMessage() for record in caplog.records]
+    files = len(list((engine.settings.seeds_dir / "events").glob("*.yaml")))
+    assert any(f"events read ({files} files)" in line for line in lines), lines
+    assert any(line.startswith(f"rebuilt: {len(engine.seeds.events)} events") for line in lines)
+    fresh = SearchIndex.build(load_seeds(engine.settings.seeds_dir))
+    assert engine.index.find_topics("Disarmament talks") == fresh.find_topics("Disarmament talks")
+    for query in ("OSCE Vienna", "Кошербаев", "water"):
+        assert engine.index.search_events(query, 10) == fresh.search_events(query, 10)

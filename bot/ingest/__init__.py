@@ -140,6 +140,9 @@ def ingest_text(
     mentioned = [m for m in mentions if not _takes_part(m, lede_indexes, kind)]
     mentions = [m for m in mentions if m not in mentioned]
     sideline_sentences = _sideline_sentences(sentences, mentions)
+    if kind == "bilateral_meeting" and kind_sentence is not None:
+        # the article reports the talks held on the margins: they are its main event
+        sideline_sentences.discard(kind_sentence.index)
     main_mentions = [m for m in mentions if m.sentence.index not in sideline_sentences]
     place, place_sentence = find_place(
         opening, knowledge.places, seeds.places, past=kind != "announcement"

@@ -313,6 +313,15 @@ def dateline(sentences: list[Sentence]) -> tuple[DateMention, str] | None:
     return None
 
 
+def _is_future(mention: DateMention, pub: EventDate) -> bool:
+    """Whether a date speaks of something still to come: a full date after the publication day
+    is; one on or before it is not, whatever else the sentence says ("discussed the upcoming
+    summit on July 30, 2018"); otherwise the sentence's words decide."""
+    if mention.year and mention.day and pub.precision == "day" and pub.start:
+        return dt.date(mention.year, mention.month, mention.day) > pub.start
+    return mention.future
+
+
 def _weekday_date(sentence: Sentence, pub: EventDate, future: bool) -> DateFinding | None:
     """ "On Tuesday" in a dated report: the Tuesday before the publication date (after it, for
     an announcement), or None."""
@@ -346,7 +355,7 @@ def event_date(
     lede = {s.index for s in body[:2]}
     filed = dateline(sentences)
     for mention in find_mentions(sentences):
-        if mention.sentence.text == header or mention.future != future:
+        if mention.sentence.text == header or _is_future(mention, published.date) != future:
             continue
         if filed and mention.sentence.index == filed[0].sentence.index:
             continue

@@ -91,6 +91,19 @@ _PAST_MEETING = re.compile(
 )
 
 
+# "На полях СМИД ОБСЕ проводит переговоры": the council is where the talks were held.
+_SIDELINES_OF = re.compile(
+    r"(?:на\s+полях|в\s+кулуарах|on\s+the\s+(?:sidelines|margins)\s+of(?:\s+the)?|"
+    r"аясында|шеңберінде)\W*$",
+    re.I,
+)
+
+
+def _beside(text: str, start: int) -> bool:
+    """Whether the words at `start` name the gathering a meeting was held beside."""
+    return bool(_SIDELINES_OF.search(text[:start]))
+
+
 def lede(sentences: list[Sentence], size: int = 3) -> list[Sentence]:
     """The headline (if any) and the first body sentences: where news says what happened."""
     body = [s for s in sentences if len(s.text) > 40 and not s.text.lstrip().startswith("date ")]
@@ -113,6 +126,7 @@ def classify(sentences: list[Sentence]) -> tuple[EventKind, Sentence | None]:
     for patterns in (specific, general):
         for sentence in opening:
             for kind, pattern in patterns:
-                if pattern.search(sentence.text):
+                hit = pattern.search(sentence.text)
+                if hit and not _beside(sentence.text, hit.start()):
                     return kind, sentence
     return "statement", None

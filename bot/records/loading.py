@@ -13,6 +13,7 @@ are one pass that must report every problem at once.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import gc
 import hashlib
 import os
@@ -21,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import yaml
 from pydantic import ValidationError
@@ -34,8 +35,16 @@ from bot.records.models import (
     Event,
     Record,
 )
-from bot.records.references import check_events, check_references, cycles
+from bot.records.references import StreamedChecks, check_events, cycles
 from bot.records.seedset import ATTRIBUTES, SeedSet
+from bot.records.sources import (
+    Item,
+    checked_value,
+    digest,
+    json_items,
+    json_lines,
+    yaml_slices,
+)
 
 # Bump when the way records are stored changes, so every database reloads its seeds.
 FORMAT_VERSION = b"seeds-format-1"
@@ -215,6 +224,13 @@ def _seed_files(folder: Path) -> list[tuple[str, os.DirEntry]]:
                 if not prefix and entry.name == DRAFTS_DIR:
                     continue
                 relative = prefix + entry.name
+                if (
+                    entry.is_file(follow_symlinks=False)  # a plain file (no link): known from
+                    and not entry.is_symlink()  # the directory listing, one stat for its size
+                    and entry.stat(follow_symlinks=False).st_size <= MAX_SEED_FILE_BYTES
+                ):
+                    found.append((relative, entry))
+                    continue
                 problem = _entry_problem(entry, root, visited)
                 if problem:
                     problems.append(SeedProblem(relative, None, None, problem))
@@ -276,13 +292,43 @@ def _read_text(path: Path) -> str:
     return data.decode("utf-8")
 
 
-def _read_list(path: Path, name: str, problems: list[SeedProblem]) -> list[tuple[int, object]]:
-    """The items of a YAML list file with each item's line; problems go to `problems`."""
+def _read_list(path: Path, name: str, problems: list[SeedProblem]) -> tuple[
+    list[tuple[int, object]], list[str] | None
+]:  # fmt: skip
+    """The items of a list file with each item's line, and the digest of each item's source
+    (bot.records.sources; None when the records cannot be cut apart by their source).
+    Problems go to `problems`."""
     try:
         text = _read_text(path)
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         problems.append(SeedProblem(name, None, None, f"cannot read the file: {exc}"))
-        return []
+        return [], None
+    found = json_items(text)
+    if found is not None:  # a JSON list: the C decoder, same values and lines as YAML
+        return [(item.line, item.value) for item in found], [digest(i.text) for i in found]
+    items = _parse_list(text, name, problems)
+    slices = yaml_slices(text)
+    if slices is None or len(slices) != len(items):
+        return items, None
+    ends = [*(piece.line for piece in slices[1:]), float("inf")]
+    if not all(s.line <= line < end for s, (line, _), end in zip(slices, items, ends, strict=True)):
+        return items, None  # the cut does not fall where the parser saw items begin
+    return items, [digest(piece.text) for piece in slices]
+
+
+def record_digests(path: Path) -> tuple[str, ...] | None:
+    """The source digest of each record of a list file, in order (None: it cannot be cut
+    into records, or cannot be read)."""
+    _, digests = _read_list(path, path.name, [])
+    return None if digests is None else tuple(digests)
+
+
+def _parse_list(
+    text: str, name: str, problems: list[SeedProblem], first_line: int = 1
+) -> list[tuple[int, object]]:
+    """The items of a YAML list (its text starting at line `first_line` of the file) with
+    each item's line; problems go to `problems`."""
+    shift = first_line - 1
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -291,19 +337,20 @@ def _read_list(path: Path, name: str, problems: list[SeedProblem]) -> list[tuple
         if not isinstance(node, yaml.SequenceNode):
             found = "a mapping" if isinstance(node, yaml.MappingNode) else "a single value"
             message = f"expected a list of records, found {found}"
-            problems.append(SeedProblem(name, None, None, message, node.start_mark.line + 1))
+            line = node.start_mark.line + 1 + shift
+            problems.append(SeedProblem(name, None, None, message, line))
             return []
         items = loader.construct_document(node)
-        lines = [child.start_mark.line + 1 for child in node.value]
+        lines = [child.start_mark.line + 1 + shift for child in node.value]
         for line, key in loader.duplicate_keys:
-            position = bisect.bisect_right(lines, line)  # the item this line falls in
+            position = bisect.bisect_right(lines, line + shift)  # the item this line falls in
             label = _label(position, items[position - 1]) if position else None
             message = f"the key {key!r} is given twice (the last one would win)"
-            problems.append(SeedProblem(name, label, key, message, line))
+            problems.append(SeedProblem(name, label, key, message, line + shift))
         return list(zip(lines, items, strict=True))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        at = mark.line + 1 if mark else None
+        at = mark.line + 1 + shift if mark else None
         where = f" (column {mark.column + 1})" if mark else ""
         reason = getattr(exc, "problem", None) or str(exc)
         problems.append(SeedProblem(name, None, None, f"YAML syntax error{where}: {reason}", at))
@@ -340,74 +387,132 @@ def _label(position: int, item: object) -> str:
 
 def _validate_file(
     path: Path, name: str, model: type[Record], problems: list[SeedProblem], invalid: set[str]
-) -> list[tuple[Record, int]]:
-    """Validate each item of one file; return the good records with their lines.
+) -> tuple[list[tuple[Record, int]], list[str] | None]:
+    """Validate each item of one file; return the good records with their lines, and each
+    one's source digest when every item is a good record and the file can be cut apart.
 
     The ids of records that fail go into `invalid`, so references to them are not reported
     a second time as unknown.
     """
+    items, digests = _read_list(path, name, problems)
     records = []
-    for position, (line, item) in enumerate(_read_list(path, name, problems), start=1):
-        label = _label(position, item)
-        if not isinstance(item, dict):
-            message = f"expected a mapping of fields, found {type(item).__name__}"
-            problems.append(SeedProblem(name, label, None, message, line))
-            continue
-        try:
-            records.append((model.model_validate(item), line))
-        except ValidationError as exc:
-            invalid.add(label)
-            for error in exc.errors():
-                field_path = _field_path(error["loc"])
-                problems.append(SeedProblem(name, label, field_path, _message(error), line))
-    return records
+    for position, (line, item) in enumerate(items, start=1):
+        record = _validate_item(position, line, item, name, model, problems, invalid)
+        if record is not None:
+            records.append((record, line))
+    return records, digests if len(records) == len(items) else None
+
+
+def _validate_item(
+    position: int,
+    line: int,
+    item: object,
+    name: str,
+    model: type[Record],
+    problems: list[SeedProblem],
+    invalid: set[str],
+) -> Record | None:
+    """The record of one item (the `position`-th of its file), or None with its problems."""
+    label = _label(position, item)
+    if not isinstance(item, dict):
+        message = f"expected a mapping of fields, found {type(item).__name__}"
+        problems.append(SeedProblem(name, label, None, message, line))
+        return None
+    try:
+        return model.model_validate(item)
+    except ValidationError as exc:
+        invalid.add(label)
+        for error in exc.errors():
+            field_path = _field_path(error["loc"])
+            problems.append(SeedProblem(name, label, field_path, _message(error), line))
+    return None
 
 
 # --- loading -------------------------------------------------------------------------------
 
 
+EventSink = Callable[[SeedSet, list[Event]], None]
+
+
 def load_seeds(folder: Path) -> SeedSet:
     """Read and validate a seeds folder; raise `SeedError` listing every problem found."""
+    events: dict[str, Event] = {}
+    seedset = stream_seeds(folder, lambda _, batch: events.update((e.id, e) for e in batch))
+    return dataclasses.replace(seedset, events=events)
+
+
+def stream_seeds(folder: Path, sink: EventSink, hashes: FileHashes | None = None) -> SeedSet:
+    """`load_seeds` holding no event: the events of each events file go to `sink` (with the
+    gazetteers they refer to) once validated, and the seed set returned has the gazetteers,
+    the articles' texts, each file's hash, event ids and digests, but no events.
+
+    Nothing more goes to the sink once a problem is found; a `SeedError` at the end (every
+    problem, as `load_seeds` reports them) means what the sink was given must be dropped.
+    `hashes` are the folder's `file_hashes` when the caller has them.
+    """
     folder = Path(folder)
     if not folder.is_dir():
         raise SeedError([_missing_folder(folder)])
-    hashes = file_hashes(folder)
+    with paused_gc():
+        return _stream_seeds(folder, sink, hashes or file_hashes(folder))
+
+
+def _stream_seeds(folder: Path, sink: EventSink, hashes: FileHashes) -> SeedSet:
     problems: list[SeedProblem] = []
     tables: dict[str, dict[str, Record]] = {}
     origin: dict[tuple[str, str], tuple[str, int]] = {}  # (attribute, id) -> (file, line)
     missing_files: set[str] = set()
     invalid: dict[str, set[str]] = {}  # attribute -> ids of records that failed validation
+    digests: dict[str, tuple[str, ...]] = {}
 
-    def add(attribute: str, name: str, record: Record, line: int) -> None:
-        table = tables.setdefault(attribute, {})
+    def add(attribute: str, name: str, record: Record, line: int) -> bool:
         record_id = record.id  # type: ignore[attr-defined]
-        if record_id in table:
+        if (attribute, record_id) in origin:
             first_file, first_line = origin[(attribute, record_id)]
             message = f"duplicate id, first defined in {first_file} line {first_line}"
             problems.append(SeedProblem(name, record_id, "id", message, line))
-            return
-        table[record_id] = record
+            return False
+        if attribute != "events":  # events go to the sink
+            tables.setdefault(attribute, {})[record_id] = record
         origin[(attribute, record_id)] = (name, line)
+        return True
 
-    with paused_gc():
-        _read_all(folder, add, problems, invalid, missing_files)
-    texts = _read_articles(folder, tables.get("articles", {}), origin, problems)
-    loaded: dict[str, Any] = {a: tables.get(a, {}) for a in [*ATTRIBUTES.values(), "events"]}
-    seedset = SeedSet(
+    def report(findings: Iterable[tuple[str, str, str, str]]) -> None:
+        for attribute, record_id, field_path, message in findings:
+            name, line = origin[(attribute, record_id)]
+            problems.append(SeedProblem(name, record_id, field_path, message, line))
+
+    _read_gazetteers(folder, add, problems, invalid, missing_files)
+    texts = _read_articles(folder, tables.get("articles", {}), origin, problems, hashes)
+    loaded: dict[str, Any] = {a: tables.get(a, {}) for a in ATTRIBUTES.values()}
+    gazetteers = SeedSet(
         **loaded,
+        events=_AnyEvent(),  # parents are checked at the end
         article_texts=texts,
-        fingerprint=fingerprint_of(hashes),
-        files=hashes,
-        event_files=_event_files(origin),
     )
-    missing = {ATTRIBUTES[name] for name in missing_files}
-    for attribute, record_id, field_path, message in check_references(seedset, missing, invalid):
-        name, line = origin[(attribute, record_id)]
-        problems.append(SeedProblem(name, record_id, field_path, message, line))
+    checks = StreamedChecks(gazetteers, {ATTRIBUTES[name] for name in missing_files}, invalid)
+    report(checks.gazetteers())
+    broken = invalid.setdefault("events", set())
+    for name, path in _events_files(folder):
+        records, found = _validate_file(path, name, Event, problems, broken)
+        batch = [record for record, line in records if add("events", name, record, line)]
+        if found is not None:
+            digests[name] = tuple(found)
+        report(checks.events(batch))  # type: ignore[arg-type]
+        if not problems:
+            sink(gazetteers, batch)  # type: ignore[arg-type]
+    report(checks.parents())
     if problems:
         # File by file, top to bottom: the order an editor fixes them in.
         raise SeedError(sorted(problems, key=lambda problem: (problem.file, problem.line or 0)))
-    return seedset
+    return dataclasses.replace(
+        gazetteers,
+        events={},
+        fingerprint=fingerprint_of(hashes),
+        files=hashes,
+        event_files=_event_files(origin),
+        record_digests=digests,
+    )
 
 
 def _event_files(origin: Mapping[tuple[str, str], tuple[str, int]]) -> dict[str, tuple[str, ...]]:
@@ -419,28 +524,30 @@ def _event_files(origin: Mapping[tuple[str, str], tuple[str, int]]) -> dict[str,
     return {name: tuple(ids) for name, ids in files.items()}
 
 
-def _read_all(
+def _read_gazetteers(
     folder: Path,
-    add: Callable[[str, str, Record, int], None],
+    add: Callable[[str, str, Record, int], bool],
     problems: list[SeedProblem],
     invalid: dict[str, set[str]],
     missing_files: set[str],
 ) -> None:
-    """Validate every gazetteer file and event file, handing each good record to `add`."""
+    """Validate every gazetteer file, handing each good record to `add`."""
     for name, model in GAZETTEERS.items():
         path = folder / name
         if not path.exists():
             missing_files.add(name)
             continue
         broken = invalid.setdefault(ATTRIBUTES[name], set())
-        for record, line in _validate_file(path, name, model, problems, broken):
+        records, _ = _validate_file(path, name, model, problems, broken)
+        for record, line in records:
             add(ATTRIBUTES[name], name, record, line)
+
+
+def _events_files(folder: Path) -> list[tuple[str, Path]]:
+    """(relative name, path) of each events file, in the order they are read."""
     events_dir = folder / EVENTS_DIR
-    for path in sorted(events_dir.glob("*.yaml")) if events_dir.is_dir() else []:
-        name = f"{EVENTS_DIR}/{path.name}"
-        broken = invalid.setdefault("events", set())
-        for record, line in _validate_file(path, name, Event, problems, broken):
-            add("events", name, record, line)
+    paths = sorted(events_dir.glob("*.yaml")) if events_dir.is_dir() else []
+    return [(f"{EVENTS_DIR}/{path.name}", path) for path in paths]
 
 
 def _read_articles(
@@ -448,26 +555,48 @@ def _read_articles(
     articles: dict[str, Record],
     origin: dict[tuple[str, str], tuple[str, int]],
     problems: list[SeedProblem],
+    files: Mapping[str, object] = {},
 ) -> dict[str, str]:
-    """The text of each article, keyed by article id; missing or unreadable files are problems."""
+    """The text of each article, keyed by article id; missing or unreadable files are problems.
+
+    `files` are the folder's plain files (relative paths, from `file_hashes`): an article file
+    among them is read where it is, any other path is resolved first (links, `..`).
+    """
     root = folder.resolve()
     texts = {}
     for article_id, article in articles.items():
         name, line = origin[("articles", article_id)]
-        path = (folder / article.file).resolve()  # type: ignore[attr-defined]
-        if not path.is_relative_to(root):
-            message = f"{article.file!r} points outside the seeds folder"  # type: ignore[attr-defined]
-            problems.append(SeedProblem(name, article_id, "file", message, line))
-            continue
+        relative = article.file  # type: ignore[attr-defined]
+        if relative in files:
+            path = folder / relative
+        else:
+            path = (folder / relative).resolve()
+            if not path.is_relative_to(root):
+                message = f"{relative!r} points outside the seeds folder"
+                problems.append(SeedProblem(name, article_id, "file", message, line))
+                continue
         try:
             texts[article_id] = _read_text(path)
         except FileNotFoundError:
-            message = f"the article file {article.file!r} does not exist"  # type: ignore[attr-defined]
+            message = f"the article file {relative!r} does not exist"
             problems.append(SeedProblem(name, article_id, "file", message, line))
         except (OSError, UnicodeDecodeError, ValueError) as exc:
-            message = f"cannot read {article.file!r}: {exc}"  # type: ignore[attr-defined]
+            message = f"cannot read {relative!r}: {exc}"
             problems.append(SeedProblem(name, article_id, "file", message, line))
     return texts
+
+
+class EventFile(NamedTuple):
+    """An events file as an incremental sync reads it: the ids it defines, in order; the
+    digest of each one's source (None when the file cannot be cut into records); and the
+    events parsed from it, which are those whose source changed (the others are as stored)."""
+
+    ids: tuple[str, ...]
+    digests: tuple[str, ...] | None
+    parsed: list[Event]
+
+
+StoredFile = tuple[tuple[str, ...], tuple[str, ...] | None]  # (event ids, their digests)
 
 
 def load_event_files(
@@ -476,27 +605,37 @@ def load_event_files(
     seeds: SeedSet,
     elsewhere: Mapping[str, str],
     parents: Mapping[str, str | None],
-) -> dict[str, list[Event]]:
+    before: Mapping[str, StoredFile] | None = None,
+) -> dict[str, EventFile]:
     """Read and validate only the event files `names` (relative paths; a missing one holds no
     events) against `seeds`, the records already stored: every rule `load_seeds` applies to an
     event, without reading any other file.
 
+    `before` gives what each file defined at the last sync (ids and source digests): a record
+    whose source is unchanged is that stored event, neither parsed nor validated again.
     `elsewhere` maps the id of every event defined in another file to that file (duplicates),
     `parents` the `part_of` of every stored event (unknown parents, cycles). Raises
     `SeedError` with every problem found.
     """
     folder = Path(folder)
+    before = before or {}
     problems: list[SeedProblem] = []
-    found: dict[str, list[Event]] = {}
+    found: dict[str, EventFile] = {}
     origin: dict[str, tuple[str, int]] = {}
     invalid: set[str] = set()
+    reused: set[str] = set()
     for name in sorted(names):
         path = folder / name
-        found[name] = []
         if not path.exists():
+            found[name] = EventFile((), (), [])
             continue
-        for record, line in _validate_file(path, name, Event, problems, invalid):
-            event_id = record.id  # type: ignore[attr-defined]
+        ids_before, digests_before = before.get(name, ((), None))
+        known = dict(zip(digests_before, ids_before, strict=True)) if digests_before else {}
+        ids: list[str] = []
+        digests: list[str | None] = []
+        parsed: list[Event] = []
+        for line, record, source in _read_changed(path, name, known, problems, invalid):
+            event_id = record if isinstance(record, str) else record.id
             first = origin.get(event_id) or (
                 (elsewhere[event_id], 0) if event_id in elsewhere else None
             )
@@ -506,15 +645,24 @@ def load_event_files(
                 problems.append(SeedProblem(name, event_id, "id", message, line))
                 continue
             origin[event_id] = (name, line)
-            found[name].append(record)  # type: ignore[arg-type]
-    events = {event.id: event for records in found.values() for event in records}
-    known = _EventIds(set(elsewhere) | set(events))
+            ids.append(event_id)
+            digests.append(source)
+            if isinstance(record, str):
+                reused.add(event_id)
+            else:
+                parsed.append(record)
+        complete = [source for source in digests if source is not None]
+        found[name] = EventFile(
+            tuple(ids), tuple(complete) if len(complete) == len(ids) else None, parsed
+        )
+    events = {event.id: event for file in found.values() for event in file.parsed}
+    known_ids = _EventIds(set(elsewhere) | set(origin))
     view = SeedSet(**{a: getattr(seeds, a) for a in ATTRIBUTES.values()},
-                   events=known, article_texts=seeds.article_texts)  # fmt: skip
+                   events=known_ids, article_texts=seeds.article_texts)  # fmt: skip
     for event_id, field_path, message in check_events(view, events.values(), invalid):
         name, line = origin[event_id]
         problems.append(SeedProblem(name, event_id, field_path, message, line))
-    family = {k: v for k, v in parents.items() if k in elsewhere}
+    family = {k: v for k, v in parents.items() if k in elsewhere or k in reused}
     family.update({event_id: event.part_of for event_id, event in events.items()})
     for event_id in sorted(cycles(family) & set(events)):
         if family[event_id] != event_id:
@@ -522,9 +670,95 @@ def load_event_files(
             problems.append(
                 SeedProblem(name, event_id, "part_of", "part_of goes round in a circle", line)
             )
+    gone = {i for ids_before, _ in before.values() for i in ids_before} - set(origin)
+    for child, parent in sorted(family.items()):
+        if parent in gone and child not in events:  # a parsed child was checked above
+            name, line = origin.get(child) or (elsewhere[child], 0)
+            message = f"unknown event {parent!r}: it was removed, and this event is part of it"
+            problems.append(SeedProblem(name, child, "part_of", message, line or None))
     if problems:
         raise SeedError(sorted(problems, key=lambda problem: (problem.file, problem.line or 0)))
     return found
+
+
+def _read_changed(
+    path: Path,
+    name: str,
+    known: dict[str, str],
+    problems: list[SeedProblem],
+    invalid: set[str],
+) -> list[tuple[int, Event | str, str | None]]:
+    """The records of a changed events file as (line, event or id, source digest): the id of
+    the stored event when a record's digest is in `known` (digest → id; each used once), else
+    the event parsed and validated from its own source. Reads the file whole when it cannot
+    be cut apart, or when a changed record does not parse alone."""
+    whole: tuple[list[tuple[int, Event | str, str | None]], list[SeedProblem]] | None = None
+    if known:
+        try:
+            text = _read_text(path)
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            problems.append(SeedProblem(name, None, None, f"cannot read the file: {exc}"))
+            return []
+        items = json_lines(text)
+        items = items if items is not None else json_items(text, checked=False)
+        is_json = items is not None
+        items = items if items is not None else yaml_slices(text)
+        if items is not None:
+            whole = _read_slices(items, is_json, name, known, invalid)
+    if whole is None:
+        records, digests = _validate_file(path, name, Event, problems, invalid)
+        return [
+            (line, record, digests[n] if digests else None)  # type: ignore[misc]
+            for n, (record, line) in enumerate(records)
+        ]
+    entries, found = whole
+    problems.extend(found)
+    return entries
+
+
+def _read_slices(
+    items: list[Item], is_json: bool, name: str, known: dict[str, str], invalid: set[str]
+) -> tuple[list[tuple[int, Event | str, str | None]], list[SeedProblem]] | None:
+    """`_read_changed` over the cut-apart records; None when a changed one does not parse
+    alone (then the file is read whole, which reports why)."""
+    entries: list[tuple[int, Event | str, str | None]] = []
+    problems: list[SeedProblem] = []
+    for position, item in enumerate(items, start=1):
+        source = digest(item.text)
+        stored = known.pop(source, None)
+        if stored is not None:
+            entries.append((item.line, stored, source))
+            continue
+        if is_json:
+            try:
+                value = checked_value(item)
+            except ValueError:
+                return None
+        else:
+            values = _parse_list(item.text, name, problems, item.line)
+            if len(values) != 1:
+                return None
+            value = values[0][1]
+        record = _validate_item(position, item.line, value, name, Event, problems, invalid)
+        if record is not None:
+            entries.append((item.line, record, source))  # type: ignore[arg-type]
+    return entries, problems
+
+
+class _AnyEvent(Mapping[str, Event]):
+    """Every id is an event (while streaming, parents are checked once all are read)."""
+
+    def __getitem__(self, key: str) -> Event:
+        raise KeyError(key)
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
 
 
 class _EventIds(Mapping[str, Event]):

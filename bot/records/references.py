@@ -134,8 +134,11 @@ def cycles(parents: Mapping[str, str | None]) -> set[str]:
     return looping
 
 
-def _event_rules(check: _Checker, event: Event) -> Iterator[tuple[str, str]]:
-    """The broken references of one event, as (field path, message)."""
+def _event_rules(
+    check: _Checker, event: Event, parents: bool = True
+) -> Iterator[tuple[str, str]]:
+    """The broken references of one event, as (field path, message); with `parents=False`,
+    not whether its parent exists."""
     people = [participant.person for participant in event.participants]
     for field, message in check.ids("participants", people, "people", "person"):
         yield f"{field}.person", message
@@ -162,7 +165,7 @@ def _event_rules(check: _Checker, event: Event) -> Iterator[tuple[str, str]]:
     yield from check.ids("announces", event.announces, "future_events", "future event")
     if event.part_of == event.id:
         yield "part_of", "an event cannot be part of itself"
-    else:
+    elif parents:
         yield from check.one("part_of", event.part_of, "events", "event")
 
 
@@ -223,6 +226,37 @@ def check_references(
     check = _Checker(seeds, missing, invalid)
     yield from _gazetteer_findings(check)
     yield from _event_findings(check)
+
+
+class StreamedChecks:
+    """The cross-file rules of a seed set whose events come a batch at a time (a full load
+    streams the events files): the gazetteers' rules, each batch's references into the
+    gazetteers, and at the end the `part_of` rules, which need every event's parent."""
+
+    def __init__(self, seeds: SeedSet, missing: set[str], invalid: dict[str, set[str]]) -> None:
+        self._check = _Checker(seeds, missing, invalid)
+        self._parents: dict[str, str | None] = {}
+
+    def gazetteers(self) -> Iterator[Finding]:
+        yield from _gazetteer_findings(self._check)
+
+    def events(self, events: Iterable[Event]) -> Iterator[Finding]:
+        """The broken references of `events` (their parents are checked by `parents`)."""
+        for event in events:
+            self._parents[event.id] = event.part_of
+            for field, message in _event_rules(self._check, event, parents=False):
+                yield "events", event.id, field, message
+
+    def parents(self) -> Iterator[Finding]:
+        """Unknown parents and parent cycles among every event given to `events`."""
+        known, check = self._parents, self._check
+        for event_id, parent in self._parents.items():
+            if parent is not None and parent != event_id and parent not in known:
+                if not check.failed("events", parent):
+                    yield "events", event_id, "part_of", check._unknown("event", "events", parent)
+        looping = cycles(known) - {key for key, p in known.items() if p == key}
+        for event_id in sorted(looping):
+            yield "events", event_id, "part_of", "part_of goes round in a circle"
 
 
 def check_events(

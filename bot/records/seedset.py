@@ -48,6 +48,9 @@ class SeedSet:
     # events file, so the next sync re-reads only the files that changed.
     files: Mapping[str, tuple[str, str]] = field(default_factory=dict, compare=False)
     event_files: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
+    # ... and the digest of each of those events' source text (bot.records.sources), in the
+    # same order, for the files that can be cut into records.
+    record_digests: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
 
     def counts(self) -> dict[str, int]:
         """How many records of each kind the set holds."""

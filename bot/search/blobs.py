@@ -84,6 +84,23 @@ class Groups:
         np.cumsum(np.bincount(key_array, minlength=len(keys)), out=ptr[1:])
         return cls(keys, ptr, doc_array[order])
 
+    @classmethod
+    def in_document_order(
+        cls, pair_keys: list[int], pair_docs: list[int], keys: list[str]
+    ) -> Groups:
+        """`from_pairs`, with the keys numbered as a pass over the documents in order would
+        meet them (pairs of one document in the order given), whatever order the pairs came
+        in: the same groups, stored alike, however the events were read."""
+        key_array = np.asarray(pair_keys, dtype=np.int64)
+        doc_array = np.asarray(pair_docs, dtype=np.int64)
+        met = key_array[np.argsort(doc_array, kind="stable")]
+        found, first = np.unique(met, return_index=True)
+        ordered = found[np.argsort(first)]  # old key numbers, in the order they are met
+        renumber = np.empty(len(keys), dtype=np.int64)
+        renumber[ordered] = np.arange(len(ordered))
+        names = [keys[k] for k in ordered.tolist()]
+        return cls.from_pairs(renumber[key_array].tolist(), pair_docs, names)
+
     def updated(self, renumbering: Renumbering, additions: Iterable[tuple[str, int]]) -> Groups:
         """These groups after a renumbering, with (key, new document number) pairs added; a
         key left with no documents goes, as a fresh build would not have it."""

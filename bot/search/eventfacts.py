@@ -69,23 +69,32 @@ def _date_numbers(event: Any) -> tuple[int, int, int]:
     return key, first, max(first, last)
 
 
+_KIND_CODE = {kind: i for i, kind in enumerate(KINDS)}
+_PRECISION_CODE = {precision: i for i, precision in enumerate(PRECISIONS)}
+
+
+def _row(event: Any) -> tuple[int, int, int, int, int]:
+    """An event's row of the arrays but `part_of` (date key, first and last day, codes)."""
+    return (
+        *_date_numbers(event),
+        _PRECISION_CODE[event.date.precision],
+        _KIND_CODE.get(event.kind, -1),
+    )
+
+
+def _arrays(rows: list[tuple[int, ...]], parents: list[int]) -> dict[str, np.ndarray]:
+    """The per-event arrays from `_row`s and the parents' numbers (-1 for none)."""
+    table = np.array(rows, dtype=np.int32).reshape(-1, len(_ARRAYS) - 1)
+    arrays = {name: table[:, i].astype(dtype) for i, (name, dtype) in enumerate(_ARRAYS.items())
+              if name != "part_of"}  # fmt: skip
+    arrays["part_of"] = np.array(parents, dtype=np.int32)
+    return arrays
+
+
 def _rows(events: Sequence[Any], number: Mapping[str, int]) -> dict[str, np.ndarray]:
     """The per-event arrays of `events`; `number` gives each event id's number (`part_of`)."""
-    kind_code = {kind: i for i, kind in enumerate(KINDS)}
-    precision_code = {precision: i for i, precision in enumerate(PRECISIONS)}
-    rows = np.array(
-        [
-            (
-                *_date_numbers(e),
-                precision_code[e.date.precision],
-                kind_code.get(e.kind, -1),
-                number.get(e.part_of, -1) if e.part_of else -1,
-            )
-            for e in events
-        ],
-        dtype=np.int32,
-    ).reshape(-1, len(_ARRAYS))
-    return {name: rows[:, i].astype(dtype) for i, (name, dtype) in enumerate(_ARRAYS.items())}
+    parents = [number.get(e.part_of, -1) if e.part_of else -1 for e in events]
+    return _arrays([_row(e) for e in events], parents)
 
 
 class _RecencyKeys(Sequence[tuple[int, str]]):
@@ -126,17 +135,10 @@ class EventTable:
     @classmethod
     def build(cls, events: Sequence[Any]) -> EventTable:
         """The table of events given in recency order (see `sort_key`)."""
-        ids = [e.id for e in events]
-        number = {event_id: i for i, event_id in enumerate(ids)}
-        arrays = _rows(events, number)
-        keys: dict[str, int] = {}
-        pair_keys, pair_docs = [], []
-        for i, event in enumerate(events):
-            for anniversary in event.anniversaries:
-                pair_keys.append(keys.setdefault(anniversary, len(keys)))
-                pair_docs.append(i)
-        groups = Groups.from_pairs(pair_keys, pair_docs, list(keys))
-        return cls(ids, [e.title.en for e in events], arrays, groups)
+        builder = TableBuilder()
+        for event in events:
+            builder.add(event)
+        return builder.table(np.arange(len(events), dtype=np.int64))
 
     def recency_keys(self) -> Sequence[tuple[int, str]]:
         """(date key, id) of each event number, ascending: the order `sort_key` gives."""
@@ -212,3 +214,51 @@ class EventTable:
             same_year, (first <= wanted) & (wanted <= last), (wanted >= first) | (wanted <= last)
         )
         return np.flatnonzero(held & (self.precisions == DAY))
+
+
+class TableBuilder:
+    """An `EventTable`'s facts gathered from events given in any order, one at a time (`add`),
+    then the table in recency order (`order`, `table`): a rebuild streams the events without
+    holding them all."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self._labels: list[str] = []
+        self._keys: list[str] = []  # sort_key of each
+        self._rows: list[tuple[int, ...]] = []
+        self._parents: list[str | None] = []
+        self._anniversaries: dict[str, int] = {}
+        self._pairs: list[tuple[int, int]] = []  # (anniversary number, position given)
+
+    def add(self, event: Any) -> None:
+        position = len(self.ids)
+        self.ids.append(event.id)
+        self._labels.append(event.title.en)
+        self._keys.append(sort_key(event))
+        self._rows.append(_row(event))
+        self._parents.append(event.part_of)
+        for anniversary in event.anniversaries:
+            number = self._anniversaries.setdefault(anniversary, len(self._anniversaries))
+            self._pairs.append((number, position))
+
+    def order(self) -> np.ndarray:
+        """The positions the events were given at, in recency order."""
+        ordered = sorted(range(len(self._keys)), key=self._keys.__getitem__)
+        return np.array(ordered, dtype=np.int64)
+
+    def table(self, order: np.ndarray) -> EventTable:
+        """The table with the events in `order` (positions given, oldest first)."""
+        positions = order.tolist()
+        ids = [self.ids[i] for i in positions]
+        number = {event_id: n for n, event_id in enumerate(ids)}
+        parents = [
+            number.get(parent, -1) if (parent := self._parents[i]) else -1 for i in positions
+        ]
+        rows = [self._rows[i] for i in positions]
+        rank = np.empty(len(positions), dtype=np.int64)
+        rank[order] = np.arange(len(positions))
+        keys = [key for key, _ in self._pairs]
+        docs = rank[np.array([p for _, p in self._pairs], dtype=np.int64)].tolist()
+        groups = Groups.in_document_order(keys, docs, list(self._anniversaries))
+        labels = [self._labels[i] for i in positions]
+        return EventTable(ids, labels, _arrays(rows, parents), groups)

@@ -40,10 +40,10 @@ from bot.search.entities import (
     Resolution,
     query_words,
 )
-from bot.search.eventfacts import EventTable, recency_key, sort_key
+from bot.search.eventfacts import EventTable, TableBuilder, recency_key
 from bot.search.normalize import marked, script_tokens
 from bot.search.splice import Renumbering
-from bot.search.text import TextIndex, rank
+from bot.search.text import TextBuilder, TextIndex, rank
 
 __all__ = [
     "AMBIGUITY_MARGIN",
@@ -144,19 +144,15 @@ class SearchIndex:
         self._topic_trees = self._merge_topic_trees()
 
     @classmethod
-    def build(cls, seeds: Any) -> SearchIndex:
-        """Index a SeedSet (or anything with its people/organizations/places/topics/events)."""
-        collecting = gc.isenabled()
-        gc.disable()  # millions of small objects and none of them cyclic: no collector passes
-        try:
-            events = sorted(seeds.events.values(), key=sort_key)
-            table = EventTable.build(events)
-            text = TextIndex.build(map(_event_texts, events))
-            entities = _entity_groups(events, seeds)
-        finally:
-            if collecting:
-                gc.enable()
-        return cls(seeds, text, table, entities)
+    def build(cls, seeds: Any, events: Iterable[Any] | None = None) -> SearchIndex:
+        """Index a SeedSet (or anything with its people/organizations/places/topics/events).
+
+        `events` (default: `seeds.events.values()`) may come in any order and are read once,
+        one at a time (see `IndexBuilder`).
+        """
+        builder = IndexBuilder()
+        builder.add(seeds, seeds.events.values() if events is None else events)
+        return builder.index(seeds)
 
     def updated(self, seeds: Any, upserted: Iterable[Any], removed: Iterable[str] = (),
                 gazetteers_changed: bool = True) -> SearchIndex:  # fmt: skip
@@ -360,6 +356,50 @@ class SearchIndex:
         return self._id_array[docs[::-1]].tolist()
 
 
+class IndexBuilder:
+    """A `SearchIndex` built from events given in any order, a batch at a time (`add`), so a
+    full rebuild streams them as it reads the seed files and never holds them all: each
+    event leaves behind its words' numbers and its facts, the index numbers them by recency
+    at the end (`index`)."""
+
+    def __init__(self) -> None:
+        self._table = TableBuilder()
+        self._text = TextBuilder()
+        self._keys: dict[str, int] = {}
+        self._pair_keys: list[int] = []
+        self._pair_docs: list[int] = []
+
+    @property
+    def size(self) -> int:
+        """How many events were added."""
+        return len(self._table.ids)
+
+    def add(self, seeds: Any, events: Iterable[Any]) -> None:
+        """Take in `events`; `seeds` has the gazetteers they refer to (anniversaries, places,
+        organizations)."""
+        collecting = gc.isenabled()
+        gc.disable()  # millions of small objects and none of them cyclic: no collector passes
+        try:
+            for event in events:
+                position = len(self._table.ids)
+                self._table.add(event)
+                self._text.add(_event_texts(event))
+                keys = _entity_keys(event, seeds)
+                self._pair_keys += [self._keys.setdefault(key, len(self._keys)) for key in keys]
+                self._pair_docs += repeat(position, len(keys))
+        finally:
+            if collecting:
+                gc.enable()
+
+    def index(self, seeds: Any) -> SearchIndex:
+        """The index of every event added, with the gazetteers of `seeds`."""
+        order = self._table.order()
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        docs = rank[np.asarray(self._pair_docs, dtype=np.int64)].tolist()
+        entities = Groups.in_document_order(self._pair_keys, docs, list(self._keys))
+        return SearchIndex(seeds, self._text.index(order), self._table.table(order), entities)
+
 
 @lru_cache(maxsize=1)
 def index_format() -> str:
@@ -379,18 +419,6 @@ def index_format() -> str:
     for module in modules:
         digest.update(Path(sys.modules[module].__file__ or "").read_bytes())
     return f"{FORMAT_VERSION}-{digest.hexdigest()[:16]}"
-
-
-def _entity_groups(events: list[Any], seeds: Any) -> Groups:
-    """Event numbers by the gazetteer record ("person:<id>", "topic:<id>", ...) they refer to."""
-    numbers: dict[str, int] = {}
-    pair_keys: list[int] = []
-    pair_docs: list[int] = []
-    for doc, event in enumerate(events):
-        keys = _entity_keys(event, seeds)
-        pair_keys += [numbers.setdefault(key, len(numbers)) for key in keys]
-        pair_docs += repeat(doc, len(keys))
-    return Groups.from_pairs(pair_keys, pair_docs, list(numbers))
 
 
 def _entity_keys(event: Any, seeds: Any) -> set[str]:

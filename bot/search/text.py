@@ -82,27 +82,11 @@ class TextIndex:
 
     @classmethod
     def build(cls, documents: Iterable[Sequence[str]]) -> TextIndex:
-        """Index documents, each a sequence of texts; document i is newer than document i - 1.
-
-        Whitespace-separated chunks ("ОБСЕ,", "ЕҚЫҰ-ның") repeat across texts far more than
-        texts do, so each distinct chunk is folded once into word numbers, and a document's
-        words are a set built from those numbers in C loops (no Python code per chunk).
-        """
-        word_ids = _Ids()
-        chunk_words = _ChunkWords(word_ids)
-        words_of_chunk = chunk_words.__getitem__
-        doc_ptr, doc_words = array("q", [0]), array("i")
+        """Index documents, each a sequence of texts; document i is newer than document i - 1."""
+        builder = TextBuilder()
         for texts in documents:
-            chunks = chain.from_iterable(map(str.split, texts))
-            doc_words.extend(set(chain.from_iterable(map(words_of_chunk, chunks))))
-            doc_ptr.append(len(doc_words))
-        size = len(doc_ptr) - 1
-        pair_word = np.frombuffer(doc_words, dtype=np.int32)
-        pair_doc = np.repeat(np.arange(size, dtype=np.int32), np.diff(doc_ptr))
-        order = np.argsort(pair_word, kind="stable")  # documents stay ascending per word
-        ptr = np.zeros(len(word_ids) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(pair_word, minlength=len(word_ids)), out=ptr[1:])
-        return cls(list(word_ids), ptr, pair_doc[order], size)
+            builder.add(texts)
+        return builder.index()
 
     def updated(self, renumbering: Renumbering, documents: Sequence[Sequence[str]]) -> TextIndex:
         """This index after a renumbering, with `documents` (the texts of the incoming
@@ -227,6 +211,47 @@ class TextIndex:
                 found.append(vocab[position])
             position += 1
         return found
+
+
+class TextBuilder:
+    """A `TextIndex` built from documents given one at a time (`add`), in any order.
+
+    Whitespace-separated chunks ("ОБСЕ,", "ЕҚЫҰ-ның") repeat across texts far more than texts
+    do, so each distinct chunk is folded once into word numbers, and a document's words are a
+    set built from those numbers in C loops (no Python code per chunk). `index(order)` numbers
+    the documents by `order` (the positions they were given at, oldest first), so a rebuild
+    can stream events as it reads them and sort them by recency at the end.
+    """
+
+    def __init__(self) -> None:
+        self._word_ids = _Ids()
+        self._words_of_chunk = _ChunkWords(self._word_ids).__getitem__
+        self._doc_ptr, self._doc_words = array("q", [0]), array("i")
+
+    def add(self, texts: Sequence[str]) -> None:
+        chunks = chain.from_iterable(map(str.split, texts))
+        self._doc_words.extend(set(chain.from_iterable(map(self._words_of_chunk, chunks))))
+        self._doc_ptr.append(len(self._doc_words))
+
+    def index(self, order: np.ndarray | None = None) -> TextIndex:
+        """The index, document n being the one given at position `order[n]` (default: in
+        the order given)."""
+        word_ids = self._word_ids
+        doc_ptr = np.frombuffer(self._doc_ptr, dtype=np.int64)
+        pair_word = np.frombuffer(self._doc_words, dtype=np.int32)
+        counts = np.diff(doc_ptr)
+        size = len(counts)
+        if order is not None:  # move each document's words to its place in `order`
+            counts = counts[order]
+            starts = doc_ptr[:-1][order]
+            offsets = np.zeros(size, dtype=np.int64)
+            np.cumsum(counts[:-1], out=offsets[1:])
+            pair_word = pair_word[np.repeat(starts - offsets, counts) + np.arange(counts.sum())]
+        pair_doc = np.repeat(np.arange(size, dtype=np.int32), counts)
+        order_words = np.argsort(pair_word, kind="stable")  # documents stay ascending per word
+        ptr = np.zeros(len(word_ids) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(pair_word, minlength=len(word_ids)), out=ptr[1:])
+        return TextIndex(list(word_ids), ptr, pair_doc[order_words], size)
 
 
 def _shape(word: str) -> tuple[str, int]:

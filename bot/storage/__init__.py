@@ -2,8 +2,8 @@
 
 The interface (`bot.storage.base`) is what the rest of the bot sees, as the Engine's attributes:
 
-    engine.seedstore      SeedStore: ensure_seeds, sync_seeds, read_seedset, changes_since,
-                          save_index_blobs / load_index_blobs
+    engine.seedstore      SeedStore: update_seeds, ensure_seeds, sync_seeds, read_seedset,
+                          changes_since, save_index_blobs / load_index_blobs, index_delta
     engine.chats          ChatRepository: upsert, get, language, set_language, set_status,
                           set_timezone, migrate (a group becoming a supergroup)
     engine.subscriptions  SubscriptionRepository: subscribe, of_chat, active, update,
@@ -13,6 +13,8 @@ The interface (`bot.storage.base`) is what the rest of the bot sees, as the Engi
                           get, all
     engine.stats          StatsRepository: collect (BotStats), deliveries_by_status, ok,
                           log_error, errors
+    repositories.changes  DataChanges (PostgreSQL only): the shared data version and its
+                          notifications, which the Engine follows (None on SQLite)
 
 Rows cross the interface as the frozen dataclasses of `base` (Chat, Subscription, Delivery,
 BotStats, SyncResult) with aware UTC datetimes; nothing outside this package holds a connection,

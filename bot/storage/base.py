@@ -200,8 +200,14 @@ class SeedStore(Protocol):
         self, seedset: SeedSet, *, now: dt.datetime | None = None
     ) -> SyncResult: ...
     async def read_seedset(self) -> SeedSet: ...
-    async def update_seeds(self, folder: Path, current: SeedSet | None = None) -> SeedUpdate:
-        """Sync only the seed files that changed (all of them when the format did)."""
+    async def update_seeds(
+        self,
+        folder: Path,
+        current: SeedSet | None = None,
+        on_events: Callable[[SeedSet, list[Any]], None] | None = None,
+    ) -> SeedUpdate:
+        """Sync only the seed files that changed (all of them when the format did: then each
+        events file's events go to `on_events` as they are read)."""
         ...
     async def index_delta(self, version: int | None = None) -> list[str]:
         """Ids of the events changed since the stored search index (of format `version`, when

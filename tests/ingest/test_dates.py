@@ -126,6 +126,15 @@ def test_environment_is_not_wednesday():
     assert event.value != "2025-12-03"
 
 
+def test_a_stated_past_date_is_the_event_although_the_sentence_speaks_of_what_comes():
+    text = (
+        " date 2018-07-31 The foreign ministers had a telephone conversation on July 30, 2018, "
+        "during which they discussed preparation for the upcoming high-level meetings."
+    )
+    _, event = dates(text)
+    assert (event.value, event.precision, event.basis) == ("2018-07-30", "day", "stated")
+
+
 @pytest.mark.parametrize(
     ("text", "value"),
     [

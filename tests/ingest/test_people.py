@@ -201,6 +201,17 @@ def test_the_crisis_in_a_country_is_not_the_place(knowledge, sentence, country):
     assert (event.place.country if event.place else None) == country
 
 
+def test_talks_on_the_sidelines_of_a_council_are_the_meeting_reported(knowledge):
+    text = (
+        "СКОПЬЕ, 30 ноя — РИА Новости. Министр иностранных дел России Сергей Лавров на полях "
+        "Совета министров иностранных дел ОБСЕ проводит переговоры с министром иностранных дел "
+        "Казахстана Муратом Нуртлеу."
+    )
+    [event, *_] = ingest_text(text, knowledge).events
+    assert event.kind == "bilateral_meeting"
+    assert "nurtleu-murat" in {p.person for p in event.participants}
+
+
 def participants_of(result):
     return [[(p.person, p.role.en, p.side) for p in e.participants] for e in result.events]
 

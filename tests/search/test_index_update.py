@@ -8,6 +8,7 @@ command makes is compared between `SearchIndex.updated` and `SearchIndex.build`.
 from __future__ import annotations
 
 import dataclasses
+import random
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -104,3 +105,11 @@ def test_updates_chain_and_leave_the_old_index_untouched(generated, built):
     empty = built.updated(emptied, [], list(generated.events), gazetteers_changed=False)
     assert empty.newest_event_ids() == [] and empty.search_events("климат") == []
     assert _answers(empty, WORDS, emptied) == _answers(SearchIndex.build(emptied), WORDS, emptied)
+
+
+def test_an_index_built_from_events_in_any_order_is_the_same(generated, built):
+    shuffled = list(generated.events.values())
+    random.Random(5).shuffle(shuffled)
+    streamed = SearchIndex.build(generated, iter(shuffled))  # read once, as a rebuild streams
+    queries = [*WORDS, *(q for qs in command_queries(generated, 6, seed=3).values() for q in qs)]
+    assert _answers(streamed, queries, generated) == _answers(built, queries, generated)

@@ -7,6 +7,7 @@ edit is refused with the file, record and field named, and the database keeps it
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -109,3 +110,81 @@ async def test_a_gazetteer_change_reads_the_whole_folder(synced, tmp_path):
     update = await store.update_seeds(folder)
     assert update.full
     assert await stored(store) == await full_sync(folder, tmp_path)
+
+
+def _problems(error: SeedError) -> list[tuple]:
+    return [(p.file, p.record, p.field, p.line, p.message) for p in error.value.problems]
+
+
+async def test_an_edit_inside_one_record_is_reported_as_a_full_load_reports_it(synced):
+    folder, store = synced
+    path = folder / "events" / "2024-12-malta-osce-mc31.yaml"
+    write_records(path, read_records(path))  # as an editor's tool writes it, then synced
+    await store.update_seeds(folder)
+    before = await stored(store)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    starts = [n for n, line in enumerate(lines) if line.startswith("- ")]
+    kind = next(n for n in range(starts[2], starts[3]) if lines[n].startswith("  kind:"))
+    for broken in (
+        [*lines[: kind + 1], lines[kind], *lines[kind + 1 :]],  # a key given twice
+        [*lines[: kind + 1], "  title: [unclosed\n", *lines[kind + 1 :]],  # YAML syntax
+    ):
+        path.write_text("".join(broken), encoding="utf-8")
+        with pytest.raises(SeedError) as incremental:
+            await store.update_seeds(folder)
+        with pytest.raises(SeedError) as full:
+            load_seeds(folder)
+        assert _problems(incremental) == _problems(full)
+        assert incremental.value.problems[0].line is not None
+    assert await stored(store) == before
+
+
+async def test_removing_an_event_another_file_is_part_of_is_refused(synced):
+    folder, store = synced
+    path = folder / "events" / "2024-12-malta-osce-mc31.yaml"
+    records = read_records(path)
+    parent = next(r for r in records if not r.get("part_of"))
+    child = next(r for r in records if r.get("part_of") == parent["id"])
+    write_records(path, [r for r in records if r is not child])
+    write_records(folder / "events" / "zz-child.yaml", [child])
+    update = await store.update_seeds(folder)
+    assert not update.full and update.result.changed == update.result.added == 0
+    write_records(path, [r for r in records if r not in (child, parent)])
+    with pytest.raises(SeedError) as caught:
+        await store.update_seeds(folder)
+    named = {(p.file, p.record, p.field) for p in caught.value.problems}
+    assert ("events/zz-child.yaml", child["id"], "part_of") in named  # the file not read
+    with pytest.raises(SeedError, match="unknown event"):
+        load_seeds(folder)  # a full load refuses it too
+
+
+def _write_json_lines(path: Path, records: list[dict]) -> None:
+    lines = [json.dumps(record, ensure_ascii=False) for record in records]
+    path.write_text("[\n" + ",\n".join(lines) + "\n]\n", encoding="utf-8")
+
+
+async def test_a_json_events_file_edited_in_one_record_syncs_as_a_full_load(synced, tmp_path):
+    folder, store = synced
+    path = folder / "events" / "2024-12-malta-osce-mc31.yaml"
+    records = read_records(path)
+    _write_json_lines(path, records)  # one record a line, as generated files are
+    first = await store.update_seeds(folder)
+    assert not first.full and first.upserted == ()
+    records[3]["summary"] = localized("Edited in JSON.")
+    _write_json_lines(path, records)
+    update = await store.update_seeds(folder, current=first.seeds)
+    assert [e.id for e in update.upserted] == [records[3]["id"]]
+    assert await stored(store) == await full_sync(folder, mkdir(tmp_path / "a"))
+    records[4]["summary"] = localized("Edited again.")
+    lines = [json.dumps(record, ensure_ascii=False) for record in records]
+    lines[4:6] = [lines[4] + ", " + lines[5]]  # two records on one line: read as plain JSON
+    path.write_text("[\n" + ",\n".join(lines) + "\n]\n", encoding="utf-8")
+    again = await store.update_seeds(folder, current=update.seeds)
+    assert [e.id for e in again.upserted] == [records[4]["id"]]
+    assert again.seeds.events[records[4]["id"]].summary.en == "Edited again."
+    assert await stored(store) == await full_sync(folder, mkdir(tmp_path / "b"))
+
+
+def mkdir(path: Path) -> Path:
+    path.mkdir()
+    return path

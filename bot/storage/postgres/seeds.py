@@ -21,13 +21,13 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 
-from bot.records.lazy import ZDICT_SAMPLES, EncodedTexts, make_zdict
+from bot.records.lazy import EncodedTexts
 from bot.records.loading import file_hashes, fingerprint_of, load_seeds, seeds_format
 from bot.records.models import Event, Record
 from bot.records.seedset import SeedSet
@@ -42,9 +42,8 @@ from bot.storage.sqlite.seeds import (
     GAZETTEER_KINDS,
     SYNCED_AT_KEY,
     ZDICT_KEY,
-    _diff_events,
+    _EventDiff,
     _parse_rows,
-    _rows,
     _touched,
 )
 
@@ -79,10 +78,17 @@ class PgSeedStore:
         update = await self.update_seeds(folder)
         return update.seeds, update.result
 
-    async def update_seeds(self, folder: Path, current: SeedSet | None = None) -> SeedUpdate:
+    async def update_seeds(
+        self,
+        folder: Path,
+        current: SeedSet | None = None,
+        on_events: Callable[[SeedSet, list[Any]], None] | None = None,
+    ) -> SeedUpdate:
         """Bring the stored seeds up to date with `folder` (see the module notes); one instance
         at a time. `current` is the seed set the stored ones were last read into (the running
-        bot's). A folder with problems raises `SeedError` and leaves the database as it was."""
+        bot's); when the folder is read, its events go to `on_events` (the engine builds the
+        search index from them). A folder with problems raises `SeedError` and leaves the
+        database as it was."""
         async with self.db.pool.acquire() as connection, connection.transaction():
             await self._lock(connection)
             known = {
@@ -101,16 +107,17 @@ class PgSeedStore:
                 counts[name] for kind, counts in result.by_kind.items() if kind != "event"
                 for name in ("added", "changed", "removed")
             )  # fmt: skip
-            if not only_events:
-                return SeedUpdate(seedset, result, full=True)
-            # Only events changed: the search index applies them (no rebuild), on the seeds
-            # read back packed (the parsed models of the whole folder can go).
-            events = seedset.events
-            upserted = tuple(events[event_id] for event_id in changed_ids if event_id in events)
-            removed = tuple(event_id for event_id in changed_ids if event_id not in events)
-            del seedset, events
-            seeds = await self._read(connection)
-        return SeedUpdate(seeds, result, upserted, removed)
+            if only_events:
+                # Only events changed: the search index applies them (no rebuild), on the
+                # seeds read back packed (the parsed models of the whole folder can go).
+                events = seedset.events
+                upserted = tuple(events[i] for i in changed_ids if i in events)
+                removed = tuple(event_id for event_id in changed_ids if event_id not in events)
+                del seedset, events
+                return SeedUpdate(await self._read(connection), result, upserted, removed)
+        if on_events is not None:  # the engine builds the index from them
+            await asyncio.to_thread(on_events, seedset, list(seedset.events.values()))
+        return SeedUpdate(seedset, result, full=True)
 
     async def sync_seeds(self, seedset: SeedSet, *, now: dt.datetime | None = None) -> SyncResult:
         """Make the stored seeds equal to `seedset` in one transaction and bump the data
@@ -169,35 +176,32 @@ class PgSeedStore:
         """Write the events that differ from the stored ones: the counts, and the ids of the
         events written or removed."""
         stored = dict(await connection.fetch("SELECT id, content_hash FROM events"))
-        seen, added, changed = await asyncio.to_thread(_diff_events, events, stored)
-        samples = [data.encode() for _, data in (added or changed)[:ZDICT_SAMPLES]]
-        zdict = bytes.fromhex(await self._meta(ZDICT_KEY, connection) or "")
-        if not zdict and samples:
-            zdict = make_zdict(samples)
-            await connection.execute(_UPSERT_META, ZDICT_KEY, zdict.hex())
-        added_rows = await asyncio.to_thread(_rows, added, zdict)
-        changed_rows = await asyncio.to_thread(_rows, changed, zdict)
-        removed = [event_id for event_id in stored if event_id not in seen]
+        known_zdict = await self._meta(ZDICT_KEY, connection)
+        diff = _EventDiff(stored, None if known_zdict is None else bytes.fromhex(known_zdict))
+        await asyncio.to_thread(diff.add, events)
+        if diff.new_zdict and diff.zdict:
+            await connection.execute(_UPSERT_META, ZDICT_KEY, diff.zdict.hex())
+        removed = [event_id for event_id in stored if event_id not in diff.seen]
         await connection.execute("DELETE FROM events WHERE id = ANY($1::text[])", removed)
         names = [name.strip() for name in _EVENT_COLUMNS.split(",")]
         assignments = ", ".join(f"{name} = ${n}" for n, name in enumerate(names, start=1))
         count = len(names)
         await connection.executemany(
             f"UPDATE events SET {assignments}, updated_at = ${count + 1} WHERE id = ${count + 2}",
-            [(*row, stamp, event.id) for event, row in changed_rows],
+            [(*diff.row(row), stamp, event_id) for event_id, row in diff.changed],
         )
         marks = ", ".join(f"${n}" for n in range(1, count + 4))
         await connection.executemany(
             f"INSERT INTO events ({_EVENT_COLUMNS}, first_seen, updated_at, id) VALUES ({marks})",
-            [(*row, stamp, stamp, event.id) for event, row in added_rows],
+            [(*diff.row(row), stamp, stamp, event_id) for event_id, row in diff.added],
         )
         counts = {
-            "added": len(added),
-            "changed": len(changed),
+            "added": len(diff.added),
+            "changed": len(diff.changed),
             "removed": len(removed),
-            "unchanged": len(seen) - len(added) - len(changed),
+            "unchanged": len(diff.seen) - len(diff.added) - len(diff.changed),
         }
-        written = [event.id for event, _ in added + changed]
+        written = [event_id for event_id, _ in [*diff.added, *diff.changed]]
         return counts, written + removed
 
     async def _sync_gazetteer(

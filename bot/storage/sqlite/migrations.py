@@ -162,6 +162,17 @@ MIGRATIONS: list[str] = [
     INSERT INTO meta (key, value) SELECT 'claim_token', COALESCE(MAX(rowid), 0) FROM deliveries;
     CREATE INDEX deliveries_claimable ON deliveries (status, due_at);
     """,
+    # 6 (issue 16): the digest of each record's source in an events file, in the order of
+    # event_ids, so a sync of a changed file re-validates only the records whose source changed
+    # (bot.records.sources). NULL: the file is read whole next time. The events' child tables
+    # go: every sync wrote them and nothing read them (the search index answers those lookups).
+    """
+    ALTER TABLE seed_files ADD COLUMN record_digests TEXT;  -- JSON list, as event_ids
+    DROP TABLE event_participants;
+    DROP TABLE event_topics;
+    DROP TABLE event_organizations;
+    DROP TABLE event_sources;
+    """,
 ]
 
 

@@ -40,15 +40,18 @@ from bot.records.lazy import (
     PackedEvents,
     make_zdict,
     pack,
+    unpack,
 )
 from bot.records.loading import (
+    EventSink,
     FileHashes,
+    StoredFile,
     file_hashes,
     fingerprint_of,
     load_event_files,
-    load_seeds,
     paused_gc,
     seeds_format,
+    stream_seeds,
 )
 from bot.records.models import (
     EVENTS_DIR,
@@ -81,8 +84,9 @@ def _hash(data: str) -> str:
     return hashlib.sha256(data.encode()).hexdigest()
 
 
-def _event_row(event: Event, data: str, packed: bytes) -> tuple[Any, ...]:
-    """The values of an events row, in the order of `_EVENT_COLUMNS`."""
+def _event_row(event: Event, data: str | None, packed: bytes, digest: str) -> tuple[Any, ...]:
+    """The values of an events row, in the order of `_EVENT_COLUMNS` (`data` None: filled
+    from `packed` when written)."""
     place = event.place
     start = event.date.start
     return (
@@ -96,7 +100,7 @@ def _event_row(event: Event, data: str, packed: bytes) -> tuple[Any, ...]:
         event.part_of,
         data,
         packed,
-        _hash(data),
+        digest,
     )
 
 
@@ -111,6 +115,9 @@ class SqliteSeedStore:
 
     def __init__(self, database: Database) -> None:
         self.database = database
+        # The file hashes this store last wrote, with the fingerprint they make: a /reload
+        # uses them instead of reading every file's row again while the fingerprint holds.
+        self._files: tuple[str, FileHashes] | None = None
 
     # --- seeds ---------------------------------------------------------------------------
 
@@ -134,16 +141,18 @@ class SqliteSeedStore:
         update = await self.update_seeds(folder)
         return update.seeds, update.result
 
-    async def update_seeds(self, folder: Path, current: SeedSet | None = None) -> SeedUpdate:
+    async def update_seeds(
+        self, folder: Path, current: SeedSet | None = None, on_events: EventSink | None = None
+    ) -> SeedUpdate:
         """Bring the stored seeds up to date with `folder`, reading only what changed.
 
         `current` is the seed set the stored seeds were last read into (the running bot's),
-        else they are read from the database. A folder with problems raises `SeedError` and
-        leaves the database as it was.
+        else they are read from the database. When the whole folder is read (`full`), each
+        events file's events go to `on_events` as they are read, with the gazetteers. A folder
+        with problems raises `SeedError` and leaves the database as it was.
         """
-        stored_files = await self._seed_files()
-        known = {path: (signature, sha) for path, (signature, sha, _) in stored_files.items()}
-        incremental = bool(stored_files) and await self._meta(FORMAT_KEY) == seeds_format()
+        known = await self._known_files()
+        incremental = bool(known) and await self._meta(FORMAT_KEY) == seeds_format()
         hashing = asyncio.ensure_future(
             asyncio.to_thread(file_hashes, folder, known if incremental else None)
         )
@@ -156,68 +165,81 @@ class SqliteSeedStore:
             if (hashes.get(path) or ("", ""))[1] != (known.get(path) or ("", ""))[1]
         }  # fmt: skip
         if incremental and seeds is not None and not changed:
-            restated = [(sig, path) for path, (sig, _) in hashes.items() if known[path][0] != sig]
+            restated = _restated(known, hashes, changed)
             if restated:  # touched, not changed: remember the new stat, skip the hash next time
                 async with self.database.transaction() as tx:
                     await tx.executemany("UPDATE seed_files SET signature = ? WHERE path = ?",
                                          restated)  # fmt: skip
+                self._files = (fingerprint_of(hashes), hashes)
             return SeedUpdate(seeds, None)
         if incremental and seeds is not None and all(map(_is_events_file, changed)):
-            return await self._sync_event_files(folder, seeds, stored_files, hashes, changed)
-        seedset = await asyncio.to_thread(load_seeds, folder)
-        return SeedUpdate(seedset, await self.sync_seeds(seedset), full=True)
+            return await self._sync_event_files(folder, seeds, known, hashes, changed)
+        return await self._sync_folder(folder, hashes, on_events)
 
-    async def _seed_files(self) -> dict[str, tuple[str, str, tuple[str, ...] | None]]:
-        rows = await self.database.fetchall(
-            "SELECT path, signature, sha256, event_ids FROM seed_files"
-        )
-        return {
-            path: (signature, sha, tuple(json.loads(ids)) if ids else None)
-            for path, signature, sha, ids in rows
-        }
+    async def _known_files(self) -> FileHashes:
+        """Each seed file's (stat signature, sha256) at the last sync."""
+        fingerprint = await self.stored_fingerprint()
+        if self._files is not None and fingerprint is not None and self._files[0] == fingerprint:
+            return self._files[1]
+        return await self._seed_files()
+
+    async def _seed_files(self) -> FileHashes:
+        """Each seed file's (stat signature, sha256) at the last sync."""
+        rows = await self.database.fetchall("SELECT path, signature, sha256 FROM seed_files")
+        return {path: (signature, sha) for path, signature, sha in rows}
 
     async def _sync_event_files(
         self,
         folder: Path,
         seeds: SeedSet,
-        stored_files: dict[str, tuple[str, str, tuple[str, ...] | None]],
+        known: FileHashes,
         hashes: FileHashes,
         changed: set[str],
     ) -> SeedUpdate:
         """Sync the events of the changed events files only (the rest of the folder is as
-        stored)."""
+        stored); in those files, only the records whose source changed are read."""
+        rows = await self.database.fetchall(
+            "SELECT path, event_ids FROM seed_files WHERE event_ids IS NOT NULL"
+        )
         elsewhere = {
-            event_id: path
-            for path, (_, _, ids) in stored_files.items()
-            if path not in changed
-            for event_id in ids or ()
-        }
+            event_id: path for path, ids in rows if path not in changed
+            for event_id in json.loads(ids)
+        }  # fmt: skip
         parents = dict(
             await self.database.fetchall(
                 "SELECT id, part_of FROM events WHERE part_of IS NOT NULL"
             )
         )
+        before = await self._stored_records(changed & known.keys())
         files = await asyncio.to_thread(
-            load_event_files, folder, changed, seeds, elsewhere, parents
+            load_event_files, folder, changed, seeds, elsewhere, parents, before
         )
-        events = [event for records in files.values() for event in records]
+        events = [event for file in files.values() for event in file.parsed]
+        reused = {
+            event_id for file in files.values() for event_id in file.ids
+        } - {event.id for event in events}
         scope = {e.id for e in events}
-        for path in changed & stored_files.keys():
-            scope.update(stored_files[path][2] or ())  # what the file defined before
+        for ids, _ in before.values():
+            scope.update(ids)  # what the files defined before
+        scope -= reused
         stamp = to_timestamp(utc_now())
         fingerprint = fingerprint_of(hashes)
+        diff = await self._event_diff(scope)
+        await asyncio.to_thread(diff.add, events)
+        packed = diff.packed
         async with self.database.transaction(immediate=True) as tx:
-            counts, packed, removed = await self._sync_events(tx, events, stamp, scope)
+            counts, removed = await self._write_events(tx, diff, stamp)
+            counts["unchanged"] += len(reused)
             await tx.executemany("DELETE FROM seed_files WHERE path = ?",
                                  [(path,) for path in changed if path not in hashes])  # fmt: skip
+            await tx.executemany("UPDATE seed_files SET signature = ? WHERE path = ?",
+                                 _restated(known, hashes, changed))  # fmt: skip
             await _write_seed_files(
                 tx,
-                {path: hashes[path] for path in hashes if path in changed
-                 or hashes[path] != (stored_files[path][0], stored_files[path][1])},
-                {path: tuple(e.id for e in records) for path, records in files.items()}
-                | {path: stored_files[path][2] or () for path in hashes
-                   if path not in changed and path in stored_files and stored_files[path][2]},
-            )  # fmt: skip
+                {path: hashes[path] for path in changed if path in hashes},
+                {path: file.ids for path, file in files.items()},
+                {path: file.digests for path, file in files.items() if file.digests is not None},
+            )
             await tx.executemany(
                 _UPSERT_META, [(FINGERPRINT_KEY, fingerprint), (SYNCED_AT_KEY, stamp)]
             )
@@ -225,6 +247,7 @@ class SqliteSeedStore:
                 "INSERT INTO search_index_delta (event_id) VALUES (?) ON CONFLICT DO NOTHING",
                 [(event_id,) for event_id in [*packed, *removed]],
             )
+        self._files = (fingerprint, hashes)
         by_kind = {"event": counts}
         result = SyncResult(**{name: counts[name] for name in _COUNTS}, by_kind=by_kind)
         if isinstance(seeds.events, PackedEvents):
@@ -236,15 +259,55 @@ class SqliteSeedStore:
         new_seeds = dataclasses.replace(seeds, events=new_events, fingerprint=fingerprint)
         return SeedUpdate(new_seeds, result, upserted, tuple(removed))
 
+    async def _stored_records(self, paths: Iterable[str]) -> dict[str, StoredFile]:
+        """What each of `paths` defined at the last sync: its event ids and their digests."""
+        rows = await self.database.fetchall(
+            "SELECT path, event_ids, record_digests FROM seed_files"
+            " WHERE path IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(paths)),),
+        )
+        found: dict[str, StoredFile] = {}
+        for path, ids, digests in rows:
+            event_ids = tuple(json.loads(ids)) if ids else ()
+            known = tuple(json.loads(digests)) if digests else None
+            found[path] = (event_ids, known if known and len(known) == len(event_ids) else None)
+        return found
+
     async def sync_seeds(self, seedset: SeedSet, *, now: dt.datetime | None = None) -> SyncResult:
         """Make the stored seeds equal to `seedset`, in one transaction; idempotent.
 
         New events get `first_seen` = `updated_at` = now; an edited one (different content hash)
         keeps `first_seen` and gets a new `updated_at`; records gone from the seeds are deleted.
         """
+        diff = await self._event_diff()
+        await asyncio.to_thread(diff.add, seedset.events.values())
+        return await self._store_seeds(seedset, diff, now)
+
+    async def _sync_folder(
+        self, folder: Path, hashes: FileHashes, on_events: EventSink | None
+    ) -> SeedUpdate:
+        """Read the whole folder and store it, holding no more events than one file's: each
+        file's events are compared with the stored ones and packed as they are read (and
+        handed to `on_events`, which may build the search index meanwhile)."""
+        diff = await self._event_diff()
+
+        def sink(gazetteers: SeedSet, events: list[Event]) -> None:
+            diff.add(events)
+            if on_events is not None:
+                on_events(gazetteers, events)
+
+        seedset = await asyncio.to_thread(stream_seeds, folder, sink, hashes)
+        result = await self._store_seeds(seedset, diff, None)
+        return SeedUpdate(await self.read_seedset(), result, full=True)
+
+    async def _store_seeds(
+        self, seedset: SeedSet, diff: _EventDiff, now: dt.datetime | None
+    ) -> SyncResult:
+        """`sync_seeds` once the events are compared: `seedset`'s gazetteers and files, the
+        events of `diff`."""
         stamp = to_timestamp(now or utc_now())
         async with self.database.transaction(immediate=True) as tx:
-            counts, packed, removed = await self._sync_events(tx, seedset.events.values(), stamp)
+            counts, removed = await self._write_events(tx, diff, stamp)
             by_kind = {"event": counts}
             edited_texts = await _sync_texts(tx, seedset.article_texts)
             for kind, (attribute, _) in GAZETTEER_KINDS.items():
@@ -258,7 +321,9 @@ class SqliteSeedStore:
             # Each file's hash, for the next sync to re-read only what changed (none known:
             # the next sync reads the whole folder).
             await tx.execute("DELETE FROM seed_files")
-            await _write_seed_files(tx, seedset.files, seedset.event_files)
+            await _write_seed_files(
+                tx, seedset.files, seedset.event_files, seedset.record_digests
+            )
             if seedset.files:
                 await tx.execute(_UPSERT_META, (FORMAT_KEY, seeds_format()))
             else:
@@ -271,8 +336,9 @@ class SqliteSeedStore:
             else:
                 await tx.executemany(
                     "INSERT INTO search_index_delta (event_id) VALUES (?) ON CONFLICT DO NOTHING",
-                    [(event_id,) for event_id in [*packed, *removed]],
+                    [(event_id,) for event_id in [*diff.packed, *removed]],
                 )
+        self._files = (seedset.fingerprint, dict(seedset.files))
         totals = {name: sum(counts[name] for counts in by_kind.values()) for name in _COUNTS}
         return SyncResult(**totals, by_kind=by_kind)
 
@@ -291,44 +357,43 @@ class SqliteSeedStore:
         await tx.execute(_UPSERT_META, (ZDICT_KEY, zdict.hex()))
         return zdict
 
-    async def _sync_events(
-        self, tx: Transaction, events: Iterable[Event], stamp: str, scope: set[str] | None = None
-    ) -> tuple[dict[str, int], dict[str, tuple[bytes, tuple[Any, ...]]], list[str]]:
-        """Write the events that differ from the stored ones (of `scope`, else all): returns
-        the counts, id → (packed bytes, date span) of those written, and the removed ids."""
-        db = tx
-        stored = dict(await tx.fetchall("SELECT id, content_hash FROM events"))
-        if scope is not None:
-            stored = {key: value for key, value in stored.items() if key in scope}
-        seen, added, changed = await asyncio.to_thread(_diff_events, events, stored)
-        samples = [data.encode() for _, data in (added or changed)[:ZDICT_SAMPLES]]
-        zdict = await self._events_zdict(tx, samples)
-        added_rows = await asyncio.to_thread(_rows, added, zdict)
-        changed_rows = await asyncio.to_thread(_rows, changed, zdict)
-        removed = [(event_id,) for event_id in stored if event_id not in seen]
-        await db.executemany("DELETE FROM events WHERE id = ?", removed)
+    async def _write_events(
+        self, tx: Transaction, diff: _EventDiff, stamp: str
+    ) -> tuple[dict[str, int], list[str]]:
+        """Write the events `diff` found different and delete the stored ones it did not see;
+        returns the counts and the removed ids."""
+        if diff.new_zdict and diff.zdict:
+            await tx.execute(_UPSERT_META, (ZDICT_KEY, diff.zdict.hex()))
+        removed = [event_id for event_id in diff.stored if event_id not in diff.seen]
+        await tx.executemany("DELETE FROM events WHERE id = ?", [(i,) for i in removed])
         assignments = ", ".join(f"{name.strip()} = ?" for name in _EVENT_COLUMNS.split(","))
-        await db.executemany(
+        await tx.executemany(
             f"UPDATE events SET {assignments}, updated_at = ? WHERE id = ?",
-            [(*row, stamp, event.id) for event, row in changed_rows],
+            ((*diff.row(row), stamp, event_id) for event_id, row in diff.changed),
         )
-        await db.executemany(
+        await tx.executemany(
             f"INSERT INTO events ({_EVENT_COLUMNS}, first_seen, updated_at, id)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(*row, stamp, stamp, event.id) for event, row in added_rows],
+            ((*diff.row(row), stamp, stamp, event_id) for event_id, row in diff.added),
         )
-        await _write_children(tx, [event for event, _ in changed], replace=True)
-        await _write_children(tx, [event for event, _ in added], replace=False)
         counts = {
-            "added": len(added),
-            "changed": len(changed),
+            "added": len(diff.added),
+            "changed": len(diff.changed),
             "removed": len(removed),
-            "unchanged": len(seen) - len(added) - len(changed),
+            "unchanged": len(diff.seen) - len(diff.added) - len(diff.changed),
         }
-        packed = {
-            event.id: (row[9], (event.date.value, row[4])) for event, row in added_rows
-        } | {event.id: (row[9], (event.date.value, row[4])) for event, row in changed_rows}
-        return counts, packed, [event_id for (event_id,) in removed]
+        return counts, removed
+
+    async def _event_diff(self, scope: set[str] | None = None) -> _EventDiff:
+        """An `_EventDiff` against the stored events (of `scope`, else all)."""
+        if scope is None:
+            stored = dict(await self.database.fetchall("SELECT id, content_hash FROM events"))
+        else:
+            stored = dict(await self.database.fetchall(
+                "SELECT id, content_hash FROM events WHERE id IN (SELECT value FROM json_each(?))",
+                (json.dumps(sorted(scope)),)))  # fmt: skip
+        zdict = await self._meta(ZDICT_KEY)
+        return _EventDiff(stored, None if zdict is None else bytes.fromhex(zdict))
 
     async def read_seedset(self) -> SeedSet:
         """Rebuild the last synced `SeedSet` from the database alone (no YAML).
@@ -418,6 +483,14 @@ def _touched(counts: dict[str, int]) -> bool:
     return bool(counts["added"] or counts["changed"] or counts["removed"])
 
 
+def _restated(known: FileHashes, hashes: FileHashes, changed: set[str]) -> list[tuple[str, str]]:
+    """(new signature, path) of the files touched but not changed since the last sync."""
+    return [
+        (signature, path) for path, (signature, _) in hashes.items()
+        if path not in changed and known[path][0] != signature
+    ]  # fmt: skip
+
+
 def _is_events_file(path: str) -> bool:
     return path.startswith(f"{EVENTS_DIR}/") and path.endswith(".yaml") and path.count("/") == 1
 
@@ -426,46 +499,25 @@ async def _write_seed_files(
     tx: Transaction,
     hashes: Mapping[str, tuple[str, str]],
     event_files: Mapping[str, tuple[Any, ...]],
+    digests: Mapping[str, tuple[str, ...]],
 ) -> None:
-    """Store the hash (and, for an events file, the event ids) of each file of `hashes`."""
+    """Store the hash (and, for an events file, the event ids and their source digests) of
+    each file of `hashes`."""
+
+    def listed(values: Mapping[str, tuple[Any, ...]], path: str) -> str | None:
+        return json.dumps(list(values[path])) if path in values else None
+
     await tx.executemany(
-        "INSERT INTO seed_files (path, signature, sha256, event_ids) VALUES (?, ?, ?, ?)"
+        "INSERT INTO seed_files (path, signature, sha256, event_ids, record_digests)"
+        " VALUES (?, ?, ?, ?, ?)"
         " ON CONFLICT (path) DO UPDATE SET signature = excluded.signature,"
-        " sha256 = excluded.sha256, event_ids = excluded.event_ids",
+        " sha256 = excluded.sha256, event_ids = excluded.event_ids,"
+        " record_digests = excluded.record_digests",
         [
-            (path, signature, sha, json.dumps(list(event_files[path]))
-             if path in event_files else None)
+            (path, signature, sha, listed(event_files, path), listed(digests, path))
             for path, (signature, sha) in hashes.items()
         ],
-    )  # fmt: skip
-_CHILD_TABLES = ("event_participants", "event_topics", "event_organizations", "event_sources")
-
-
-async def _write_children(tx: Transaction, events: list[Event], *, replace: bool) -> None:
-    """Write the participant, topic, organization and source rows of `events`."""
-    db = tx
-    if replace:
-        ids = [(event.id,) for event in events]
-        for table in _CHILD_TABLES:  # constant names; values stay parameters
-            await db.executemany(f"DELETE FROM {table} WHERE event_id = ?", ids)
-    await db.executemany(
-        "INSERT OR IGNORE INTO event_participants (event_id, person_id, side) VALUES (?, ?, ?)",
-        [(e.id, p.person, p.side) for e in events for p in e.participants],
     )
-    await db.executemany(
-        "INSERT OR IGNORE INTO event_topics (event_id, topic_id) VALUES (?, ?)",
-        [(e.id, topic) for e in events for topic in e.topics],
-    )
-    await db.executemany(
-        "INSERT OR IGNORE INTO event_organizations (event_id, org_id) VALUES (?, ?)",
-        [(e.id, org) for e in events for org in e.organizations],
-    )
-    await db.executemany(
-        "INSERT OR IGNORE INTO event_sources (event_id, article_id, position) VALUES (?, ?, ?)",
-        [(e.id, s.article, n) for e in events for n, s in enumerate(e.sources)],
-    )
-
-
 async def _sync_gazetteer(
     tx: Transaction, kind: str, records: Iterable[Record], edited: set[str]
 ) -> dict[str, int]:
@@ -510,27 +562,41 @@ async def _sync_texts(tx: Transaction, texts: Mapping[str, str]) -> set[str]:
     return {key for key, text in texts.items() if key in stored and stored[key] != text}
 
 
-def _diff_events(
-    events: Iterable[Event], stored: dict[str, str]
-) -> tuple[set[str], list[tuple[Event, str]], list[tuple[Event, str]]]:
-    """The ids of `events`, and the (event, JSON) of those added and of those changed."""
-    seen: set[str] = set()
-    added, changed = [], []
-    with paused_gc():
-        for event in events:
-            seen.add(event.id)
-            data = event.model_dump_json()
-            previous = stored.get(event.id)
-            if previous is None:
-                added.append((event, data))
-            elif previous != _hash(data):
-                changed.append((event, data))
-    return seen, added, changed
+class _EventDiff:
+    """The events that differ from the stored ones (id → content hash), gathered a batch at
+    a time (`add`, in a worker thread) as rows ready to write: packed, their JSON left out
+    until written (`row`), so a full sync of 100,000 new events holds only packed bytes."""
 
+    def __init__(self, stored: dict[str, str], zdict: bytes | None) -> None:
+        self.stored = stored
+        self.zdict = zdict or b""
+        self.new_zdict = zdict is None  # made from the first events that differ
+        self.seen: set[str] = set()
+        self.added: list[tuple[str, tuple[Any, ...]]] = []  # (id, row)
+        self.changed: list[tuple[str, tuple[Any, ...]]] = []
+        self.packed: dict[str, tuple[bytes, tuple[Any, ...]]] = {}  # id → (bytes, date span)
 
-def _rows(events: list[tuple[Event, str]], zdict: bytes) -> list[tuple[Event, tuple[Any, ...]]]:
-    """Each event with its row values (packing its JSON)."""
-    return [(event, _event_row(event, data, pack(data.encode(), zdict))) for event, data in events]
+    def add(self, events: Iterable[Event]) -> None:
+        differing = []
+        with paused_gc():
+            for event in events:
+                self.seen.add(event.id)
+                data = event.model_dump_json()
+                digest = _hash(data)
+                previous = self.stored.get(event.id)
+                if previous != digest:
+                    differing.append((event, data, digest, previous is None))
+        if differing and self.new_zdict and not self.zdict:
+            self.zdict = make_zdict(data.encode() for _, data, _, _ in differing[:ZDICT_SAMPLES])
+        for event, data, digest, new in differing:
+            packed = pack(data.encode(), self.zdict)
+            row = _event_row(event, None, packed, digest)
+            (self.added if new else self.changed).append((event.id, row))
+            self.packed[event.id] = (packed, (event.date.value, row[4]))
+
+    def row(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
+        """The row with its JSON (unpacked from its packed bytes)."""
+        return (*row[:8], unpack(row[9], self.zdict).decode(), *row[9:])
 
 
 def _parse_rows(
