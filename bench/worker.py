@@ -3,7 +3,8 @@
 `python -m bench.worker PHASE --data DIR ...` prints one JSON object (its figures) on its last
 line of stdout; bench/run.py starts these processes and collects what they print. Phases:
 prepare (generate and store a data set once, cached), coldstart, commands, digest, delivery,
-updates, rebuild, broadcast_replies (bench/updatebench.py).
+updates, rebuild, broadcast_replies (bench/updatebench.py), fanout (bench/fanoutbench.py:
+1, 2 and 3 instances on PostgreSQL, `--database-url`).
 """
 
 from __future__ import annotations
@@ -205,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         "phase",
         choices=(
             "prepare", "coldstart", "commands", "digest", "delivery",
-            "updates", "rebuild", "broadcast_replies",
+            "updates", "rebuild", "broadcast_replies", "fanout",
         ),
     )  # fmt: skip
     parser.add_argument("--data", type=Path, required=True)
@@ -216,8 +217,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline-budget", type=float, default=20.0)
     parser.add_argument("--budget", type=float, default=30.0, help="seconds, digest phase")
     parser.add_argument("--window", type=float, default=10.0, help="seconds, limited delivery")
+    parser.add_argument("--raw-chats", type=int, default=1500, help="fanout: chats, no limiter")
+    parser.add_argument("--instances", type=int, nargs="+", default=[1, 2, 3], help="fanout")
     parser.add_argument(
-        "--database-url", help="coldstart, commands: on this PostgreSQL instead of the SQLite file"
+        "--database-url",
+        help="coldstart, commands: on this PostgreSQL instead of the SQLite file; fanout: the"
+        " PostgreSQL it creates a schema in per run",
     )
     args = parser.parse_args(argv)
     if args.phase == "prepare":
@@ -238,6 +243,12 @@ def main(argv: list[str] | None = None) -> int:
         from bench.updatebench import broadcast_replies
 
         job = broadcast_replies(args.data, args.chats, args.window, args.seed)
+    elif args.phase == "fanout":
+        from bench.fanoutbench import fanout
+
+        if not args.database_url:
+            parser.error("fanout needs --database-url postgresql://…")
+        job = fanout(args.data, args.database_url, args.chats, args.raw_chats, args.instances)
     elif args.phase == "digest":
         from bench.digestbench import digest
 
