@@ -21,6 +21,7 @@ import gc
 import logging
 import time
 from collections.abc import Iterable
+from itertools import islice
 from typing import Any, Literal, cast
 
 from bot.i18n import language_from_code
@@ -50,6 +51,9 @@ def _compact_at(events: int) -> int:
     return max(1000, events // 50)
 
 
+REBUILD_BATCH = 5000  # events decoded from storage per step of an index rebuild
+
+
 class Rebuild:
     """A search index built from events as they are read (`bot.search.index.IndexBuilder`),
     with progress on the console: a line every few seconds once it takes over two."""
@@ -60,19 +64,18 @@ class Rebuild:
         self._builder = IndexBuilder()
         self._started = time.monotonic()
         self._shown = self._started
-        self._events = self._batches = 0
+        self._events = 0
 
     def __call__(self, seeds: Any, events: Iterable[Any]) -> None:
         """Take in a batch of events (one seed file's, or those decoded from storage)."""
         before = self._builder.size
         self._builder.add(seeds, events)
         self._events += self._builder.size - before
-        self._batches += 1
         now = time.monotonic()
         if now - self._started > self.EVERY_S and now - self._shown > self.EVERY_S:
             self._shown = now
-            log.warning("rebuilding: %s events read (%d files), %.0f s",
-                        f"{self._events:,}", self._batches, now - self._started)  # fmt: skip
+            log.warning("rebuilding: %s events read, %.0f s", f"{self._events:,}",
+                        now - self._started)  # fmt: skip
 
     def index(self, seeds: Any) -> SearchIndex:
         index = self._builder.index(seeds)
@@ -296,7 +299,13 @@ class Engine:
     async def _build_index(self, seeds: SeedSet) -> SearchIndex:
         """Build the search index of `seeds` (in a thread), decoding one event at a time."""
         rebuild = Rebuild()
-        await asyncio.to_thread(rebuild, seeds, seeds.events.values())
+
+        def read() -> None:  # a batch at a time, so progress shows
+            events = iter(seeds.events.values())
+            while batch := list(islice(events, REBUILD_BATCH)):
+                rebuild(seeds, batch)
+
+        await asyncio.to_thread(read)
         return await self._built(rebuild, seeds)
 
     async def _built(self, rebuild: Rebuild, seeds: SeedSet) -> SearchIndex:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 import pytest
 
@@ -130,10 +131,33 @@ async def test_a_gazetteer_change_rebuilds_while_reading_and_says_how_far_it_got
     assert result.by_kind["topic"]["changed"] == 1
     assert engine.index_source == "built" and engine.index_builds == builds + 1
     lines = [record.getMessage() for record in caplog.records]
-    files = len(list((engine.settings.seeds_dir / "events").glob("*.yaml")))
-    assert any(f"events read ({files} files)" in line for line in lines), lines
+    total = len(engine.seeds.events)
+    assert any(line.startswith(f"rebuilding: {total} events read") for line in lines), lines
     assert any(line.startswith(f"rebuilt: {len(engine.seeds.events)} events") for line in lines)
     fresh = SearchIndex.build(load_seeds(engine.settings.seeds_dir))
     assert engine.index.find_topics("Disarmament talks") == fresh.find_topics("Disarmament talks")
     for query in ("OSCE Vienna", "Кошербаев", "water"):
         assert engine.index.search_events(query, 10) == fresh.search_events(query, 10)
+
+
+async def test_a_start_without_a_stored_index_builds_it_from_storage_with_progress(
+    engine, monkeypatch, caplog
+):
+    await engine.close()
+    with sqlite3.connect(engine.settings.db_path) as db:  # as after a change to the matching code
+        db.execute("DELETE FROM search_index")
+    monkeypatch.setattr(Rebuild, "EVERY_S", 0.0)
+    monkeypatch.setattr("bot.engine.REBUILD_BATCH", 7)
+    again = Engine(engine.settings)
+    with caplog.at_level(logging.WARNING, logger="bot.engine"):
+        await again.open()
+    try:
+        assert again.index_source == "built"
+        lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("rebuil")]
+        assert len(lines) >= len(again.seeds.events) // 7  # a line per batch decoded
+        fresh = SearchIndex.build(load_seeds(engine.settings.seeds_dir))
+        assert again.index.newest_event_ids() == fresh.newest_event_ids()
+        query = "OSCE Vienna"
+        assert again.index.search_events(query, 10) == fresh.search_events(query, 10)
+    finally:
+        await again.close()

@@ -178,11 +178,12 @@ def file_hashes(folder: Path, known: Mapping[str, tuple[str, str]] | None = None
     """
     known = known or {}
     hashes: FileHashes = {}
+    unknown = ("", "")
     for relative, entry in _seed_files(Path(folder)):
         info = entry.stat()
         signature = f"{info.st_size}:{info.st_mtime_ns}:{info.st_ino}"
-        previous = known.get(relative)
-        if previous is not None and previous[0] == signature:
+        previous = known.get(relative, unknown)
+        if previous[0] == signature:
             hashes[relative] = previous
             continue
         with open(entry.path, "rb") as file:
@@ -194,8 +195,7 @@ def file_hashes(folder: Path, known: Mapping[str, tuple[str, str]] | None = None
 def fingerprint_of(hashes: Mapping[str, tuple[str, str]]) -> str:
     """The seeds fingerprint from each file's hash: changes with any file's path or bytes."""
     digest = hashlib.sha256(seeds_format().encode())
-    for relative in sorted(hashes):
-        digest.update(b"\0%s\0%s" % (relative.encode(), hashes[relative][1].encode()))
+    digest.update("".join(f"\0{path}\0{hashes[path][1]}" for path in sorted(hashes)).encode())
     return digest.hexdigest()
 
 

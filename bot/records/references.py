@@ -1,8 +1,8 @@
 """Cross-file rules for a seeds folder: references into the gazetteers, quotes, parent cycles.
 
-`check_references(seedset, missing)` yields `(attribute, record_id, field, message)` for every
-broken rule; `bot.records.loading` turns those into `SeedProblem`s with the file and line of the
-record.
+`StreamedChecks` yields `(attribute, record_id, field, message)` for every broken rule of a seed set
+read a file at a time, `check_events` those of a few events against stored records;
+`bot.records.loading` turns them into `SeedProblem`s with the file and line of the record.
 """
 
 from __future__ import annotations
@@ -169,15 +169,6 @@ def _event_rules(
         yield from check.one("part_of", event.part_of, "events", "event")
 
 
-def _event_findings(check: _Checker) -> Iterator[Finding]:
-    for event_id, event in check.seeds.events.items():
-        for field, message in _event_rules(check, event):
-            yield "events", event_id, field, message
-    parents = {key: event.part_of for key, event in check.seeds.events.items()}
-    for event_id in sorted(cycles(parents) - {key for key, p in parents.items() if p == key}):
-        yield "events", event_id, "part_of", "part_of goes round in a circle"
-
-
 def _gazetteer_findings(check: _Checker) -> Iterator[Finding]:
     seeds = check.seeds
     for key, person in seeds.people.items():
@@ -213,19 +204,6 @@ def _gazetteer_findings(check: _Checker) -> Iterator[Finding]:
         ]
         for field, message in found:
             yield "future_events", key, field, message
-
-
-def check_references(
-    seeds: SeedSet, missing: set[str], invalid: dict[str, set[str]]
-) -> Iterator[Finding]:
-    """Every broken cross-file rule in `seeds`.
-
-    `missing` names the gazetteers that have no file; `invalid` maps each to the ids of its
-    records that failed validation (references to those are not reported again).
-    """
-    check = _Checker(seeds, missing, invalid)
-    yield from _gazetteer_findings(check)
-    yield from _event_findings(check)
 
 
 class StreamedChecks:

@@ -118,8 +118,6 @@ def json_lines(text: str) -> list[Item] | None:
         lines.pop()
     if len(lines) < 2 or lines[0].strip() != "[" or lines[-1].strip() != "]":
         return None
-    if _SURROGATE.search(text):
-        return None
     items = []
     last = len(lines) - 2
     for number, line in enumerate(lines[1:-1], start=1):
@@ -137,6 +135,8 @@ def json_lines(text: str) -> list[Item] | None:
 def checked_value(item: Item) -> object:
     """The item's value decoded with the checks of `json_items`; raises ValueError unless
     its text is exactly one JSON value that YAML reads the same."""
+    if _SURROGATE.search(item.text):
+        raise _Differs("a surrogate escape")
     return _CHECKED.decode(item.text)
 
 

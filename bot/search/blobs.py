@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -65,6 +65,9 @@ def unpack_json(blobs: Mapping[str, bytes], key: str) -> Any:
         raise BlobError(f"{key}: {exc}") from None
 
 
+Pairs = Sequence[int] | np.ndarray  # key or document numbers, one per (key, document) pair
+
+
 class Groups:
     """String keys (an entity, an anniversary) → the sorted document numbers filed under each."""
 
@@ -75,7 +78,7 @@ class Groups:
         self.docs = docs
 
     @classmethod
-    def from_pairs(cls, pair_keys: list[int], pair_docs: list[int], keys: list[str]) -> Groups:
+    def from_pairs(cls, pair_keys: Pairs, pair_docs: Pairs, keys: list[str]) -> Groups:
         """Group (key number, document number) pairs; documents come out ascending per key."""
         key_array = np.asarray(pair_keys, dtype=np.int64)
         doc_array = np.asarray(pair_docs, dtype=np.int32)
@@ -85,9 +88,7 @@ class Groups:
         return cls(keys, ptr, doc_array[order])
 
     @classmethod
-    def in_document_order(
-        cls, pair_keys: list[int], pair_docs: list[int], keys: list[str]
-    ) -> Groups:
+    def in_document_order(cls, pair_keys: Pairs, pair_docs: Pairs, keys: list[str]) -> Groups:
         """`from_pairs`, with the keys numbered as a pass over the documents in order would
         meet them (pairs of one document in the order given), whatever order the pairs came
         in: the same groups, stored alike, however the events were read."""
@@ -99,7 +100,7 @@ class Groups:
         renumber = np.empty(len(keys), dtype=np.int64)
         renumber[ordered] = np.arange(len(ordered))
         names = [keys[k] for k in ordered.tolist()]
-        return cls.from_pairs(renumber[key_array].tolist(), pair_docs, names)
+        return cls.from_pairs(renumber[key_array], doc_array, names)
 
     def updated(self, renumbering: Renumbering, additions: Iterable[tuple[str, int]]) -> Groups:
         """These groups after a renumbering, with (key, new document number) pairs added; a

@@ -19,6 +19,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import sys
+from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from itertools import repeat
@@ -366,8 +367,8 @@ class IndexBuilder:
         self._table = TableBuilder()
         self._text = TextBuilder()
         self._keys: dict[str, int] = {}
-        self._pair_keys: list[int] = []
-        self._pair_docs: list[int] = []
+        self._pair_keys = array("i")  # (entity key number, position given) of each reference
+        self._pair_docs = array("i")
 
     @property
     def size(self) -> int:
@@ -385,8 +386,8 @@ class IndexBuilder:
                 self._table.add(event)
                 self._text.add(_event_texts(event))
                 keys = _entity_keys(event, seeds)
-                self._pair_keys += [self._keys.setdefault(key, len(self._keys)) for key in keys]
-                self._pair_docs += repeat(position, len(keys))
+                self._pair_keys.extend([self._keys.setdefault(k, len(self._keys)) for k in keys])
+                self._pair_docs.extend(repeat(position, len(keys)))
         finally:
             if collecting:
                 gc.enable()
@@ -396,8 +397,9 @@ class IndexBuilder:
         order = self._table.order()
         rank = np.empty(len(order), dtype=np.int64)
         rank[order] = np.arange(len(order))
-        docs = rank[np.asarray(self._pair_docs, dtype=np.int64)].tolist()
-        entities = Groups.in_document_order(self._pair_keys, docs, list(self._keys))
+        docs = rank[np.frombuffer(self._pair_docs, dtype=np.int32)]
+        keys = np.frombuffer(self._pair_keys, dtype=np.int32)
+        entities = Groups.in_document_order(keys, docs, list(self._keys))
         return SearchIndex(seeds, self._text.index(order), self._table.table(order), entities)
 
 

@@ -243,15 +243,20 @@ class TextBuilder:
         size = len(counts)
         if order is not None:  # move each document's words to its place in `order`
             counts = counts[order]
-            starts = doc_ptr[:-1][order]
-            offsets = np.zeros(size, dtype=np.int64)
+            starts = doc_ptr[:-1][order].astype(np.int32)  # postings fit in int32 (half the
+            offsets = np.zeros(size, dtype=np.int32)  # memory of the index arithmetic)
             np.cumsum(counts[:-1], out=offsets[1:])
-            pair_word = pair_word[np.repeat(starts - offsets, counts) + np.arange(counts.sum())]
-        pair_doc = np.repeat(np.arange(size, dtype=np.int32), counts)
+            moved = np.repeat(starts - offsets, counts)
+            moved += np.arange(len(moved), dtype=np.int32)
+            pair_word = pair_word[moved]
+            del moved
+        self._doc_ptr, self._doc_words = array("q", [0]), array("i")  # read once: let go
         order_words = np.argsort(pair_word, kind="stable")  # documents stay ascending per word
         ptr = np.zeros(len(word_ids) + 1, dtype=np.int64)
         np.cumsum(np.bincount(pair_word, minlength=len(word_ids)), out=ptr[1:])
-        return TextIndex(list(word_ids), ptr, pair_doc[order_words], size)
+        del pair_word
+        pair_doc = np.repeat(np.arange(size, dtype=np.int32), counts)[order_words]
+        return TextIndex(list(word_ids), ptr, pair_doc, size)
 
 
 def _shape(word: str) -> tuple[str, int]:
