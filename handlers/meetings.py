@@ -21,6 +21,7 @@ from bot.conversation.meetings import (
     NEW_DAYS,
     MeetingFilter,
     is_known,
+    nearby_periods,
     parts,
 )
 from bot.conversation.questions import understand
@@ -40,7 +41,8 @@ async def send_meetings(
     engine = context.engine
     recent = await recent_ids(context, meeting_filter)
     events = select_events(meeting_filter, engine.seeds, context.index, recent)
-    text, keyboard = render_page(meeting_filter, events, 1, engine.seeds, lang, note)
+    nearby = () if events else nearby_periods(meeting_filter, context.index)
+    text, keyboard = render_page(meeting_filter, events, 1, engine.seeds, lang, note, nearby)
     await update.effective_message.reply_text(text, reply_markup=keyboard)
 
 
@@ -120,7 +122,8 @@ async def meetings_page(update: Update, context: BriefingContext) -> None:
     await answer_press(update)
     recent = await recent_ids(context, parsed.filter)
     events = select_events(parsed.filter, engine.seeds, context.index, recent)
-    text, keyboard = render_page(parsed.filter, events, parsed.page, engine.seeds, lang)
+    nearby = () if events else nearby_periods(parsed.filter, context.index)
+    text, keyboard = render_page(parsed.filter, events, parsed.page, engine.seeds, lang, "", nearby)
     await edit_or_send(update, context, text, keyboard)
 
 

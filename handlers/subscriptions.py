@@ -37,6 +37,7 @@ from bot.conversation.arguments import (
     parse_kind,
     parse_setting,
     parse_subscribe_args,
+    parse_switch,
     parse_time,
     resolve_timezone,
     resolve_topics,
@@ -66,7 +67,7 @@ MENU = [
     MenuCommand("digest", "menu.digest"),
     MenuCommand("calendar", "menu.calendar"),
 ]
-CALLBACK = re.compile(r"^dg:([tlkxuz]):([a-z0-9]{0,13}):(-?[0-9]{1,20})$")
+CALLBACK = re.compile(r"^dg:([tlkwxuz]):([a-z0-9]{0,13}):(-?[0-9]{1,20})$")
 TIME_PRESETS = ("07:00", "08:00", "09:00", "10:00")
 # The zones users here ask for most, as buttons (code in the callback data → IANA zone); "city"
 # asks for a city name instead (/settings tz Бишкек).
@@ -153,9 +154,12 @@ def describe(sub: Subscription, context: BriefingContext, lang: str) -> dict[str
     }
 
 
-def settings_keyboard(sub: Subscription, lang: str) -> InlineKeyboardMarkup:
+def settings_keyboard(
+    sub: Subscription, lang: str, weekly: bool = False
+) -> InlineKeyboardMarkup:
     """Buttons for the common changes, the current choice marked ✓; callback data carries the
-    target chat (≤ 64 bytes)."""
+    target chat (≤ 64 bytes). `weekly`: the chat has the Monday digest too (its button turns
+    it off; else on)."""
     chat = sub.chat_id
 
     def button(text: str, action: str, value: str = "", chosen: bool = False) -> Button:
@@ -163,6 +167,8 @@ def settings_keyboard(sub: Subscription, lang: str) -> InlineKeyboardMarkup:
         return InlineKeyboardButton(label, callback_data=f"dg:{action}:{value}:{chat}")
 
     time = sub.send_time.strftime("%H:%M")
+    # Beside either kind: ✓ when the chat has it (pressing stops it), + when it may be added.
+    weekly_label = ("" if weekly else "+ ") + t(lang, "sub.kind.weekly")
     zones = [
         button(t(lang, f"settings.btn.zone.{code}"), "z", code, sub.timezone == zone)
         for code, zone in ZONE_BUTTONS.items()
@@ -176,6 +182,7 @@ def settings_keyboard(sub: Subscription, lang: str) -> InlineKeyboardMarkup:
             button(t(lang, f"sub.kind.{kind}"), "k", kind, sub.kind == kind)
             for kind in ("daily", "anniversaries")
         ],
+        [button(weekly_label, "w", "off" if weekly else "on", weekly)],
         [
             button(t(lang, "settings.btn.all_topics"), "x", "", not sub.topics),
             button(t(lang, "settings.btn.unsubscribe"), "u"),
@@ -184,12 +191,24 @@ def settings_keyboard(sub: Subscription, lang: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
-def settings_text(sub: Subscription, context: BriefingContext, lang: str) -> str:
-    """The /settings message; a paused subscription says why after the title."""
+def settings_text(subs: list[Subscription], context: BriefingContext, lang: str) -> str:
+    """The /settings message of a chat's subscriptions (the first one's time, zone, topics;
+    every kind it has); a paused subscription says why after the title."""
+    sub = subs[0]
     paused = ""
     if not sub.active:
         paused = " " + t(lang, "sub.inactive", reason=sub.inactive_reason or "?")
-    return t(lang, "settings.text", paused=Html(paused), **describe(sub, context, lang))
+    values = describe(sub, context, lang)
+    values["kind"] = " + ".join(t(lang, f"sub.kind.{s.kind}") for s in subs)
+    return t(lang, "settings.text", paused=Html(paused), **values)
+
+
+def settings_reply(
+    subs: list[Subscription], context: BriefingContext, lang: str
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The /settings message and its buttons for a chat's subscriptions."""
+    weekly = any(s.kind == "weekly" for s in subs)
+    return settings_text(subs, context, lang), settings_keyboard(subs[0], lang, weekly)
 
 
 # -- /subscribe, /unsubscribe ------------------------------------------------------------------
@@ -305,6 +324,13 @@ async def apply_setting(
         if not (kind := parse_kind(value)) or kind == "all":
             return "settings.bad_kind"
         await subscriptions.subscribe(dataclasses.replace(sub, kind=kind))
+    elif name == "weekly":  # the Monday digest beside the chat's daily one, on or off
+        if (wanted := parse_switch(value)) is None:
+            return "settings.bad_switch"
+        if wanted:
+            await subscriptions.subscribe(dataclasses.replace(sub, kind="weekly"))
+        else:
+            await subscriptions.unsubscribe(sub.chat_id, "weekly")
     return None
 
 
@@ -322,10 +348,11 @@ async def settings(update: Update, context: BriefingContext) -> None:
     if words and (problem := await apply_setting(context, subs[0], words)):
         await reply(update, t(lang, problem, text=" ".join(words[1:])[:64]))
         return
-    sub = (await context.engine.subscriptions.of_chat(target.chat_id))[0]
-    await reply(
-        update, settings_text(sub, context, lang), reply_markup=settings_keyboard(sub, lang)
-    )
+    if not (subs := await context.engine.subscriptions.of_chat(target.chat_id)):
+        await reply(update, t(lang, "sub.unsubscribed"))  # "/settings weekly off" was the last
+        return
+    text, keyboard = settings_reply(subs, context, lang)
+    await reply(update, text, reply_markup=keyboard)
 
 
 def button_words(action: str, value: str) -> list[str] | None:
@@ -334,18 +361,22 @@ def button_words(action: str, value: str) -> list[str] | None:
         return ["time", f"{value[:2]}:{value[2:]}"]
     if action == "z" and value in ZONE_BUTTONS:
         return ["tz", ZONE_BUTTONS[value]]
+    if action == "w" and value in ("on", "off"):
+        return ["weekly", value]
     return {"l": ["lang", value], "k": ["kind", value], "x": ["topics", "all"]}.get(action)
 
 
-def already_set(sub: Subscription, words: list[str]) -> bool:
-    """Whether the button's choice is what the subscription has already (a double tap)."""
+def already_set(subs: list[Subscription], words: list[str]) -> bool:
+    """Whether the button's choice is what the subscriptions have already (a double tap)."""
     name, value = words
+    sub = subs[0]
     current = {
         "time": sub.send_time.strftime("%H:%M"),
         "tz": sub.timezone,
         "lang": sub.language,
         "kind": sub.kind,
         "topics": "all" if not sub.topics else None,
+        "weekly": "on" if any(s.kind == "weekly" for s in subs) else "off",
     }
     return current.get(name) == value
 
@@ -375,17 +406,17 @@ async def settings_button(update: Update, context: BriefingContext) -> None:
         await answer_press(update, t(lang, "settings.type_city"), alert=True)
         return
     words = button_words(action, value)
-    if words is not None and already_set(subs[0], words):
+    if words is not None and already_set(subs, words):
         await answer_press(update, t(lang, "settings.already_set"))  # unchanged: no edit
         return
     if words is None or await apply_setting(context, subs[0], words):
         await unknown_button(update, context)
         return
     await answer_press(update, t(lang, "settings.saved"))
-    sub = (await context.engine.subscriptions.of_chat(chat_id))[0]
-    await edit_or_send(
-        update, context, settings_text(sub, context, lang), settings_keyboard(sub, lang)
-    )
+    if not (subs := await context.engine.subscriptions.of_chat(chat_id)):  # weekly was all
+        await edit_or_send(update, context, t(lang, "sub.unsubscribed"), None)
+        return
+    await edit_or_send(update, context, *settings_reply(subs, context, lang))
 
 
 async def may_change(update: Update, context: BriefingContext, chat_id: int) -> bool:

@@ -36,6 +36,12 @@ SETTING_WORDS = {
     "lang": "lang", "language": "lang", "язык": "lang", "тіл": "lang",
     "topics": "topics", "темы": "topics", "тақырып": "topics", "тақырыптар": "topics",
     "kind": "kind", "вид": "kind", "түрі": "kind",
+    "weekly": "weekly", "еженедельный": "weekly", "апталық": "weekly",
+}  # fmt: skip
+# "/settings weekly on|off" in the three languages.
+SWITCH_WORDS = {
+    "on": True, "yes": True, "вкл": True, "да": True, "қосу": True, "иә": True,
+    "off": False, "no": False, "выкл": False, "нет": False, "өшіру": False, "жоқ": False,
 }  # fmt: skip
 RELATIVE_DAYS = {
     "today": 0, "сегодня": 0, "бүгін": 0,
@@ -91,6 +97,11 @@ def parse_setting(words: list[str]) -> tuple[str | None, str]:
     if not words:
         return None, ""
     return SETTING_WORDS.get(words[0].casefold()), " ".join(words[1:]).strip()
+
+
+def parse_switch(text: str) -> bool | None:
+    """On or off from "on", "выкл", "қосу"... (None: neither)."""
+    return SWITCH_WORDS.get(text.strip().casefold())
 
 
 def parse_kind(text: str) -> str | None:

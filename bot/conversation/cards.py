@@ -175,6 +175,8 @@ def _render_source(article_id: str, seeds: SeedSet, lang: str) -> str:
     if article is None:
         return t(lang, "card.source", outlet=article_id, published=t(lang, "date.unknown"))
     outlet = article.outlet or t(lang, "card.outlet_unknown")
+    if article.via:
+        outlet = t(lang, "card.outlet_via", outlet=outlet, via=article.via.get(lang))
     published = Html(format_date(article.published, lang))
     return t(lang, "card.source", outlet=outlet, published=published)
 

@@ -132,12 +132,24 @@ def render_page(
     seeds: SeedSet,
     lang: str,
     note: str = "",
+    nearby: Sequence[MeetingFilter] = (),
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    """One page of a list of meetings, with its buttons (cards, ◀ ▶)."""
+    """One page of a list of meetings, with its buttons (cards, ◀ ▶). An empty list of a
+    period offers the periods `nearby` (`meetings.nearby_periods`) as buttons."""
     page = paginate(events, page_number)
     blocks = [filter_title(meeting_filter, seeds, events, lang)]
     if note:
         blocks.append(note)
+    if not events and nearby:
+        blocks.append(t(lang, "mtg.none_nearby"))
+        for period in nearby:
+            if meeting_filter.kind == "day" and period.value == meeting_filter.value[:7]:
+                blocks.append(t(lang, "mtg.day_not_given", month=_period(period, lang)))
+        rows = [
+            [InlineKeyboardButton(f"📅 {_period(period, lang)}", callback_data=list_data(period))]
+            for period in nearby
+        ]
+        return "\n\n".join(blocks), InlineKeyboardMarkup(rows)
     if not events:
         blocks.append(t(lang, "mtg.none"))
         return "\n\n".join(blocks), None

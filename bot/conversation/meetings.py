@@ -23,6 +23,7 @@ import numpy as np
 
 from bot.i18n import strip_unsafe
 from bot.search.entities import SUGGEST_MIN
+from bot.search.eventfacts import PRECISIONS
 from bot.search.fuzzy import ID_SUGGEST_MIN, closest_strings
 from bot.search.index import AMBIGUITY_MARGIN, FOUND_MIN
 
@@ -214,6 +215,49 @@ def date_numbers(part: MeetingFilter, index: SearchIndex) -> np.ndarray:
     except ValueError:  # a forged or impossible date (callback data is only pattern-checked)
         return table.none
     return table.between(start, end).astype(np.int32)
+
+
+def nearby_periods(part: MeetingFilter, index: SearchIndex) -> tuple[MeetingFilter, ...]:
+    """Where the records are when a day, month, year or range selects none: the day's month
+    when it holds records whose day the sources do not give (/meetings 2025-12-05: the Vienna
+    meetings of "December 2025"), then the dates of the nearest records before and after."""
+    if part.kind not in ("day", "month", "year", "years"):
+        return ()
+    try:
+        start, end = _period(part.kind, part.value)
+    except ValueError:
+        return ()
+    found: list[MeetingFilter] = []
+    if part.kind == "day":
+        month = MeetingFilter("month", part.value[:7])
+        if date_numbers(month, index).size:
+            found.append(month)
+    table = index.events
+    low, high = _day_number(start), _day_number(end)
+    dated = table.first_days > 0
+    before = np.flatnonzero(dated & (table.last_days < low))
+    after = np.flatnonzero(dated & (table.first_days > high))
+    if before.size:
+        found.append(_date_filter(index, int(before[np.argmax(table.last_days[before])])))
+    if after.size:
+        found.append(_date_filter(index, int(after[np.argmin(table.first_days[after])])))
+    return tuple(dict.fromkeys(found))
+
+
+def _day_number(day: dt.date) -> int:
+    return day.year * 10_000 + day.month * 100 + day.day
+
+
+def _date_filter(index: SearchIndex, number: int) -> MeetingFilter:
+    """The period an event's own date names, as precise as the record is (its first day)."""
+    first = int(index.events.first_days[number])
+    precision = PRECISIONS[int(index.events.precisions[number])]
+    year, month, day = first // 10_000, first // 100 % 100, first % 100
+    if precision == "day":
+        return MeetingFilter("day", f"{year:04d}-{month:02d}-{day:02d}")
+    if precision == "month":
+        return MeetingFilter("month", f"{year:04d}-{month:02d}")
+    return MeetingFilter("year", f"{year:04d}")
 
 
 def _period(kind: str, value: str) -> tuple[dt.date, dt.date]:

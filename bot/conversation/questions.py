@@ -254,5 +254,6 @@ def ask(text: str, seeds: SeedSet, index: SearchIndex, limit: int) -> Question:
     named = tuple(dict.fromkeys([*found, *dates]))
     left = " ".join(w for w in cleaned.split() if fold(w) not in QUESTION_WORDS) or cleaned
     numbers = [event_numbers(f, seeds, index) for f in named]
-    matches = index.search_events(left, limit=limit, named=numbers)
-    return Question(named, left, tuple(m.id for m in matches if m.id in seeds.events))
+    ranked = index.rank_events(left, limit=limit, named=numbers)
+    ids = (index.event_ids[number] for number, _, _ in ranked)
+    return Question(named, left, tuple(i for i in ids if i in seeds.events))

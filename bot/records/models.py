@@ -196,7 +196,9 @@ class Article(Record):
 
     id: Slug
     file: Text  # path relative to the seeds folder
-    outlet: str | None = None  # None when the text does not name it
+    outlet: str | None = None  # None when the text does not name it; its own name, any script
+    # Whom the outlet says it reports ("со ссылкой на МИД РК"), in the reader's language.
+    via: Localized | None = None
     language: Lang
     published: EventDate
     title: str | None = None

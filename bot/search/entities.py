@@ -217,6 +217,8 @@ class Gazetteer:
                 scores[index] = max(scores.get(index, 0.0), score)
         results = []
         for index, score in scores.items():
+            if (1 - self.coverage) * score + 100 * self.coverage < MATCH_MIN:
+                continue  # below the threshold even if it covered a whole name
             label, coverage = self._best_variant(index, matched[index])
             score = (1 - self.coverage) * score + 100 * self.coverage * coverage
             if letters and not all(self._has_initial(index, letter) for letter in letters):
@@ -270,11 +272,16 @@ class Gazetteer:
         query only begins does not: "water" covers all of "Water" but not "water-energy".
         """
         best_name, best_key = self.variants[index][0][1], (-1.0, -1.0)
+        score_of = matched.get
         for words, name in self.variants[index]:
-            strong = sum(_credit(matched.get(w, 0.0)) for w in words) / len(words)
-            weak = sum(matched.get(w, 0.0) for w in words) / len(words)
-            if (strong, weak) > best_key:
-                best_name, best_key = name, (strong, weak)
+            strong = weak = 0.0
+            for word in words:
+                if score := score_of(word, 0.0):
+                    strong += _credit(score)
+                    weak += score
+            key = (strong / len(words), weak / len(words))
+            if key > best_key:
+                best_name, best_key = name, key
         return best_name, best_key[0]
 
     def _has_initial(self, index: int, letter: str) -> bool:

@@ -96,7 +96,8 @@ class SearchIndex:
     list of ids returned below is newest first.
 
     Matching text: `find_people`, `find_topics`, `find_places`, `find_organizations`,
-    `search_events(query, limit)` → ranked `Match` lists; `resolve_person`, `resolve_topic`.
+    `search_events(query, limit)` → ranked `Match` lists (`rank_events`: event numbers);
+    `resolve_person`, `resolve_topic`.
     Events by what they refer to: `events_for_person`, `events_for_topic` (with narrower
     topics), `events_for_place`, `events_for_organization`, `events_for_anniversary`.
     Events by date: `events_on_day(month, day)` (day-precision events on that calendar day of
@@ -242,7 +243,17 @@ class SearchIndex:
     def search_events(
         self, query: str, limit: int = 20, named: Sequence[np.ndarray] = ()
     ) -> list[Match]:
-        """Events matching free text, best first (see `bot.search.text.rank`).
+        """Events matching free text, best first (see `rank_events`), with their labels."""
+        return [
+            Match(self.event_ids[n], score, self.event_labels[n], count)
+            for n, score, count in self.rank_events(query, limit, named)
+        ]
+
+    def rank_events(
+        self, query: str, limit: int = 20, named: Sequence[np.ndarray] = ()
+    ) -> list[tuple[int, float, int]]:
+        """(event number, text score 0..100, names matched) of the events matching free text,
+        best first (see `bot.search.text.rank`).
 
         A query word reaches an event through the event's own texts (titles, summaries,
         quotes, roles) in the script it was typed in, or through a person, topic, place or
@@ -266,11 +277,7 @@ class SearchIndex:
         ranked = rank(per_word, len(self.event_ids), limit, named)
         # Events scoring under half the best hit are noise, unless they match something named.
         floor = ranked[0][1] * EVENT_RELATIVE_MIN if ranked else 0.0
-        return [
-            Match(self.event_ids[n], score, self.event_labels[n], count)
-            for n, score, count in ranked
-            if score >= floor or count
-        ]
+        return [hit for hit in ranked if hit[1] >= floor or hit[2]]
 
     def events_for_person(self, person_id: str) -> list[str]:
         """Ids of the events a person took part in, newest first."""

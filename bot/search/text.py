@@ -287,6 +287,7 @@ def rank(
         return []
     total = np.zeros(size, dtype=np.float32)
     weights = 0.0
+    best: np.ndarray | None = None  # one scratch array for every word met in several ways
     for postings in per_word:
         if len(postings) == 1:  # posting arrays hold each document once
             docs, weight = postings[0]
@@ -295,26 +296,56 @@ def rank(
                 total[docs] += weight * word_idf
                 weights += word_idf
             continue
-        best = np.zeros(size, dtype=np.float32)
-        for docs, weight in sorted(postings, key=lambda p: p[1]):
-            best[docs] = weight  # ascending weights: the best one is written last
+        if not postings:
+            continue
+        if best is None:
+            best = np.zeros(size, dtype=np.float32)
+        else:
+            best.fill(0)
+        by_weight: dict[float, list[np.ndarray]] = {}  # a common first name: hundreds of people
+        for docs, weight in postings:
+            by_weight.setdefault(weight, []).append(docs)
+        for weight in sorted(by_weight):  # ascending: the best weight is written last
+            arrays = by_weight[weight]
+            best[arrays[0] if len(arrays) == 1 else np.concatenate(arrays)] = weight
         reached = int(np.count_nonzero(best))
         if reached:
             word_idf = idf(reached, size)
-            total += best * word_idf
+            best *= word_idf
+            total += best
             weights += word_idf
-    counts = np.zeros(size, dtype=np.int64)
-    for docs in named:
-        counts[docs] += 1
-    found = np.flatnonzero(total + counts)
+    hit = total > 0
+    counts = None
+    if named:
+        counts = np.zeros(size, dtype=np.int16)
+        for docs in named:
+            counts[docs] += 1
+        hit |= counts > 0
+    found = np.flatnonzero(hit)
     if found.size == 0:
         return []
-    scores = np.rint(total[found] * (1000.0 / weights if weights else 0.0)).astype(np.int64)
-    keys = (counts[found] * 1001 + scores) * size + found
+    # Each document's key: names matched, then its text score 0..1000 (then its number).
+    key = np.rint(total[found] * (1000.0 / weights if weights else 0.0)).astype(np.int64)
+    if counts is not None:
+        key += counts[found].astype(np.int64) * 1001
     if found.size > limit:
-        keys = keys[np.argpartition(-keys, limit - 1)[:limit]]
-    keys = np.sort(keys)[::-1]
-    return [(int(k % size), (k // size % 1001) / 10, int(k // size // 1001)) for k in keys]
+        found, key = _top(found, key, limit)
+    ordered = np.sort(key * size + found)[::-1]
+    return [(int(k % size), (k // size % 1001) / 10, int(k // size // 1001)) for k in ordered]
+
+
+def _top(found: np.ndarray, key: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray]:
+    """The `limit` documents of the highest keys, the newer first among equal keys.
+
+    Keys are small integers, so a histogram finds the limit's key in one pass (no sort or
+    partition of every document found): all above it, and the newest of those equal to it.
+    """
+    at_least = np.cumsum(np.bincount(key)[::-1])  # at_least[i]: documents keyed >= max - i
+    cut = len(at_least) - 1 - int(np.searchsorted(at_least, limit))
+    above = np.flatnonzero(key > cut)
+    equal = np.flatnonzero(key == cut)
+    chosen = np.concatenate((above, equal[len(equal) - (limit - len(above)) :]))
+    return found[chosen], key[chosen]
 
 
 class _ChunkWords(dict[str, tuple[int, ...]]):

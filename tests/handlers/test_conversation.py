@@ -9,6 +9,8 @@ import html
 
 import pytest
 
+from bot.conversation.callbacks import list_data
+from bot.conversation.meetings import MeetingFilter
 from bot.i18n import t
 from bot.records.loading import load_seeds
 from bot.telegram.updates import make_callback_update, make_inline_query
@@ -78,6 +80,32 @@ async def test_meetings_by_organization_and_month(bot):
     assert "Organization for Security and Co-operation in Europe" in text
     [text] = texts(await bot.send("/meetings 2024-12"))
     assert "December 2024" in text and "One Water Summit" in text
+
+
+def month_list(month: str) -> str:
+    return list_data(MeetingFilter("month", month))
+
+
+@pytest.mark.parametrize(
+    ("lang", "month"),
+    [("en", "December 2025"), ("ru", "декабрь 2025"), ("kk", "2025\u202fж. желтоқсан")],
+)
+async def test_a_day_without_records_points_to_its_month_and_the_nearest(tmp_path, lang, month):
+    # The Vienna meetings were reported on 5 December 2025, but no source gives their day.
+    async with running_bot(tmp_path, lang=lang) as bot:
+        calls = await bot.send("/meetings 2025-12-05")
+        [text] = texts(calls)
+        assert t(lang, "mtg.none_nearby") in text and t(lang, "mtg.none") not in text
+        assert month in text  # the day's month holds records without a day
+        assert button_data(calls) == [month_list("2025-12"), month_list("2024-12")]  # the nearest
+        [listed] = texts(await bot.press(month_list("2025-12")))
+    assert plain(t(lang, "mtg.count", count=6)) in plain(listed)
+
+
+async def test_a_year_without_records_offers_the_nearest_before_and_after(bot):
+    calls = await bot.send("/meetings 2021")
+    assert t("en", "mtg.none_nearby") in texts(calls)[0]
+    assert button_data(calls) == [month_list("2019-04"), month_list("2024-12")]
 
 
 async def test_meetings_unknown_words_offer_a_text_search(bot):

@@ -344,3 +344,38 @@ async def test_subscribe_to_a_misspelt_channel_says_so_and_subscribes_nothing(bo
     [text] = bot_texts(await bot.send("/subscribe @x daily"))
     assert "cannot find the channel @x" in text
     assert await bot.engine.subscriptions.of_chat(bot.private["id"]) == []
+
+
+def _buttons(call) -> dict[str, str]:
+    keyboard = call.params["reply_markup"]["inline_keyboard"]
+    return {b["callback_data"]: b["text"] for row in keyboard for b in row}
+
+
+async def test_settings_button_adds_and_stops_the_weekly_digest(app):
+    await send(app, command_update("/subscribe"))
+    (shown,) = await send(app, command_update("/settings"))
+    assert _buttons(shown)["dg:w:on:1001"] == "+ weekly digest (Mondays)"
+    message = app.api.messages[(1001, max(m for c, m in app.api.messages if c == 1001))]
+    pressed = await send(app, make_callback_update("dg:w:on:1001", message, user()))
+    kinds = [s.kind for s in await repo(app).subscriptions.of_chat(1001)]
+    assert kinds == ["daily", "weekly"]
+    (edited,) = [c for c in pressed if c.method == "editMessageText"]
+    assert "Kind: daily digest + weekly digest (Mondays)" in edited.params["text"]
+    assert _buttons(edited)["dg:w:off:1001"] == "✓ weekly digest (Mondays)"
+    again = await send(app, make_callback_update("dg:w:on:1001", message, user()))
+    assert [c.params.get("text") for c in again] == [t("en", "settings.already_set")]
+    await send(app, make_callback_update("dg:w:off:1001", message, user()))
+    assert [s.kind for s in await repo(app).subscriptions.of_chat(1001)] == ["daily"]
+
+
+async def test_settings_weekly_off_in_words_and_when_it_was_the_only_digest(tmp_path):
+    async with running_bot(tmp_path, lang="ru") as bot:
+        await bot.send("/subscribe weekly")
+        [bad] = bot_texts(await bot.send("/settings weekly может"))
+        assert bad.startswith("«может»: напишите /settings weekly on")
+        [stopped] = bot_texts(await bot.send("/settings апталық выкл"))
+        assert stopped == t("ru", "sub.unsubscribed")
+        assert await bot.engine.subscriptions.of_chat(bot.private["id"]) == []
+        await bot.send("/subscribe anniversaries")
+        [shown] = bot_texts(await bot.send("/settings weekly вкл"))
+        assert "Вид: только годовщины + еженедельный дайджест (по понедельникам)" in shown

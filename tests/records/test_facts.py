@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.conversation.cards import render_event_card
+from bot.i18n import t
 from bot.ingest import Knowledge
 from bot.ingest.text import split_sentences
 from bot.records.loading import SeedSet, load_seeds
@@ -341,3 +342,108 @@ def test_a_record_citing_an_anniversary_is_found_under_its_topics(seeds, index):
     assert "eurasian-security" not in council.topics
     assert "astana-commemorative-declaration" in council.anniversaries
     assert council.id in index.events_for_topic("eurasian-security")
+
+
+# -- the remaining items: M6, M7, S3-S8, S15 -----------------------------------------------------
+
+TASHKENT_RECORDS = [
+    "tashkent-central-asia-deputy-fm-meeting",
+    "tashkent-afghanistan-special-session",
+    "tashkent-youth-session",
+    "tashkent-ashikbayev-gherman",
+    "tashkent-ashikbayev-central-asian-counterparts",
+]
+
+
+@pytest.mark.parametrize("event_id", TASHKENT_RECORDS)
+def test_tashkent_keeps_no_date_and_its_card_gives_unrccas(seeds, event_id):
+    """M6: the article gives no date; UNRCCA's report (14 December 2019) is a caveat, not a date."""
+    event = seeds.events[event_id]
+    assert (event.date.value, event.date.precision) == (None, "unknown")
+    for lang, shown in (("en", "14 December 2019"), ("ru", "14 декабря 2019"),
+                        ("kk", "2019 жылғы 14 желтоқсанға")):  # fmt: skip
+        card = render_event_card(event, seeds, lang)
+        assert shown in card and "unrcca.unmissions.org" in card
+        assert t(lang, "date.unknown") in card
+
+
+@pytest.mark.parametrize(
+    ("event_id", "lang", "words"),
+    [
+        ("2019-04-lajcak-visit-kazakhstan", "en", "planned for 7–8 April 2019"),
+        ("2019-04-lajcak-visit-kazakhstan", "ru", "запланирован на 7–8 апреля 2019"),
+        ("2019-04-tokayev-lajcak", "en", "Caravanserai (8 April"),
+        ("2024-12-malta-osce-mc31", "en", "5–6 December 2024 at the MFCC in Ta' Qali"),
+        ("2024-12-malta-osce-mc31", "kk", "5–6 желтоқсанда Та-Кали"),
+        ("2024-12-malta-nurtleu-fidan", "ru", "совет проходил 5–6 декабря 2024"),
+    ],
+)
+def test_outside_dates_are_in_the_reason_not_the_date(seeds, event_id, lang, words):
+    """M7: the outside days go into the reason; the records keep the month the text supports."""
+    date = seeds.events[event_id].date
+    assert date.precision == "month" and words in date.reason_in(lang)
+
+
+def test_tashkent_kazakh_summary_says_what_the_others_say(seeds):
+    """S3: no verb said twice; Ashikbayev's statement, as in en and ru, with its quote."""
+    summary = seeds.events["tashkent-central-asia-deputy-fm-meeting"].summary.kk
+    assert summary.count("қатысты") == 1 and summary.count("атап") == 1
+    assert "аймақтық жақындасуын әрдайым қолдайтынын" in summary
+    [source] = seeds.events["tashkent-central-asia-deputy-fm-meeting"].sources
+    assert any(q.startswith("Е.Ашықбаев өз сөзінде") for q in source.quotes)
+
+
+def test_central_asia_nordic_remarks_in_every_language(seeds):
+    """S4: Kosherbayev's remarks on regional cooperation in en, ru and kk alike."""
+    event = seeds.events["2025-12-05-vienna-central-asia-nordic"]
+    assert "deepening regional cooperation" in event.summary.en
+    assert "углублении региональной кооперации" in event.summary.ru
+    assert "өңірлік ынтымақтастықтың тереңдеуі" in event.summary.kk
+    assert any(q.startswith("В своём выступлении Е.Кошербаев") for q in event.sources[0].quotes)
+
+
+def test_wordings_as_the_articles_have_them(seeds):
+    """S5 within the initiative, S6 no "summit summit", S7 principles and provisions."""
+    youth = seeds.events["tashkent-youth-session"].summary
+    assert "в рамках инициативы РЦПДЦА" in youth.ru and "по инициативе" not in youth.ru
+    riyadh = seeds.events["2024-12-03-riyadh-one-water-summit"].summary
+    assert "«One Water Summit» саммитін" not in riyadh.kk
+    mc31 = seeds.events["2024-12-malta-osce-mc31"].summary
+    assert "положения Астанинской декларации" in mc31.ru
+    assert "Астана декларациясының ережелерін" in mc31.kk
+    assert "provisions of the Astana Declaration" in mc31.en
+
+
+def test_malta_kazakh_reasons_put_the_kazakh_meaning_first(seeds):
+    """S8: the Russian words come in parentheses after their Kazakh meaning."""
+    for event_id in [e for e in seeds.events if e.startswith("2024-12-malta")]:
+        reason = seeds.events[event_id].date.reason_in("kk")
+        assert "6 желтоқсанмен" in reason and '"6 Декабря"' not in reason
+
+
+def test_a_series_of_meetings_says_it_is_one(seeds):
+    """S15: one record for several meetings says so in its title and summary."""
+    event = seeds.events["tashkent-ashikbayev-central-asian-counterparts"]
+    assert "series" in event.title.en and "Серия" in event.title.ru and "сериясы" in event.title.kk
+    for lang in LANGS:
+        assert event.summary.get(lang).count(".") >= 2  # the sentence saying it stands for all
+    assert "stands for all of them" in event.summary.en
+
+
+@pytest.mark.parametrize(
+    ("event_id", "lang", "shown", "not_shown"),
+    [
+        (ASSELBORN, "en", "El.kz, citing the Ministry of Foreign Affairs", "со ссылкой"),
+        (ASSELBORN, "kk", "El.kz, ҚР СІМ-ге сілтеме жасап", "со ссылкой"),
+        (ASSELBORN, "ru", "El.kz, со ссылкой на МИД РК", "ИА El.kz"),
+        ("2025-12-05-vienna-central-asia-nordic", "en",
+         "CentralAsia (KZ), as reported by the Ministry of Foreign Affairs", "сообщает"),
+        ("2025-12-05-vienna-central-asia-nordic", "kk", "CentralAsia (KZ), ҚР СІМ хабарлауынша",
+         "сообщает"),
+    ],
+)  # fmt: skip
+def test_the_outlet_and_whom_it_cites_in_the_readers_language(seeds, event_id, lang, shown,
+                                                               not_shown):  # fmt: skip
+    """S12: the outlet's own name, and "citing the MFA" in the card's language."""
+    card = render_event_card(seeds.events[event_id], seeds, lang)
+    assert shown in card and not_shown not in card
