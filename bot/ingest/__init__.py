@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from bot.ingest.dates import DateFinding, dateline, event_date, publication_date
+from bot.ingest.dates import BACKGROUND, DateFinding, dateline, event_date, publication_date
 from bot.ingest.dedupe import find_duplicate, known_article
 from bot.ingest.drafts import DRAFT_NOTES, PeopleBook, event_id, slug, summary, title, unique
 from bot.ingest.kinds import classify, lede
@@ -144,7 +144,9 @@ def ingest_text(
         # the article reports the talks held on the margins: they are its main event
         sideline_sentences.discard(kind_sentence.index)
     main_mentions = [m for m in mentions if m.sentence.index not in sideline_sentences]
-    place, place_sentence = find_place(opening, knowledge.places, seeds.places)
+    place, place_sentence = find_place(
+        opening, knowledge.places, seeds.places, past=kind != "announcement"
+    )
     filed = dateline(sentences)
     place = place_of_report(
         place, filed[1] if filed else None, kind, knowledge.places, seeds.places
@@ -215,9 +217,22 @@ def ingest_text(
     else:
         result_events.append(main)
     home = next((p for p in main.participants if p.side == "kazakhstan"), None)
-    home = home or (main.participants[0] if main.participants else None)
     home_mention = next((m for m in mentions if home and m.person_id == home.person), None)
-    for mention in _counterparts(mentions, sideline_sentences, home.person if home else None, book):
+    if home is None:  # "Лавров на полях СМИД проводит переговоры с … Муратом Нуртлеу"
+        home_mention = next(
+            (
+                m
+                for m in mentions
+                if m.side == "kazakhstan" and m.sentence.index in sideline_sentences
+            ),
+            None,
+        )
+    home = home or (main.participants[0] if main.participants else None)
+    home_mention = home_mention or next(
+        (m for m in mentions if home and m.person_id == home.person), None
+    )
+    home_id = home_mention.person_id if home_mention else (home.person if home else None)
+    for mention in _counterparts(mentions, sideline_sentences, home_id, book):
         people = [m for m in [home_mention, mention] if m]
         own = [sentences[i] for i in windows.get(mention.sentence.index, [mention.sentence.index])]
         bilateral = make(
@@ -236,12 +251,6 @@ def ingest_text(
     return IngestResult(article, text, result_events, additions, drafted, notes)
 
 
-# "Напомним, …", "Айта кетейік, …", "Earlier, …": background, not the event reported.
-_BACKGROUND = re.compile(
-    r"^\W*(?:напомним|ранее|также\s+ранее|айта\s+кетейік|еске\s+сала|еске\s+салайық|"
-    r"бұған\s+дейін|recall|earlier|previously|as\s+a\s+reminder)\b",
-    re.I,
-)
 # A sentence outside the lede names participants only where it reports talks held.
 _TALKS = re.compile(
     r"встретил\w*|встреч\w*|переговор\w*|бесед\w*|разговор\w*|обсудил\w*|принял\w*|"
@@ -249,6 +258,11 @@ _TALKS = re.compile(
     r"участ\w*|қатыс\w*|присутствовал\w*|"
     # who led a delegation took part: "делегацию возглавил", "делегацияны … басқарды"
     r"делегаци\w*|возглави\w*|басқарды|delegations?|headed|\bled\b|"
+    # calls, arrivals, speeches, signatures: taking part in what is reported (a "visit of"
+    # someone in the body is as often background)
+    r"телефон\w*|\bphone\b|telephone|\bcall\b|прибыл\w*|"
+    r"arrived|келді|выступ\w*|сөз\s+сөйле\w*|addressed|подписа\w*|қол\s+қой\w*|\bsigned\b|"
+    r"сопредседател\w*|co-chair\w*|hosted|welcomed|"
     r"\bmet\b|\bmeeting\b|talks|discussed|conversation|received|attended|participat\w*|took\s+part",
     re.I,
 )
@@ -273,7 +287,7 @@ def _takes_part(mention: PersonMention, lede: set[int], kind: str) -> bool:
     if mention.role and mention.role.key == "spokesperson":
         return False
     text = mention.sentence.text
-    if _BACKGROUND.search(text):
+    if BACKGROUND.search(text):
         return False
     if _PLANNED.search(text) and kind != "announcement":
         return False

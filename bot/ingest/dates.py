@@ -32,7 +32,11 @@ _MONTH_STEMS: dict[int, tuple[str, ...]] = {
 }
 _STEM_TO_MONTH = {stem: month for month, stems in _MONTH_STEMS.items() for stem in stems}
 _MONTH = "|".join(sorted(_STEM_TO_MONTH, key=len, reverse=True))
-_DAY = r"(?P<day>[0-3]?\d)(?:\s*[–—-]\s*(?P<day2>[0-3]?\d))?"
+# "5", "4–5", "12-го", "12th of"
+_DAY = (
+    r"(?P<day>[0-3]?\d)(?:\s*[–—-]\s*(?P<day2>[0-3]?\d))?(?:-(?:го|е|ое)|st|nd|rd|th)?"
+    r"(?:\s+of)?"
+)
 _YEAR_BEFORE = r"(?:(?P<year1>(?:19|20)\d\d)\s*(?:жылғы|жылы|ж\.|года|г\.)?\s+)?"
 _YEAR_AFTER = r"(?:,?\s+(?P<year2>(?:19|20)\d\d)(?!\d))?"
 _MONTH_WORD = rf"(?P<month>{_MONTH})[\w.]*"
@@ -42,6 +46,18 @@ _DAY_MONTH = re.compile(rf"(?<![\w\d]){_YEAR_BEFORE}{_DAY}\s+{_MONTH_WORD}{_YEAR
 _MONTH_DAY = re.compile(
     rf"(?<!\w)(?P<month>{_MONTH})[a-z]*\.?\s+(?P<day>[0-3]?\d)(?!\d)(?:st|nd|rd|th)?"
     rf"(?:,?\s+(?P<year2>(?:19|20)\d\d))?",
+    re.I,
+)
+# "2024 жылғы сәуірдің 12-сі", "желтоқсанның 5-інде": the Kazakh genitive month, then the day
+_MONTH_GENITIVE_DAY = re.compile(
+    rf"(?<![\w\d]){_YEAR_BEFORE}(?P<month>{_MONTH})\w*(?:ның|нің|дың|дің|тың|тің)\s+"
+    r"(?P<day>[0-3]?\d)\s*-\s*[а-яәғқңөұүһі]+",
+    re.I,
+)
+# "December 4-5, 2025"
+_MONTH_DAYS = re.compile(
+    rf"(?<!\w)(?P<month>{_MONTH})[a-z]*\.?\s+(?P<day>[0-3]?\d)\s*[–—-]\s*(?P<day2>[0-3]?\d)"
+    rf"(?!\d)(?:,?\s+(?P<year2>(?:19|20)\d\d))?",
     re.I,
 )
 # "2026 жылғы сәуірде"; "в апреле 2026 года", "in April 2026"
@@ -86,9 +102,11 @@ _WEEKDAY = re.compile(
 )
 _WEEKDAY_NUMBER = {name: n for n, names in enumerate(_WEEKDAYS) for name in names}
 _DATELINE = re.compile(r"^\s*date\s+(?P<year>\d{4})-(?P<month>\d\d)-(?P<day>\d\d)\b")
-_FUTURE = re.compile(
+FUTURE = re.compile(
     r"пройд[её]т|состоится|будет|будут|планиру|запланирован|намерен|предстоящ|"
     r"өтеді|өтетін|өткізіледі|өткізбек|жоспарла|алдағы|"
+    r"встретится|проведет|проведёт|посетит|примет\s+участие|отправится|совершит|"
+    r"кездеседі|қатысады|барады|"
     r"\bwill\b|\bis to be\b|\bscheduled\b|\bplanned\b|\bupcoming\b",
     re.I,
 )
@@ -96,6 +114,14 @@ _EVENT_WORDS = re.compile(
     r"встреч|встрет|заседани|переговор|визит|разговор|совещани|конференци|"
     r"кездес|отырыс|келіссөз|сапар|сөйлес|кеңес|"
     r"\bmet\b|meeting|talks|visit|session|council|conference|call",
+    re.I,
+)
+
+
+# "Напомним, …", "Айта кетейік, …", "Earlier, …": background, not the event reported.
+BACKGROUND = re.compile(
+    r"^\W*(?:напомним|ранее|также\s+ранее|айта\s+кетейік|еске\s+сала|еске\s+салайық|"
+    r"бұған\s+дейін|recall|earlier|previously|as\s+a\s+reminder)\b",
     re.I,
 )
 
@@ -113,8 +139,17 @@ class DateMention:
 
     @property
     def future(self) -> bool:
-        """Whether the sentence speaks of something still to come."""
-        return bool(_FUTURE.search(self.sentence.text))
+        """Whether the date is of something still to come: a future word in its own clause
+        ("…, where they agreed the next meeting will be held in 2026" leaves "On 4 December
+        the ministers met" in the past), or in the sentence when the clause is only the date."""
+        text = self.sentence.text
+        at = text.find(self.text)
+        start = max(text.rfind(mark, 0, at) for mark in ",;:") + 1
+        ends = [i for i in (text.find(mark, at + len(self.text)) for mark in ",;:") if i >= 0]
+        clause = text[start : min(ends, default=len(text))]
+        if len(clause.split()) - len(self.text.split()) < 3:
+            clause = text
+        return bool(FUTURE.search(clause))
 
 
 @dataclass(frozen=True)
@@ -142,7 +177,8 @@ def find_mentions(sentences: list[Sentence]) -> list[DateMention]:
     mentions: list[DateMention] = []
     for sentence in sentences:
         taken: list[tuple[int, int]] = []
-        for pattern in (_ISO, _DOTTED, _DAY_MONTH, _MONTH_DAY, _YEAR_MONTH, _MONTH_YEAR):
+        patterns = (_ISO, _DOTTED, _MONTH_GENITIVE_DAY, _DAY_MONTH, _MONTH_DAYS, _MONTH_DAY)
+        for pattern in (*patterns, _YEAR_MONTH, _MONTH_YEAR):
             for match in pattern.finditer(sentence.text):
                 if any(a < match.end() and match.start() < b for a, b in taken):
                     continue
@@ -161,11 +197,12 @@ def find_mentions(sentences: list[Sentence]) -> list[DateMention]:
     return sorted(mentions, key=lambda m: (m.sentence.index, m.sentence.text.find(m.text)))
 
 
-def years_mentioned(sentences: list[Sentence]) -> list[tuple[int, Sentence]]:
-    """Years written as "в 2024 году", "2024 жылы", "in 2024" in sentences not about the future."""
+def years_mentioned(sentences: list[Sentence], future: bool = False) -> list[tuple[int, Sentence]]:
+    """Years written as "в 2024 году", "2024 жылы", "in 2024" in sentences not about the future
+    (with `future`, only in those that are)."""
     found = []
     for sentence in sentences:
-        if _FUTURE.search(sentence.text):
+        if bool(FUTURE.search(sentence.text)) != future:
             continue
         for match in _YEAR_ONLY.finditer(sentence.text):
             found.append((int(match.group("a") or match.group("b")), sentence))
@@ -189,6 +226,14 @@ def _infer_year(
     if years:
         year, _ = max(years)
         return year, f"day and month stated ('{mention.text}'); year {year} from the text"
+    # No past year anywhere: the earliest year of what the text announces ("2024 жылғы шілдеде
+    # өтетін саммит") is the report's year or a later one; take it, and say so.
+    ahead = [year for year, _ in years_mentioned(sentences, future=True) if year <= limit + 1]
+    if ahead:
+        year = min(ahead)
+        return year, (
+            f"day and month stated ('{mention.text}'); year {year} from an event the text announces"
+        )
     return None
 
 
@@ -243,6 +288,16 @@ _DATELINE_PLACE = re.compile(
 )
 
 
+# "Напомним, 15 октября …", "Earlier, on May 3 …": a capitalised word and a comma, no place.
+_NOT_DATELINE = re.compile(
+    r"^(?:напомним|ранее|также|кроме того|вчера|сегодня|завтра|позже|затем|айта кетейік|"
+    r"еске салайық|ертең|tomorrow|"
+    r"бұған дейін|кеше|бүгін|сондай-ақ|recall|earlier|previously|later|then|also|today|"
+    r"yesterday|meanwhile)$",
+    re.I,
+)
+
+
 def dateline(sentences: list[Sentence]) -> tuple[DateMention, str] | None:
     """The report's dateline in its opening lines, and the place it names, or None."""
     for mention in find_mentions(sentences[:5]):
@@ -252,8 +307,9 @@ def dateline(sentences: list[Sentence]) -> tuple[DateMention, str] | None:
             previous = sentences[mention.sentence.index - 1].text
             if len(previous.split()) <= 2:  # "Вена." "5 декабря."
                 before = previous + " "
-        if before.strip() and _DATELINE_PLACE.match(before):
-            return mention, before.strip(" ,.–—-").strip()
+        place = before.strip(" ,.–—-").strip()
+        if place and _DATELINE_PLACE.match(before) and not _NOT_DATELINE.match(place):
+            return mention, place
     return None
 
 
@@ -306,13 +362,13 @@ def event_date(
         if mention.sentence.index == 0 and _DATELINE.match(mention.sentence.text):
             if mention.sentence.text.find(mention.text) < 20:
                 continue  # the " date YYYY-MM-DD" dateline itself
-        if mention.sentence.index in lede:
+        if mention.sentence.index in lede and not BACKGROUND.search(mention.sentence.text):
             return resolve(mention, sentences, published.date)
     pub = published.date
     for sentence in body:
         weekday = _weekday_date(sentence, pub, future)
-        if weekday is not None:
-            return weekday
+        if weekday is not None and (future or not FUTURE.search(sentence.text)):
+            return weekday  # a report of something held: not "will meet on Tuesday"
         for pattern, days, word in ((_TODAY, 0, "today"), (_YESTERDAY, 1, "yesterday")):
             found = pattern.search(sentence.text)
             reported = _REPORTED.search(sentence.text) and not _EVENT_WORDS.search(sentence.text)

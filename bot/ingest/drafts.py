@@ -45,6 +45,10 @@ _DRAFT_NOTE = {
 }
 
 
+HOME_COUNTRY = "kazakhstan"
+_HOME_OFFICES = {"foreign-minister", "deputy-foreign-minister"}
+
+
 def slug(text: str, limit: int = 40) -> str:
     """A lower-case ASCII slug of `text` (anyascii transliteration), at most `limit` long."""
     ascii_text = re.sub(r"[^a-z0-9]+", "-", anyascii(text).lower()).strip("-")
@@ -146,6 +150,10 @@ class PeopleBook:
         side = mention.side or person.country
         if person.country and side in self.countries and side != person.country:
             side = person.country  # "Ministers of Kazakhstan and Turkey – Idrissov and …"
+        if not side and mention.role and mention.role.key in _HOME_OFFICES:
+            # "Сыртқы істер вице-министрі Роман Василенко": the ministry these reports are
+            # about is Kazakhstan's when the title names no other country.
+            side = HOME_COUNTRY
         if not side:
             return None
         if mention.role:

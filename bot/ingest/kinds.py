@@ -13,8 +13,8 @@ _KIND_PATTERNS: list[tuple[EventKind, re.Pattern[str]]] = [
     (
         "phone_call",
         re.compile(
-            r"телефонн\w*\s+разговор|по\s+телефону|телефон\s+арқылы|телефонмен|"
-            r"phone\s+call|telephone\s+(?:call|conversation)|(?:by|over\s+the)\s+(?:tele)?phone",
+            r"телефонн\w*\s+(?:разговор|переговор)|по\s+телефону|телефон\s+арқылы|телефонмен|"
+            r"(?:tele)?phone\s+(?:call|conversation|talks)|(?:by|over\s+the)\s+(?:tele)?phone",
             re.I,
         ),
     ),
@@ -43,7 +43,10 @@ _KIND_PATTERNS: list[tuple[EventKind, re.Pattern[str]]] = [
         re.compile(
             r"министров\s+иностранных\s+дел\s+стран|глав\s+внешнеполитическ\w*\s+ведомств\s+стран|"
             r"елдері\w*\s+сыртқы\s+істер|министрлер\w*\s+орынбасар\w*|форматында\w*|"
-            r"в\s+формате|\bformat\b|постоянн\w+\s+совет\w*|тұрақты\s+кеңес\w*|"
+            # "в формате видеоконференции" is how two can meet too
+            r"в\s+формате(?!\s+(?:видео|онлайн))|(?<!video\s)(?<!online\s)\bformat\b|"
+            r"трехсторонн\w*|трёхсторонн\w*|үшжақты|trilateral|"
+            r"постоянн\w+\s+совет\w*|тұрақты\s+кеңес\w*|"
             r"permanent\s+council|ministerial\s+meeting|foreign\s+ministers\s+of\s+the\s+\w+\s+countries",
             re.I,
         ),
@@ -54,7 +57,7 @@ _KIND_PATTERNS: list[tuple[EventKind, re.Pattern[str]]] = [
             r"встретил\w*|встреч\w*|переговор\w*|кездес\w*|келіссөз\w*|қабылдады|"
             r"верительн\w*|\bmet\b|\bmeeting\b|\bmeets?\b|talks|received|credentials|"
             # a session of a cooperation council, consultations, "discussed with", "received"
-            r"заседани\w*|отырыс\w*|консультаци\w*|обсудил\w*\s+с\b|принял\w*|"
+            r"заседани\w*|отырыс\w*|консультаци\w*|обсудил\w*\s+с\b|принял\w*(?!\s+участие)|"
             r"consultations|discussed\s+with",
             re.I,
         ),

@@ -23,7 +23,27 @@ _RU_INSTRUMENTAL: list[tuple[str, str]] = [
     ("ем", ""),
     ("ём", ""),
 ]
-_RU_GENITIVE: list[tuple[str, str]] = [("ова", "ов"), ("ева", "ев"), ("ина", "ин"), ("ии", "ия")]
+# (the accusative of a name in -а: "принял посла Ичиро Огасавару")
+_RU_GENITIVE: list[tuple[str, str]] = [
+    ("ова", "ов"),
+    ("ева", "ев"),
+    ("ина", "ин"),
+    ("ии", "ия"),
+    ("ару", "ара"),
+    ("ону", "она"),
+]
+# "вручил … Директору Тууле Юрьёле", "Сергею Лаврову": the dative back to the nominative.
+_RU_DATIVE: list[tuple[str, str]] = [
+    ("ову", "ов"),
+    ("еву", "ев"),
+    ("ину", "ин"),
+    ("ею", "ей"),
+    ("ию", "ий"),
+    ("ле", "ла"),
+    ("не", "на"),
+    ("ре", "ра"),
+    ("у", ""),
+]
 # Kazakh case endings a name takes at its end (the first name stays as it is).
 _KK_ENDINGS = (
     "мен",
@@ -67,7 +87,7 @@ def _ru_word(word: str, endings: list[tuple[str, str]]) -> tuple[str, bool]:
 def nominative(name: str, lang: str, case: str | None) -> tuple[str, str | None]:
     """The name in the nominative where its case is known, and a note when unsure.
 
-    `case` is "instrumental" or "genitive" for Russian names the pattern put in that case,
+    `case` is "instrumental", "genitive" or "dative" for Russian names the pattern put in that case,
     "inflected" for a Kazakh name that may carry a case ending, None when already nominative.
     """
     parts = name.split()
@@ -85,7 +105,7 @@ def nominative(name: str, lang: str, case: str | None) -> tuple[str, str | None]
         return name, None
     if lang != "ru":
         return name, None
-    endings = _RU_INSTRUMENTAL if case == "instrumental" else _RU_GENITIVE
+    endings = {"instrumental": _RU_INSTRUMENTAL, "dative": _RU_DATIVE}.get(case, _RU_GENITIVE)
     fixed, unsure = [], False
     for part in parts:
         if part.endswith("."):  # an initial

@@ -26,6 +26,9 @@ _UPPER = "A-ZА-ЯЁӘҒҚҢӨҰҮҺІ"
 _NAME_WORD = re.compile(rf"^[{_UPPER}][\w'’-]*$")
 _INSTRUMENTAL_ROLE = re.compile(r"(?:ом|ем|ём|ым|им|ой|ей|ями|ами)$", re.I)
 _GENITIVE_ROLE = re.compile(r"(?:ра|ря|ля|та)$", re.I)
+_DATIVE_ROLE = re.compile(r"(?:ру|рю|лю|ту|ю)$", re.I)
+# "the Representative of the President …": a title after "of (the)" belongs to the one before.
+_DEPENDENT_TITLE = re.compile(r"^\s+of(?:\s+the)?\s+$", re.I)
 _LIST_TRIGGER = re.compile(
     r"(?:глав\w*\s+внешнеполитическ\w*\s+ведомств\w*|министр\w*\s+иностранных\s+дел|"
     r"(?:с\s+)?коллегами\s+из|foreign\s+ministers\s+of(?:\s+the)?)\s+(?=[" + _UPPER + "])",
@@ -39,7 +42,10 @@ _NOT_NAMES = re.compile(
     r"^(?:республик|организаци|ұйым|орталық|азия|азии|центральн|северн|солтүстік|еуроп|европ|"
     r"министр|совет|кеңес|президент|елбасы|сенат|парламент|мәжіліс|тұңғыш|central|north|europe|"
     r"генеральн|ассамбле|сесси|тюркоязычн|тюркск|түркі|шанхай|"
-    r"republic|organization|ministry|council|united|ХХ|XX)",
+    r"republic|organization|ministry|council|united|ХХ|XX|"
+    # institutions: "Директору Центра по предотвращению конфликтов Тууле Юрьёле"
+    r"центр|департамент|комитет|агентств|институт|компани|корпораци|фонд|банк|управлени|"
+    r"комитеті|агенттіг|қоры|centre|center|department|committee|agency|institute|fund|bank)",
     re.I,
 )
 # Capitalised English words of titles and institutions ("Special Assignments", "Foreign Affairs").
@@ -51,11 +57,18 @@ _TITLE_WORDS = frozenset(
     "representative representatives ambassador embassy president presidential administration "
     "government parliament senate press service kazinform photo credit during following the "
     "on in at of and his her their with minister's ministry's general assembly session "
-    "parliamentary turkic speaking shanghai external".split()
+    "parliamentary turkic speaking shanghai external "
+    # portfolios ("Minister of Foreign Affairs and Trade", "… for Europe and Foreign Affairs")
+    # and forms of address ("H.E. Mr. John Smith")
+    "trade economy economic development industry energy investment investments integration "
+    "expatriates worship emigrants international mr mrs ms dr excellency madam sir "
+    "господин госпожа мырза ханым".split()
 )
 # A Kazakh word ending in "-дағы" ("Таяу Шығыстағы", "in the Middle East") names a place.
 _KK_ATTRIBUTIVE = re.compile(r"(?:дағы|дегі|тағы|тегі|ндағы|ндегі)$", re.I)
 MAX_GAP = 8  # words allowed between a title and the name it introduces
+# Lower-case words inside a personal name.
+_PARTICLES = frozenset("van von der den de da di du dos das la le al el bin ibn ter".split())
 
 
 @dataclass(frozen=True)
@@ -84,6 +97,11 @@ def _is_name_word(word: Word, taken: set[int], index: int) -> bool:
     )
 
 
+def _abbreviation(word: Word) -> bool:
+    """An initial or a form of address, which a dot ends: "Н", "H", "E", "Mr"."""
+    return (len(word.text) == 1 and word.text.isupper()) or word.folded in {"mr", "mrs", "ms", "dr"}
+
+
 def _full_name(raw: str) -> bool:
     """Whether a found name is a full one: two words or more, or an initial and a surname."""
     return len(raw.replace(".", ". ").split()) >= 2
@@ -97,22 +115,56 @@ def _name_after(
     named: frozenset[int] | set[int] = frozenset(),
 ) -> tuple[int, int] | None:
     """The span of 1–3 capitalised words within MAX_GAP words after `start`, with initials;
-    None when a known person (word indexes `named`) comes first: the title is theirs."""
-    for i in range(start, min(len(ws), start + MAX_GAP)):
+    None when a known person (word indexes `named`) comes first: the title is theirs. Words of
+    titles, countries and institutions ("of the Republic of Azerbaijan on Special Assignments")
+    do not count towards the gap."""
+    gap = 0
+    for i in range(start, len(ws)):
+        filler = i in taken or ws[i].text.casefold() in _TITLE_WORDS | _SKIP_WORDS
+        gap += not filler
+        if gap > MAX_GAP:
+            return None
         if i in named:
             return None
         between = text[ws[i - 1].end : ws[i].start] if i > start else ""
-        if any(mark in between for mark in ',.;:()«»"'):
+        # "the Minister of Foreign Affairs of the Republic of Korea, Cho Tae-yul": an English
+        # title may end in a comma before the name.
+        appositive = (
+            between.strip() == ","
+            and i > start
+            and (_is_name_word(ws[i], taken, i) or _abbreviation(ws[i]))
+        )
+        # the dot of an initial or a form of address: "Н. Герман", "H.E. Mr. Ichiro Ogasawara"
+        abbreviated = between.strip() == "." and i > start and _abbreviation(ws[i - 1])
+        if any(mark in between for mark in ',.;:()«»"') and not (appositive or abbreviated):
             return None
         if _is_name_word(ws[i], taken, i):
             first = i
             if i > 0 and len(ws[i - 1].text) == 1 and ws[i - 1].text.isupper():
                 first = i - 1  # an initial: "М.Нуртлеу", "Н. Герман"
             end = i + 1
-            while end < len(ws) and end - i < 3 and _is_name_word(ws[end], taken, end):
+            while end < len(ws) and end - i < 3:
                 if re.search(r"[,.;:–—]", text[ws[end - 1].end : ws[end].start]):
                     break
-                end += 1
+                syllable = (  # "Ван И", "Ли Цян": a one-letter last part, not an initial
+                    len(ws[end].text) == 1
+                    and ws[end].text.isupper()
+                    and end not in taken
+                    and (text[ws[end].end : ws[end].end + 1] != "." or end == len(ws) - 1)
+                )
+                if _is_name_word(ws[end], taken, end) or syllable:
+                    end += 1
+                elif ws[end].text in _PARTICLES and end + 1 < len(ws):
+                    following = ws[end + 1]  # "David van Weel", "Ursula von der Leyen"
+                    if not (
+                        following.text in _PARTICLES or _is_name_word(following, taken, end + 1)
+                    ):
+                        break
+                    end += 1
+                else:
+                    break
+            while ws[end - 1].text in _PARTICLES:
+                end -= 1
             return first, end
     return None
 
@@ -121,10 +173,15 @@ def _span_text(text: str, ws: list[Word], first: int, end: int) -> str:
     return text[ws[first].start : ws[end - 1].end]
 
 
+def _sides(hits: list[Hit], first: int, last: int) -> list[str]:
+    """The places and organizations named between word indexes first and last, in order."""
+    return [h.id for h in hits if first <= h.first < last]
+
+
 def _side(hits: list[Hit], first: int, last: int) -> str | None:
     """The place or organization named between word indexes first and last (nearest last)."""
-    near = [h for h in hits if first <= h.first < last]
-    return near[-1].id if near else None
+    near = _sides(hits, first, last)
+    return near[-1] if near else None
 
 
 def find_people(
@@ -156,23 +213,33 @@ def find_people(
                 role_end = len(words(text[: match.end()]))
                 if role_end <= hit.first <= role_end + MAX_GAP:
                     role = role_of(match)
-                    side = _side(side_hits, max(0, role_start - 4), hit.first) or side
+                    window = _sides(side_hits, max(0, role_start - 4), hit.first)
+                    # "Foreign Ministers of Kazakhstan and Turkey – Erlan Idrissov and …"
+                    if home_country.get(hit.id) not in window:
+                        side = window[-1] if window else side
             if side is None:
                 side = _side(side_hits, 0, hit.first)
             name = _span_text(text, ws, hit.first, hit.last)
             mentions.append((hit.first, PersonMention(name, sentence, hit.id, role, side)))
         # The title nearest the name names the office: "Deputy Prime Minister – Foreign
         # Minister X" is the foreign minister, so titles are read from the last one back.
-        for match, role_start in reversed(roles):
+        for number, (match, role_start) in reversed(list(enumerate(roles))):
+            before = roles[number - 1][0] if number else None
+            if before and _DEPENDENT_TITLE.match(text[before.end() : match.start()]):
+                continue
             role_end = len(words(text[: match.end()]))
             span = _name_after(ws, role_end, taken, text, named)
             case = None
-            if span is None and _POSTFIX_ROLE.search(text[: match.start()]):
+            head = match.group(0).split()[0]
+            after = _span_text(text, ws, *span) if span else ""
+            if not _full_name(after) and _POSTFIX_ROLE.search(text[: match.start()]):
                 span = _name_before(ws, role_start, taken)
-            elif lang == "ru" and _INSTRUMENTAL_ROLE.search(match.group(0).split()[0]):
+            elif lang == "ru" and _INSTRUMENTAL_ROLE.search(head):
                 case = "instrumental"
-            elif lang == "ru" and _GENITIVE_ROLE.search(match.group(0).split()[0]):
+            elif lang == "ru" and _GENITIVE_ROLE.search(head):
                 case = "genitive"
+            elif lang == "ru" and _DATIVE_ROLE.search(head):
+                case = "dative"
             if span is None:
                 continue
             first, end = span
@@ -201,8 +268,14 @@ def _name_before(ws: list[Word], role_start: int, taken: set[int]) -> tuple[int,
     while end > 0 and ws[end - 1].folded in {"the"}:
         end -= 1
     first = end
-    while first > 0 and end - first < 3 and _is_name_word(ws[first - 1], taken, first - 1):
+    while first > 0 and end - first < 4:
+        word = ws[first - 1]
+        particle = word.text in _PARTICLES and first - 1 > 0 and first < end
+        if not (particle or _is_name_word(word, taken, first - 1)):
+            break
         first -= 1
+    while first < end and ws[first].text in _PARTICLES:
+        first += 1
     return (first, end) if first < end else None
 
 

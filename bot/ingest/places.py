@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.ingest.dates import FUTURE
 from bot.ingest.mentions import Gazetteer, Hit, words
 from bot.ingest.text import Sentence
 from bot.records.models import Place, PlaceEntry
@@ -69,6 +70,32 @@ _EVENT_STEMS = (
 )
 
 
+# "Украинадағы дағдарыс", "кризис в Украине", "the crisis in Ukraine": a topic, not a place.
+_TOPIC_STEMS = (  # folded: дағдарыс → dagdaris, жағдай → jagdai, соғыс → sogis
+    "dagdaris",
+    "krizis",
+    "crisis",
+    "situat",
+    "jagdai",
+    "konflikt",
+    "conflict",
+    "qaqtig",
+    "sogis",
+    "voin",
+    "war",
+    "uregulir",
+    "settlement",
+)
+
+
+def _topic_beside(hit: Hit) -> bool:
+    """Whether a crisis, situation or conflict word is right beside the name (or "в"/"in")."""
+    ws = words(hit.sentence.text)
+    after = ws[hit.last : hit.last + 1]
+    before = ws[max(0, hit.first - 2) : hit.first]
+    return any(w.folded.startswith(_TOPIC_STEMS) for w in [*after, *before])
+
+
 def _near_event_word(hit: Hit, reach: int = 5) -> bool:
     ws = words(hit.sentence.text)
     near = ws[max(0, hit.first - reach) : hit.first] + ws[hit.last : hit.last + reach]
@@ -84,7 +111,8 @@ def _locative(hit: Hit) -> bool:
         return ws[hit.first - 2].folded.startswith(_VISIT_WORDS)
     last_word = ws[hit.last - 1].folded
     if last_word.endswith(_KK_DATIVE) and hit.last < len(ws):
-        if ws[hit.last].folded.startswith(_ARRIVAL):
+        # "Астанаға келді", "Нұр-Сұлтанға Майк Помпео келді"
+        if any(w.folded.startswith(_ARRIVAL) for w in ws[hit.last : hit.last + 4]):
             return True
     last = ws[hit.last - 1].folded
     if last.endswith(_KK_ATTRIBUTIVE) and len(last) > 5:
@@ -97,14 +125,22 @@ def _locative(hit: Hit) -> bool:
 
 
 def find_place(
-    sentences: list[Sentence], places: Gazetteer, entries: dict[str, PlaceEntry]
+    sentences: list[Sentence],
+    places: Gazetteer,
+    entries: dict[str, PlaceEntry],
+    past: bool = False,
 ) -> tuple[Place | None, Sentence | None]:
-    """The city (else country) named as the event's location in the given sentences."""
+    """The city (else country) named as the event's location in the given sentences; with
+    `past` (a report of something held), sentences about what is still to come are left out
+    ("… will chair the council during his visit to Kazakhstan")."""
+    if past:
+        sentences = [s for s in sentences if not FUTURE.search(s.text)]
     all_hits = [h for h in places.find_all(sentences) if h.id in entries]
     hits = [
         h
         for h in all_hits
-        if _locative(h) and (entries[h.id].kind == "city" or _near_event_word(h))
+        if _locative(h)
+        and (entries[h.id].kind == "city" or (_near_event_word(h) and not _topic_beside(h)))
     ]
     for kind in ("city", "country"):
         for hit in hits:

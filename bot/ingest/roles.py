@@ -23,7 +23,11 @@ _ROLES: list[tuple[str, str, dict[str, str]]] = [
         "deputy-foreign-minister",
         r"заместител\w*\s+министр\w*\s+иностранных\s+дел|замминистр\w*\s+иностранных\s+дел|"
         r"сыртқы\s+істер\s+министр\w*\s+орынбасар\w*|deputy\s+foreign\s+minister|"
-        r"deputy\s+minister\s+of\s+foreign\s+affairs",
+        r"deputy\s+minister\s+of\s+foreign\s+affairs|"
+        # Kazakhstan's deputy ministers are "вице-министры": never the minister
+        r"вице-министр\w*(?:\s+иностранных\s+дел)?|сыртқы\s+істер\s+вице-министр\w*|"
+        r"vice[\s-]minister\s+of\s+foreign\s+affairs|vice[\s-]foreign\s+minister|"
+        r"(?:foreign\s+)?vice[\s-]minister",
         {
             "kk": "Сыртқы істер министрінің орынбасары",
             "ru": "Заместитель министра иностранных дел",

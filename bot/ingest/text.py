@@ -10,7 +10,7 @@ from dataclasses import dataclass
 _BOUNDARY = re.compile(r"(?<=[.!?…])[»\"”)]?\s+(?=[«\"“(\d\w])|\n+")
 # A period after these does not end a sentence: initials (М. Лайчак), т.г., г., гг., ст., etc.
 _NO_END = re.compile(
-    r"(?:^|[\s(«\"])(?:\w|т\.г|т\.ж|г|гг|ст|см|др|им|обл|мр|mr|mrs|dr|st|no|"
+    r"(?:^|[\s(«\"])(?:\w|т\.г|т\.ж|г|гг|ст|см|др|им|обл|мр|mr|mrs|ms|dr|h\.e|st|no|"
     r"jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.$",
     re.I,
 )

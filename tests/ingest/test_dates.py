@@ -133,3 +133,65 @@ def test_a_stated_past_date_is_the_event_although_the_sentence_speaks_of_what_co
     )
     _, event = dates(text)
     assert (event.value, event.precision, event.basis) == ("2018-07-30", "day", "stated")
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # A day of the week, counted back from the publication day (2023-11-03 was a Friday).
+        (" date 2023-11-03 Foreign Minister Murat Nurtleu met his counterpart on Thursday.",
+         "2023-11-02"),
+        (" date 2023-11-03 Министр иностранных дел в четверг провел переговоры с коллегой.",
+         "2023-11-02"),
+        (" date 2023-11-03 Сыртқы істер министрі бейсенбі күні әріптесімен кездесті.",
+         "2023-11-02"),
+        (" date 2023-11-03 The minister met his counterpart on Friday in Astana.", "2023-11-03"),
+        # Day forms: "12-го апреля", "the 12th of April", the Kazakh genitive month.
+        (" date 2024-04-15 Министр 12-го апреля встретился с послом Японии.", "2024-04-12"),
+        (" date 2024-04-15 The minister met the ambassador on the 12th of April.", "2024-04-12"),
+        (" date 2024-04-15 Министр сәуірдің 12-сінде Жапония елшісімен кездесті.", "2024-04-12"),
+    ],
+)  # fmt: skip
+def test_relative_and_inflected_days(text, value):
+    _, event = dates(text)
+    assert (event.value, event.precision, event.basis) == (value, "day", "inferred")
+
+
+def test_a_weekday_in_a_sentence_about_the_future_dates_nothing():
+    _, event = dates(" date 2023-11-03 The ministers will meet on Tuesday in Oslo.")
+    assert event.precision == "unknown"
+
+
+def test_a_range_after_the_month():
+    sentences = split_sentences(" date 2024-12-15 The council met in Malta on December 5-6, 2024.")
+    found = event_date(sentences, publication_date("", sentences))
+    assert found.date.value == "2024-12-05" and str(found.end_date) == "2024-12-06"
+
+
+def test_a_recalled_date_is_neither_the_dateline_nor_the_event_date():
+    text = (
+        " date 2023-11-03 Министр иностранных дел Мурат Нуртлеу провел переговоры с главой МИД "
+        "Венгрии. Напомним, 15 октября стороны провели телефонный разговор."
+    )
+    _, event = dates(text)
+    assert event.precision == "unknown"  # the draft then takes the month of publication
+
+
+def test_a_year_from_an_announced_event_when_nothing_else_gives_one():
+    text = (
+        "4 Сәуір, 06:38\n\nСыртқы істер министрі Мұрат Нұртілеу ШЫҰ Бас хатшысымен кездесті.\n"
+        "Тараптар 2024 жылғы шілдеде өтетін саммитке дайындықты талқылады."
+    )
+    published, _ = dates(text)
+    assert (published.value, published.basis) == ("2024-04-04", "inferred")
+    assert "announces" in published.reason
+
+
+def test_a_future_clause_leaves_the_meeting_day_in_the_past():
+    _, event = dates(
+        " date 2025-12-06 On 4 December the ministers met in Vienna, where they agreed that the "
+        "next council will be held in Switzerland."
+    )
+    assert (event.value, event.precision) == ("2025-12-04", "day")
+    _, event = dates(" date 2025-12-03 Завтра, 5 декабря, министр встретится с коллегой в Вене.")
+    assert event.precision == "unknown"  # to come: no day of a meeting held, and no dateline

@@ -210,3 +210,115 @@ def test_talks_on_the_sidelines_of_a_council_are_the_meeting_reported(knowledge)
     [event, *_] = ingest_text(text, knowledge).events
     assert event.kind == "bilateral_meeting"
     assert "nurtleu-murat" in {p.person for p in event.participants}
+
+
+def participants_of(result):
+    return [[(p.person, p.role.en, p.side) for p in e.participants] for e in result.events]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A title's words do not count towards the gap; "of the President" belongs to the title.
+        (
+            " date 2025-05-16 Minister of Foreign Affairs of Kazakhstan Murat Nurtleu held a "
+            "meeting with the Representative of the President of the Republic of Azerbaijan on "
+            "Special Assignments Khalaf Khalafov.",
+            ("khalafov-khalaf", "Representative", "azerbaijan"),
+        ),
+        # Particles inside a name; a comma between an English title and the name.
+        (
+            " date 2025-03-14 Kazakh Foreign Minister Yermek Kosherbayev met the Dutch Foreign "
+            "Minister David van Weel in The Hague.",
+            ("weel-david-van", "Minister of Foreign Affairs", "netherlands"),
+        ),
+        (
+            " date 2025-03-14 Minister of Foreign Affairs of Kazakhstan Yermek Kosherbayev held "
+            "talks with the Minister of Foreign Affairs of Azerbaijan, Elmar Mammadyarov.",
+            ("mammadyarov-elmar", "Minister of Foreign Affairs", "azerbaijan"),
+        ),
+        # A title in the dative; an institution is no name ("Директору Центра …").
+        (
+            " date 2020-10-27 Постоянный представитель Казахстана Кайрат Умаров вручил "
+            "документы Директору Центра по предотвращению конфликтов ОБСЕ Тууле Юрьёле.",
+            ("yur-ela-tuula", "Director", "osce"),
+        ),
+        # A one-letter last part; a form of address; a ministry's portfolio is no name.
+        (
+            " date 2024-05-14 Министр иностранных дел Казахстана Мурат Нуртлеу провел "
+            "переговоры с министром иностранных дел Китая Ван И в Пекине.",
+            ("i-van", "Minister of Foreign Affairs", "china"),
+        ),
+        (
+            " date 2024-05-14 Kazakh Foreign Minister Murat Nurtleu received the Ambassador of "
+            "Japan H.E. Mr. Ichiro Ogasawara.",
+            ("ogasawara-ichiro", "Ambassador", "japan"),
+        ),
+        (
+            " date 2024-05-14 Kazakh Foreign Minister Murat Nurtleu met Hungarian Minister of "
+            "Foreign Affairs and Trade Péter Szijjártó in Budapest.",
+            ("szijjarto-peter", "Minister of Foreign Affairs", "hungary"),
+        ),
+        # A vice-minister is a deputy, and the ministry is Kazakhstan's when no other is named.
+        (
+            " date 2024-05-14 Сыртқы істер вице-министрі Роман Василенко Жапония елшісі Ичиро "
+            "Огасавараны қабылдады.",
+            ("vasilenko-roman", "Deputy Minister of Foreign Affairs", "kazakhstan"),
+        ),
+    ],
+)
+def test_new_people_from_the_titles_news_uses(knowledge, text, expected):
+    [found] = participants_of(ingest_text(text, knowledge))
+    assert expected in found
+
+
+def test_a_known_person_keeps_their_side_in_a_paired_list(knowledge):
+    text = (
+        " date 2015-11-20 ASTANA. Foreign Ministers of Kazakhstan and Turkey - Erlan Idrissov "
+        "and Feridun Sinirlioglu - met today in Astana."
+    )
+    [found] = participants_of(ingest_text(text, knowledge))
+    assert ("idrissov-erlan", "Minister of Foreign Affairs", "kazakhstan") in found
+
+
+def test_the_most_specific_title_of_a_person_is_kept(knowledge):
+    text = (
+        " date 2021-04-08 Kazakh Minister Mukhtar Tleuberdi on talks with Sergey Lavrov\n\n"
+        "NUR-SULTAN. KAZINFORM – Deputy Prime Minister of Kazakhstan – Foreign Minister Mukhtar "
+        "Tleuberdi held talks with his Russian counterpart Sergey Lavrov."
+    )
+    [found] = participants_of(ingest_text(text, knowledge))
+    assert ("tleuberdi-mukhtar", "Minister of Foreign Affairs", "kazakhstan") in found
+
+
+def test_a_delegation_head_takes_part(knowledge):
+    text = (
+        " date 2025-06-01 Орталық Азия – Қытай форматындағы сыртқы істер министрлерінің кездесуі "
+        "өтті.\nФото: СІМ\nОған алты елдің ведомство басшылары қатысты деп хабарланды бүгін.\n"
+        "Қазақстандық делегацияны Сыртқы істер министрі Мұрат Нұртілеу басқарды."
+    )
+    [found] = participants_of(ingest_text(text, knowledge))
+    assert [person for person, _, _ in found] == ["nurtleu-murat"]
+
+
+def test_an_initial_after_an_appositive_comma(knowledge):
+    text = (
+        " date 2022-07-29 On the sidelines of the SCO meeting, the Minister of External Affairs "
+        "of India, S. Jaishankar met with Mukhtar Tileuberdi, the foreign minister of Kazakhstan."
+    )
+    people = {
+        person for found in participants_of(ingest_text(text, knowledge)) for person, _, _ in found
+    }
+    assert {"jaishankar-s", "tleuberdi-mukhtar"} <= people
+
+
+def test_the_kazakh_side_met_on_the_margins_is_a_participant(knowledge):
+    text = (
+        "СКОПЬЕ, 30 ноя — РИА Новости. Министр иностранных дел России Сергей Лавров на полях "
+        "Совета министров иностранных дел ОБСЕ проводит переговоры с министром иностранных дел "
+        "Казахстана Муратом Нуртлеу."
+    )
+    people = {
+        person for found in participants_of(ingest_text(text, knowledge)) for person, _, _ in found
+    }
+    assert {"lavrov-sergey", "nurtleu-murat"} <= people

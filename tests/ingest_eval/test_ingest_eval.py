@@ -69,11 +69,14 @@ def test_real_articles_are_labelled_and_split_before_tuning():
 # Floors on the real articles' tuning part, just under what extraction reaches (all languages);
 # the held-aside part is reported, never floored, so nobody tunes to it.
 REAL_FLOORS = {
-    ("date", "recall"): 0.9,
+    ("date", "recall"): 0.95,
     ("date", "precision"): 0.95,
-    ("participants", "recall"): 0.8,
-    ("participants", "precision"): 0.9,
-    ("place", "recall"): 0.9,
+    ("participants", "recall"): 0.93,
+    ("participants", "precision"): 0.95,
+    ("roles", "precision"): 0.95,
+    ("sides", "precision"): 0.95,
+    ("place", "recall"): 0.95,
+    ("place", "precision"): 0.95,
     ("kind", "recall"): 0.85,
 }
 
