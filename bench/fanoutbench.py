@@ -18,15 +18,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import datetime as dt
 import json
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit, urlunsplit
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -48,32 +45,6 @@ def max_in_window(times: list[float], width: float = 1.0) -> int:
         best = max(best, end - start + 1)
     return best
 
-
-def with_schema(url: str, schema: str) -> str:
-    parts = urlsplit(url)
-    query = "&".join(filter(None, [parts.query, urlencode({"search_path": schema})]))
-    return urlunsplit(parts._replace(query=query))
-
-
-@contextlib.asynccontextmanager
-async def fresh_schema(url: str):
-    """A new empty schema in the database at `url` (its URL), dropped afterwards."""
-    import asyncpg
-
-    schema = f"fanout_{uuid.uuid4().hex[:10]}"
-    connection = await asyncpg.connect(url)
-    try:
-        await connection.execute(f"CREATE SCHEMA {schema}")
-    finally:
-        await connection.close()
-    try:
-        yield with_schema(url, schema)
-    finally:
-        connection = await asyncpg.connect(url)
-        try:
-            await connection.execute(f"DROP SCHEMA {schema} CASCADE")
-        finally:
-            await connection.close()
 
 
 async def subscribe(settings, chats: int) -> None:
@@ -165,10 +136,12 @@ async def start_instance(
 
 async def one_run(data: Path, url: str, instances: int, chats: int, limited: bool) -> dict:
     """A broadcast to `chats` chats by `instances` processes; the figures."""
+    from bot.storage.postgres.database import scratch_schema
+
     with tempfile.TemporaryDirectory() as folder:
         times = Path(folder) / "times.json"
         db_path = copy_database(data, Path(folder), 0)  # SQLite until the engine runs on PG
-        async with fresh_schema(url) as schema_url:
+        async with scratch_schema(url, "fanout") as schema_url:
             settings = bench_settings(data).with_(db_path=db_path, database_url=schema_url)
             await subscribe(settings, chats)
             server, port = await start_server(chats, times)

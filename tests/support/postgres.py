@@ -9,9 +9,7 @@ server), dropped afterwards, so tests never see each other's rows, locks or noti
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import AsyncIterator
-from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import pytest
 
@@ -34,13 +32,6 @@ def unavailable(reason: str) -> None:
     pytest.skip(message)
 
 
-def with_schema(url: str, schema: str) -> str:
-    """`url` with the server setting search_path=`schema` in its query."""
-    parts = urlsplit(url)
-    query = "&".join(filter(None, [parts.query, urlencode({"search_path": schema})]))
-    return urlunsplit(parts._replace(query=query))
-
-
 async def base_url() -> str:
     """The test server's URL after checking it answers (else fail in CI / skip)."""
     url = os.environ.get(URL_VARIABLE, "").strip()
@@ -60,20 +51,7 @@ async def base_url() -> str:
 
 async def fresh_schema() -> AsyncIterator[str]:
     """Yield the URL of a new empty schema; drop it afterwards."""
-    import asyncpg
+    from bot.storage.postgres.database import scratch_schema
 
-    url = await base_url()
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    connection = await asyncpg.connect(url)
-    try:
-        await connection.execute(f"CREATE SCHEMA {schema}")
-    finally:
-        await connection.close()
-    try:
-        yield with_schema(url, schema)
-    finally:
-        connection = await asyncpg.connect(url)
-        try:
-            await connection.execute(f"DROP SCHEMA {schema} CASCADE")
-        finally:
-            await connection.close()
+    async with scratch_schema(await base_url(), "t") as url:
+        yield url

@@ -9,9 +9,12 @@ tests) in one database never block or wake each other.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
-from urllib.parse import urlsplit, urlunsplit
+import uuid
+from collections.abc import AsyncIterator
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import asyncpg
 
@@ -25,6 +28,33 @@ SCHEMES = ("postgresql", "postgres")
 def is_postgres_url(url: str | None) -> bool:
     """Whether `url` names a PostgreSQL database (postgresql:// or postgres://)."""
     return bool(url) and urlsplit(url or "").scheme in SCHEMES
+
+
+def with_schema(url: str, schema: str) -> str:
+    """`url` with the server setting search_path=`schema` in its query."""
+    parts = urlsplit(url)
+    query = "&".join(filter(None, [parts.query, urlencode({"search_path": schema})]))
+    return urlunsplit(parts._replace(query=query))
+
+
+@contextlib.asynccontextmanager
+async def scratch_schema(url: str, prefix: str = "scratch") -> AsyncIterator[str]:
+    """The URL of a new empty schema in the database at `url`, dropped afterwards (tests and
+    benchmarks: their rows, locks and notifications never meet another run's)."""
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    connection = await asyncpg.connect(url)
+    try:
+        await connection.execute(f"CREATE SCHEMA {schema}")
+    finally:
+        await connection.close()
+    try:
+        yield with_schema(url, schema)
+    finally:
+        connection = await asyncpg.connect(url)
+        try:
+            await connection.execute(f"DROP SCHEMA {schema} CASCADE")
+        finally:
+            await connection.close()
 
 
 def redacted(url: str) -> str:
