@@ -337,6 +337,9 @@ class Engine:
 
     async def _built(self, rebuild: Rebuild, seeds: SeedSet) -> SearchIndex:
         """The index `rebuild` gathered, with the gazetteers of `seeds`."""
+        # The folder's records and texts read meanwhile are gone: their pages go back before
+        # the index's arrays are allocated (else those come on top of them at the peak).
+        await asyncio.to_thread(release_freed_memory)
         index = await asyncio.to_thread(rebuild.index, seeds)
         self.index_builds += 1
         self.index_source = "built"
