@@ -217,6 +217,7 @@ class Engine:
         it raises `SeedError` and keeps the running data.
         """
         async with self._reload_lock:
+            await asyncio.to_thread(release_freed_memory)  # the peak starts from what is live
             rebuild = Rebuild()
             update = await self.seedstore.update_seeds(
                 self.settings.seeds_dir, current=self.seeds, on_events=rebuild

@@ -194,7 +194,6 @@ def scan_folder(folder: Path, known: Mapping[str, tuple[str, str]] | None = None
         else:
             restated.append((signature, relative))
     changed.update(path for path in known if path not in hashes)
-    hashes = dict(sorted(hashes.items()))
     return FolderScan(hashes, frozenset(changed), restated, fingerprint_of(hashes))
 
 
@@ -206,8 +205,8 @@ def fingerprint_of(hashes: Mapping[str, tuple[str, str]]) -> str:
 
 
 def _seed_files(folder: Path) -> Iterator[tuple[str, os.DirEntry]]:
-    """Every regular file under `folder` as (relative posix path, entry), as the directories
-    list them (not sorted: held one at a time, 50,000 entries and their stats are not).
+    """Every regular file under `folder` as (relative posix path, entry), in the order the
+    directories list them (not sorted: one entry is held at a time, not 50,000 with stats).
 
     Hidden files and folders, and the drafts awaiting review (DRAFTS_DIR), are skipped. Nothing
     is read yet, so a hostile folder costs no memory: a link leaving the folder, a directory
