@@ -232,7 +232,8 @@ async def broadcast_replies(data: Path, chats: int, window: float, seed: int) ->
     from bench.queries import command_queries
     from bot.app import build_application
     from bot.conversation.callbacks import event_data
-    from bot.digests.broadcast import Broadcaster, DeliveryPolicy, DigestCompositions
+    from bot.digests.broadcast import Broadcaster, DeliveryPolicy
+    from bot.digests.composer import DigestCompositions
     from bot.telegram.updates import make_callback_update, make_chat, make_message_update
 
     with tempfile.TemporaryDirectory() as folder:

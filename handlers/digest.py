@@ -13,15 +13,10 @@ from telegram.ext import Application, CommandHandler
 
 from bot.context import BriefingContext, MenuCommand
 from bot.conversation.arguments import DIGEST_DAYS, parse_digest_day
-from bot.digests.broadcast import (
-    Broadcaster,
-    DeliveryPolicy,
-    DigestCompositions,
-    more_keyboard,
-    subscription_digest,
-)
+from bot.digests.broadcast import Broadcaster, DeliveryPolicy
 from bot.digests.calendar import WINDOW_DAYS, build_calendar
 from bot.digests.compose import compose_digest
+from bot.digests.composer import DigestCompositions, more_keyboard, subscription_digest
 from bot.digests.render import SummarizedPart, day_text, digest_messages
 from bot.i18n import Html, t
 from handlers.subscriptions import chat_timezone, command_words, reply
