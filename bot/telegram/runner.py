@@ -55,7 +55,7 @@ from bot.telegram.metrics import Metrics, Progress, TelegramRequest
 from bot.telegram.secrets import install_scrubber, scrub, secrets_of
 from bot.telegram.ticker import MonotonicTicker
 from bot.telegram.webhook import WebhookServer
-from handlers.subscriptions import BROADCAST_TASK, TICK_JOB, TICK_SECONDS
+from handlers.digest import BROADCAST_TASK, TICK_JOB, TICK_SECONDS
 
 logger = logging.getLogger(__name__)
 
