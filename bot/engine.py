@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
-import ctypes.util
 import gc
 import logging
 import time
@@ -56,25 +55,18 @@ def _compact_at(events: int) -> int:
 REBUILD_BATCH = 5000  # events decoded from storage per step of an index rebuild
 
 
-def _libc() -> ctypes.CDLL | None:
-    name = ctypes.util.find_library("c")
-    try:
-        return ctypes.CDLL(name) if name else None
-    except OSError:
-        return None
-
-
-_LIBC = _libc()
-
-
 def release_freed_memory() -> None:
     """Hand the pages of what was freed (a replaced index and seed set) back to the system.
 
     glibc keeps freed memory for reuse and, once a large array was freed, serves the next
     ones from its heap: without this each reload leaves the resident size higher by about
-    an index. A no-op where the C library has no `malloc_trim`.
+    an index. A no-op where the C library has no `malloc_trim` (musl, macOS).
     """
-    trim = getattr(_LIBC, "malloc_trim", None)
+    try:
+        libc = ctypes.CDLL(None)  # the symbols the process runs with, its C library's among them
+    except (OSError, TypeError):  # Windows has no such handle
+        return
+    trim = getattr(libc, "malloc_trim", None)
     if trim is not None:
         trim(0)
 

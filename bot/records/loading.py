@@ -193,7 +193,7 @@ def scan_folder(folder: Path, known: Mapping[str, tuple[str, str]] | None = None
             changed.add(relative)
         else:
             restated.append((signature, relative))
-    changed.update(path for path in known if path not in hashes)
+    changed.update(known.keys() - hashes.keys())
     return FolderScan(hashes, frozenset(changed), restated, fingerprint_of(hashes))
 
 
