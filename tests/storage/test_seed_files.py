@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.records.loading import SeedError, load_seeds
+from bot.records.loading import SeedError, file_hashes, load_seeds, seeds_fingerprint
 from bot.storage.sqlite.database import Database
 from bot.storage.sqlite.seeds import SqliteSeedStore
 from tests.support.seedcopy import (
@@ -188,3 +188,18 @@ async def test_a_json_events_file_edited_in_one_record_syncs_as_a_full_load(sync
 def mkdir(path: Path) -> Path:
     path.mkdir()
     return path
+
+
+async def test_a_full_read_hashes_each_file_as_a_scan_does(synced, tmp_path):
+    # A first sync reads every file once, hashing it as it parses it (HashingReader): what it
+    # records is what a scan that hashes every file finds, stray files included.
+    folder, _ = synced
+    (folder / "notes.txt").write_text("not a seed file", encoding="utf-8")
+    fresh = SqliteSeedStore(await Database.open(tmp_path / "fresh.sqlite3"))
+    try:
+        await fresh.update_seeds(folder)
+        assert await fresh._seed_files() == file_hashes(folder)
+        assert await fresh.stored_fingerprint() == seeds_fingerprint(folder)
+        assert not (await fresh.update_seeds(folder)).full  # the next start reads nothing
+    finally:
+        await fresh.database.close()

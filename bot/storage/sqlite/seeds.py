@@ -154,21 +154,21 @@ class SqliteSeedStore:
         """
         known = await self._known_files()
         incremental = bool(known) and await self._meta(FORMAT_KEY) == seeds_format()
-        scanning = asyncio.ensure_future(
-            asyncio.to_thread(scan_folder, folder, known if incremental else None)
-        )
+        if not incremental:  # every file is read: each is hashed as it is read, not before
+            return await self._sync_folder(folder, None, on_events)
+        scanning = asyncio.ensure_future(asyncio.to_thread(scan_folder, folder, known))
         try:
-            seeds = current or (await self.read_seedset() if incremental else None)
+            seeds = current or await self.read_seedset()
         finally:
             scan = await scanning
-        if incremental and seeds is not None and not scan.changed:
+        if not scan.changed:
             if scan.restated:  # touched, not changed: keep the new stat, skip the hash next time
                 async with self.database.transaction() as tx:
                     await tx.executemany("UPDATE seed_files SET signature = ? WHERE path = ?",
                                          scan.restated)  # fmt: skip
                 self._files = (scan.fingerprint, scan.hashes)
             return SeedUpdate(seeds, None)
-        if incremental and seeds is not None and all(map(_is_events_file, scan.changed)):
+        if all(map(_is_events_file, scan.changed)):
             return await self._sync_event_files(folder, seeds, scan)
         return await self._sync_folder(folder, scan.hashes, on_events)
 
@@ -193,18 +193,16 @@ class SqliteSeedStore:
         )
         elsewhere = await asyncio.to_thread(_defined_elsewhere, rows, changed)
         parents = dict(
-            await self.database.fetchall(
-                "SELECT id, part_of FROM events WHERE part_of IS NOT NULL"
-            )
+            await self.database.fetchall("SELECT id, part_of FROM events WHERE part_of IS NOT NULL")
         )
         before = await self._stored_records(changed)
         files = await asyncio.to_thread(
             load_event_files, folder, changed, seeds, elsewhere, parents, before
         )
         events = [event for file in files.values() for event in file.parsed]
-        reused = {
-            event_id for file in files.values() for event_id in file.ids
-        } - {event.id for event in events}
+        reused = {event_id for file in files.values() for event_id in file.ids} - {
+            event.id for event in events
+        }
         scope = {e.id for e in events}
         for ids, _ in before.values():
             scope.update(ids)  # what the files defined before
@@ -267,11 +265,12 @@ class SqliteSeedStore:
         return await self._store_seeds(seedset, diff, now)
 
     async def _sync_folder(
-        self, folder: Path, hashes: FileHashes, on_events: EventSink | None
+        self, folder: Path, hashes: FileHashes | None, on_events: EventSink | None
     ) -> SeedUpdate:
         """Read the whole folder and store it, holding no more events than one file's: each
         file's events are compared with the stored ones and packed as they are read (and
-        handed to `on_events`, which may build the search index meanwhile)."""
+        handed to `on_events`, which may build the search index meanwhile). `hashes`: the
+        folder's file hashes, when a scan made them (else each file is hashed as read)."""
         diff = await self._event_diff()
 
         def sink(gazetteers: SeedSet, events: list[Event]) -> None:
@@ -304,9 +303,7 @@ class SqliteSeedStore:
             # Each file's hash, for the next sync to re-read only what changed (none known:
             # the next sync reads the whole folder).
             await tx.execute("DELETE FROM seed_files")
-            await _write_seed_files(
-                tx, seedset.files, seedset.event_files, seedset.record_digests
-            )
+            await _write_seed_files(tx, seedset.files, seedset.event_files, seedset.record_digests)
             if seedset.files:
                 await tx.execute(_UPSERT_META, (FORMAT_KEY, seeds_format()))
             else:
@@ -518,6 +515,8 @@ async def _write_seed_files(
             for path, (signature, sha) in hashes.items()
         ],
     )
+
+
 async def _sync_gazetteer(
     tx: Transaction, kind: str, records: Iterable[Record], edited: set[str]
 ) -> dict[str, int]:
