@@ -235,6 +235,7 @@ class HashingReader:
         return data.decode("utf-8")
 
     def hashes(self) -> FileHashes:
+        """Every listed file's (stat signature, sha256), once the reading is done."""
         for relative, signature in self._signatures.items():
             self._hashes[relative] = (signature, _file_sha(self._folder / relative))
         self._signatures.clear()
