@@ -75,10 +75,14 @@ _TODAY = re.compile(r"(?<!\w)(?:бүгін|сегодня|today)(?!\w)", re.I)
 # "Об этом сегодня рассказали в пресс-службе": the day of the report, not of the meeting.
 _REPORTED = re.compile(
     r"рассказал\w*|сообщил\w*|сообщает|сообщается|передает|передаёт|хабарла\w*|"
-    r"\breported\b|\btold\b|\bannounced\b",
+    r"мәлім\s+ет\w*|брифинг\w*|\breported\b|\btold\b|\bannounced\b|\bbriefing\b",
     re.I,
 )
 _YESTERDAY = re.compile(r"(?<!\w)(?:кеше|вчера|yesterday)(?!\w)", re.I)
+# A lede of talks under way is of the day it is dated: "The meeting … has started".
+_UNDER_WAY = re.compile(
+    r"\bhas\s+(?:started|begun|opened)|\bis\s+under\s+way|начал(?:ась|ись|ся)|басталды", re.I
+)
 _WEEKDAYS = (  # Monday first, as datetime.weekday() counts
     ("monday", "понедельник", "дүйсенбі"),
     ("tuesday", "вторник", "сейсенбі"),
@@ -216,6 +220,10 @@ def _infer_year(
     pub_year = int(published.value[:4]) if published and published.value else None
     if _THIS_YEAR.search(mention.sentence.text) and pub_year:
         return pub_year, f"'{mention.text}' with 'this year' in the text; year of publication"
+    # "НУР-СУЛТАН, 20 июл" beside "20.07.2022": the same day written in full elsewhere
+    for other in find_mentions(sentences):
+        if other.year and (other.month, other.day) == (mention.month, mention.day):
+            return other.year, f"'{mention.text}'; year from '{other.text}' in the text"
     if published and published.start:
         year = published.start.year
         if published.precision == "day" and dt.date(year, mention.month, 1) > published.start:
@@ -277,7 +285,19 @@ def publication_date(
         # A header line is short: "Саясат • 08 Сәуір, 2019", "6 Декабря, 02:37 373".
         if mention.day and len(mention.sentence.text) <= 40:
             return resolve(mention, sentences, None)
+        if _heads_line(mention):  # "07.11.2024 Медиаресурс «Большая Азия» 330Министр …"
+            return DateFinding(resolve(mention, sentences, None).date)
     return UNKNOWN
+
+
+def _heads_line(mention: DateMention) -> bool:
+    """Whether a full date opens one of the first lines: a header glued to the lede."""
+    return (
+        mention.year is not None
+        and mention.day is not None
+        and mention.sentence.index < 4
+        and mention.sentence.text.startswith(mention.text)
+    )
 
 
 # A dateline: the place a report was filed and its day ("Вена. 5 декабря.", "НУР-СУЛТАН,
@@ -362,14 +382,23 @@ def event_date(
         if mention.sentence.index == 0 and _DATELINE.match(mention.sentence.text):
             if mention.sentence.text.find(mention.text) < 20:
                 continue  # the " date YYYY-MM-DD" dateline itself
-        if mention.sentence.index in lede and not BACKGROUND.search(mention.sentence.text):
+        if _heads_line(mention):
+            continue  # the publication date as a header
+        if BACKGROUND.search(mention.sentence.text):
+            continue
+        # what an announcement announces may come after its lede ("… өтеді», - деді ол")
+        if mention.sentence.index in lede or future:
             return resolve(mention, sentences, published.date)
     pub = published.date
     for sentence in body:
         weekday = _weekday_date(sentence, pub, future)
-        if weekday is not None and (future or not FUTURE.search(sentence.text)):
+        reporting = _REPORTED.search(sentence.text) and not _EVENT_WORDS.search(sentence.text)
+        if weekday is not None and (future or not FUTURE.search(sentence.text)) and not reporting:
             return weekday  # a report of something held: not "will meet on Tuesday"
-        for pattern, days, word in ((_TODAY, 0, "today"), (_YESTERDAY, 1, "yesterday")):
+        cues = [(_TODAY, 0, "today"), (_YESTERDAY, 1, "yesterday")]
+        if sentence.index in lede:
+            cues.append((_UNDER_WAY, 0, "under way"))
+        for pattern, days, word in cues:
             found = pattern.search(sentence.text)
             reported = _REPORTED.search(sentence.text) and not _EVENT_WORDS.search(sentence.text)
             if found and (found.group(0).isupper() or reported):
