@@ -180,6 +180,17 @@ def _span_text(text: str, ws: list[Word], first: int, end: int) -> str:
     return text[ws[first].start : ws[end - 1].end]
 
 
+def _clause_start(ws: list[Word], text: str, role_start: int) -> int:
+    """Where the side of a title may start: up to 4 words before it, not past a comma or a
+    semicolon ("Сенат төрағасы Мәулен Әшімбаевпен, … министрі Мұрат Нұртілеумен")."""
+    start = role_start
+    while start > max(0, role_start - 4) and not re.search(
+        r"[,;]", text[ws[start - 1].end : ws[start].start]
+    ):
+        start -= 1
+    return start
+
+
 def _sides(hits: list[Hit], first: int, last: int) -> list[str]:
     """The places and organizations named between word indexes first and last, in order."""
     return [h.id for h in hits if first <= h.first < last]
@@ -258,9 +269,10 @@ def find_people(
                 role_end = len(words(text[: match.end()]))
                 if role_end <= hit.first <= role_end + MAX_GAP:
                     role = role_of(match)
-                    window = _sides(side_hits, max(0, role_start - 4), hit.first)
+                    window = _sides(side_hits, _clause_start(ws, text, role_start), hit.first)
                     # "Foreign Ministers of Kazakhstan and Turkey – Erlan Idrissov and …"
-                    if home_country.get(hit.id) not in window:
+                    side = home_country.get(hit.id)
+                    if side not in window:
                         side = window[-1] if window else side
             if side is None:
                 side = _side(side_hits, 0, hit.first)
@@ -283,7 +295,12 @@ def find_people(
             case = None
             head = match.group(0).split()[0]
             after = _span_text(text, ws, *span) if span else ""
-            if not _full_name(after) and _POSTFIX_ROLE.search(text[: match.start()]):
+            # "…, Премьер-Министр орынбасары – Сыртқы істер министрі Мұрат Нұртілеумен": a title
+            # a known person follows is theirs, never the one before the comma
+            following = (i for i in range(role_end, len(ws)) if i not in taken or i in named)
+            known_next = next(following, None) in named
+            postfix = _POSTFIX_ROLE.search(text[: match.start()]) and not known_next
+            if not _full_name(after) and postfix:
                 span = _name_before(ws, role_start, taken)
             elif lang == "ru" and _INSTRUMENTAL_ROLE.search(head):
                 case = "instrumental"
@@ -306,8 +323,11 @@ def find_people(
             if first < role_start:  # "Hakan Fidan, the Foreign Minister of Turkey"
                 side = _side(side_hits, role_start, role_start + MAX_GAP)
             else:
-                side = _side(side_hits, max(0, role_start - 4), first)
-                window = _sides(side_hits, max(0, role_start - 4), first)
+                start = _clause_start(ws, text, role_start)
+                # "…секретаря ОБСЕ, Директору Центра … Тууле Юрьёле": past the comma if need be
+                start = start if _sides(side_hits, start, first) else max(0, role_start - 4)
+                side = _side(side_hits, start, first)
+                window = _sides(side_hits, start, first)
                 if len(window) >= 2 and _joined(ws, end, taken, text):
                     side, other = window[-2], window[-1]  # "of Russia and China A and B"
             mentions.append((first, _new(name, sentence, role_of(match), side, note, resolve)))
