@@ -10,7 +10,7 @@ import pytest
 from telegram.error import RetryAfter
 
 from bot.storage.postgres import dataversion
-from bot.storage.postgres.budget import SendBudget
+from bot.storage.postgres.budget import RATE, SendBudget
 from bot.storage.postgres.database import PgDatabase
 from bot.storage.postgres.leases import Leases, RoleLease
 from bot.telegram.fleet_limiter import FleetRateLimiter
@@ -49,8 +49,11 @@ async def test_three_instances_share_one_budget_of_30_a_second(pg_url):
         await asyncio.gather(*(sender(limiter) for limiter in limiters for _ in range(8)))
         elapsed = sent[-1] - sent[0]
         rate = (len(sent) - 1) / elapsed
-        assert 27 <= rate <= 30, rate  # one budget: 3 instances do not send 3 x 30 a second
-        assert max_in_window(sent) <= 31  # the 1-second figure on an idle machine: bench/
+        # One budget: 3 instances do not send 3 x 30 a second, and they keep it busy (the
+        # lower bound leaves room for slots a starved CI machine gives up; bench/ measures the
+        # throughput itself).
+        assert 20 <= rate <= RATE + 0.5, rate
+        assert max_in_window(sent) <= 30  # Telegram's limit, in any second
     finally:
         for limiter in limiters:
             await limiter.shutdown()
