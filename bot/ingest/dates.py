@@ -226,7 +226,10 @@ def _infer_year(
             return other.year, f"'{mention.text}'; year from '{other.text}' in the text"
     if published and published.start:
         year = published.start.year
-        if published.precision == "day" and dt.date(year, mention.month, 1) > published.start:
+        first, dated = dt.date(year, mention.month, 1), published.precision == "day"
+        if dated and mention.future and first < published.start.replace(day=1):
+            year += 1  # "пройдет 3-4 января" in a December report: next year's
+        elif dated and not mention.future and first > published.start:
             year -= 1
         return year, f"day and month stated ('{mention.text}'); year from the publication date"
     limit = dt.date.today().year
@@ -290,13 +293,19 @@ def publication_date(
     return UNKNOWN
 
 
+_CLOCK = re.compile(r"\s*,?\s*\d\d?:\d\d(?!\d)")
+
+
 def _heads_line(mention: DateMention) -> bool:
-    """Whether a full date opens one of the first lines: a header glued to the lede."""
+    """Whether a full date in the first lines is the page's stamp: it opens a line (a header
+    glued to the lede) or a clock time follows it ("22.05.2024 23:15")."""
+    text = mention.sentence.text
+    at = text.find(mention.text)
     return (
         mention.year is not None
         and mention.day is not None
         and mention.sentence.index < 4
-        and mention.sentence.text.startswith(mention.text)
+        and (at == 0 or bool(_CLOCK.match(text, at + len(mention.text))))
     )
 
 
