@@ -5,6 +5,9 @@ Month names are matched by stem in Kazakh, Russian and English, so inflected for
 Kazakh locative forms and resolves "3 декабря т.г." to a future year, so it is not used here.
 A day and month without a year get their year from the text or the publication date, and the
 result says so (basis "inferred" with a reason).
+
+Long because: the words of three languages for months, weekdays and relative days, and the rules
+that weigh a date against the publication date and the dateline, are one decision read together.
 """
 
 from __future__ import annotations

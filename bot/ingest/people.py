@@ -9,15 +9,15 @@ people are read from the patterns news uses: a title before the name ("Мини�
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.ingest.mentions import Gazetteer, Hit, Word, words
+from bot.ingest.mentions import Gazetteer, Word, words
 from bot.ingest.names import nominative
 from bot.ingest.roles import ROLE_PATTERN, Role, role_of
+from bot.ingest.sides import clause_start, mark_hosts, only_foreign, side_between, sides_between
 from bot.ingest.text import Sentence
 
 if TYPE_CHECKING:
@@ -180,50 +180,6 @@ def _span_text(text: str, ws: list[Word], first: int, end: int) -> str:
     return text[ws[first].start : ws[end - 1].end]
 
 
-def _clause_start(ws: list[Word], text: str, role_start: int) -> int:
-    """Where the side of a title may start: up to 4 words before it, not past a comma or a
-    semicolon ("Сенат төрағасы Мәулен Әшімбаевпен, … министрі Мұрат Нұртілеумен")."""
-    start = role_start
-    while start > max(0, role_start - 4) and not re.search(
-        r"[,;]", text[ws[start - 1].end : ws[start].start]
-    ):
-        start -= 1
-    return start
-
-
-def _sides(hits: list[Hit], first: int, last: int) -> list[str]:
-    """The places and organizations named between word indexes first and last, in order."""
-    return [h.id for h in hits if first <= h.first < last]
-
-
-def _side(hits: list[Hit], first: int, last: int) -> str | None:
-    """The place or organization named between word indexes first and last (nearest last),
-    the country an envoy is sent to left aside when another is named: "Ambassador of the United
-    Kingdom to the Republic of Kazakhstan Kathy Leach" acts for the United Kingdom."""
-    near = [h for h in hits if first <= h.first < last]
-    sent = [h for h in near if not h.host]
-    chosen = sent or near
-    return chosen[-1].id if chosen else None
-
-
-_TO = {"to", "v", "vo"}  # folded to, в, во: "Ambassador … to Kazakhstan", "посол … в Казахстане"
-_KK_HOST = re.compile(r"(?:дағы|дегі|тағы|тегі|ндағы|ндегі)$", re.I)  # "Қазақстандағы елшісі"
-
-
-def _mark_hosts(hits: list[Hit], ws: list[Word]) -> list[Hit]:
-    """The hits, those that name a host country ("to the Republic of Kazakhstan") marked."""
-    marked = []
-    for hit in hits:
-        before = hit.first - 1
-        while before >= 0 and ws[before].folded in {"the", "republic", "respublike", "of"}:
-            before -= 1
-        host = (before >= 0 and ws[before].folded in _TO) or bool(
-            _KK_HOST.search(ws[hit.last - 1].text)
-        )
-        marked.append(dataclasses.replace(hit, host=host))
-    return marked
-
-
 def _joined(ws: list[Word], end: int, taken: set[int], text: str) -> tuple[int, int] | None:
     """The full name joined by "and" right after a name ending at word `end`: "Mukhtar
     Tileuberdi and Sergei Lavrov", "Сергей Лавров пен Ван И"."""
@@ -253,7 +209,7 @@ def find_people(
     for sentence in sentences:
         text = sentence.text
         ws = words(text)
-        side_hits = _mark_hosts(sides.find(sentence), ws)
+        side_hits = mark_hosts(sides.find(sentence), ws)
         taken = {i for h in side_hits for i in range(h.first, h.last)}
         taken |= {i for h in sides.cities(sentence) for i in range(h.first, h.last)}
         known = people.find(sentence)
@@ -268,18 +224,20 @@ def find_people(
             for match, role_start in roles:
                 role_end = len(words(text[: match.end()]))
                 if role_end <= hit.first <= role_end + MAX_GAP:
+                    if role is not None and role_of(match).key == "other":
+                        continue  # "Министр …, руководитель делегации X": the office stays
                     role = role_of(match)
-                    window = _sides(side_hits, _clause_start(ws, text, role_start), hit.first)
+                    window = sides_between(side_hits, clause_start(ws, text, role_start), hit.first)
                     # "Foreign Ministers of Kazakhstan and Turkey – Erlan Idrissov and …"
                     side = home_country.get(hit.id)
                     if side not in window:
                         side = window[-1] if window else side
             if side is None:
-                side = _side(side_hits, 0, hit.first)
+                side = side_between(side_hits, 0, hit.first)
             name = _span_text(text, ws, hit.first, hit.last)
             mentions.append((hit.first, PersonMention(name, sentence, hit.id, role, side)))
             if role is not None:
-                others = [c for c in _sides(side_hits, 0, hit.first) if c != side]
+                others = [c for c in sides_between(side_hits, 0, hit.first) if c != side]
                 other = others[-1] if others else None
                 mentions += _joined_mention(
                     ws, hit.last, taken, sentence, lang, role, other, resolve
@@ -321,15 +279,18 @@ def find_people(
             name, note = nominative(raw, lang, case)
             other = None
             if first < role_start:  # "Hakan Fidan, the Foreign Minister of Turkey"
-                side = _side(side_hits, role_start, role_start + MAX_GAP)
+                side = side_between(side_hits, role_start, role_start + MAX_GAP)
             else:
-                start = _clause_start(ws, text, role_start)
+                start = clause_start(ws, text, role_start)
                 # "…секретаря ОБСЕ, Директору Центра … Тууле Юрьёле": past the comma if need be
-                start = start if _sides(side_hits, start, first) else max(0, role_start - 4)
-                side = _side(side_hits, start, first)
-                window = _sides(side_hits, start, first)
+                start = start if sides_between(side_hits, start, first) else max(0, role_start - 4)
+                side = side_between(side_hits, start, first)
+                window = sides_between(side_hits, start, first)
                 if len(window) >= 2 and _joined(ws, end, taken, text):
                     side, other = window[-2], window[-1]  # "of Russia and China A and B"
+            if side is None and role_of(match).key == "other":
+                # "Қытай коммунистік партиясының … хатшысы Чэнь Цюаньго, … басшысы Шохрат Закир"
+                side = only_foreign(side_hits)
             mentions.append((first, _new(name, sentence, role_of(match), side, note, resolve)))
             mentions += _joined_mention(
                 ws, end, taken, sentence, lang, role_of(match), other, resolve, case

@@ -39,7 +39,7 @@ _ROLES: list[tuple[str, str, dict[str, str]]] = [
     (
         "foreign-minister",
         r"министр\w*\s+иностранных\s+дел|глав\w*\s+(?:\w+\s+)?МИД\w*|"
-        r"глав\w*\s+(?:\w+\s+)?внешнеполитическ\w*\s+ведомств\w*|"
+        r"(?:глав|руководител)\w*\s+(?:\w+\s+)?внешнеполитическ\w*\s+ведомств\w*|"
         r"сыртқы\s+істер\s+министр\w*|сыртқы\s+саяси\s+ведомств\w*\s+басшы\w*|СІМ\s+басшы\w*|"
         r"foreign\s+ministers?|minister\s+of\s+foreign\s+affairs|minister\s+for\s+foreign\s+affairs|"
         r"foreign\s+affairs\s+minister|\bFM\b|"
@@ -129,13 +129,20 @@ _ROLES: list[tuple[str, str, dict[str, str]]] = [
     ),
     (
         "representative",
-        r"представител\w*|өкілі|representative",
+        # "… саясаты жөніндегі ресми өкілі Федерика Могерини": a representative for a portfolio,
+        # not a spokesperson (found first: it starts before "ресми")
+        r"(?:жөніндегі|бойынша)\s+(?:ресми\s+)?өкіл\w*|представител\w*|өкілі|representative",
         {"kk": "Өкіл", "ru": "Представитель", "en": "Representative"},
     ),
     (
         "minister",
         r"министр\w*|minister",
         {"kk": "Министр", "ru": "Министр", "en": "Minister"},
+    ),
+    (
+        "other",
+        r"хатшы\w*|басшы\w*|мүшесі|секретар\w*|руководител\w*",
+        {"kk": "Лауазымды тұлға", "ru": "Должностное лицо", "en": "Official"},
     ),
 ]
 
