@@ -85,7 +85,8 @@ def copy_database(data: Path, folder: Path, chats: int) -> Path:
 async def broadcast(data: Path, chats: int, limiter: bool, window: float | None) -> dict:
     """Run one tick to `chats` chats; with `window`, count only that many seconds of it."""
     from bot.app import build_application
-    from bot.digests.broadcast import Broadcaster, DeliveryPolicy, DigestCompositions
+    from bot.digests.broadcast import Broadcaster, DeliveryPolicy
+    from bot.digests.composer import DigestCompositions
 
     with tempfile.TemporaryDirectory() as folder:
         db_path = copy_database(data, Path(folder), chats)

@@ -74,7 +74,8 @@ async def instance(
     holds a finished row for each of the `chats` digests (whoever sent them): a tick that
     comes before the planning instance's finds nothing yet, as in production, and ticks again."""
     from bot.app import build_application
-    from bot.digests.broadcast import Broadcaster, DeliveryPolicy, DigestCompositions
+    from bot.digests.broadcast import Broadcaster, DeliveryPolicy
+    from bot.digests.composer import DigestCompositions
     from bot.telegram.fleet import Fleet
 
     settings = bench_settings(data).with_(

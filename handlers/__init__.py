@@ -13,7 +13,9 @@ from types import ModuleType
 from bot.context import MenuCommand
 from handlers import (
     admin,
+    channel_posts,
     chats,
+    digest,
     edits,
     events,
     ingest,
@@ -23,6 +25,7 @@ from handlers import (
     people,
     review,
     search,
+    settings,
     start,
     subscriptions,
     topics,
@@ -43,7 +46,10 @@ ROUTES: list[ModuleType] = [
     admin,  # /reload, /stats (BOT_ADMINS only)
     ingest,  # /ingest, forwarded articles, .txt documents (BOT_ADMINS only, group 5)
     chats,  # my_chat_member (bot added/removed), group -> supergroup migration
-    subscriptions,  # /subscribe /unsubscribe /settings /digest /calendar, dg:, tick
+    subscriptions,  # /subscribe /unsubscribe
+    settings,  # /settings, dg: buttons
+    digest,  # /digest /calendar, the tick
+    channel_posts,  # the digest commands posted in channels
 ]
 
 

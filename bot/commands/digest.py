@@ -11,8 +11,8 @@ import sys
 from dataclasses import replace
 
 from bot.conversation.arguments import DIGEST_DAYS
-from bot.digests.broadcast import subscription_digest
 from bot.digests.compose import compose_digest
+from bot.digests.composer import subscription_digest
 from bot.digests.render import digest_messages
 from bot.engine import Engine
 from bot.records.models import LANGS

@@ -141,24 +141,6 @@ def seeds_fingerprint(folder: Path) -> str:
     return fingerprint_of(file_hashes(folder))
 
 
-def seeds_stat_signature(folder: Path) -> str:
-    """A sha256 over the relative path, size, modification time and inode of every seed file.
-
-    Much cheaper than `seeds_fingerprint` (no file is read), and it changes whenever a file is
-    written, added, removed or renamed; `Storage.ensure_seeds` trusts the stored fingerprint
-    while this signature is unchanged, as git trusts its index.
-    """
-    digest = hashlib.sha256(FORMAT_VERSION)
-    schema = SCHEMA_FILE.stat()
-    digest.update(b"%d:%d\0" % (schema.st_size, schema.st_mtime_ns))
-    for relative, entry in _seed_files(Path(folder)):
-        info = entry.stat()
-        digest.update(
-            b"%s\0%d:%d:%d\0" % (relative.encode(), info.st_size, info.st_mtime_ns, info.st_ino)
-        )
-    return digest.hexdigest()
-
-
 MAX_SEED_FILE_BYTES = 20 * 1024 * 1024  # a seed file larger than this is refused, not read
 
 FileHashes = dict[str, tuple[str, str]]  # relative path → (stat signature, sha256 of the bytes)
@@ -170,14 +152,31 @@ def seeds_format() -> str:
 
 
 def file_hashes(folder: Path, known: Mapping[str, tuple[str, str]] | None = None) -> FileHashes:
-    """(stat signature, sha256) of every seed file, as git's index keeps them.
+    """(stat signature, sha256) of every seed file, as git's index keeps them (`scan_folder`)."""
+    return scan_folder(folder, known).hashes
+
+
+class FolderScan(NamedTuple):
+    """A seeds folder against what the last sync recorded of it (`scan_folder`)."""
+
+    hashes: FileHashes  # every file's (stat signature, sha256) now
+    changed: frozenset[str]  # files added, removed or with other bytes since
+    restated: list[tuple[str, str]]  # (new signature, path) of files touched, bytes the same
+    fingerprint: str  # `fingerprint_of(hashes)`
+
+
+def scan_folder(folder: Path, known: Mapping[str, tuple[str, str]] | None = None) -> FolderScan:
+    """Each seed file's (stat signature, sha256), and what changed since `known` recorded them.
 
     A file whose size, modification time and inode are those `known` records keeps its known
-    hash without being read, so a start reads only the files written since. The stat comes
-    before the read: a file written meanwhile is read again next time.
+    hash without being read, so a start reads only the files written since (50,000 files
+    cost their stat and no more). The stat comes before the read: a file written meanwhile
+    is read again next time.
     """
     known = known or {}
     hashes: FileHashes = {}
+    changed: set[str] = set()
+    restated: list[tuple[str, str]] = []
     unknown = ("", "")
     for relative, entry in _seed_files(Path(folder)):
         info = entry.stat()
@@ -188,8 +187,14 @@ def file_hashes(folder: Path, known: Mapping[str, tuple[str, str]] | None = None
             continue
         with open(entry.path, "rb") as file:
             data = file.read(MAX_SEED_FILE_BYTES + 1)
-        hashes[relative] = (signature, hashlib.sha256(data).hexdigest())
-    return hashes
+        sha = hashlib.sha256(data).hexdigest()
+        hashes[relative] = (signature, sha)
+        if sha != previous[1]:
+            changed.add(relative)
+        else:
+            restated.append((signature, relative))
+    changed.update(known.keys() - hashes.keys())
+    return FolderScan(hashes, frozenset(changed), restated, fingerprint_of(hashes))
 
 
 def fingerprint_of(hashes: Mapping[str, tuple[str, str]]) -> str:
@@ -199,49 +204,47 @@ def fingerprint_of(hashes: Mapping[str, tuple[str, str]]) -> str:
     return digest.hexdigest()
 
 
-def _seed_files(folder: Path) -> list[tuple[str, os.DirEntry]]:
-    """Every regular file under `folder` as (relative posix path, entry), sorted by path.
+def _seed_files(folder: Path) -> Iterator[tuple[str, os.DirEntry]]:
+    """Every regular file under `folder` as (relative posix path, entry), in the order the
+    directories list them (not sorted: one entry is held at a time, not 50,000 with stats).
 
     Hidden files and folders, and the drafts awaiting review (DRAFTS_DIR), are skipped. Nothing
     is read yet, so a hostile folder costs no memory: a link leaving the folder, a directory
     reached twice (a link loop), anything but a regular file or directory (a FIFO would hang
     the reader, /dev/zero would fill memory) and a file over MAX_SEED_FILE_BYTES are problems,
-    raised together in one `SeedError`, as is a missing folder.
+    raised together in one `SeedError` once every entry was listed, as is a missing folder.
     """
     if not folder.is_dir():
         raise SeedError([_missing_folder(folder)])
     root = folder.resolve()
     visited = {root}
-    found: list[tuple[str, os.DirEntry]] = []
     problems: list[SeedProblem] = []
     pending = [(folder, "")]
     while pending:
         directory, prefix = pending.pop()
         with os.scandir(directory) as entries:
             for entry in entries:
-                if entry.name.startswith(".") or entry.name == "__pycache__":
+                name = entry.name
+                if name.startswith(".") or name == "__pycache__":
                     continue
-                if not prefix and entry.name == DRAFTS_DIR:
+                if not prefix and name == DRAFTS_DIR:
                     continue
-                relative = prefix + entry.name
                 if (
                     entry.is_file(follow_symlinks=False)  # a plain file (no link): known from
-                    and not entry.is_symlink()  # the directory listing, one stat for its size
                     and entry.stat(follow_symlinks=False).st_size <= MAX_SEED_FILE_BYTES
-                ):
-                    found.append((relative, entry))
+                ):  # the directory listing, one stat for its size
+                    yield prefix + name, entry
                     continue
+                relative = prefix + name
                 problem = _entry_problem(entry, root, visited)
                 if problem:
                     problems.append(SeedProblem(relative, None, None, problem))
                 elif entry.is_dir():
                     pending.append((Path(entry.path), relative + "/"))
                 else:
-                    found.append((relative, entry))
+                    yield relative, entry
     if problems:
         raise SeedError(sorted(problems, key=lambda problem: problem.file))
-    found.sort(key=lambda item: item[0])
-    return found
 
 
 def _entry_problem(entry: os.DirEntry, root: Path, visited: set[Path]) -> str | None:
@@ -703,6 +706,7 @@ def _read_changed(
         items = items if items is not None else json_items(text, checked=False)
         is_json = items is not None
         items = items if items is not None else yaml_slices(text)
+        del text  # the items hold their own copies: a 10 MB file is not held twice
         if items is not None:
             whole = _read_slices(items, is_json, name, known, invalid)
     if whole is None:

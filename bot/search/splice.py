@@ -78,6 +78,9 @@ class Renumbering:
         return out
 
 
+SEGMENTS_MAX = 20_000  # cut points up to which `splice` copies segment by segment
+
+
 def splice(
     ptr: np.ndarray,
     docs: np.ndarray,
@@ -91,30 +94,59 @@ def splice(
 
     `key_count` may exceed the old number of keys (new keys come last); returns the new
     `(ptr, docs)`. Keys left with no documents keep an empty range (`compact` drops them).
+
+    The new postings array is the only large allocation: the postings that go and the places
+    the new ones go in are found with binary searches, and the kept runs between them are
+    renumbered straight into it (up to SEGMENTS_MAX runs; more, as when a start applies a long
+    delta, are renumbered in one pass through temporary copies instead).
     """
-    mapped = renumbering.old_to_new[docs]
-    counts = np.zeros(key_count, dtype=np.int64)
-    counts[: len(ptr) - 1] = np.diff(ptr)
-    gone = np.flatnonzero(mapped < 0)
-    if gone.size:
-        counts -= np.bincount(np.searchsorted(ptr, gone, side="right") - 1, minlength=key_count)
-        mapped = np.delete(mapped, gone)
-    kept_ptr = np.zeros(key_count + 1, dtype=np.int64)
-    np.cumsum(counts, out=kept_ptr[1:])
+    old_to_new = renumbering.old_to_new
+    going = old_to_new < 0
+    gone = np.flatnonzero(going[docs]) if going.any() else np.zeros(0, dtype=np.int64)
     keys = np.asarray(add_keys, dtype=np.int64)
     new_docs = np.asarray(add_docs, dtype=np.int32)
     order = np.lexsort((new_docs, keys))
     keys, new_docs = keys[order], new_docs[order]
-    starts, ends = kept_ptr[keys].tolist(), kept_ptr[keys + 1].tolist()
-    at = [
-        start + int(np.searchsorted(mapped[start:end], doc))
-        for start, end, doc in zip(starts, ends, new_docs.tolist(), strict=True)
-    ]
-    spliced = np.insert(mapped, np.asarray(at, dtype=np.int64), new_docs) if at else mapped
+    # Where each new posting goes in the old array: before the first old posting of its key
+    # whose event is kept and comes after it in the new numbering.
+    kept_old = np.flatnonzero(old_to_new >= 0)
+    following = np.searchsorted(old_to_new[kept_old], new_docs)
+    threshold = np.append(kept_old, len(old_to_new))[following]
+    old_keys = len(ptr) - 1
+    bounds = np.append(ptr, ptr[-1])  # new keys (past the old ones) insert at the very end
+    starts = bounds[np.minimum(keys, old_keys)].tolist()
+    ends = bounds[np.minimum(keys + 1, old_keys + 1)].tolist()
+    at = np.array(
+        [start + int(np.searchsorted(docs[start:end], limit))
+         for start, end, limit in zip(starts, ends, threshold.tolist(), strict=True)],
+        dtype=np.int64,
+    )  # fmt: skip
+    counts = np.zeros(key_count, dtype=np.int64)
+    counts[:old_keys] = np.diff(ptr)
+    if gone.size:
+        counts -= np.bincount(np.searchsorted(ptr, gone, side="right") - 1, minlength=key_count)
     counts += np.bincount(keys, minlength=key_count)
     new_ptr = np.zeros(key_count + 1, dtype=np.int64)
     np.cumsum(counts, out=new_ptr[1:])
-    return new_ptr, spliced.astype(np.int32, copy=False)
+    if gone.size + at.size > SEGMENTS_MAX:
+        mapped = np.delete(old_to_new[docs], gone)
+        at_kept = at - np.searchsorted(gone, at)  # insertion points once `gone` is removed
+        return new_ptr, np.insert(mapped, at_kept, new_docs).astype(np.int32, copy=False)
+    out = np.empty(int(new_ptr[-1]), dtype=np.int32)
+    written = read = 0
+    inserts = iter(zip(at.tolist(), new_docs.tolist(), strict=True))
+    cuts = sorted([(int(g), 1) for g in gone.tolist()] + [(int(a), 0) for a in at.tolist()])
+    for position, skip in cuts:  # an insertion sorts before a removal at the same place
+        run = position - read
+        np.take(old_to_new, docs[read:position], out=out[written : written + run])
+        written, read = written + run, position
+        if skip:
+            read += 1
+        else:
+            out[written] = next(inserts)[1]
+            written += 1
+    np.take(old_to_new, docs[read:], out=out[written:])
+    return new_ptr, out
 
 
 def compact(ptr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

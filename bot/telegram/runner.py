@@ -45,17 +45,17 @@ from telegram.error import (
 from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.context import ENGINE_KEY, STARTED_KEY, uptime
-from bot.digests.broadcast import retry_after_seconds
 from bot.i18n import t
 from bot.settings import Settings, SettingsError
 from bot.storage.base import StatsRepository
 from bot.telegram.fleet import Fleet, WebhookIsSet
 from bot.telegram.health import HealthServer
+from bot.telegram.limits import retry_after_seconds
 from bot.telegram.metrics import Metrics, Progress, TelegramRequest
 from bot.telegram.secrets import install_scrubber, scrub, secrets_of
 from bot.telegram.ticker import MonotonicTicker
 from bot.telegram.webhook import WebhookServer
-from handlers.subscriptions import BROADCAST_TASK, TICK_JOB, TICK_SECONDS
+from handlers.digest import BROADCAST_TASK, TICK_JOB, TICK_SECONDS
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """The digest tick on a monotonic clock.
 
-handlers/subscriptions.py registers the tick as a JobQueue job. APScheduler arms an interval
+handlers/digest.py registers the tick as a JobQueue job. APScheduler arms an interval
 job from the wall clock, so a clock stepped back an hour (NTP correction, VM restore) stalls it
 for that hour. In production `MonotonicTicker` runs the same job on the event loop's monotonic
 clock instead: wall-clock steps neither stall nor repeat it (the tick reads the wall clock only

@@ -12,13 +12,14 @@ from telegram import Bot
 from telegram.error import RetryAfter
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.digests.broadcast import Broadcaster, DeliveryPolicy, retry_after_seconds
+from bot.digests.broadcast import Broadcaster, DeliveryPolicy
 from bot.digests.schedule import compute_due
 from bot.storage.base import Subscription
 from bot.storage.sqlite import repositories
 from bot.storage.sqlite.database import Database
 from bot.telegram.fake_api import TIMEOUT, ApiCall, FakeBotAPI
 from bot.telegram.inprocess import InProcessRequest
+from bot.telegram.limits import retry_after_seconds
 from bot.telegram.updates import make_chat, make_user
 
 UTC = dt.UTC

@@ -9,8 +9,8 @@ import re
 import pytest
 
 from bot.conversation.cards import escape, utf16_len
-from bot.digests.broadcast import DigestComposer, subscription_digest
 from bot.digests.compose import compose_digest, is_jubilee, occurrence
+from bot.digests.composer import DigestComposer, subscription_digest
 from bot.digests.render import digest_messages, plural, render_digest
 from bot.records.loading import load_seeds
 from bot.records.models import Anniversary, Localized

@@ -6,7 +6,7 @@ import pytest
 from telegram import Bot
 from telegram.error import Forbidden, InvalidToken, RetryAfter
 
-from bot.digests.broadcast import retry_after_seconds
+from bot.telegram.limits import retry_after_seconds
 from bot.telegram.updates import make_chat, make_user
 from tests.e2e.conftest import FAKE_TOKEN
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.conversation.callbacks import parse_callback
-from bot.digests.broadcast import more_keyboard
 from bot.digests.compose import Digest
+from bot.digests.composer import more_keyboard
 from bot.digests.render import MAX_DIGEST_MESSAGES, SummarizedPart, digest_messages
 from bot.i18n import t
 from bot.storage.base import ERRORS_KEPT

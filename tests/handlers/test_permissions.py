@@ -19,7 +19,7 @@ from bot.i18n import t
 from bot.records.models import LANGS
 from bot.storage.base import Subscription
 from bot.telegram.updates import chat_member, make_callback_update, make_message_update, make_user
-from handlers.subscriptions import settings_keyboard
+from handlers.settings import settings_keyboard
 from tests.support.harness import running_bot
 
 ANONYMOUS_BOT = {"id": 1087968824, "is_bot": True, "first_name": "Group"}  # GroupAnonymousBot

@@ -9,9 +9,9 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TimedOut
 
-from bot.digests.broadcast import retry_after_seconds
 from bot.telegram.fake_api import TIMEOUT, FakeBotAPI, to_json
 from bot.telegram.inprocess import InProcessRequest
+from bot.telegram.limits import retry_after_seconds
 from bot.telegram.updates import (
     make_callback_update,
     make_channel_post,

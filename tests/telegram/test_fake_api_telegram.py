@@ -9,9 +9,9 @@ import pytest
 from telegram import Bot
 from telegram.error import BadRequest, Conflict, RetryAfter
 
-from bot.digests.broadcast import retry_after_seconds
 from bot.telegram.fake_api import CALLBACK_ANSWER_SECONDS, FakeBotAPI
 from bot.telegram.inprocess import InProcessRequest
+from bot.telegram.limits import retry_after_seconds
 from bot.telegram.updates import (
     chat_member,
     make_callback_update,

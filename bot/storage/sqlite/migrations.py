@@ -173,6 +173,11 @@ MIGRATIONS: list[str] = [
     DROP TABLE event_organizations;
     DROP TABLE event_sources;
     """,
+    # 7 (issue 16): the events that are part of another, found without reading every row (a
+    # sync of a changed file checks its records' parents; the scan read the whole table).
+    """
+    CREATE INDEX events_part_of ON events (part_of, id) WHERE part_of IS NOT NULL;
+    """,
 ]
 
 

@@ -35,6 +35,7 @@ from typing import Any
 
 from bot.records.lazy import (
     ZDICT_SAMPLES,
+    DateSpan,
     EncodedTexts,
     JsonRecords,
     PackedEvents,
@@ -45,11 +46,11 @@ from bot.records.lazy import (
 from bot.records.loading import (
     EventSink,
     FileHashes,
+    FolderScan,
     StoredFile,
-    file_hashes,
-    fingerprint_of,
     load_event_files,
     paused_gc,
+    scan_folder,
     seeds_format,
     stream_seeds,
 )
@@ -153,28 +154,23 @@ class SqliteSeedStore:
         """
         known = await self._known_files()
         incremental = bool(known) and await self._meta(FORMAT_KEY) == seeds_format()
-        hashing = asyncio.ensure_future(
-            asyncio.to_thread(file_hashes, folder, known if incremental else None)
+        scanning = asyncio.ensure_future(
+            asyncio.to_thread(scan_folder, folder, known if incremental else None)
         )
         try:
             seeds = current or (await self.read_seedset() if incremental else None)
         finally:
-            hashes = await hashing
-        changed = {
-            path for path in hashes.keys() | known.keys()
-            if (hashes.get(path) or ("", ""))[1] != (known.get(path) or ("", ""))[1]
-        }  # fmt: skip
-        if incremental and seeds is not None and not changed:
-            restated = _restated(known, hashes, changed)
-            if restated:  # touched, not changed: remember the new stat, skip the hash next time
+            scan = await scanning
+        if incremental and seeds is not None and not scan.changed:
+            if scan.restated:  # touched, not changed: keep the new stat, skip the hash next time
                 async with self.database.transaction() as tx:
                     await tx.executemany("UPDATE seed_files SET signature = ? WHERE path = ?",
-                                         restated)  # fmt: skip
-                self._files = (fingerprint_of(hashes), hashes)
+                                         scan.restated)  # fmt: skip
+                self._files = (scan.fingerprint, scan.hashes)
             return SeedUpdate(seeds, None)
-        if incremental and seeds is not None and all(map(_is_events_file, changed)):
-            return await self._sync_event_files(folder, seeds, known, hashes, changed)
-        return await self._sync_folder(folder, hashes, on_events)
+        if incremental and seeds is not None and all(map(_is_events_file, scan.changed)):
+            return await self._sync_event_files(folder, seeds, scan)
+        return await self._sync_folder(folder, scan.hashes, on_events)
 
     async def _known_files(self) -> FileHashes:
         """Each seed file's (stat signature, sha256) at the last sync."""
@@ -188,29 +184,20 @@ class SqliteSeedStore:
         rows = await self.database.fetchall("SELECT path, signature, sha256 FROM seed_files")
         return {path: (signature, sha) for path, signature, sha in rows}
 
-    async def _sync_event_files(
-        self,
-        folder: Path,
-        seeds: SeedSet,
-        known: FileHashes,
-        hashes: FileHashes,
-        changed: set[str],
-    ) -> SeedUpdate:
+    async def _sync_event_files(self, folder: Path, seeds: SeedSet, scan: FolderScan) -> SeedUpdate:
         """Sync the events of the changed events files only (the rest of the folder is as
         stored); in those files, only the records whose source changed are read."""
+        changed = scan.changed
         rows = await self.database.fetchall(
             "SELECT path, event_ids FROM seed_files WHERE event_ids IS NOT NULL"
         )
-        elsewhere = {
-            event_id: path for path, ids in rows if path not in changed
-            for event_id in json.loads(ids)
-        }  # fmt: skip
+        elsewhere = await asyncio.to_thread(_defined_elsewhere, rows, changed)
         parents = dict(
             await self.database.fetchall(
                 "SELECT id, part_of FROM events WHERE part_of IS NOT NULL"
             )
         )
-        before = await self._stored_records(changed & known.keys())
+        before = await self._stored_records(changed)
         files = await asyncio.to_thread(
             load_event_files, folder, changed, seeds, elsewhere, parents, before
         )
@@ -223,7 +210,7 @@ class SqliteSeedStore:
             scope.update(ids)  # what the files defined before
         scope -= reused
         stamp = to_timestamp(utc_now())
-        fingerprint = fingerprint_of(hashes)
+        hashes, fingerprint = scan.hashes, scan.fingerprint
         diff = await self._event_diff(scope)
         await asyncio.to_thread(diff.add, events)
         packed = diff.packed
@@ -233,7 +220,7 @@ class SqliteSeedStore:
             await tx.executemany("DELETE FROM seed_files WHERE path = ?",
                                  [(path,) for path in changed if path not in hashes])  # fmt: skip
             await tx.executemany("UPDATE seed_files SET signature = ? WHERE path = ?",
-                                 _restated(known, hashes, changed))  # fmt: skip
+                                 scan.restated)  # fmt: skip
             await _write_seed_files(
                 tx,
                 {path: hashes[path] for path in changed if path in hashes},
@@ -250,11 +237,7 @@ class SqliteSeedStore:
         self._files = (fingerprint, hashes)
         by_kind = {"event": counts}
         result = SyncResult(**{name: counts[name] for name in _COUNTS}, by_kind=by_kind)
-        if isinstance(seeds.events, PackedEvents):
-            new_events: Mapping[str, Event] = seeds.events.replaced(packed, removed)
-        else:
-            plain = {k: v for k, v in seeds.events.items() if k not in removed}
-            new_events = plain | {e.id: e for e in events if e.id in packed}
+        new_events = await asyncio.to_thread(_events_after, seeds.events, events, packed, removed)
         upserted = tuple(e for e in events if e.id in packed)
         new_seeds = dataclasses.replace(seeds, events=new_events, fingerprint=fingerprint)
         return SeedUpdate(new_seeds, result, upserted, tuple(removed))
@@ -483,12 +466,29 @@ def _touched(counts: dict[str, int]) -> bool:
     return bool(counts["added"] or counts["changed"] or counts["removed"])
 
 
-def _restated(known: FileHashes, hashes: FileHashes, changed: set[str]) -> list[tuple[str, str]]:
-    """(new signature, path) of the files touched but not changed since the last sync."""
-    return [
-        (signature, path) for path, (signature, _) in hashes.items()
-        if path not in changed and known[path][0] != signature
-    ]  # fmt: skip
+def _events_after(
+    events: Mapping[str, Event],
+    parsed: Iterable[Event],
+    packed: Mapping[str, tuple[bytes, DateSpan]],
+    removed: Iterable[str],
+) -> Mapping[str, Event]:
+    """The events mapping after a sync wrote `packed` (of the `parsed` events) and deleted
+    `removed`; `events` is left as it was (it is being read)."""
+    if isinstance(events, PackedEvents):
+        return events.replaced(packed, removed)
+    gone = set(removed)
+    plain = {k: v for k, v in events.items() if k not in gone}
+    return plain | {e.id: e for e in parsed if e.id in packed}
+
+
+def _defined_elsewhere(rows: Iterable[tuple[str, str]], changed: Iterable[str]) -> dict[str, str]:
+    """Event id → the events file defining it, for the files not in `changed` (from the
+    `seed_files` rows (path, event ids as JSON))."""
+    skipped = set(changed)
+    return {
+        event_id: path for path, ids in rows if path not in skipped
+        for event_id in json.loads(ids)
+    }  # fmt: skip
 
 
 def _is_events_file(path: str) -> bool:
