@@ -1,6 +1,6 @@
 """The digest phase: compose the morning digest of every subscribed chat, as the tick would.
 
-Every chat's digest goes through one `bot.digests.broadcast.DigestComposer`, as in one tick of the
+Every chat's digest goes through one `bot.digests.composer.DigestComposer`, as in one tick of the
 scheduler (records changed since the last digest read once, each distinct digest composed,
 rendered and split once), on a day chosen to have something in it. Long runs stop at a time
 budget and extrapolate. `uncached_per_chat` times `subscription_digest` (what /digest runs) on a
@@ -18,7 +18,7 @@ from bench.common import bench_settings, memory, summary
 
 async def digest(data: Path, chats: int, budget: float) -> dict:
     """Time composing the digests of up to `chats` subscriptions (median/p95 per chat, total)."""
-    from bot.digests.broadcast import DigestComposer, subscription_digest
+    from bot.digests.composer import DigestComposer, subscription_digest
     from bot.engine import Engine
 
     engine = Engine(bench_settings(data))

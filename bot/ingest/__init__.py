@@ -269,7 +269,7 @@ _TALKS = re.compile(
 # What a participant says at the talks, when the name is its subject (before the verb).
 _SAYS = re.compile(
     r"подчеркнул\w*|отметил\w*|заявил\w*|выразил\w*|поблагодарил\w*|проинформировал\w*|"
-    r"подтвердил\w*|confirmed|reaffirmed|"
+    r"подтвердил\w*|ответил\w*|confirmed|reaffirmed|answered|replied|жауап\s+берді|"
     r"атап\s+өтт\w*|айтты|мәлімдеді|білдірді|растады|"
     r"\bnoted\b|stressed|emphasi[sz]ed|underlined|expressed|thanked|informed|\bsaid\b",
     re.I,

@@ -5,6 +5,9 @@ Month names are matched by stem in Kazakh, Russian and English, so inflected for
 Kazakh locative forms and resolves "3 декабря т.г." to a future year, so it is not used here.
 A day and month without a year get their year from the text or the publication date, and the
 result says so (basis "inferred" with a reason).
+
+Long because: the words of three languages for months, weekdays and relative days, and the rules
+that weigh a date against the publication date and the dateline, are one decision read together.
 """
 
 from __future__ import annotations
@@ -75,10 +78,14 @@ _TODAY = re.compile(r"(?<!\w)(?:бүгін|сегодня|today)(?!\w)", re.I)
 # "Об этом сегодня рассказали в пресс-службе": the day of the report, not of the meeting.
 _REPORTED = re.compile(
     r"рассказал\w*|сообщил\w*|сообщает|сообщается|передает|передаёт|хабарла\w*|"
-    r"\breported\b|\btold\b|\bannounced\b",
+    r"мәлім\s+ет\w*|брифинг\w*|\breported\b|\btold\b|\bannounced\b|\bbriefing\b",
     re.I,
 )
 _YESTERDAY = re.compile(r"(?<!\w)(?:кеше|вчера|yesterday)(?!\w)", re.I)
+# A lede of talks under way is of the day it is dated: "The meeting … has started".
+_UNDER_WAY = re.compile(
+    r"\bhas\s+(?:started|begun|opened)|\bis\s+under\s+way|начал(?:ась|ись|ся)|басталды", re.I
+)
 _WEEKDAYS = (  # Monday first, as datetime.weekday() counts
     ("monday", "понедельник", "дүйсенбі"),
     ("tuesday", "вторник", "сейсенбі"),
@@ -216,9 +223,16 @@ def _infer_year(
     pub_year = int(published.value[:4]) if published and published.value else None
     if _THIS_YEAR.search(mention.sentence.text) and pub_year:
         return pub_year, f"'{mention.text}' with 'this year' in the text; year of publication"
+    # "НУР-СУЛТАН, 20 июл" beside "20.07.2022": the same day written in full elsewhere
+    for other in find_mentions(sentences):
+        if other.year and (other.month, other.day) == (mention.month, mention.day):
+            return other.year, f"'{mention.text}'; year from '{other.text}' in the text"
     if published and published.start:
         year = published.start.year
-        if published.precision == "day" and dt.date(year, mention.month, 1) > published.start:
+        first, dated = dt.date(year, mention.month, 1), published.precision == "day"
+        if dated and mention.future and first < published.start.replace(day=1):
+            year += 1  # "пройдет 3-4 января" in a December report: next year's
+        elif dated and not mention.future and first > published.start:
             year -= 1
         return year, f"day and month stated ('{mention.text}'); year from the publication date"
     limit = dt.date.today().year
@@ -277,7 +291,25 @@ def publication_date(
         # A header line is short: "Саясат • 08 Сәуір, 2019", "6 Декабря, 02:37 373".
         if mention.day and len(mention.sentence.text) <= 40:
             return resolve(mention, sentences, None)
+        if _heads_line(mention):  # "07.11.2024 Медиаресурс «Большая Азия» 330Министр …"
+            return DateFinding(resolve(mention, sentences, None).date)
     return UNKNOWN
+
+
+_CLOCK = re.compile(r"\s*,?\s*\d\d?:\d\d(?!\d)")
+
+
+def _heads_line(mention: DateMention) -> bool:
+    """Whether a full date in the first lines is the page's stamp: it opens a line (a header
+    glued to the lede) or a clock time follows it ("22.05.2024 23:15")."""
+    text = mention.sentence.text
+    at = text.find(mention.text)
+    return (
+        mention.year is not None
+        and mention.day is not None
+        and mention.sentence.index < 4
+        and (at == 0 or bool(_CLOCK.match(text, at + len(mention.text))))
+    )
 
 
 # A dateline: the place a report was filed and its day ("Вена. 5 декабря.", "НУР-СУЛТАН,
@@ -362,14 +394,23 @@ def event_date(
         if mention.sentence.index == 0 and _DATELINE.match(mention.sentence.text):
             if mention.sentence.text.find(mention.text) < 20:
                 continue  # the " date YYYY-MM-DD" dateline itself
-        if mention.sentence.index in lede and not BACKGROUND.search(mention.sentence.text):
+        if _heads_line(mention):
+            continue  # the publication date as a header
+        if BACKGROUND.search(mention.sentence.text):
+            continue
+        # what an announcement announces may come after its lede ("… өтеді», - деді ол")
+        if mention.sentence.index in lede or future:
             return resolve(mention, sentences, published.date)
     pub = published.date
     for sentence in body:
         weekday = _weekday_date(sentence, pub, future)
-        if weekday is not None and (future or not FUTURE.search(sentence.text)):
+        reporting = _REPORTED.search(sentence.text) and not _EVENT_WORDS.search(sentence.text)
+        if weekday is not None and (future or not FUTURE.search(sentence.text)) and not reporting:
             return weekday  # a report of something held: not "will meet on Tuesday"
-        for pattern, days, word in ((_TODAY, 0, "today"), (_YESTERDAY, 1, "yesterday")):
+        cues = [(_TODAY, 0, "today"), (_YESTERDAY, 1, "yesterday")]
+        if sentence.index in lede:
+            cues.append((_UNDER_WAY, 0, "under way"))
+        for pattern, days, word in cues:
             found = pattern.search(sentence.text)
             reported = _REPORTED.search(sentence.text) and not _EVENT_WORDS.search(sentence.text)
             if found and (found.group(0).isupper() or reported):

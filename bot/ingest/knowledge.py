@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
 
+from bot.ingest.countries import world_countries
 from bot.ingest.demonyms import DEMONYMS
 from bot.ingest.mentions import Gazetteer, Hit
 from bot.ingest.text import Sentence
@@ -24,6 +26,19 @@ def _names(
     for entry in entries:
         pairs += [(entry.id, text) for text in all_names(entry)]
     return pairs
+
+
+@cache
+def _other_countries(seed_countries: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """(id, name) of the world's countries the seeds do not name ("Cuba", "Южно-Африканская
+    Республика"): a country any of whose names the seeds already know is theirs. Cached: an
+    /ingest builds its gazetteers anew, and this takes a quarter of a second."""
+    known = Gazetteer(seed_countries)
+    pairs: list[tuple[str, str]] = []
+    for country_id, names in world_countries():
+        if not any(known.find(Sentence(name, 0, 0)) for name in names):
+            pairs += [(country_id, name) for name in names]
+    return tuple(pairs)
 
 
 class Sides:
@@ -64,14 +79,13 @@ class Knowledge:
         organizations = Gazetteer(_names(seeds.organizations.values()))
         # A person acts for a country or an organization, never a city ("ASTANA — Kazakh
         # Foreign Minister …"); a ministry of Kazakhstan's speaks for Kazakhstan ("МИД РК").
-        countries = [p for p in seeds.places.values() if p.kind == "country"]
+        countries = _names(p for p in seeds.places.values() if p.kind == "country")
+        countries += _other_countries(tuple(countries))
         bodies = [o for o in seeds.organizations.values() if o.id != "mfa-kazakhstan"]
-        demonyms = [
-            (c, stem) for c, stems in DEMONYMS.items() if c in seeds.places for stem in stems
-        ]
+        demonyms = [(c, stem) for c, stems in DEMONYMS.items() for stem in stems]
         cities = Gazetteer(_names([p for p in seeds.places.values() if p.kind == "city"]))
         sides = Sides(
-            Gazetteer(_names([*countries, *bodies])), Gazetteer(demonyms, prefix=True), cities
+            Gazetteer(countries + _names(bodies)), Gazetteer(demonyms, prefix=True), cities
         )
         topics = Gazetteer(_names(seeds.topics.values()), prefix=True)
 

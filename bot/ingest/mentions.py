@@ -43,6 +43,7 @@ class Hit:
     first: int  # index of the first matched word
     last: int  # index after the last matched word
     alias: str
+    host: bool = False  # a country an envoy is sent to ("Ambassador … to Kazakhstan")
 
 
 def fold_word(word: str) -> str:

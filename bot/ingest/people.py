@@ -14,9 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.ingest.mentions import Gazetteer, Hit, Word, words
+from bot.ingest.mentions import Gazetteer, Word, words
 from bot.ingest.names import nominative
 from bot.ingest.roles import ROLE_PATTERN, Role, role_of
+from bot.ingest.sides import clause_start, mark_hosts, only_foreign, side_between, sides_between
 from bot.ingest.text import Sentence
 
 if TYPE_CHECKING:
@@ -35,7 +36,11 @@ _LIST_TRIGGER = re.compile(
     re.I,
 )
 _LIST_SEPARATOR = re.compile(r",\s*(?:and\s+|и\s+)?|\s+и\s+|\s+and\s+")
-_POSTFIX_ROLE = re.compile(r",\s+(?:the\s+)?$")
+# "Hakan Fidan, the Foreign Minister", "X, Deputy Director-General for …": a title after a comma
+_TITLE_PREFIXES = ("deputy", "first", "acting", "senior", "vice", "chief", "executive")
+_POSTFIX_ROLE = re.compile(rf",\s+(?:the\s+)?(?:(?:{'|'.join(_TITLE_PREFIXES)})\s+)*$", re.I)
+# "Sergei Lavrov and …", "Лавров пен Ван И": a second name joined to the first
+_AND = frozenset({"and", "i", "men", "ben", "pen", "zhane"})  # folded and, и, мен, бен, пен, және
 _SKIP_WORDS = {"республики", "республикасының", "республикасы", "republic", "of", "the", "rk"}
 # Capitalised words that start no personal name: institutions, regions, titles.
 _NOT_NAMES = re.compile(
@@ -45,7 +50,9 @@ _NOT_NAMES = re.compile(
     r"republic|organization|ministry|council|united|ХХ|XX|"
     # institutions: "Директору Центра по предотвращению конфликтов Тууле Юрьёле"
     r"центр|департамент|комитет|агентств|институт|компани|корпораци|фонд|банк|управлени|"
-    r"комитеті|агенттіг|қоры|centre|center|department|committee|agency|institute|fund|bank)",
+    r"комитеті|агенттіг|қоры|centre|center|department|committee|agency|institute|fund|bank|"
+    # regions: "на Ближнем Востоке"
+    r"ближн|восток|таяу)",
     re.I,
 )
 # Capitalised English words of titles and institutions ("Special Assignments", "Foreign Affairs").
@@ -62,7 +69,7 @@ _TITLE_WORDS = frozenset(
     # and forms of address ("H.E. Mr. John Smith")
     "trade economy economic development industry energy investment investments integration "
     "expatriates worship emigrants international mr mrs ms dr excellency madam sir "
-    "господин госпожа мырза ханым".split()
+    "господин госпожа мырза ханым extraordinary plenipotentiary".split()
 )
 # A Kazakh word ending in "-дағы" ("Таяу Шығыстағы", "in the Middle East") names a place.
 _KK_ATTRIBUTIVE = re.compile(r"(?:дағы|дегі|тағы|тегі|ндағы|ндегі)$", re.I)
@@ -143,7 +150,7 @@ def _name_after(
             if i > 0 and len(ws[i - 1].text) == 1 and ws[i - 1].text.isupper():
                 first = i - 1  # an initial: "М.Нуртлеу", "Н. Герман"
             end = i + 1
-            while end < len(ws) and end - i < 3:
+            while end < len(ws) and end - i < 4:  # "Kiitumetzi Siipilo Tandeka Matthews"
                 if re.search(r"[,.;:–—]", text[ws[end - 1].end : ws[end].start]):
                     break
                 syllable = (  # "Ван И", "Ли Цян": a one-letter last part, not an initial
@@ -173,15 +180,20 @@ def _span_text(text: str, ws: list[Word], first: int, end: int) -> str:
     return text[ws[first].start : ws[end - 1].end]
 
 
-def _sides(hits: list[Hit], first: int, last: int) -> list[str]:
-    """The places and organizations named between word indexes first and last, in order."""
-    return [h.id for h in hits if first <= h.first < last]
-
-
-def _side(hits: list[Hit], first: int, last: int) -> str | None:
-    """The place or organization named between word indexes first and last (nearest last)."""
-    near = _sides(hits, first, last)
-    return near[-1] if near else None
+def _joined(ws: list[Word], end: int, taken: set[int], text: str) -> tuple[int, int] | None:
+    """The full name joined by "and" right after a name ending at word `end`: "Mukhtar
+    Tileuberdi and Sergei Lavrov", "Сергей Лавров пен Ван И"."""
+    if end + 2 >= len(ws) or ws[end].folded not in _AND or not ws[end].text.islower():
+        return None
+    around = text[ws[end - 1].end : ws[end].start] + text[ws[end].end : ws[end + 1].start]
+    if around.strip():
+        return None
+    first = last = end + 1
+    while last < len(ws) and last - first < 4 and _is_name_word(ws[last], taken, last):
+        if last > first and text[ws[last - 1].end : ws[last].start].strip():
+            break
+        last += 1
+    return (first, last) if last - first >= 2 else None
 
 
 def find_people(
@@ -197,7 +209,7 @@ def find_people(
     for sentence in sentences:
         text = sentence.text
         ws = words(text)
-        side_hits = sides.find(sentence)
+        side_hits = mark_hosts(sides.find(sentence), ws)
         taken = {i for h in side_hits for i in range(h.first, h.last)}
         taken |= {i for h in sides.cities(sentence) for i in range(h.first, h.last)}
         known = people.find(sentence)
@@ -212,15 +224,24 @@ def find_people(
             for match, role_start in roles:
                 role_end = len(words(text[: match.end()]))
                 if role_end <= hit.first <= role_end + MAX_GAP:
+                    if role is not None and role_of(match).key == "other":
+                        continue  # "Министр …, руководитель делегации X": the office stays
                     role = role_of(match)
-                    window = _sides(side_hits, max(0, role_start - 4), hit.first)
+                    window = sides_between(side_hits, clause_start(ws, text, role_start), hit.first)
                     # "Foreign Ministers of Kazakhstan and Turkey – Erlan Idrissov and …"
-                    if home_country.get(hit.id) not in window:
+                    side = home_country.get(hit.id)
+                    if side not in window:
                         side = window[-1] if window else side
             if side is None:
-                side = _side(side_hits, 0, hit.first)
+                side = side_between(side_hits, 0, hit.first)
             name = _span_text(text, ws, hit.first, hit.last)
             mentions.append((hit.first, PersonMention(name, sentence, hit.id, role, side)))
+            if role is not None:
+                others = [c for c in sides_between(side_hits, 0, hit.first) if c != side]
+                other = others[-1] if others else None
+                mentions += _joined_mention(
+                    ws, hit.last, taken, sentence, lang, role, other, resolve
+                )
         # The title nearest the name names the office: "Deputy Prime Minister – Foreign
         # Minister X" is the foreign minister, so titles are read from the last one back.
         for number, (match, role_start) in reversed(list(enumerate(roles))):
@@ -232,7 +253,12 @@ def find_people(
             case = None
             head = match.group(0).split()[0]
             after = _span_text(text, ws, *span) if span else ""
-            if not _full_name(after) and _POSTFIX_ROLE.search(text[: match.start()]):
+            # "…, Премьер-Министр орынбасары – Сыртқы істер министрі Мұрат Нұртілеумен": a title
+            # a known person follows is theirs, never the one before the comma
+            following = (i for i in range(role_end, len(ws)) if i not in taken or i in named)
+            known_next = next(following, None) in named
+            postfix = _POSTFIX_ROLE.search(text[: match.start()]) and not known_next
+            if not _full_name(after) and postfix:
                 span = _name_before(ws, role_start, taken)
             elif lang == "ru" and _INSTRUMENTAL_ROLE.search(head):
                 case = "instrumental"
@@ -251,21 +277,56 @@ def find_people(
             taken.update(range(first, end))
             case = case or ("inflected" if lang == "kk" else None)
             name, note = nominative(raw, lang, case)
+            other = None
             if first < role_start:  # "Hakan Fidan, the Foreign Minister of Turkey"
-                side = _side(side_hits, role_start, role_start + MAX_GAP)
+                side = side_between(side_hits, role_start, role_start + MAX_GAP)
             else:
-                side = _side(side_hits, max(0, role_start - 4), first)
+                start = clause_start(ws, text, role_start)
+                # "…секретаря ОБСЕ, Директору Центра … Тууле Юрьёле": past the comma if need be
+                start = start if sides_between(side_hits, start, first) else max(0, role_start - 4)
+                side = side_between(side_hits, start, first)
+                window = sides_between(side_hits, start, first)
+                if len(window) >= 2 and _joined(ws, end, taken, text):
+                    side, other = window[-2], window[-1]  # "of Russia and China A and B"
+            if side is None and role_of(match).key == "other":
+                # "Қытай коммунистік партиясының … хатшысы Чэнь Цюаньго, … басшысы Шохрат Закир"
+                side = only_foreign(side_hits)
             mentions.append((first, _new(name, sentence, role_of(match), side, note, resolve)))
+            mentions += _joined_mention(
+                ws, end, taken, sentence, lang, role_of(match), other, resolve, case
+            )
         for first, mention in _list_pairs(sentence, lang, sides, taken, resolve):
             mentions.append((first, mention))
         found.extend(m for _, m in sorted(mentions, key=lambda pair: pair[0]))
     return found
 
 
+def _joined_mention(
+    ws: list[Word],
+    end: int,
+    taken: set[int],
+    sentence: Sentence,
+    lang: str,
+    role: Role,
+    side: str | None,
+    resolve: Resolver,
+    case: str | None = None,
+) -> list[tuple[int, PersonMention]]:
+    """The person joined by "and" to a name ending at word `end`, with the same title and
+    `side`, the other side the title named ("ministers of Kazakhstan and Russia A and B")."""
+    span = _joined(ws, end, taken, sentence.text)
+    if span is None:
+        return []
+    first, last = span
+    taken.update(range(first, last))
+    name, note = nominative(_span_text(sentence.text, ws, first, last), lang, case)
+    return [(first, _new(name, sentence, role, side, note, resolve))]
+
+
 def _name_before(ws: list[Word], role_start: int, taken: set[int]) -> tuple[int, int] | None:
     """The 1–3 capitalised words right before ", the <title>"."""
     end = role_start
-    while end > 0 and ws[end - 1].folded in {"the"}:
+    while end > 0 and ws[end - 1].folded in {"the", *_TITLE_PREFIXES}:
         end -= 1
     first = end
     while first > 0 and end - first < 4:

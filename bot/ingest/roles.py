@@ -22,7 +22,9 @@ _ROLES: list[tuple[str, str, dict[str, str]]] = [
     (
         "deputy-foreign-minister",
         r"заместител\w*\s+министр\w*\s+иностранных\s+дел|замминистр\w*\s+иностранных\s+дел|"
-        r"сыртқы\s+істер\s+министр\w*\s+орынбасар\w*|deputy\s+foreign\s+minister|"
+        # "Сыртқы істер министрінің орынбасары", "Сыртқы және сауда министрінің орынбасары"
+        r"сыртқы\s+(?:және\s+\w+\s+)?(?:істер\s+)?министр\w*\s+орынбасар\w*|"
+        r"deputy\s+foreign\s+minister|"
         r"deputy\s+minister\s+of\s+foreign\s+affairs|"
         # Kazakhstan's deputy ministers are "вице-министры": never the minister
         r"вице-министр\w*(?:\s+иностранных\s+дел)?|сыртқы\s+істер\s+вице-министр\w*|"
@@ -37,11 +39,12 @@ _ROLES: list[tuple[str, str, dict[str, str]]] = [
     (
         "foreign-minister",
         r"министр\w*\s+иностранных\s+дел|глав\w*\s+(?:\w+\s+)?МИД\w*|"
-        r"глав\w*\s+(?:\w+\s+)?внешнеполитическ\w*\s+ведомств\w*|"
+        r"(?:глав|руководител)\w*\s+(?:\w+\s+)?внешнеполитическ\w*\s+ведомств\w*|"
         r"сыртқы\s+істер\s+министр\w*|сыртқы\s+саяси\s+ведомств\w*\s+басшы\w*|СІМ\s+басшы\w*|"
         r"foreign\s+ministers?|minister\s+of\s+foreign\s+affairs|minister\s+for\s+foreign\s+affairs|"
         r"foreign\s+affairs\s+minister|\bFM\b|"
-        r"сыртқы\s+және\s+еуропалық\s+істер\s+министр\w*|"
+        # "Сыртқы және еуропалық істер министрі", "Сыртқы және сауда министрі"
+        r"сыртқы\s+және\s+\w+\s+(?:істер\s+)?министр\w*|"
         # "his Russian counterpart", "с казахстанским коллегой", "қырғызстандық әріптесі"
         r"counterparts?|colleagues?|коллег\w*|әріптес\w*",
         {
@@ -84,7 +87,8 @@ _ROLES: list[tuple[str, str, dict[str, str]]] = [
     ),
     (
         "prime-minister",
-        r"премьер-министр\w*|prime\s+minister",
+        r"премьер-министр\w*|prime\s+minister|үкімет\s+басшы\w*|глав\w*\s+правительств\w*|"
+        r"head\s+of\s+(?:the\s+)?government",
         {"kk": "Премьер-Министр", "ru": "Премьер-министр", "en": "Prime Minister"},
     ),
     (
@@ -125,13 +129,20 @@ _ROLES: list[tuple[str, str, dict[str, str]]] = [
     ),
     (
         "representative",
-        r"представител\w*|өкілі|representative",
+        # "… саясаты жөніндегі ресми өкілі Федерика Могерини": a representative for a portfolio,
+        # not a spokesperson (found first: it starts before "ресми")
+        r"(?:жөніндегі|бойынша)\s+(?:ресми\s+)?өкіл\w*|представител\w*|өкілі|representative",
         {"kk": "Өкіл", "ru": "Представитель", "en": "Representative"},
     ),
     (
         "minister",
         r"министр\w*|minister",
         {"kk": "Министр", "ru": "Министр", "en": "Minister"},
+    ),
+    (
+        "other",
+        r"хатшы\w*|басшы\w*|мүшесі|секретар\w*|руководител\w*",
+        {"kk": "Лауазымды тұлға", "ru": "Должностное лицо", "en": "Official"},
     ),
 ]
 

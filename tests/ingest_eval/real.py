@@ -27,7 +27,8 @@ from bot.settings import PROJECT_ROOT
 HERE = Path(__file__).resolve().parent
 ARTICLES = HERE / "articles" / "real"
 FIELDS = ("date", "participants", "roles", "sides", "place", "kind")
-PARTS = ("tune", "held", "fresh", "fresh2")  # the last two: labelled before rules saw them
+# the last three were labelled before the rules saw them
+PARTS = ("tune", "held", "fresh", "fresh2", "fresh3")
 LANGS = ("kk", "ru", "en")
 
 
