@@ -122,7 +122,7 @@ class PgSeedStore:
                     "UPDATE seed_files SET signature = $1 WHERE path = $2", scan.restated
                 )  # touched, not changed: the next scan need not hash them again
                 return SeedUpdate(seeds, None)
-            seedset = await asyncio.to_thread(load_seeds, folder)
+            seedset = await asyncio.to_thread(load_seeds, folder, scan.hashes)
             result, changed_ids = await self._sync(connection, seedset, to_timestamp(utc_now()))
             only_events = stored is not None and same_format and not any(
                 counts[name] for kind, counts in result.by_kind.items() if kind != "event"
@@ -231,7 +231,9 @@ class PgSeedStore:
             _UPSERT_META, [(FINGERPRINT_KEY, seedset.fingerprint), (SYNCED_AT_KEY, stamp)]
         )
         await connection.execute("DELETE FROM seed_files")
-        await _write_seed_files(connection, seedset.files, seedset.event_files, {})
+        await _write_seed_files(
+            connection, seedset.files, seedset.event_files, seedset.record_digests
+        )
         if seedset.files:
             await connection.execute(_UPSERT_META, FORMAT_KEY, seeds_format())
         else:
