@@ -16,6 +16,10 @@ files changed, only those files are read (only their changed records validated) 
 events' rows written, as on SQLite; the search index applies them (`SeedUpdate.upserted` /
 `removed`) instead of being rebuilt. Any other change reads the folder whole and writes the
 rows that differ.
+
+Long because: the whole-folder sync, the sync of changed events files and the stored search
+index share one locked transaction and the same tables, as on SQLite. To split next, with
+SQLite's: the stored search index (blobs and delta per version) into postgres/index.py.
 """
 
 from __future__ import annotations
