@@ -37,8 +37,6 @@ import asyncpg
 from bot.records.lazy import EncodedTexts
 from bot.records.loading import (
     FolderScan,
-    StoredFile,
-    load_event_files,
     load_seeds,
     scan_folder,
     seeds_format,
@@ -56,11 +54,12 @@ from bot.storage.sqlite.seeds import (
     GAZETTEER_KINDS,
     SYNCED_AT_KEY,
     ZDICT_KEY,
-    _defined_elsewhere,
     _EventDiff,
     _events_after,
     _is_events_file,
     _parse_rows,
+    _read_changed_files,
+    _stored_files,
     _touched,
 )
 
@@ -154,32 +153,32 @@ class PgSeedStore:
         rows = await connection.fetch(
             "SELECT path, event_ids FROM seed_files WHERE event_ids IS NOT NULL"
         )
-        elsewhere = await asyncio.to_thread(_defined_elsewhere, map(tuple, rows), changed)
         parents = dict(
             await connection.fetch("SELECT id, part_of FROM events WHERE part_of IS NOT NULL")
         )
-        before = await _stored_records(connection, changed)
-        files = await asyncio.to_thread(
-            load_event_files, folder, changed, seeds, elsewhere, parents, before
+        before = _stored_files(
+            await connection.fetch(
+                "SELECT path, event_ids, record_digests FROM seed_files"
+                " WHERE path = ANY($1::text[])",
+                sorted(changed),
+            )
         )
-        events = [event for file in files.values() for event in file.parsed]
-        reused = {event_id for file in files.values() for event_id in file.ids}
-        reused -= {event.id for event in events}
-        scope = {event.id for event in events}
-        for ids, _ in before.values():
-            scope.update(ids)  # what the files defined before
-        scope -= reused
+        read = await asyncio.to_thread(
+            _read_changed_files, folder, changed, seeds, map(tuple, rows), parents, before
+        )
+        events = read.events
         stamp = to_timestamp(utc_now())
         stored = dict(
             await connection.fetch(
-                "SELECT id, content_hash FROM events WHERE id = ANY($1::text[])", sorted(scope)
+                "SELECT id, content_hash FROM events WHERE id = ANY($1::text[])",
+                sorted(read.scope),
             )
         )
         zdict = await self._meta(ZDICT_KEY, connection)
         diff = _EventDiff(stored, None if zdict is None else bytes.fromhex(zdict))
         await asyncio.to_thread(diff.add, events)
         counts, removed = await _write_events(connection, diff, stamp)
-        counts["unchanged"] += len(reused)
+        counts["unchanged"] += len(read.reused)
         hashes = scan.hashes
         await connection.execute(
             "DELETE FROM seed_files WHERE path = ANY($1::text[])",
@@ -188,12 +187,7 @@ class PgSeedStore:
         await connection.executemany(
             "UPDATE seed_files SET signature = $1 WHERE path = $2", scan.restated
         )
-        await _write_seed_files(
-            connection,
-            {path: hashes[path] for path in changed if path in hashes},
-            {path: file.ids for path, file in files.items()},
-            {path: file.digests for path, file in files.items() if file.digests is not None},
-        )
+        await _write_seed_files(connection, *read.seed_files(hashes))
         await connection.executemany(
             _UPSERT_META, [(FINGERPRINT_KEY, scan.fingerprint), (SYNCED_AT_KEY, stamp)]
         )
@@ -444,22 +438,6 @@ async def _add_to_index_delta(connection: asyncpg.Connection, event_ids: list[st
         " ON CONFLICT DO NOTHING",
         event_ids,
     )
-
-
-async def _stored_records(
-    connection: asyncpg.Connection, paths: Iterable[str]
-) -> dict[str, StoredFile]:
-    """What each of `paths` defined at the last sync: its event ids and their digests."""
-    rows = await connection.fetch(
-        "SELECT path, event_ids, record_digests FROM seed_files WHERE path = ANY($1::text[])",
-        sorted(paths),
-    )
-    found: dict[str, StoredFile] = {}
-    for path, ids, digests in rows:
-        event_ids = tuple(json.loads(ids)) if ids else ()
-        known = tuple(json.loads(digests)) if digests else None
-        found[path] = (event_ids, known if known and len(known) == len(event_ids) else None)
-    return found
 
 
 async def _write_seed_files(
