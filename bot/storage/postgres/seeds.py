@@ -421,13 +421,7 @@ async def _write_events(
         f"INSERT INTO events ({_EVENT_COLUMNS}, first_seen, updated_at, id) VALUES ({marks})",
         [(*diff.row(row), stamp, stamp, event_id) for event_id, row in diff.added],
     )
-    counts = {
-        "added": len(diff.added),
-        "changed": len(diff.changed),
-        "removed": len(removed),
-        "unchanged": len(diff.seen) - len(diff.added) - len(diff.changed),
-    }
-    return counts, removed
+    return diff.counts(removed), removed
 
 
 async def _add_to_index_delta(connection: asyncpg.Connection, event_ids: list[str]) -> None:

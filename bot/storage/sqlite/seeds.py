@@ -342,13 +342,7 @@ class SqliteSeedStore:
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             ((*diff.row(row), stamp, stamp, event_id) for event_id, row in diff.added),
         )
-        counts = {
-            "added": len(diff.added),
-            "changed": len(diff.changed),
-            "removed": len(removed),
-            "unchanged": len(diff.seen) - len(diff.added) - len(diff.changed),
-        }
-        return counts, removed
+        return diff.counts(removed), removed
 
     async def _event_diff(self, scope: set[str] | None = None) -> _EventDiff:
         """An `_EventDiff` against the stored events (of `scope`, else all)."""
@@ -628,6 +622,15 @@ class _EventDiff:
             row = _event_row(event, None, packed, digest)
             (self.added if new else self.changed).append((event.id, row))
             self.packed[event.id] = (packed, (event.date.value, row[4]))
+
+    def counts(self, removed: list[str]) -> dict[str, int]:
+        """The sync's counts once the events not seen (`removed`) are deleted."""
+        return {
+            "added": len(self.added),
+            "changed": len(self.changed),
+            "removed": len(removed),
+            "unchanged": len(self.seen) - len(self.added) - len(self.changed),
+        }
 
     def row(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
         """The row with its JSON (unpacked from its packed bytes)."""
