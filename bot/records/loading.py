@@ -509,10 +509,13 @@ def _validate_item(
 EventSink = Callable[[SeedSet, list[Event]], None]
 
 
-def load_seeds(folder: Path) -> SeedSet:
-    """Read and validate a seeds folder; raise `SeedError` listing every problem found."""
+def load_seeds(folder: Path, hashes: FileHashes | None = None) -> SeedSet:
+    """Read and validate a seeds folder; raise `SeedError` listing every problem found.
+    `hashes` are the folder's `file_hashes` when the caller has them."""
     events: dict[str, Event] = {}
-    seedset = stream_seeds(folder, lambda _, batch: events.update((e.id, e) for e in batch))
+    seedset = stream_seeds(
+        folder, lambda _, batch: events.update((e.id, e) for e in batch), hashes
+    )
     return dataclasses.replace(seedset, events=events)
 
 

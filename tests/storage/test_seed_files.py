@@ -1,8 +1,9 @@
-"""A sync after a few edits reads only the changed events files and ends where a full sync ends.
+"""A sync after a few edits reads only the changed events files and ends where a full sync ends,
+on SQLite and on PostgreSQL (a fresh schema; skipped without a server, required in CI).
 
 Each case edits a copy of the real seeds, syncs incrementally (`update_seeds`) into one database
-and in full (`load_seeds` + `sync_seeds`) into another, and compares what is stored; a broken
-edit is refused with the file, record and field named, and the database keeps its seeds.
+and in full (`load_seeds` + `sync_seeds`) into a SQLite file, and compares what is stored; a
+broken edit is refused with the file, record and field named, and the database keeps its seeds.
 """
 
 from __future__ import annotations
@@ -13,8 +14,13 @@ from pathlib import Path
 import pytest
 
 from bot.records.loading import SeedError, file_hashes, load_seeds, seeds_fingerprint
+from bot.storage.base import SeedStore
+from bot.storage.postgres import open_postgres
+from bot.storage.postgres.seeds import PgSeedStore
+from bot.storage.sqlite import open_sqlite
 from bot.storage.sqlite.database import Database
 from bot.storage.sqlite.seeds import SqliteSeedStore
+from tests.support.postgres import fresh_schema
 from tests.support.seedcopy import (
     copy_seeds,
     edit_event,
@@ -26,19 +32,28 @@ from tests.support.seedcopy import (
 )
 
 
-@pytest.fixture
-async def synced(tmp_path: Path):
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def synced(request, tmp_path: Path):
     folder = copy_seeds(tmp_path)
-    store = SqliteSeedStore(await Database.open(tmp_path / "bot.sqlite3"))
-    first = await store.update_seeds(folder)
+    if request.param == "sqlite":
+        repos = await open_sqlite(tmp_path / "bot.sqlite3")
+    else:
+        schemas = fresh_schema()
+        repos = await open_postgres(await anext(schemas))
+    first = await repos.seedstore.update_seeds(folder)
     assert first.full and first.result.added
-    yield folder, store
-    await store.database.close()
+    yield folder, repos.seedstore
+    await repos.close()
+    if request.param == "postgresql":
+        await schemas.aclose()
 
 
-async def stored(store: SqliteSeedStore) -> list[tuple]:
-    return [tuple(r) for r in await store.database.fetchall(
-        "SELECT id, content_hash FROM events ORDER BY id")]  # fmt: skip
+async def stored(store: SeedStore) -> list[tuple]:
+    query = "SELECT id, content_hash FROM events ORDER BY id"
+    if isinstance(store, PgSeedStore):
+        return [tuple(r) for r in await store.db.pool.fetch(query)]
+    assert isinstance(store, SqliteSeedStore)
+    return [tuple(r) for r in await store.database.fetchall(query)]
 
 
 async def full_sync(folder: Path, tmp_path: Path) -> list[tuple]:
@@ -52,6 +67,9 @@ async def full_sync(folder: Path, tmp_path: Path) -> list[tuple]:
 
 async def test_one_changed_record_rewrites_one_row(synced, tmp_path):
     folder, store = synced
+    first_fingerprint = await store.stored_fingerprint()
+    assert first_fingerprint is not None
+    await store.save_index_blobs(first_fingerprint, 1, {"blob": b"an index of these seeds"})
     edited = edit_event(folder, lambda e: True, lambda e: e.update(summary=localized("Edited")))
     update = await store.update_seeds(folder)
     assert not update.full
@@ -59,7 +77,8 @@ async def test_one_changed_record_rewrites_one_row(synced, tmp_path):
     assert [e.id for e in update.upserted] == [edited["id"]] and update.removed == ()
     assert update.seeds.events[edited["id"]].summary.en == "Edited"
     assert await stored(store) == await full_sync(folder, tmp_path)
-    assert await store.index_delta() == [edited["id"]]
+    assert await store.index_delta() == [edited["id"]]  # what the stored index lacks
+    assert await store.load_index_blobs(first_fingerprint, 1) is not None  # kept, with it
     again = await store.update_seeds(folder, current=update.seeds)
     assert again.result is None  # nothing changed since
 

@@ -169,7 +169,7 @@ MIGRATIONS: list[str] = [
         signature text NOT NULL,
         sha256    text NOT NULL,
         event_ids text,
-        record_digests text  -- SQLite's migration 5; not read here (a change reads the folder)
+        record_digests text  -- SQLite's migration 5; read by the sync of changed files
     );
     CREATE TABLE search_index_delta (
         version  integer NOT NULL,

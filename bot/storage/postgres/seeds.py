@@ -10,15 +10,22 @@ reuses): the database is shared, so
 - the stored index keeps one set per format version, the two newest versions, each with its own
   delta (`search_index_delta` by version), so two code versions in a rolling deploy each find
   theirs instead of deleting the other's.
-`seed_files` keeps each file's stat signature and hash as on SQLite (a start hashes only the
-files whose stat differs from the stored one). When the folder changed, it is read whole and
-only the differing rows are written; when only events changed, the search index applies them
-(`SeedUpdate.upserted`/`removed`) instead of being rebuilt.
+`seed_files` keeps each file's stat signature, hash, event ids and record digests as on SQLite:
+a start hashes only the files whose stat differs from the stored one, and when only events
+files changed, only those files are read (only their changed records validated) and only their
+events' rows written, as on SQLite; the search index applies them (`SeedUpdate.upserted` /
+`removed`) instead of being rebuilt. Any other change reads the folder whole and writes the
+rows that differ.
+
+Long because: the whole-folder sync, the sync of changed events files and the stored search
+index share one locked transaction and the same tables, as on SQLite. To split next, with
+SQLite's: the stored search index (blobs and delta per version) into postgres/index.py.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Mapping
@@ -28,7 +35,12 @@ from typing import Any
 import asyncpg
 
 from bot.records.lazy import EncodedTexts
-from bot.records.loading import file_hashes, fingerprint_of, load_seeds, seeds_format
+from bot.records.loading import (
+    FolderScan,
+    load_seeds,
+    scan_folder,
+    seeds_format,
+)
 from bot.records.models import Event, Record
 from bot.records.seedset import SeedSet
 from bot.storage.base import SeedUpdate, SyncResult, to_timestamp, utc_now
@@ -43,7 +55,11 @@ from bot.storage.sqlite.seeds import (
     SYNCED_AT_KEY,
     ZDICT_KEY,
     _EventDiff,
+    _events_after,
+    _is_events_file,
     _parse_rows,
+    _read_changed_files,
+    _stored_files,
     _touched,
 )
 
@@ -96,12 +112,20 @@ class PgSeedStore:
                 for row in await connection.fetch("SELECT path, signature, sha256 FROM seed_files")
             }
             same_format = await self._meta(FORMAT_KEY, connection) == seeds_format()
-            hashes = await asyncio.to_thread(file_hashes, folder, known if same_format else None)
+            scan = await asyncio.to_thread(scan_folder, folder, known if same_format else None)
             stored = await self._meta(FINGERPRINT_KEY, connection)
-            if same_format and stored == fingerprint_of(hashes):
+            incremental = same_format and stored is not None
+            if incremental and (stored == scan.fingerprint or _only_events(scan)):
+                # What the stored seeds were read into: ours, unless another instance wrote.
                 seeds = current if current and current.fingerprint == stored else None
-                return SeedUpdate(seeds or await self._read(connection), None)
-            seedset = await asyncio.to_thread(load_seeds, folder)
+                seeds = seeds or await self._read(connection)
+                if stored != scan.fingerprint:
+                    return await self._sync_event_files(connection, folder, seeds, scan)
+                await connection.executemany(
+                    "UPDATE seed_files SET signature = $1 WHERE path = $2", scan.restated
+                )  # touched, not changed: the next scan need not hash them again
+                return SeedUpdate(seeds, None)
+            seedset = await asyncio.to_thread(load_seeds, folder, scan.hashes)
             result, changed_ids = await self._sync(connection, seedset, to_timestamp(utc_now()))
             only_events = stored is not None and same_format and not any(
                 counts[name] for kind, counts in result.by_kind.items() if kind != "event"
@@ -118,6 +142,64 @@ class PgSeedStore:
         if on_events is not None:  # the engine builds the index from them
             await asyncio.to_thread(on_events, seedset, list(seedset.events.values()))
         return SeedUpdate(seedset, result, full=True)
+
+    async def _sync_event_files(
+        self, connection: asyncpg.Connection, folder: Path, seeds: SeedSet, scan: FolderScan
+    ) -> SeedUpdate:
+        """Inside the caller's locked transaction: sync the events of the changed events files
+        only (the rest of the folder is as stored); in those files, only the records whose
+        source changed are read. `seeds` are the stored seeds."""
+        changed = scan.changed
+        rows = await connection.fetch(
+            "SELECT path, event_ids FROM seed_files WHERE event_ids IS NOT NULL"
+        )
+        parents = dict(
+            await connection.fetch("SELECT id, part_of FROM events WHERE part_of IS NOT NULL")
+        )
+        before = _stored_files(
+            await connection.fetch(
+                "SELECT path, event_ids, record_digests FROM seed_files"
+                " WHERE path = ANY($1::text[])",
+                sorted(changed),
+            )
+        )
+        read = await asyncio.to_thread(
+            _read_changed_files, folder, changed, seeds, map(tuple, rows), parents, before
+        )
+        events = read.events
+        stamp = to_timestamp(utc_now())
+        stored = dict(
+            await connection.fetch(
+                "SELECT id, content_hash FROM events WHERE id = ANY($1::text[])",
+                sorted(read.scope),
+            )
+        )
+        zdict = await self._meta(ZDICT_KEY, connection)
+        diff = _EventDiff(stored, None if zdict is None else bytes.fromhex(zdict))
+        await asyncio.to_thread(diff.add, events)
+        counts, removed = await _write_events(connection, diff, stamp)
+        counts["unchanged"] += len(read.reused)
+        hashes = scan.hashes
+        await connection.execute(
+            "DELETE FROM seed_files WHERE path = ANY($1::text[])",
+            [path for path in changed if path not in hashes],
+        )
+        await connection.executemany(
+            "UPDATE seed_files SET signature = $1 WHERE path = $2", scan.restated
+        )
+        await _write_seed_files(connection, *read.seed_files(hashes))
+        await connection.executemany(
+            _UPSERT_META, [(FINGERPRINT_KEY, scan.fingerprint), (SYNCED_AT_KEY, stamp)]
+        )
+        await _add_to_index_delta(connection, [*diff.packed, *removed])
+        await dataversion.bump(connection, self.db)
+        result = SyncResult(**{name: counts[name] for name in _COUNTS}, by_kind={"event": counts})
+        new_events = await asyncio.to_thread(
+            _events_after, seeds.events, events, diff.packed, removed
+        )
+        upserted = tuple(event for event in events if event.id in diff.packed)
+        new_seeds = dataclasses.replace(seeds, events=new_events, fingerprint=scan.fingerprint)
+        return SeedUpdate(new_seeds, result, upserted, tuple(removed))
 
     async def sync_seeds(self, seedset: SeedSet, *, now: dt.datetime | None = None) -> SyncResult:
         """Make the stored seeds equal to `seedset` in one transaction and bump the data
@@ -147,7 +229,9 @@ class PgSeedStore:
             _UPSERT_META, [(FINGERPRINT_KEY, seedset.fingerprint), (SYNCED_AT_KEY, stamp)]
         )
         await connection.execute("DELETE FROM seed_files")
-        await _write_seed_files(connection, seedset.files, seedset.event_files)
+        await _write_seed_files(
+            connection, seedset.files, seedset.event_files, seedset.record_digests
+        )
         if seedset.files:
             await connection.execute(_UPSERT_META, FORMAT_KEY, seeds_format())
         else:
@@ -158,12 +242,7 @@ class PgSeedStore:
             await connection.execute("DELETE FROM search_index")
             await connection.execute("DELETE FROM search_index_delta")
         elif changed_ids:
-            await connection.execute(
-                "INSERT INTO search_index_delta (version, event_id)"
-                " SELECT DISTINCT s.version, e.id FROM search_index s, unnest($1::text[]) e(id)"
-                " ON CONFLICT DO NOTHING",
-                changed_ids,
-            )
+            await _add_to_index_delta(connection, changed_ids)
         totals = {name: sum(counts[name] for counts in by_kind.values()) for name in _COUNTS}
         result = SyncResult(**totals, by_kind=by_kind)
         if result.touched or previous != seedset.fingerprint:
@@ -179,28 +258,7 @@ class PgSeedStore:
         known_zdict = await self._meta(ZDICT_KEY, connection)
         diff = _EventDiff(stored, None if known_zdict is None else bytes.fromhex(known_zdict))
         await asyncio.to_thread(diff.add, events)
-        if diff.new_zdict and diff.zdict:
-            await connection.execute(_UPSERT_META, ZDICT_KEY, diff.zdict.hex())
-        removed = [event_id for event_id in stored if event_id not in diff.seen]
-        await connection.execute("DELETE FROM events WHERE id = ANY($1::text[])", removed)
-        names = [name.strip() for name in _EVENT_COLUMNS.split(",")]
-        assignments = ", ".join(f"{name} = ${n}" for n, name in enumerate(names, start=1))
-        count = len(names)
-        await connection.executemany(
-            f"UPDATE events SET {assignments}, updated_at = ${count + 1} WHERE id = ${count + 2}",
-            [(*diff.row(row), stamp, event_id) for event_id, row in diff.changed],
-        )
-        marks = ", ".join(f"${n}" for n in range(1, count + 4))
-        await connection.executemany(
-            f"INSERT INTO events ({_EVENT_COLUMNS}, first_seen, updated_at, id) VALUES ({marks})",
-            [(*diff.row(row), stamp, stamp, event_id) for event_id, row in diff.added],
-        )
-        counts = {
-            "added": len(diff.added),
-            "changed": len(diff.changed),
-            "removed": len(removed),
-            "unchanged": len(diff.seen) - len(diff.added) - len(diff.changed),
-        }
+        counts, removed = await _write_events(connection, diff, stamp)
         written = [event_id for event_id, _ in [*diff.added, *diff.changed]]
         return counts, written + removed
 
@@ -338,19 +396,64 @@ class PgSeedStore:
         return [(row[0], row[1]) for row in rows]
 
 
+def _only_events(scan: FolderScan) -> bool:
+    return bool(scan.changed) and all(map(_is_events_file, scan.changed))
+
+
+async def _write_events(
+    connection: asyncpg.Connection, diff: _EventDiff, stamp: str
+) -> tuple[dict[str, int], list[str]]:
+    """Write the events `diff` found different and delete the stored ones it did not see;
+    returns the counts and the removed ids."""
+    if diff.new_zdict and diff.zdict:
+        await connection.execute(_UPSERT_META, ZDICT_KEY, diff.zdict.hex())
+    removed = [event_id for event_id in diff.stored if event_id not in diff.seen]
+    await connection.execute("DELETE FROM events WHERE id = ANY($1::text[])", removed)
+    names = [name.strip() for name in _EVENT_COLUMNS.split(",")]
+    assignments = ", ".join(f"{name} = ${n}" for n, name in enumerate(names, start=1))
+    count = len(names)
+    await connection.executemany(
+        f"UPDATE events SET {assignments}, updated_at = ${count + 1} WHERE id = ${count + 2}",
+        [(*diff.row(row), stamp, event_id) for event_id, row in diff.changed],
+    )
+    marks = ", ".join(f"${n}" for n in range(1, count + 4))
+    await connection.executemany(
+        f"INSERT INTO events ({_EVENT_COLUMNS}, first_seen, updated_at, id) VALUES ({marks})",
+        [(*diff.row(row), stamp, stamp, event_id) for event_id, row in diff.added],
+    )
+    return diff.counts(removed), removed
+
+
+async def _add_to_index_delta(connection: asyncpg.Connection, event_ids: list[str]) -> None:
+    """Note `event_ids` as changed since each stored index version was written."""
+    await connection.execute(
+        "INSERT INTO search_index_delta (version, event_id)"
+        " SELECT DISTINCT s.version, e.id FROM search_index s, unnest($1::text[]) e(id)"
+        " ON CONFLICT DO NOTHING",
+        event_ids,
+    )
+
+
 async def _write_seed_files(
     connection: asyncpg.Connection,
     hashes: Mapping[str, tuple[str, str]],
     event_files: Mapping[str, tuple[Any, ...]],
+    digests: Mapping[str, tuple[str, ...]],
 ) -> None:
-    """Store the hash (and, for an events file, the event ids) of each file of `hashes`."""
+    """Store the hash (and, for an events file, the event ids and their source digests) of
+    each file of `hashes`."""
+
+    def listed(values: Mapping[str, tuple[Any, ...]], path: str) -> str | None:
+        return json.dumps(list(values[path])) if path in values else None
+
     await connection.executemany(
-        "INSERT INTO seed_files (path, signature, sha256, event_ids) VALUES ($1, $2, $3, $4)"
+        "INSERT INTO seed_files (path, signature, sha256, event_ids, record_digests)"
+        " VALUES ($1, $2, $3, $4, $5)"
         " ON CONFLICT (path) DO UPDATE SET signature = excluded.signature,"
-        " sha256 = excluded.sha256, event_ids = excluded.event_ids",
+        " sha256 = excluded.sha256, event_ids = excluded.event_ids,"
+        " record_digests = excluded.record_digests",
         [
-            (path, signature, sha, json.dumps(list(event_files[path]))
-             if path in event_files else None)
+            (path, signature, sha, listed(event_files, path), listed(digests, path))
             for path, (signature, sha) in hashes.items()
         ],
-    )  # fmt: skip
+    )

@@ -31,7 +31,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from bot.records.lazy import (
     ZDICT_SAMPLES,
@@ -44,6 +44,7 @@ from bot.records.lazy import (
     unpack,
 )
 from bot.records.loading import (
+    EventFile,
     EventSink,
     FileHashes,
     FolderScan,
@@ -191,25 +192,17 @@ class SqliteSeedStore:
         rows = await self.database.fetchall(
             "SELECT path, event_ids FROM seed_files WHERE event_ids IS NOT NULL"
         )
-        elsewhere = await asyncio.to_thread(_defined_elsewhere, rows, changed)
         parents = dict(
             await self.database.fetchall("SELECT id, part_of FROM events WHERE part_of IS NOT NULL")
         )
         before = await self._stored_records(changed)
-        files = await asyncio.to_thread(
-            load_event_files, folder, changed, seeds, elsewhere, parents, before
+        read = await asyncio.to_thread(
+            _read_changed_files, folder, changed, seeds, rows, parents, before
         )
-        events = [event for file in files.values() for event in file.parsed]
-        reused = {event_id for file in files.values() for event_id in file.ids} - {
-            event.id for event in events
-        }
-        scope = {e.id for e in events}
-        for ids, _ in before.values():
-            scope.update(ids)  # what the files defined before
-        scope -= reused
+        events, reused = read.events, read.reused
         stamp = to_timestamp(utc_now())
         hashes, fingerprint = scan.hashes, scan.fingerprint
-        diff = await self._event_diff(scope)
+        diff = await self._event_diff(read.scope)
         await asyncio.to_thread(diff.add, events)
         packed = diff.packed
         async with self.database.transaction(immediate=True) as tx:
@@ -219,12 +212,7 @@ class SqliteSeedStore:
                                  [(path,) for path in changed if path not in hashes])  # fmt: skip
             await tx.executemany("UPDATE seed_files SET signature = ? WHERE path = ?",
                                  scan.restated)  # fmt: skip
-            await _write_seed_files(
-                tx,
-                {path: hashes[path] for path in changed if path in hashes},
-                {path: file.ids for path, file in files.items()},
-                {path: file.digests for path, file in files.items() if file.digests is not None},
-            )
+            await _write_seed_files(tx, *read.seed_files(hashes))
             await tx.executemany(
                 _UPSERT_META, [(FINGERPRINT_KEY, fingerprint), (SYNCED_AT_KEY, stamp)]
             )
@@ -247,12 +235,7 @@ class SqliteSeedStore:
             " WHERE path IN (SELECT value FROM json_each(?))",
             (json.dumps(sorted(paths)),),
         )
-        found: dict[str, StoredFile] = {}
-        for path, ids, digests in rows:
-            event_ids = tuple(json.loads(ids)) if ids else ()
-            known = tuple(json.loads(digests)) if digests else None
-            found[path] = (event_ids, known if known and len(known) == len(event_ids) else None)
-        return found
+        return _stored_files(rows)
 
     async def sync_seeds(self, seedset: SeedSet, *, now: dt.datetime | None = None) -> SyncResult:
         """Make the stored seeds equal to `seedset`, in one transaction; idempotent.
@@ -356,13 +339,7 @@ class SqliteSeedStore:
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             ((*diff.row(row), stamp, stamp, event_id) for event_id, row in diff.added),
         )
-        counts = {
-            "added": len(diff.added),
-            "changed": len(diff.changed),
-            "removed": len(removed),
-            "unchanged": len(diff.seen) - len(diff.added) - len(diff.changed),
-        }
-        return counts, removed
+        return diff.counts(removed), removed
 
     async def _event_diff(self, scope: set[str] | None = None) -> _EventDiff:
         """An `_EventDiff` against the stored events (of `scope`, else all)."""
@@ -488,6 +465,58 @@ def _defined_elsewhere(rows: Iterable[tuple[str, str]], changed: Iterable[str]) 
     }  # fmt: skip
 
 
+class _ChangedFiles(NamedTuple):
+    """The changed events files as an incremental sync reads them (`_read_changed_files`)."""
+
+    files: dict[str, EventFile]
+    events: list[Event]  # the records whose source changed, parsed
+    reused: set[str]  # ids of the records whose source did not change: as stored
+    scope: set[str]  # the stored events to compare with: what the files define or defined
+
+    def seed_files(
+        self, hashes: FileHashes
+    ) -> tuple[FileHashes, dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+        """`_write_seed_files`' hashes, event ids and digests of the changed files there are."""
+        files = self.files
+        return (
+            {path: hashes[path] for path in files if path in hashes},
+            {path: file.ids for path, file in files.items()},
+            {path: file.digests for path, file in files.items() if file.digests is not None},
+        )
+
+
+def _read_changed_files(
+    folder: Path,
+    changed: frozenset[str],
+    seeds: SeedSet,
+    rows: Iterable[tuple[str, str]],
+    parents: Mapping[str, str | None],
+    before: Mapping[str, StoredFile],
+) -> _ChangedFiles:
+    """Read the `changed` events files against the stored `seeds` (`rows`: every events
+    file's (path, event ids as JSON); `parents`: id → part_of; `before`: what the changed
+    files defined at the last sync)."""
+    elsewhere = _defined_elsewhere(rows, changed)
+    files = load_event_files(folder, changed, seeds, elsewhere, parents, before)
+    events = [event for file in files.values() for event in file.parsed]
+    reused = {event_id for file in files.values() for event_id in file.ids}
+    reused -= {event.id for event in events}
+    scope = {event.id for event in events}
+    for ids, _ in before.values():
+        scope.update(ids)  # what the files defined before
+    return _ChangedFiles(files, events, reused, scope - reused)
+
+
+def _stored_files(rows: Iterable[tuple[str, str | None, str | None]]) -> dict[str, StoredFile]:
+    """`seed_files` rows (path, event ids, record digests, as JSON) as what each file defined."""
+    found: dict[str, StoredFile] = {}
+    for path, ids, digests in rows:
+        event_ids = tuple(json.loads(ids)) if ids else ()
+        known = tuple(json.loads(digests)) if digests else None
+        found[path] = (event_ids, known if known and len(known) == len(event_ids) else None)
+    return found
+
+
 def _is_events_file(path: str) -> bool:
     return path.startswith(f"{EVENTS_DIR}/") and path.endswith(".yaml") and path.count("/") == 1
 
@@ -592,6 +621,15 @@ class _EventDiff:
             row = _event_row(event, None, packed, digest)
             (self.added if new else self.changed).append((event.id, row))
             self.packed[event.id] = (packed, (event.date.value, row[4]))
+
+    def counts(self, removed: list[str]) -> dict[str, int]:
+        """The sync's counts once the events not seen (`removed`) are deleted."""
+        return {
+            "added": len(self.added),
+            "changed": len(self.changed),
+            "removed": len(removed),
+            "unchanged": len(self.seen) - len(self.added) - len(self.changed),
+        }
 
     def row(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
         """The row with its JSON (unpacked from its packed bytes)."""
