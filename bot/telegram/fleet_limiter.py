@@ -47,7 +47,7 @@ class FleetRateLimiter(BaseRateLimiter[int]):
         self.max_retries = max_retries
         self.clock = clock
         self.paused_until = 0.0  # monotonic; fed by this instance's 429s and the others' NOTIFY
-        self.late_slots = 0  # slots given up because this process woke up too late for them
+        self.late_slots = 0  # slots given up because this process could not send on time
         self._listener: asyncpg.Connection | None = None
 
     async def initialize(self) -> None:
@@ -73,24 +73,30 @@ class FleetRateLimiter(BaseRateLimiter[int]):
     async def _take_slot(self) -> None:
         """Wait for a slot of the fleet's budget that no pause overlaps.
 
-        A sender that wakes up later than a quarter of a slot after its slot (a busy event
-        loop) gives it up and books another: sent late, it would bunch with the next instance's
-        on-time send and eat the margin that keeps every second at <= 30 (budget.RATE).
+        A slot is given up, and another booked, when this process cannot send in it on time:
+        when it wakes up more than a quarter of a slot late (a busy event loop), or when the
+        booking's round trip was so slow that when the slot starts here is uncertain by more
+        than half a slot. Sent off its slot, a message would bunch with the next instance's
+        on-time one and eat the margin that keeps every second at <= 30 (budget.RATE).
         """
-        slack = 0.25 / self.budget.rate
+        slot = 1.0 / self.budget.rate
         while True:
             if (rest := self.paused_until - self.clock()) > 0:
                 await asyncio.sleep(rest)
-            start = await self.budget.reserve(self.clock)
-            if start is None:
+            booked = await self.budget.reserve(self.clock)
+            if booked is None:
                 await asyncio.sleep(self.budget.horizon / 4)
+                continue
+            start, uncertain = booked
+            if uncertain > slot / 2:
+                self.late_slots += 1
                 continue
             if (wait := start - self.clock()) > 0:
                 await asyncio.sleep(wait)
             now = self.clock()
             if self.paused_until > now:
                 continue  # a pause arrived while we waited: this slot falls inside it
-            if now - start <= slack:
+            if now - start <= slot / 4:
                 return
             self.late_slots += 1
 

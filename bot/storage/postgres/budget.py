@@ -67,15 +67,18 @@ class SendBudget:
             self.burst,
         )
 
-    async def reserve(self, clock: Callable[[], float] = time.monotonic) -> float | None:
-        """Book the next slot: when it starts on `clock`, or None when it lies beyond the
-        horizon (booked full, or paused): wait a little and ask again. The database answers
-        "in so many seconds" as of when it ran the statement, taken as the middle of the
-        round trip."""
+    async def reserve(
+        self, clock: Callable[[], float] = time.monotonic
+    ) -> tuple[float, float] | None:
+        """Book the next slot: (when it starts on `clock`, give or take how much), or None
+        when it lies beyond the horizon (booked full, or paused): wait a little and ask again.
+        The database answers "in so many seconds" as of when it ran the statement, somewhere
+        in the round trip: taken as its middle, give or take half the round trip."""
         self.round_trips += 1
         asked = clock()
         wait = await self.db.pool.fetchval(_RESERVE_SQL, self.name, self.horizon)
-        return None if wait is None else (asked + clock()) / 2 + wait
+        answered = clock()
+        return None if wait is None else ((asked + answered) / 2 + wait, (answered - asked) / 2)
 
     async def pause(self, seconds: float) -> None:
         """Stop every instance for `seconds` (Telegram's retry_after), and tell them now."""
