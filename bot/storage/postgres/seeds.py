@@ -112,22 +112,25 @@ class PgSeedStore:
                 for row in await connection.fetch("SELECT path, signature, sha256 FROM seed_files")
             }
             same_format = await self._meta(FORMAT_KEY, connection) == seeds_format()
-            scan = await asyncio.to_thread(scan_folder, folder, known if same_format else None)
             stored = await self._meta(FINGERPRINT_KEY, connection)
             incremental = same_format and stored is not None
-            if incremental and (stored == scan.fingerprint or _only_events(scan)):
-                # What the stored seeds were read into: ours, unless another instance wrote.
-                seeds = current if current and current.fingerprint == stored else None
-                seeds = seeds or await self._read(connection)
-                if stored != scan.fingerprint:
-                    return await self._sync_event_files(connection, folder, seeds, scan)
-                await connection.executemany(
-                    "UPDATE seed_files SET signature = $1 WHERE path = $2", scan.restated
-                )  # touched, not changed: the next scan need not hash them again
-                return SeedUpdate(seeds, None)
-            seedset = await asyncio.to_thread(load_seeds, folder, scan.hashes)
+            hashes = None  # a folder read whole is hashed as it is read, not scanned before
+            if incremental:
+                scan = await asyncio.to_thread(scan_folder, folder, known)
+                if stored == scan.fingerprint or _only_events(scan):
+                    # What the stored seeds were read into: ours, unless another instance wrote.
+                    seeds = current if current and current.fingerprint == stored else None
+                    seeds = seeds or await self._read(connection)
+                    if stored != scan.fingerprint:
+                        return await self._sync_event_files(connection, folder, seeds, scan)
+                    await connection.executemany(
+                        "UPDATE seed_files SET signature = $1 WHERE path = $2", scan.restated
+                    )  # touched, not changed: the next scan need not hash them again
+                    return SeedUpdate(seeds, None)
+                hashes = scan.hashes
+            seedset = await asyncio.to_thread(load_seeds, folder, hashes)
             result, changed_ids = await self._sync(connection, seedset, to_timestamp(utc_now()))
-            only_events = stored is not None and same_format and not any(
+            only_events = incremental and not any(
                 counts[name] for kind, counts in result.by_kind.items() if kind != "event"
                 for name in ("added", "changed", "removed")
             )  # fmt: skip
