@@ -11,12 +11,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from bot.ingest.dates import BACKGROUND, DateFinding, dateline, event_date, publication_date
+from bot.ingest.dates import DateFinding, dateline, event_date, publication_date
 from bot.ingest.dedupe import find_duplicate, known_article
 from bot.ingest.drafts import DRAFT_NOTES, PeopleBook, event_id, slug, summary, title, unique
 from bot.ingest.kinds import classify, lede
 from bot.ingest.knowledge import Knowledge
 from bot.ingest.language import detect_language
+from bot.ingest.participation import takes_part
 from bot.ingest.people import PersonMention, find_people
 from bot.ingest.places import find_ids, find_place, place_of_report
 from bot.ingest.roles import more_specific
@@ -137,7 +138,7 @@ def ingest_text(
         {p.id: p.country for p in seeds.people.values()},
     )
     lede_indexes = {s.index for s in lede(sentences, size=2)}
-    mentioned = [m for m in mentions if not _takes_part(m, lede_indexes, kind)]
+    mentioned = [m for m in mentions if not takes_part(m, lede_indexes, kind)]
     mentions = [m for m in mentions if m not in mentioned]
     sideline_sentences = _sideline_sentences(sentences, mentions)
     if kind == "bilateral_meeting" and kind_sentence is not None:
@@ -232,6 +233,7 @@ def ingest_text(
         (m for m in mentions if home and m.person_id == home.person), None
     )
     home_id = home_mention.person_id if home_mention else (home.person if home else None)
+    placed = {p.person for p in main.participants}
     for mention in _counterparts(mentions, sideline_sentences, home_id, book):
         people = [m for m in [home_mention, mention] if m]
         own = [sentences[i] for i in windows.get(mention.sentence.index, [mention.sentence.index])]
@@ -240,61 +242,25 @@ def ingest_text(
         )
         if len(bilateral.participants) < 2 - (home is None):
             continue
+        placed.update(p.person for p in bilateral.participants)
         known = find_duplicate(bilateral, seeds.events.values())
         if known:
             additions.append((known, bilateral.sources[0]))
         else:
             result_events.append(bilateral)
+    # "Сапар аясында … Сыртқы істер министрі Мұрат Нұртілеумен … кездесулер жоспарланып отыр":
+    # a participant named only where meetings on the margins are reported, in none of them,
+    # takes part in the main event.
+    left = [m for m in mentions if m.sentence.index in sideline_sentences]
+    left = [m for m in left if book.person_id(m) not in placed]
+    if left and not duplicate:
+        again = make(kind, main_mentions + left, main_quotes, None)
+        update = {"participants": again.participants, "countries": again.countries}
+        result_events[0] = main.model_copy(update=update)
     used = {p.person for e in result_events for p in e.participants}
     drafted = [person for person_id, person in book.drafts.items() if person_id in used]
     notes = list(dict.fromkeys(notes))  # each note once, in order
     return IngestResult(article, text, result_events, additions, drafted, notes)
-
-
-# A sentence outside the lede names participants only where it reports talks held.
-_TALKS = re.compile(
-    r"встретил\w*|встреч\w*|переговор\w*|бесед\w*|разговор\w*|обсудил\w*|принял\w*|"
-    r"кездес\w*|келіссөз\w*|сөйлес\w*|талқыла\w*|қабылда\w*|сұхбат\w*|"
-    r"участ\w*|қатыс\w*|присутствовал\w*|"
-    # who led a delegation took part: "делегацию возглавил", "делегацияны … басқарды"
-    r"делегаци\w*|возглави\w*|басқарды|delegations?|headed|\bled\b|"
-    # calls, arrivals, speeches, signatures: taking part in what is reported (a "visit of"
-    # someone in the body is as often background)
-    r"телефон\w*|\bphone\b|telephone|\bcall\b|прибыл\w*|"
-    r"arrived|келді|выступ\w*|сөз\s+сөйле\w*|addressed|подписа\w*|қол\s+қой\w*|\bsigned\b|"
-    r"сопредседател\w*|co-chair\w*|hosted|welcomed|"
-    r"\bmet\b|\bmeeting\b|talks|discussed|conversation|received|attended|participat\w*|took\s+part",
-    re.I,
-)
-# What a participant says at the talks, when the name is its subject (before the verb).
-_SAYS = re.compile(
-    r"подчеркнул\w*|отметил\w*|заявил\w*|выразил\w*|поблагодарил\w*|проинформировал\w*|"
-    r"подтвердил\w*|ответил\w*|confirmed|reaffirmed|answered|replied|жауап\s+берді|"
-    r"атап\s+өтт\w*|айтты|мәлімдеді|білдірді|растады|"
-    r"\bnoted\b|stressed|emphasi[sz]ed|underlined|expressed|thanked|informed|\bsaid\b",
-    re.I,
-)
-_PLANNED = re.compile(
-    r"будет|будут|планиру\w*|запланирован\w*|предусмотрен\w*|намерен\w*|предстоящ\w*|"
-    r"жоспарла\w*|алдағы|күтілуде|\bwill\b|\bexpected\b|\bscheduled\b|\bplanned\b|\bplans?\b",
-    re.I,
-)
-
-
-def _takes_part(mention: PersonMention, lede: set[int], kind: str) -> bool:
-    """Whether a person named in the article took part in what it reports, rather than being
-    cited ("озвученных президентом …"), recalled ("Напомним, …") or only planned to meet."""
-    if mention.role and mention.role.key == "spokesperson":
-        return False
-    text = mention.sentence.text
-    if BACKGROUND.search(text):
-        return False
-    if _PLANNED.search(text) and kind != "announcement":
-        return False
-    if mention.sentence.index in lede:
-        return True
-    says = _SAYS.search(text)
-    return bool(_TALKS.search(text)) or bool(says and text.find(mention.name) < says.start())
 
 
 def _sideline_sentences(sentences: list[Sentence], mentions: list[PersonMention]) -> set[int]:

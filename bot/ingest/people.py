@@ -88,6 +88,7 @@ class PersonMention:
     role: Role | None = None
     side: str | None = None
     note: str | None = None
+    span: tuple[int, int] | None = None  # where the name is in the sentence (characters)
 
 
 Resolver = Callable[[str], str | None]
@@ -235,7 +236,8 @@ def find_people(
             if side is None:
                 side = side_between(side_hits, 0, hit.first)
             name = _span_text(text, ws, hit.first, hit.last)
-            mentions.append((hit.first, PersonMention(name, sentence, hit.id, role, side)))
+            at = (ws[hit.first].start, ws[hit.last - 1].end)
+            mentions.append((hit.first, PersonMention(name, sentence, hit.id, role, side, span=at)))
             if role is not None:
                 others = [c for c in sides_between(side_hits, 0, hit.first) if c != side]
                 other = others[-1] if others else None
@@ -291,7 +293,8 @@ def find_people(
             if side is None and role_of(match).key == "other":
                 # "Қытай коммунистік партиясының … хатшысы Чэнь Цюаньго, … басшысы Шохрат Закир"
                 side = only_foreign(side_hits)
-            mentions.append((first, _new(name, sentence, role_of(match), side, note, resolve)))
+            at = (ws[first].start, ws[end - 1].end)
+            mentions.append((first, _new(name, sentence, role_of(match), side, note, resolve, at)))
             mentions += _joined_mention(
                 ws, end, taken, sentence, lang, role_of(match), other, resolve, case
             )
@@ -320,7 +323,8 @@ def _joined_mention(
     first, last = span
     taken.update(range(first, last))
     name, note = nominative(_span_text(sentence.text, ws, first, last), lang, case)
-    return [(first, _new(name, sentence, role, side, note, resolve))]
+    at = (ws[first].start, ws[last - 1].end)
+    return [(first, _new(name, sentence, role, side, note, resolve, at))]
 
 
 def _name_before(ws: list[Word], role_start: int, taken: set[int]) -> tuple[int, int] | None:
@@ -347,9 +351,10 @@ def _new(
     side: str | None,
     note: str | None,
     resolve: Resolver,
+    span: tuple[int, int] | None = None,
 ) -> PersonMention:
     """A mention of a name found by pattern: known when the resolver recognises it."""
-    return PersonMention(name, sentence, resolve(name), role, side, note)
+    return PersonMention(name, sentence, resolve(name), role, side, note, span)
 
 
 def _list_pairs(
@@ -388,6 +393,8 @@ def _list_pairs(
             continue
         raw = part[rest[0].start : rest[-1].end]
         name, note = nominative(raw, lang, case)
-        mention = PersonMention(name, sentence, resolve(name), role, country[0].id, note)
+        at = trigger.end() + part_start
+        span = (at + rest[0].start, at + rest[-1].end)
+        mention = PersonMention(name, sentence, resolve(name), role, country[0].id, note, span)
         results.append((index, mention))
     return results

@@ -1,0 +1,114 @@
+"""Who took part in what an article reports, and who is only named in it.
+
+A person named in an article is a participant unless the sentence says otherwise: a
+spokesperson who reports the talks, a sentence recalling the past ("Напомним, …"), a meeting
+still planned (unless the article announces it, or reports a visit whose programme it is), or a
+person cited rather than present — the president on whose behalf a minister speaks ("от имени
+Президента …", "Президенттің атынан"), whose greetings or letter were conveyed ("передал
+приветствие от президента …", "Назарбаевтың шақыру хатын"), whose initiative or reforms are
+referred to ("the initiatives of President …", "Тоқаевтың бастамасы"), or in whose visit's context
+the talks were held ("в контексте визита президента …"). Outside the lede a name takes part only
+where its sentence reports talks held, or the person says something there.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.ingest.dates import BACKGROUND
+from bot.ingest.people import PersonMention
+
+# A sentence outside the lede names participants only where it reports talks held.
+_TALKS = re.compile(
+    r"встретил\w*|встреч\w*|переговор\w*|бесед\w*|разговор\w*|обсудил\w*|принял\w*|"
+    r"кездес\w*|келіссөз\w*|сөйлес\w*|талқыла\w*|қабылда\w*|сұхбат\w*|"
+    r"участ\w*|қатыс\w*|присутствовал\w*|"
+    # who led a delegation took part: "делегацию возглавил", "делегацияны … басқарды"
+    r"делегаци\w*|возглави\w*|басқарды|delegations?|headed|\bled\b|"
+    # calls, arrivals, speeches, signatures: taking part in what is reported (a "visit of"
+    # someone in the body is as often background)
+    r"телефон\w*|\bphone\b|telephone|\bcall\b|прибыл\w*|"
+    r"arrived|келді|выступ\w*|сөз\s+сөйле\w*|addressed|подписа\w*|қол\s+қой\w*|\bsigned\b|"
+    r"сопредседател\w*|co-chair\w*|hosted|welcomed|"
+    # met at the airport, reported to the meeting: "әуежайдан … күтіп алды", "баяндама жасайды"
+    r"күтіп\s+ал\w*|қарсы\s+ал\w*|жолық\w*|бас\s+қос\w*|баяндама\w*|доклад\w*|"
+    r"\bmet\b|\bmeeting\b|talks|discussed|conversation|received|attended|participat\w*|took\s+part",
+    re.I,
+)
+# What a participant says at the talks, when the name is its subject (before the verb).
+_SAYS = re.compile(
+    r"подчеркнул\w*|отметил\w*|заявил\w*|выразил\w*|поблагодарил\w*|проинформировал\w*|"
+    r"подтвердил\w*|ответил\w*|confirmed|reaffirmed|answered|replied|жауап\s+берді|"
+    r"атап\s+өтт\w*|айтты|мәлімдеді|білдірді|растады|"
+    r"\bnoted\b|stressed|emphasi[sz]ed|underlined|expressed|thanked|informed|\bsaid\b",
+    re.I,
+)
+# The speaker of a quote, named after it: "«…», – деді Нұртілеу", "…," said Mukhtar Tleuberdi".
+_QUOTED_BY = re.compile(
+    r"[»\"“”]\s*[,.]?\s*[-–—]*\s*(?:деді|деп\s+атап\s+өтті|сказал\w*|отметил\w*|заявил\w*|"
+    r"подчеркнул\w*|отреагировал\w*|добавил\w*|said|added|noted|stressed)\s+(?:[\w.-]+\s+){0,8}$",
+    re.I,
+)
+PLANNED = re.compile(
+    r"будет|будут|планиру\w*|запланирован\w*|предусмотрен\w*|намерен\w*|предстоящ\w*|"
+    r"жоспарла\w*|алдағы|күтілуде|\bwill\b|\bexpected\b|\bscheduled\b|\bplanned\b|\bplans?\b",
+    re.I,
+)
+# Kinds of report whose planned meetings are what they report: an announcement, and a visit
+# (its programme: "Сапар аясында … кездесуі жоспарланған").
+_PLANS_REPORTED = frozenset({"announcement", "visit"})
+# Words before a name that cite the person rather than report them present, up to the name
+# with its titles in between ("передал приветствие от президента Кыргызстана …").
+_CITED_BEFORE = re.compile(
+    # (not "по инициативе …", "at the initiative of …": who proposed the talks held them)
+    r"(?:от\s+имени|по\s+поручению|приветстви\w*|послани\w*|(?<!по\s)инициатив\w*|в\s+контексте|"
+    r"on\s+behalf\s+of|greetings\s+(?:from|of)|messages?\s+(?:from|of)|letters?\s+(?:from|of)|"
+    r"(?<!at\sthe\s)initiatives?\s+of|instructions?\s+of|initiated\s+by|proposed\s+by|according\s+to|"
+    r"in\s+the\s+context\s+of)"
+    r"(?:\s+[\w'’-]+){0,8}\s+$",
+    re.I,
+)
+# Words after a name in the genitive or possessive that cite the person: "Назарбаевтың шақыру
+# хатын", "Тоқаевтың бастамасы", "President Tokayev's initiative"; "Президент атынан".
+_KK_GENITIVE = re.compile(r"(?:тың|тің|дың|дің|ның|нің)$", re.I)
+_CITED_AFTER_GENITIVE = re.compile(
+    r"^\s+(?:\w+\s+)?(?:атынан|сәлем\w*|бастама\w*|тапсырма\w*|жолдау\w*|хат\w*|ұсыныс\w*)",
+    re.I,
+)
+_CITED_AFTER = re.compile(
+    r"^(?:\s+атынан|['’]s\s+(?:\w+\s+)?(?:initiatives?|message|greetings|letter|instructions?|"
+    r"proposals?|address))\b",
+    re.I,
+)
+
+
+def cited(mention: PersonMention) -> bool:
+    """Whether the sentence cites the person (their initiative, greetings, behalf, letter)
+    rather than reporting them present."""
+    if mention.span is None:
+        return False
+    text = mention.sentence.text
+    first, end = mention.span
+    before, after = text[:first], text[end:]
+    if _CITED_BEFORE.search(before) or _CITED_AFTER.match(after):
+        return True
+    return bool(_KK_GENITIVE.search(text[first:end]) and _CITED_AFTER_GENITIVE.match(after))
+
+
+def takes_part(mention: PersonMention, lede: set[int], kind: str) -> bool:
+    """Whether a person named in the article took part in what it reports, rather than being
+    cited ("озвученных президентом …"), recalled ("Напомним, …") or only planned to meet."""
+    if mention.role and mention.role.key == "spokesperson":
+        return False
+    text = mention.sentence.text
+    if BACKGROUND.search(text) or cited(mention):
+        return False
+    if PLANNED.search(text) and kind not in _PLANS_REPORTED:
+        return False
+    if mention.sentence.index in lede:
+        return True
+    first = mention.span[0] if mention.span else text.find(mention.name)
+    if _QUOTED_BY.search(text[:first]):
+        return True
+    says = _SAYS.search(text)
+    return bool(_TALKS.search(text)) or bool(says and first < says.start())

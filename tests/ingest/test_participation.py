@@ -1,0 +1,109 @@
+"""Ingest tells the people who took part in what an article reports from the people it cites."""
+
+import pytest
+
+from bot.ingest import Knowledge, ingest_text
+from bot.records.loading import load_seeds
+from bot.settings import PROJECT_ROOT
+
+
+@pytest.fixture(scope="module")
+def knowledge() -> Knowledge:
+    return Knowledge.from_seeds(load_seeds(PROJECT_ROOT / "seeds"))
+
+
+def people(result) -> set[str]:
+    """Everyone listed as a participant of any draft event: a known id or a draft's name."""
+    drafts = {p.id: p.name.ru for p in result.people}
+    return {drafts.get(p.person, p.person) for e in result.events for p in e.participants}
+
+
+@pytest.mark.parametrize(
+    ("text", "participant", "cited"),
+    [
+        # greetings conveyed from a president (Russian: the cue before the name and its title)
+        (
+            " date 2016-05-12 Министр иностранных дел Казахстана Ержан Идрисов встретился с "
+            "министром иностранных дел Кыргызстана Эрланом Абдылдаевым. В свою очередь, "
+            "Абдылдаев на встрече передал приветствие от президента Кыргызстана Алмазбека "
+            "Атамбаева.",
+            "idrissov-erlan",
+            "Алмазбека Атамбаев",
+        ),
+        # a president's letter handed over (Kazakh: the genitive, then the cue)
+        (
+            " date 2017-06-02 Эр-Рияд қаласында Сыртқы істер министрі Қайрат Әбдірахманов "
+            "Бахрейн Сыртқы істер министрі Халид бен Ахмед Әл Халифамен кездесті. Кездесуде "
+            "министр Қазақстан Президенті Нұрсұлтан Назарбаевтың шақыру хатын табыс етті.",
+            "abdrakhmanov-kairat",
+            "nazarbayev-nursultan",
+        ),
+        # the initiatives of a president the minister presented (English)
+        (
+            " date 2023-03-10 Deputy Foreign Minister of Kazakhstan Roman Vassilenko met with "
+            "the OSCE Secretary General Helga Schmid. At the meeting he informed about the "
+            "initiatives of the President of Kazakhstan Kassym-Jomart Tokayev.",
+            "Roman Vassilenko",
+            "tokayev-kassym-jomart",
+        ),
+        # talks held in the context of a president's coming visit
+        (
+            " date 2024-10-30 Министр иностранных дел Казахстана Мурат Нуртлеу провёл переговоры "
+            "с министром иностранных дел России Сергеем Лавровым. Стороны обсудили повестку в "
+            "контексте визита в Казахстан президента России Владимира Путина.",
+            "nurtleu-murat",
+            "Владимир Путин",
+        ),
+    ],
+)
+def test_a_person_cited_is_no_participant(knowledge, text, participant, cited):
+    found = people(ingest_text(text, knowledge))
+    assert participant in found
+    assert cited not in found
+
+
+def test_who_proposed_the_talks_took_part(knowledge):
+    text = (
+        " date 2024-10-30 По инициативе министра иностранных дел Казахстана Мурата Нуртлеу "
+        "состоялся телефонный разговор с министром иностранных дел России Сергеем Лавровым."
+    )
+    assert "nurtleu-murat" in people(ingest_text(text, knowledge))
+
+
+def test_the_meetings_a_visit_programme_plans_are_the_visits(knowledge):
+    text = (
+        " date 2020-01-06 Елордаға АҚШ-тың Мемлекеттік хатшысы Майк Помпео келді. Сапар "
+        "аясында оның ел басшылығы мен ҚР Сыртқы істер министрі Мұхтар Тілеубердімен кездесуі "
+        "жоспарланған."
+    )
+    result = ingest_text(text, knowledge)
+    assert result.events[0].kind == "visit"
+    assert {"Майк Помпео", "tleuberdi-mukhtar"} <= people(result)
+
+
+def test_a_planned_meeting_is_not_a_meeting_held(knowledge):
+    text = (
+        " date 2019-03-20 Министр иностранных дел Казахстана Бейбут Атамкулов провёл "
+        "переговоры с министром иностранных дел Турции Мевлютом Чавушоглу. Завтра запланирована "
+        "встреча Чавушоглу с президентом Казахстана Касым-Жомартом Токаевым."
+    )
+    assert "tokayev-kassym-jomart" not in people(ingest_text(text, knowledge))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # met at the airport (a Kazakh verb of welcome, outside the lede)
+        " date 2018-03-20 Қырғыз Республикасының Президенті Сооронбай Жээнбеков Астанаға "
+        "мемлекеттік сапармен келді. Бұл туралы Ақорда баспасөз қызметі хабарлады. Сапар екі "
+        "күнге созылып, жұмада аяқталады. Оны әуежайда Сыртқы істер "
+        "министрі Қайрат Әбдірахманов күтіп алды.",
+        # the speaker of a quote, named after it
+        " date 2018-03-20 Министр иностранных дел Кыргызстана Чингиз Айдарбеков прибыл в "
+        "Астану. Об этом сообщает пресс-служба министерства. Визит продлится два дня и "
+        "завершится в пятницу. \u00abМы ценим это сотрудничество\u00bb, — "
+        "сказал Кайрат Абдрахманов.",
+    ],
+)
+def test_a_participant_named_outside_the_lede(knowledge, text):
+    assert "abdrakhmanov-kairat" in people(ingest_text(text, knowledge))
