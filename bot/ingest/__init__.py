@@ -20,7 +20,7 @@ from bot.ingest.language import detect_language
 from bot.ingest.participation import takes_part
 from bot.ingest.people import PersonMention, find_people
 from bot.ingest.places import find_ids, find_place, place_of_report
-from bot.ingest.roles import more_specific
+from bot.ingest.roles import Role, more_specific, role_key
 from bot.ingest.text import Sentence, split_sentences
 from bot.records.models import Article, Event, EventDate, EventKind, Participant, Person, Source
 
@@ -136,6 +136,7 @@ def ingest_text(
         knowledge.sides,
         knowledge.resolve_person,
         {p.id: p.country for p in seeds.people.values()},
+        {p.id: {role_key(r) for r in p.roles} for p in seeds.people.values()},
     )
     lede_indexes = {s.index for s in lede(sentences, size=2)}
     mentioned = [m for m in mentions if not takes_part(m, lede_indexes, kind)]
@@ -178,7 +179,7 @@ def ingest_text(
                 notes.append(f"{mention.name}: named without a role or side; left out")
             elif participant.person not in chosen:
                 chosen[participant.person] = participant, mention
-            elif more_specific(mention.role, chosen[participant.person][1].role):
+            elif more_specific(mention.role, _office(chosen[participant.person][0])):
                 chosen[participant.person] = participant, mention  # "Minister", then "FM"
         participants = [participant for participant, _ in chosen.values()]
         people_ids = [p.person for p in participants]
@@ -261,6 +262,11 @@ def ingest_text(
     drafted = [person for person_id, person in book.drafts.items() if person_id in used]
     notes = list(dict.fromkeys(notes))  # each note once, in order
     return IngestResult(article, text, result_events, additions, drafted, notes)
+
+
+def _office(participant: Participant) -> Role:
+    """The office a participant was given (from their title in the text, else the gazetteer's)."""
+    return Role(role_key(participant.role), participant.role)
 
 
 def _sideline_sentences(sentences: list[Sentence], mentions: list[PersonMention]) -> set[int]:

@@ -31,6 +31,10 @@ _RU_GENITIVE: list[tuple[str, str]] = [
     ("ии", "ия"),
     ("ару", "ара"),
     ("ону", "она"),
+    # a man's name on a consonant: "помощника госсекретаря Дэвида Саттерфилда", "Сергея"
+    ("ея", "ей"),
+    ("ая", "ай"),
+    ("а", ""),
 ]
 # "вручил … Директору Тууле Юрьёле", "Сергею Лаврову": the dative back to the nominative.
 _RU_DATIVE: list[tuple[str, str]] = [
@@ -79,7 +83,7 @@ def _ru_word(word: str, endings: list[tuple[str, str]]) -> tuple[str, bool]:
     lower = word.lower()
     for ending, replacement in endings:
         if lower.endswith(ending) and len(word) - len(ending) >= 2:
-            unsure = ending in {"ем", "ём"} or (ending == "ой" and not word[0].isupper())
+            unsure = ending in {"ем", "ём", "а"} or (ending == "ой" and not word[0].isupper())
             return word[: len(word) - len(ending)] + replacement, unsure
     return word, False
 

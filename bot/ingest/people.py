@@ -5,6 +5,9 @@ people are read from the patterns news uses: a title before the name ("Мини�
 дел Казахстана Ермек Кошербаев", "Сыртқы істер министрі Ермек Көшербаев"), a title after it
 ("Hakan Fidan, the Foreign Minister of Turkey"), and lists of country–name pairs ("с главами
 внешнеполитических ведомств Азербайджана Джейхуном Байрамовым, Бельгии – Бернаром Кентеном").
+
+Long because: the patterns share one pass over a sentence's words (what a title, a country or a
+known name has taken), and split apart they would each need it handed round.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ if TYPE_CHECKING:
 _UPPER = "A-ZА-ЯЁӘҒҚҢӨҰҮҺІ"
 _NAME_WORD = re.compile(rf"^[{_UPPER}][\w'’-]*$")
 _INSTRUMENTAL_ROLE = re.compile(r"(?:ом|ем|ём|ым|им|ой|ей|ями|ами)$", re.I)
-_GENITIVE_ROLE = re.compile(r"(?:ра|ря|ля|та)$", re.I)
+_GENITIVE_ROLE = re.compile(r"(?:ра|ря|ля|та|ка)$", re.I)  # министра, помощника
 _DATIVE_ROLE = re.compile(r"(?:ру|рю|лю|ту|ю)$", re.I)
 # "the Representative of the President …": a title after "of (the)" belongs to the one before.
 _DEPENDENT_TITLE = re.compile(r"^\s+of(?:\s+the)?\s+$", re.I)
@@ -204,8 +207,13 @@ def find_people(
     sides: Sides,
     resolve: Resolver,
     home_country: dict[str, str | None],
+    offices: dict[str, set[str]] | None = None,
 ) -> list[PersonMention]:
-    """Every person named in the sentences, in text order; known people carry their id."""
+    """Every person named in the sentences, in text order; known people carry their id.
+    `offices`: the role keys the gazetteer gives known people, preferred among the titles
+    before their name ("с министром иностранных дел этой страны, председателем ОБСЕ Канатом
+    Саудабаевым" is the foreign minister the gazetteer knows)."""
+    offices = offices or {}
     found: list[PersonMention] = []
     for sentence in sentences:
         text = sentence.text
@@ -227,6 +235,8 @@ def find_people(
                 if role_end <= hit.first <= role_end + MAX_GAP:
                     if role is not None and role_of(match).key == "other":
                         continue  # "Министр …, руководитель делегации X": the office stays
+                    if role is not None and role.key in offices.get(hit.id, set()):
+                        continue  # the office the gazetteer knows them by stays
                     role = role_of(match)
                     window = sides_between(side_hits, clause_start(ws, text, role_start), hit.first)
                     # "Foreign Ministers of Kazakhstan and Turkey – Erlan Idrissov and …"

@@ -23,7 +23,7 @@ _ROLES: list[tuple[str, str, dict[str, str]]] = [
         "deputy-foreign-minister",
         r"заместител\w*\s+министр\w*\s+иностранных\s+дел|замминистр\w*\s+иностранных\s+дел|"
         # "Сыртқы істер министрінің орынбасары", "Сыртқы және сауда министрінің орынбасары"
-        r"сыртқы\s+(?:және\s+\w+\s+)?(?:істер\s+)?министр\w*\s+орынбасар\w*|"
+        r"сыртқы\s+(?:және\s+\w+\s+)?(?:істер\s+)?министр\w*\s+(?:бірінші\s+)?орынбасар\w*|"
         r"deputy\s+foreign\s+minister|"
         r"deputy\s+minister\s+of\s+foreign\s+affairs|"
         # Kazakhstan's deputy ministers are "вице-министры": never the minister
@@ -43,6 +43,8 @@ _ROLES: list[tuple[str, str, dict[str, str]]] = [
         r"сыртқы\s+істер\s+министр\w*|сыртқы\s+саяси\s+ведомств\w*\s+басшы\w*|СІМ\s+басшы\w*|"
         r"foreign\s+ministers?|minister\s+of\s+foreign\s+affairs|minister\s+for\s+foreign\s+affairs|"
         r"foreign\s+affairs\s+minister|\bFM\b|"
+        # India's and others' "Minister of External Affairs"
+        r"minister\s+of\s+external\s+affairs|external\s+affairs\s+minister|"
         # "Сыртқы және еуропалық істер министрі", "Сыртқы және сауда министрі"
         r"сыртқы\s+және\s+\w+\s+(?:істер\s+)?министр\w*|"
         # "his Russian counterpart", "с казахстанским коллегой", "қырғызстандық әріптесі"
@@ -58,6 +60,24 @@ _ROLES: list[tuple[str, str, dict[str, str]]] = [
         r"официальн\w*\s+представител\w*|ресми\s+өкіл\w*|пресс-секретар\w*|"
         r"баспасөз\s+хатшы\w*|(?:official\s+)?spokes(?:person|man|woman)|press\s+secretary",
         {"kk": "Ресми өкіл", "ru": "Официальный представитель", "en": "Spokesperson"},
+    ),
+    (
+        "assistant",
+        r"помощник\w*\s+президента|президент\w*\s+көмекші\w*|"
+        r"assistant\s+to\s+the\s+president|presidential\s+aide",
+        {
+            "kk": "Президенттің көмекшісі",
+            "ru": "Помощник президента",
+            "en": "Assistant to the President",
+        },
+    ),
+    (
+        # "Assistant Secretary of State", "помощник госсекретаря", "хатшысының көмекшісі"
+        "assistant",
+        r"assistant\s+secretary(?:\s+of\s+state)?|помощник\w*\s+(?:\w+\s+)?госсекретар\w*|"
+        r"помощник\w*\s+государственн\w*\s+секретар\w*|мемлекеттік\s+хатшы\w*\s+көмекші\w*|"
+        r"помощник\w*|көмекші\w*",
+        {"kk": "Көмекші", "ru": "Помощник", "en": "Assistant"},
     ),
     (
         "secretary-of-state",
@@ -76,14 +96,13 @@ _ROLES: list[tuple[str, str, dict[str, str]]] = [
         {"kk": "Король", "ru": "Король", "en": "King"},
     ),
     (
-        "assistant",
-        r"помощник\w*\s+президента|президент\w*\s+көмекші\w*|"
-        r"assistant\s+to\s+the\s+president|presidential\s+aide",
-        {
-            "kk": "Президенттің көмекшісі",
-            "ru": "Помощник президента",
-            "en": "Assistant to the President",
-        },
+        # "Премьер-Министрдің бірінші орынбасары", "Deputy Prime Minister", "вице-президент": not
+        # the prime minister or the president (a later title nearer the name still wins)
+        "other",
+        r"премьер-министр\w*\s+(?:бірінші\s+)?орынбасар\w*|(?:перв\w*\s+)?заместител\w*\s+"
+        r"премьер-министр\w*|вице-премьер\w*|(?:first\s+)?deputy\s+prime\s+minister|"
+        r"вице-президент\w*|vice[\s-]president",
+        {"kk": "Лауазымды тұлға", "ru": "Должностное лицо", "en": "Official"},
     ),
     (
         "prime-minister",
@@ -146,20 +165,21 @@ _ROLES: list[tuple[str, str, dict[str, str]]] = [
     ),
 ]
 
+# One group a title, named by its place in the list (a key may have more than one wording).
 ROLE_PATTERN = re.compile(
-    "|".join(f"(?P<{key.replace('-', '_')}>(?<!\\w)(?:{rx})(?!\\w))" for key, rx, _ in _ROLES),
+    "|".join(f"(?P<r{n}>(?<!\\w)(?:{rx})(?!\\w))" for n, (_, rx, _) in enumerate(_ROLES)),
     re.I,
 )
-_TITLES = {key.replace("-", "_"): (key, Localized(**title)) for key, _, title in _ROLES}
+_TITLES = {f"r{n}": (key, Localized(**title)) for n, (key, _, title) in enumerate(_ROLES)}
 
 
 def role_of(match: re.Match[str]) -> Role:
     """The role a ROLE_PATTERN match names."""
-    key, title = _TITLES[match.lastgroup or "minister"]
+    key, title = _TITLES[match.lastgroup or ""]
     return Role(key, title)
 
 
-_RANK = {key: rank for rank, (key, _, _) in enumerate(_ROLES)}
+_RANK = {key: rank for rank, (key, _, _) in enumerate(_ROLES)}  # a key's last wording: "other" last
 GENERIC = frozenset({"minister", "representative"})  # what a more specific title refines
 
 
