@@ -27,8 +27,8 @@ from bot.settings import PROJECT_ROOT
 HERE = Path(__file__).resolve().parent
 ARTICLES = HERE / "articles" / "real"
 FIELDS = ("date", "participants", "roles", "sides", "place", "kind")
-# the last three were labelled before the rules saw them
-PARTS = ("tune", "held", "fresh", "fresh2", "fresh3")
+# the last four were labelled before the rules saw them
+PARTS = ("tune", "held", "fresh", "fresh2", "fresh3", "fresh4")
 LANGS = ("kk", "ru", "en")
 
 
