@@ -17,7 +17,7 @@ import math
 from array import array
 from bisect import bisect_left, insort
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import chain
 
 import numpy as np
@@ -226,11 +226,16 @@ class TextBuilder:
     def __init__(self) -> None:
         self._word_ids = _Ids()
         self._words_of_chunk = _ChunkWords(self._word_ids).__getitem__
+        self._words_of_text = _TextWords(self._words_of_chunk).__getitem__
         self._doc_ptr, self._doc_words = array("q", [0]), array("i")
 
-    def add(self, texts: Sequence[str]) -> None:
+    def add(self, texts: Sequence[str], shared: Sequence[str] = ()) -> None:
+        """Take in the next document, its `texts` plus `shared`: more of its texts, ones that
+        many documents hold word for word (a participant's role), each folded once whole."""
         chunks = chain.from_iterable(map(str.split, texts))
-        self._doc_words.extend(set(chain.from_iterable(map(self._words_of_chunk, chunks))))
+        words = chain.from_iterable(map(self._words_of_chunk, chunks))
+        common = chain.from_iterable(map(self._words_of_text, shared))
+        self._doc_words.extend(set(chain(words, common)))
         self._doc_ptr.append(len(self._doc_words))
 
     def index(self, order: np.ndarray | None = None) -> TextIndex:
@@ -362,6 +367,18 @@ class _ChunkWords(dict[str, tuple[int, ...]]):
 
     def __missing__(self, chunk: str) -> tuple[int, ...]:
         numbers = self[chunk] = tuple(map(self.word_ids.__getitem__, _chunk_words(chunk)))
+        return numbers
+
+
+class _TextWords(dict[str, tuple[int, ...]]):
+    """Text → the numbers of the words of its chunks (`_ChunkWords`), on first use."""
+
+    def __init__(self, words_of_chunk: Callable[[str], tuple[int, ...]]) -> None:
+        super().__init__()
+        self.words_of_chunk = words_of_chunk
+
+    def __missing__(self, text: str) -> tuple[int, ...]:
+        numbers = self[text] = tuple(chain.from_iterable(map(self.words_of_chunk, text.split())))
         return numbers
 
 
