@@ -147,11 +147,11 @@ def ingest_text(
         sideline_sentences.discard(kind_sentence.index)
     main_mentions = [m for m in mentions if m.sentence.index not in sideline_sentences]
     place, place_sentence = find_place(
-        opening, knowledge.places, seeds.places, past=kind != "announcement"
+        opening, knowledge.places, seeds.places, kind != "announcement", knowledge.abroad
     )
     filed = dateline(sentences)
     place = place_of_report(
-        place, filed[1] if filed else None, kind, knowledge.places, seeds.places
+        place, filed[1] if filed else None, kind, knowledge.places, seeds.places, knowledge.abroad
     )
     if place is None:
         place_sentence = None

@@ -1,10 +1,13 @@
-"""The world's countries in kk, ru and en, so that any country can be a person's side.
+"""The world's countries and cities in kk, ru and en: any country can be a person's side,
+and a meeting held in a city the seeds do not list ("в Скопье", "Токиода") is placed in its country.
 
 The seeds list the countries the data set already holds; news names many more ("the Cuban
 ambassador", "Ambassador of South Africa", "Израиль Сыртқы істер министрі"). Their names come
 from the CLDR territory names that babel ships (264 territories, kk/ru/en), so no list is kept
 here by hand. A country keeps its seeds id where the seeds name it; the others get the slug of
-their English name ("south-africa", "united-kingdom"), as the seeds' own ids are made.
+their English name ("south-africa", "united-kingdom"), as the seeds' own ids are made. The cities
+are CLDR's exemplar cities of time zones (about 420: capitals and large cities), with the country
+of their zone.
 """
 
 from __future__ import annotations
@@ -39,3 +42,30 @@ def world_countries() -> tuple[tuple[str, tuple[str, ...]], ...]:
         names = [loc.territories[code] for loc in locales if code in loc.territories]
         countries.append((_slug(names[0]), tuple(dict.fromkeys(names))))
     return tuple(countries)
+
+
+# Zones of no country (Antarctic stations: "Vostok" is also "Восток", the East) are left out.
+_NO_CITY_TERRITORIES = frozenset({"AQ", "001", "ZZ"})
+
+
+@cache
+def world_cities() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(country id as `world_countries` makes it, the city's names in en, ru and kk) of every
+    time zone's exemplar city in CLDR."""
+    from babel import Locale
+    from babel.core import get_global
+    from babel.dates import get_timezone_location
+
+    english = Locale("en")
+    locales = [Locale(lang) for lang in _LANGS[1:]]
+    cities = []
+    for zone, code in get_global("zone_territories").items():
+        if code in _NO_CITY_TERRITORIES or code not in english.territories:
+            continue
+        names = [get_timezone_location(zone, locale=english, return_city=True)]
+        names += [loc.time_zones.get(zone, {}).get("city", "") for loc in locales]
+        if any("," in name for name in names):
+            continue  # "Center, North Dakota": a county town named after its state
+        country = _slug(english.territories[code])
+        cities.append((country, tuple(dict.fromkeys(name for name in names if name))))
+    return tuple(cities)

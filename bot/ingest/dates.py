@@ -69,7 +69,7 @@ _MONTH_YEAR = re.compile(rf"(?<![\w\d]){_MONTH_WORD}\s+(?P<year2>(?:19|20)\d\d)(
 _ISO = re.compile(r"(?<![\d-])(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?![\d-])")
 _DOTTED = re.compile(r"(?<![\d.])(?P<day>[0-3]?\d)\.(?P<month>[01]?\d)\.(?P<year>(?:19|20)\d\d)")
 _YEAR_ONLY = re.compile(
-    r"(?:(?<!\d)(?P<a>(?:19|20)\d\d)\s*(?:жылы|жылғы|жылында|жылдың|году|года|г\.)"
+    r"(?:(?<!\d)(?P<a>(?:19|20)\d\d)\s*(?:жылы|жылғы|жылында|жылдың|году|года|год\b|г\.)"
     r"|\bin\s+(?P<b>(?:19|20)\d\d)\b)",
     re.I,
 )
@@ -293,7 +293,27 @@ def publication_date(
             return resolve(mention, sentences, None)
         if _heads_line(mention):  # "07.11.2024 Медиаресурс «Большая Азия» 330Министр …"
             return DateFinding(resolve(mention, sentences, None).date)
+    for stamp in _short_runs(sentences[:10]):  # "Posted On / 28 / Февраль / 2023"
+        for mention in find_mentions([stamp]):
+            if mention.day and mention.year:
+                return DateFinding(resolve(mention, [stamp], None).date)
     return UNKNOWN
+
+
+def _short_runs(sentences: list[Sentence]) -> list[Sentence]:
+    """Runs of two or more consecutive lines of a word or two each, each run joined into one:
+    a page's date stamp broken over lines."""
+    runs: list[list[Sentence]] = [[]]
+    for sentence in sentences:
+        if len(sentence.text) <= 12 and (not runs[-1] or runs[-1][-1].index + 1 == sentence.index):
+            runs[-1].append(sentence)
+        elif runs[-1]:
+            runs.append([sentence] if len(sentence.text) <= 12 else [])
+    return [
+        Sentence(" ".join(s.text for s in run), run[0].start, run[0].index)
+        for run in runs
+        if len(run) > 1
+    ]
 
 
 _CLOCK = re.compile(r"\s*,?\s*\d\d?:\d\d(?!\d)")

@@ -55,7 +55,7 @@ _KIND_PATTERNS: list[tuple[EventKind, re.Pattern[str]]] = [
         "bilateral_meeting",
         re.compile(
             r"встретил\w*|встреч\w*|переговор\w*|кездес\w*|келіссөз\w*|қабылдады|"
-            r"верительн\w*|\bmet\b|\bmeeting\b|\bmeets?\b|talks|received|credentials|"
+            r"верительн\w*|\bmet\b|\bmeetings?\b|\bmeets?\b|talks|received|credentials|"
             # a session of a cooperation council, consultations, "discussed with", "received"
             r"заседани\w*|отырыс\w*|консультаци\w*|обсудил\w*\s+с\b|принял\w*(?!\s+участие)|"
             r"consultations|discussed\s+with",
@@ -79,14 +79,25 @@ _FUTURE_LEDE = re.compile(
     r"пройд[её]т|состоится|планиру\w*|запланирован\w*|намерен\w*|"
     r"өтеді|өтетін|өткізіледі|өтпек|жоспарлан\w*|"
     r"\bwill\b|\bis\s+to\s+(?:hold|meet|visit)|\bis\s+expected\s+to\b|"
-    r"\bscheduled\b|\bplans?\s+to\b|келеді|барады",
+    r"\bscheduled\b|\bplans?\s+to\b|келеді|барады|"
+    # "проведет переговоры", "посетит", "совершит визит", "обсудят": verbs in the future
+    r"провед[её]т|посетит|совершит|встретится|обсудят|ожидается",
     re.I,
 )
 _PAST_MEETING = re.compile(
     r"состоял\w*|прошл\w*|провел\w*|провёл\w*|встретил\w*|обсудил\w*|"
     r"принял\w*\s+участие|прибыл\w*|началась|начались|"
     r"өтті|өткізді|кездесті|талқылады|қатысты|келді|\bmet\b|\bheld\b|discussed|took\s+part|"
-    r"participated|arrived|has\s+started",
+    r"participated|arrived|has\s+started|"
+    # an audience given, a session opened, what followed a meeting ("по итогам встречи")
+    r"қабылдады|\breceived\b|ашылды|\bopened\b|по\s+итогам|қорытындысы|\bfollowing\s+(?:the|a)\b",
+    re.I,
+)
+
+
+_MET_WITH = re.compile(
+    r"встретил(?:ся|ась)\s+с\b|провел\w*\s+(?:переговоры|встречу)\s+с\b|\bmet\s+with\b|"
+    r"held\s+(?:talks|a\s+meeting)\s+with\b|\w+(?:мен|пен|бен)\s+кездесті",
     re.I,
 )
 
@@ -94,7 +105,8 @@ _PAST_MEETING = re.compile(
 # "На полях СМИД ОБСЕ проводит переговоры": the council is where the talks were held.
 _SIDELINES_OF = re.compile(
     r"(?:на\s+полях|в\s+кулуарах|on\s+the\s+(?:sidelines|margins)\s+of(?:\s+the)?|"
-    r"аясында|шеңберінде)\W*$",
+    r"аясында|шеңберінде|барысында|накануне|on\s+the\s+eve\s+of(?:\s+the)?|"
+    r"as\s+part\s+of(?:\s+the)?|ahead\s+of(?:\s+the)?)\W*$",
     re.I,
 )
 
@@ -122,10 +134,20 @@ def classify(sentences: list[Sentence]) -> tuple[EventKind, Sentence | None]:
         return "announcement", found
     # A specific kind anywhere in the lede wins over a plain "meeting", which the headline of
     # a council report also says ("на встрече министров"); then a meeting wins over a visit.
+    # One person meeting another ("встретился с …", "met with …") before the council or format
+    # of the sentence names reports their talks, held where the council met.
     specific, general = _KIND_PATTERNS[:4], _KIND_PATTERNS[4:]
-    for patterns in (specific, general):
-        for sentence in opening:
-            for kind, pattern in patterns:
+    for sentence in opening:
+        for kind, pattern in specific:
+            hit = pattern.search(sentence.text)
+            if hit and not _beside(sentence.text, hit.start()):
+                met = _MET_WITH.search(sentence.text, 0, hit.start())
+                return ("bilateral_meeting" if met else kind), sentence
+    # a meeting only planned ("кездесуі жоспарланған") is the programme of what the lede reports
+    planned = [s for s in opening if _FUTURE_LEDE.search(s.text)]
+    for group in ([s for s in opening if s not in planned], planned):
+        for kind, pattern in general:
+            for sentence in group:
                 hit = pattern.search(sentence.text)
                 if hit and not _beside(sentence.text, hit.start()):
                     return kind, sentence

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
-from bot.ingest.countries import world_countries
+from bot.ingest.countries import world_cities, world_countries
 from bot.ingest.demonyms import DEMONYMS
-from bot.ingest.mentions import Gazetteer, Hit
+from bot.ingest.mentions import Gazetteer, Hit, words
 from bot.ingest.text import Sentence
 from bot.records.models import Organization, Person, PlaceEntry, Topic, all_names
 from bot.records.seedset import SeedSet
@@ -38,6 +38,31 @@ def _other_countries(seed_countries: tuple[tuple[str, str], ...]) -> tuple[tuple
     for country_id, names in world_countries():
         if not any(known.find(Sentence(name, 0, 0)) for name in names):
             pairs += [(country_id, name) for name in names]
+    return tuple(pairs)
+
+
+@cache
+def _cities_abroad(
+    seed_countries: tuple[tuple[str, str], ...], seed_places: tuple[tuple[str, str], ...]
+) -> tuple[tuple[str, str], ...]:
+    """(country id, name) of the world's cities the seeds do not list ("Скопье", "Tokyo"), each
+    under the seeds' id of its country; cities of countries the seeds do not hold are left out
+    (a draft's place must be in the seeds)."""
+    countries, places = Gazetteer(seed_countries), Gazetteer(seed_places)
+
+    def whole(gazetteer: Gazetteer, name: str) -> str | None:
+        size = len(words(name))
+        hits = gazetteer.find(Sentence(name, 0, 0))
+        return next((h.id for h in hits if h.first == 0 and h.last == size), None)
+
+    seeds_id: dict[str, str | None] = {}
+    for country_id, names in world_countries():
+        seeds_id[country_id] = next(filter(None, (whole(countries, n) for n in names)), None)
+    pairs: list[tuple[str, str]] = []
+    for country_id, names in world_cities():
+        country = seeds_id.get(country_id)
+        if country and not any(whole(places, name) for name in names):
+            pairs += [(country, name) for name in names]
     return tuple(pairs)
 
 
@@ -70,6 +95,7 @@ class Knowledge:
     topics: Gazetteer
     sides: Sides  # countries and organizations: what a person can represent
     resolve_person: Callable[[str], str | None]
+    abroad: Gazetteer  # cities the seeds do not list, each under its country's id
 
     @classmethod
     def from_seeds(cls, seeds: SeedSet, index: SearchIndex | None = None) -> Knowledge:
@@ -79,8 +105,8 @@ class Knowledge:
         organizations = Gazetteer(_names(seeds.organizations.values()))
         # A person acts for a country or an organization, never a city ("ASTANA — Kazakh
         # Foreign Minister …"); a ministry of Kazakhstan's speaks for Kazakhstan ("МИД РК").
-        countries = _names(p for p in seeds.places.values() if p.kind == "country")
-        countries += _other_countries(tuple(countries))
+        seed_countries = tuple(_names(p for p in seeds.places.values() if p.kind == "country"))
+        countries = [*seed_countries, *_other_countries(seed_countries)]
         bodies = [o for o in seeds.organizations.values() if o.id != "mfa-kazakhstan"]
         demonyms = [(c, stem) for c, stems in DEMONYMS.items() for stem in stems]
         cities = Gazetteer(_names([p for p in seeds.places.values() if p.kind == "city"]))
@@ -99,4 +125,6 @@ class Knowledge:
             hits = people.find(Sentence(name, 0, 0))
             return hits[0].id if hits else None
 
-        return cls(seeds, people, places, organizations, topics, sides, resolve_person)
+        place_names = tuple(_names(seeds.places.values()))
+        abroad = Gazetteer(_cities_abroad(seed_countries, place_names))
+        return cls(seeds, people, places, organizations, topics, sides, resolve_person, abroad)

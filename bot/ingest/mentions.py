@@ -83,32 +83,45 @@ class Gazetteer:
             self._patterns.append((entry_id, folded, exact, name, proper))
         # Longer names first, so "Совет министров ОБСЕ" wins over "ОБСЕ" on the same words.
         self._patterns.sort(key=lambda p: -sum(len(s) for s in p[1]))
+        # A text word can match a name word only if both open with the same four letters (an
+        # inflection or a topic's prefix keeps at least MIN_STEM of them; a shorter name word
+        # must be equal): patterns are looked up by that key, not tried at every word.
+        self._by_key: dict[str, list[int]] = {}
+        for rank, (_, stems, *_rest) in enumerate(self._patterns):
+            self._by_key.setdefault(stems[0][:MIN_STEM], []).append(rank)
 
     def find(self, sentence: Sentence) -> list[Hit]:
         """Entries named in `sentence`, each span of words used once, in text order."""
         text_words = words(sentence.text)
+        # (pattern rank, first word): the longest names first, then in text order, as if each
+        # pattern were tried at every word in turn.
+        tries = sorted(
+            (rank, i)
+            for i, word in enumerate(text_words)
+            for rank in self._by_key.get(word.folded[:MIN_STEM], ())
+        )
         used: set[int] = set()
         hits: list[Hit] = []
-        for entry_id, stems, exact, alias, proper in self._patterns:
+        for rank, i in tries:
+            entry_id, stems, exact, alias, proper = self._patterns[rank]
             size = len(stems)
-            for i in range(len(text_words) - size + 1):
-                span = range(i, i + size)
-                if used.intersection(span):
-                    continue
-                window = text_words[i : i + size]
-                if any(p and not w.capitalised for w, p in zip(window, proper, strict=True)):
-                    continue
-                if exact:
-                    ok = window[0].folded == stems[0]
-                else:
-                    ok = all(
-                        _inflects(w.folded, s)
-                        or (self._prefix and len(s) >= MIN_STEM + 1 and w.folded.startswith(s))
-                        for w, s in zip(window, stems, strict=True)
-                    )
-                if ok:
-                    used.update(span)
-                    hits.append(Hit(entry_id, sentence, i, i + size, alias))
+            span = range(i, i + size)
+            if i + size > len(text_words) or used.intersection(span):
+                continue
+            window = text_words[i : i + size]
+            if any(p and not w.capitalised for w, p in zip(window, proper, strict=True)):
+                continue
+            if exact:
+                ok = window[0].folded == stems[0]
+            else:
+                ok = all(
+                    _inflects(w.folded, s)
+                    or (self._prefix and len(s) >= MIN_STEM + 1 and w.folded.startswith(s))
+                    for w, s in zip(window, stems, strict=True)
+                )
+            if ok:
+                used.update(span)
+                hits.append(Hit(entry_id, sentence, i, i + size, alias))
         return sorted(hits, key=lambda h: h.first)
 
     def find_all(self, sentences: Iterable[Sentence]) -> list[Hit]:

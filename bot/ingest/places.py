@@ -129,27 +129,36 @@ def find_place(
     places: Gazetteer,
     entries: dict[str, PlaceEntry],
     past: bool = False,
+    abroad: Gazetteer | None = None,
 ) -> tuple[Place | None, Sentence | None]:
     """The city (else country) named as the event's location in the given sentences; with
     `past` (a report of something held), sentences about what is still to come are left out
-    ("… will chair the council during his visit to Kazakhstan")."""
+    ("… will chair the council during his visit to Kazakhstan"). A city of `abroad` (one the
+    seeds do not list, named by its country's id) places the event in its country."""
     if past:
         sentences = [s for s in sentences if not FUTURE.search(s.text)]
     all_hits = [h for h in places.find_all(sentences) if h.id in entries]
+    taken = {(h.sentence.index, i) for h in all_hits for i in range(h.first, h.last)}
+    foreign = [
+        h
+        for h in (abroad.find_all(sentences) if abroad else [])
+        if h.id in entries and (h.sentence.index, h.first) not in taken and _locative(h)
+    ]
     hits = [
         h
         for h in all_hits
         if _locative(h)
         and (entries[h.id].kind == "city" or (_near_event_word(h) and not _topic_beside(h)))
     ]
-    for kind in ("city", "country"):
-        for hit in hits:
-            entry = entries[hit.id]
-            if entry.kind != kind:
-                continue
-            if kind == "city":
-                return Place(city=entry.id, country=entry.country), hit.sentence
-            return Place(country=entry.id), hit.sentence
+    cities = [h for h in hits if entries[h.id].kind == "city"] + foreign
+    for hit in sorted(cities, key=lambda h: (h.sentence.index, h.first)):
+        entry = entries[hit.id]
+        if entry.kind == "city":
+            return Place(city=entry.id, country=entry.country), hit.sentence
+        return Place(country=entry.id), hit.sentence
+    for hit in hits:
+        if entries[hit.id].kind == "country":
+            return Place(country=hit.id), hit.sentence
     return _capital(all_hits, entries)
 
 
@@ -178,9 +187,11 @@ def place_of_report(
     kind: str,
     places: Gazetteer,
     entries: dict[str, PlaceEntry],
+    abroad: Gazetteer | None = None,
 ) -> Place | None:
     """The event's place, with the report's dateline city ("Вена, 14 марта –") where the text
-    names no place, or only the country that city is in; a phone call has no place."""
+    names no place, or only the country that city is in; a phone call has no place. A dateline
+    city the seeds do not list ("СКОПЬЕ, 30 ноя") gives its country where the text names none."""
     if kind == "phone_call":
         return None
     if found and found.city:
@@ -189,6 +200,9 @@ def place_of_report(
     if filed_at:
         hits = [h for h in places.find(Sentence(filed_at, 0, 0)) if h.id in entries]
         city = next((entries[h.id] for h in hits if entries[h.id].kind == "city"), None)
+        if city is None and found is None and abroad is not None:
+            country = next((h.id for h in abroad.find(Sentence(filed_at, 0, 0))), None)
+            return Place(country=country) if country in entries else None
     if city and (found is None or found.country == city.country):
         return Place(city=city.id, country=city.country)
     return found

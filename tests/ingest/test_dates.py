@@ -195,3 +195,21 @@ def test_a_future_clause_leaves_the_meeting_day_in_the_past():
     assert (event.value, event.precision) == ("2025-12-04", "day")
     _, event = dates(" date 2025-12-03 Завтра, 5 декабря, министр встретится с коллегой в Вене.")
     assert event.precision == "unknown"  # to come: no day of a meeting held, and no dateline
+
+
+def test_a_date_stamp_broken_over_short_lines_is_the_publication_date():
+    text = (
+        "Posted On\n\n28\nФевраль\n2023\n\nГоссекретарь США впервые посетит Казахстан\n\n"
+        "Киев. 28 февраля. Госсекретарь США во вторник совершит первый официальный визит."
+    )
+    published, _ = dates(text)
+    assert published.value == "2023-02-28"
+
+
+def test_a_year_in_the_nominative_dates_a_dateline_without_one():
+    text = (
+        "АСТАНА, 9 фев - Sputnik. Министр встретился с послом России в Казахстане.\n"
+        "Собеседники наметили планы на 2024 год и обсудили сотрудничество."
+    )
+    _, event = dates(text)
+    assert (event.value, event.precision, event.basis) == ("2024-02", "month", "inferred")

@@ -8,6 +8,11 @@ person added to the gazetteer is still the same person). Roles and sides are sco
 participants found. Articles are read with the seeded events removed (a report of a known event
 would otherwise become an extra source, with no draft to score); `known_article` cases are then
 run against the full seeds to check that a dry run recognises the article.
+
+Sealed parts (`SEALED`: fresh5, 24 articles added in session 6, labelled before any extraction
+code was run on them) are not read at all unless `evaluate_real(sealed=True)` is asked for: the
+default report, `make test` and pytest never run extraction on them nor print their figures. Only
+`python -m tests.ingest_eval --sealed` does, once, at the end of session 6.
 """
 
 from __future__ import annotations
@@ -27,8 +32,10 @@ from bot.settings import PROJECT_ROOT
 HERE = Path(__file__).resolve().parent
 ARTICLES = HERE / "articles" / "real"
 FIELDS = ("date", "participants", "roles", "sides", "place", "kind")
-# the last four were labelled before the rules saw them
-PARTS = ("tune", "held", "fresh", "fresh2", "fresh3", "fresh4")
+# the last five were labelled before the rules saw them
+PARTS = ("tune", "held", "fresh", "fresh2", "fresh3", "fresh4", "fresh5")
+# read (and extraction run on them) only when asked for with sealed=True: see the docstring
+SEALED = ("fresh5",)
 LANGS = ("kk", "ru", "en")
 
 
@@ -104,9 +111,11 @@ def cases() -> list[dict]:
     return yaml.safe_load((HERE / "real.yaml").read_text(encoding="utf-8"))
 
 
-def evaluate_real(seeds_dir: Path = PROJECT_ROOT / "seeds") -> dict:
+def evaluate_real(seeds_dir: Path = PROJECT_ROOT / "seeds", *, sealed: bool = False) -> dict:
     """{part: {lang or "all": {field: scores}}}, plus "checks" (known articles, mentioned people
-    listed as participants) and "failures" per part (which fields each article got wrong)."""
+    listed as participants) and "failures" per part (which fields each article got wrong).
+
+    The sealed parts' articles are skipped, unread, unless `sealed` is true."""
     seeds = load_seeds(seeds_dir)
     knowledge = Knowledge.from_seeds(dataclasses.replace(seeds, events={}, article_texts={}))
     full = Knowledge.from_seeds(seeds)
@@ -115,6 +124,8 @@ def evaluate_real(seeds_dir: Path = PROJECT_ROOT / "seeds") -> dict:
     failures: dict[str, list[str]] = {part: [] for part in PARTS}
     for case in cases():
         lang, part = case["file"][:2], case["part"]
+        if part in SEALED and not sealed:
+            continue
         text = (ARTICLES / case["file"]).read_text(encoding="utf-8")
         result = ingest_text(text, knowledge, filename=case["file"])
         predicted, expected = _predicted(result, knowledge), _expected(case, knowledge)
@@ -164,6 +175,8 @@ def format_real(report: dict, show_failures: tuple[str, ...] = ("tune",)) -> str
     for name, value in report["checks"].items():
         lines.append(f"  {name}: {value}")
     for part in show_failures:
+        if part not in report:
+            continue
         lines.append(f"  {part} part, articles with a wrong field:")
         lines += [f"    {line}" for line in report["failures"][part]]
     return "\n".join(lines)

@@ -93,3 +93,58 @@ def test_real_articles_tuning_part_meets_its_floors():
         if scores[key[0]][key[1]] < floor
     }
     assert not below, f"below the floor: {below}"
+
+
+def test_real_labels_use_known_ids():
+    """Every label of every part (the sealed ones too: no extraction is run here) names an id
+    that exists: people in seeds/people.yaml (else "name: …"), places in the gazetteer or the
+    world's countries, sides among countries and organizations, roles among the role keys."""
+    import re
+    import typing
+
+    from bot.ingest.countries import world_countries
+    from bot.ingest.roles import _RANK
+    from bot.records.loading import load_seeds
+    from bot.records.models import Basis, EventKind, Precision
+    from bot.settings import PROJECT_ROOT
+    from tests.ingest_eval.real import cases
+
+    seeds = load_seeds(PROJECT_ROOT / "seeds")
+    countries = {country_id for country_id, _ in world_countries()}
+    places = set(seeds.places) | countries
+    sides = places | set(seeds.organizations)
+    forms = {"day": r"\d{4}-\d{2}-\d{2}", "month": r"\d{4}-\d{2}", "year": r"\d{4}"}
+    problems = []
+    urls: set[str] = set()
+
+    def person_ok(ref: str) -> bool:
+        return ref in seeds.people or (ref.startswith("name: ") and len(ref) > len("name: "))
+
+    for case in cases():
+        where = case["file"]
+        if case["url"] in urls:
+            problems.append(f"{where}: url labelled twice")
+        urls.add(case["url"])
+        if case["kind"] not in typing.get_args(EventKind):
+            problems.append(f"{where}: kind {case['kind']}")
+        date = case.get("date")
+        if date is not None:
+            value, precision, basis = date
+            if precision not in typing.get_args(Precision) or basis not in typing.get_args(Basis):
+                problems.append(f"{where}: date {date}")
+            elif not re.fullmatch(forms.get(precision, "-"), str(value)):
+                problems.append(f"{where}: date {date}")
+        if case.get("place") is not None and case["place"] not in places:
+            problems.append(f"{where}: place {case['place']}")
+        for person, role, side in case["participants"]:
+            if not person_ok(person):
+                problems.append(f"{where}: person {person}")
+            if role is not None and role not in _RANK:
+                problems.append(f"{where}: role {role}")
+            if side is not None and side not in sides:
+                problems.append(f"{where}: side {side}")
+        mentioned = case.get("mentioned") or []
+        problems += [f"{where}: mentioned {ref}" for ref in mentioned if not person_ok(ref)]
+        if case.get("known_article") and case["known_article"] not in seeds.articles:
+            problems.append(f"{where}: known_article {case['known_article']}")
+    assert not problems, problems

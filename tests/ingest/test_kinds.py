@@ -1,0 +1,44 @@
+"""Ingest tells what kind of event an article reports from its headline and lede."""
+
+import pytest
+
+from bot.ingest.kinds import classify
+from bot.ingest.text import split_sentences
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # one minister meeting another where a council or format meets: their talks
+        (
+            "Глава МИД Туркменистана встретился с казахстанским коллегой в Астане, где проходит "
+            "совещание глав внешнеполитических ведомств в формате «Центральная Азия – Китай».",
+            "bilateral_meeting",
+        ),
+        # a meeting anywhere in the lede wins over the visit it was part of
+        (
+            "Глава МИД Казахстана придает особое значение первому визиту в Россию.\n"
+            "Министр в ходе переговоров с главой МИД России заявил о сотрудничестве.",
+            "bilateral_meeting",
+        ),
+        # a meeting only planned is the programme of the visit reported
+        (
+            "В Астану прибыл госсекретарь США.\n"
+            "В рамках визита запланирована его встреча с министром иностранных дел Казахстана.",
+            "visit",
+        ),
+        # verbs in the future announce
+        (
+            "Министр иностранных дел России проведет переговоры в Москве с главой МИД Казахстана.",
+            "announcement",
+        ),
+        # an audience given is held, whatever it speaks of for the future
+        (
+            "Король Салман Қазақстан Сыртқы істер министрін қабылдады, министр оған 2017 жылғы "
+            "қыркүйекте өтетін саммитке шақыру хатын табыс етті.",
+            "bilateral_meeting",
+        ),
+    ],
+)
+def test_kind_of_the_lede(text, kind):
+    assert classify(split_sentences(text))[0] == kind

@@ -1,0 +1,49 @@
+"""Ingest places an event where the article says it was held, in cities the seeds do not list
+too (CLDR's exemplar cities, each in its country)."""
+
+import pytest
+
+from bot.ingest import Knowledge, ingest_text
+from bot.records.loading import load_seeds
+from bot.settings import PROJECT_ROOT
+
+
+@pytest.fixture(scope="module")
+def knowledge() -> Knowledge:
+    return Knowledge.from_seeds(load_seeds(PROJECT_ROOT / "seeds"))
+
+
+def place(text: str, knowledge: Knowledge) -> tuple[str | None, str | None]:
+    found = ingest_text(text, knowledge).events[0].place
+    return (found.city, found.country) if found else (None, None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Министр иностранных дел Казахстана Ермек Кошербаев встретился в Токио с министром "
+        "иностранных дел Японии Ёко Камикавой.",
+        "Қазақстан Сыртқы істер министрі Ермек Көшербаев Токиода Жапония Сыртқы істер министрі "
+        "Ёко Камикавамен кездесті.",
+        "Kazakh Foreign Minister Yermek Kosherbayev met with Japanese Foreign Minister Yoko "
+        "Kamikawa in Tokyo.",
+    ],
+)
+def test_a_city_the_seeds_do_not_list_places_the_event_in_its_country(text, knowledge):
+    assert place(text, knowledge) == (None, "japan")
+
+
+def test_a_dateline_city_the_seeds_do_not_list_gives_its_country(knowledge):
+    text = (
+        "СКОПЬЕ, 30 ноя — РИА Новости. Министр иностранных дел России Сергей Лавров провел "
+        "переговоры с министром иностранных дел Казахстана Муратом Нуртлеу."
+    )
+    assert place(text, knowledge) == (None, "north-macedonia")
+
+
+def test_the_meetings_place_wins_over_the_dateline(knowledge):
+    text = (
+        "АСТАНА, 30 ноя — Sputnik. Министр иностранных дел Казахстана Мурат Нуртлеу встретился "
+        "в Скопье с министром иностранных дел России Сергеем Лавровым."
+    )
+    assert place(text, knowledge) == (None, "north-macedonia")
