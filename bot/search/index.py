@@ -78,12 +78,21 @@ def _anniversary_names(topic_id: str, seeds: Any) -> list[str]:
 
 def _event_texts(event: Any) -> tuple[str, ...]:
     """The texts of an event that free-text search reads (names come through the gazetteers)."""
+    return (*_own_texts(event), *_role_texts(event))
+
+
+def _own_texts(event: Any) -> tuple[str, ...]:
+    """The texts of `_event_texts` written for this event: title, summary, quotes."""
     title, summary = event.title, event.summary
     return (
         title.kk, title.ru, title.en, summary.kk, summary.ru, summary.en,
         *(quote for source in event.sources for quote in source.quotes),
-        *(text for p in event.participants for text in (p.role.kk, p.role.ru, p.role.en)),
     )  # fmt: skip
+
+
+def _role_texts(event: Any) -> tuple[str, ...]:
+    """The texts of `_event_texts` that many events share: the participants' roles."""
+    return tuple(text for p in event.participants for text in (p.role.kk, p.role.ru, p.role.en))
 
 
 class SearchIndex:
@@ -391,7 +400,7 @@ class IndexBuilder:
             for event in events:
                 position = len(self._table.ids)
                 self._table.add(event)
-                self._text.add(_event_texts(event))
+                self._text.add(_own_texts(event), _role_texts(event))
                 keys = _entity_keys(event, seeds)
                 self._pair_keys.extend([self._keys.setdefault(k, len(self._keys)) for k in keys])
                 self._pair_docs.extend(repeat(position, len(keys)))

@@ -17,7 +17,8 @@ import math
 from array import array
 from bisect import bisect_left, insort
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import partial
 from itertools import chain
 
 import numpy as np
@@ -225,12 +226,17 @@ class TextBuilder:
 
     def __init__(self) -> None:
         self._word_ids = _Ids()
-        self._words_of_chunk = _ChunkWords(self._word_ids).__getitem__
+        numbers = self._word_ids.__getitem__
+        self._words_of_chunk = _Numbers(lambda chunk: map(numbers, _chunk_words(chunk))).__getitem__
+        self._words_of_text = _Numbers(partial(_text_numbers, self._words_of_chunk)).__getitem__
         self._doc_ptr, self._doc_words = array("q", [0]), array("i")
 
-    def add(self, texts: Sequence[str]) -> None:
+    def add(self, texts: Sequence[str], shared: Sequence[str] = ()) -> None:
+        """Take in a document: `texts`, and `shared` ones many hold whole (folded once each)."""
         chunks = chain.from_iterable(map(str.split, texts))
-        self._doc_words.extend(set(chain.from_iterable(map(self._words_of_chunk, chunks))))
+        words = chain.from_iterable(map(self._words_of_chunk, chunks))
+        common = chain.from_iterable(map(self._words_of_text, shared))
+        self._doc_words.extend(set(chain(words, common)))
         self._doc_ptr.append(len(self._doc_words))
 
     def index(self, order: np.ndarray | None = None) -> TextIndex:
@@ -353,16 +359,21 @@ def _top(found: np.ndarray, key: np.ndarray, limit: int) -> tuple[np.ndarray, np
     return found[chosen], key[chosen]
 
 
-class _ChunkWords(dict[str, tuple[int, ...]]):
-    """Chunk of text → the numbers of its folded words other than stopwords, on first use."""
+class _Numbers(dict[str, tuple[int, ...]]):
+    """Chunk or text → the numbers of its folded words other than stopwords, on first use."""
 
-    def __init__(self, word_ids: _Ids) -> None:
+    def __init__(self, numbers: Callable[[str], Iterable[int]]) -> None:
         super().__init__()
-        self.word_ids = word_ids
+        self.numbers = numbers
 
-    def __missing__(self, chunk: str) -> tuple[int, ...]:
-        numbers = self[chunk] = tuple(map(self.word_ids.__getitem__, _chunk_words(chunk)))
-        return numbers
+    def __missing__(self, key: str) -> tuple[int, ...]:
+        found = self[key] = tuple(self.numbers(key))
+        return found
+
+
+def _text_numbers(words_of_chunk: Callable[[str], tuple[int, ...]], text: str) -> Iterable[int]:
+    """The word numbers of each chunk of `text`, in order."""
+    return chain.from_iterable(map(words_of_chunk, text.split()))
 
 
 def _chunk_words(chunk: str) -> list[str]:
