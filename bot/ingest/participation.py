@@ -64,8 +64,11 @@ _CITED_BEFORE = re.compile(
     r"(?:от\s+имени|по\s+поручению|приветстви\w*|послани\w*|(?<!по\s)инициатив\w*|в\s+контексте|"
     r"on\s+behalf\s+of|greetings\s+(?:from|of)|messages?\s+(?:from|of)|letters?\s+(?:from|of)|"
     r"(?<!at\sthe\s)initiatives?\s+of|instructions?\s+of|initiated\s+by|proposed\s+by|according\s+to|"
-    r"in\s+the\s+context\s+of)"
-    r"(?:\s+[\w'’-]+){0,8}\s+$",
+    r"in\s+the\s+context\s+of|"
+    # agreements of an earlier visit: "the arrangements achieved during the visit of …"
+    r"(?:achieved|reached|agreed|signed|достигнут\w*|подписан\w*)\s+(?:during|in\s+the\s+course\s+of|"
+    r"в\s+ходе)\s+(?:the\s+)?(?:\w+\s+){0,2}(?:visit|визит)\w*)"
+    r"(?:\s+[\w.'’-]+){0,8}\s+$",
     re.I,
 )
 # Words after a name in the genitive or possessive that cite the person: "Назарбаевтың шақыру

@@ -156,6 +156,12 @@ _ROLES: list[tuple[str, str, dict[str, str]]] = [
         {"kk": "Өкіл", "ru": "Представитель", "en": "Representative"},
     ),
     (
+        # "Turkish leader Recep Tayyip Erdoğan", "лидер Турции"
+        "other",
+        r"\bleader|лидер\w*|көшбасшы\w*",
+        {"kk": "Көшбасшы", "ru": "Лидер", "en": "Leader"},
+    ),
+    (
         "other",
         r"спикер\w*|\bspeaker|сенатор\w*|senator|конгрессмен\w*|congress(?:wo)?man",
         {"kk": "Депутат", "ru": "Депутат", "en": "Member of parliament"},

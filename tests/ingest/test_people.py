@@ -381,3 +381,25 @@ def test_people_introduced_by_title_and_country(text, surname, side, knowledge):
     }
     assert not any(p.person == "gherman-natalia" for p in result.events[0].participants)
     assert any(name.startswith(surname) and s == side for name, s in found.items()), found
+
+
+def test_a_leader_and_a_us_title_name_participants(knowledge):
+    text = (
+        "President of Kazakhstan Kassym-Jomart Tokayev spoke by telephone with Turkish leader "
+        "Recep Tayyip Erdoğan. Kazakh Foreign Minister Mukhtar Tileuberdi has held a phone "
+        "conversation with US Secretary of State Antony Blinken."
+    )
+    result = ingest_text(text, knowledge)
+    sides = {p.side for e in result.events for p in e.participants}
+    assert {"turkey", "usa"} <= sides
+
+
+def test_a_visit_whose_agreements_are_recalled_is_no_participation(knowledge):
+    text = (
+        "On June 28, 2018, a telephone conversation took place between Minister of Foreign "
+        "Affairs of Kazakhstan Kairat Abdrakhmanov and the U.S. Secretary of State Michael "
+        "Pompeo.\nBoth ministers noted the arrangements achieved during the official visit of "
+        "H.E. Nursultan Nazarbayev, President of the Republic of Kazakhstan to the U.S."
+    )
+    people = {p.person for e in ingest_text(text, knowledge).events for p in e.participants}
+    assert "nazarbayev-nursultan" not in people

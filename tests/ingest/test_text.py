@@ -38,3 +38,8 @@ async def test_ingest_quotes_from_a_dated_article_are_verbatim_and_skip_the_date
     quotes = re.findall(r"^#   - (.+)$", reply, re.M)
     assert quotes and quotes[0].startswith("Қазақстан Республикасының")
     assert all(quote in REPRINT and not quote.startswith("date ") for quote in quotes)
+
+
+def test_us_abbreviation_ends_no_sentence():
+    text = "A call took place between the minister and the U.S. Secretary of State Michael Pompeo."
+    assert [s.text for s in split_sentences(text)] == [text]
