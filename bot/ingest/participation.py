@@ -20,7 +20,7 @@ from bot.ingest.people import PersonMention
 
 # A sentence outside the lede names participants only where it reports talks held.
 _TALKS = re.compile(
-    r"встретил\w*|встреч\w*|переговор\w*|бесед\w*|разговор\w*|обсудил\w*|принял\w*|"
+    r"встрет\w*|встреч\w*|переговор\w*|бесед\w*|разговор\w*|обсудил\w*|принял\w*|"
     r"кездес\w*|келіссөз\w*|сөйлес\w*|талқыла\w*|қабылда\w*|сұхбат\w*|"
     r"участ\w*|қатыс\w*|присутствовал\w*|"
     # who led a delegation took part: "делегацию возглавил", "делегацияны … басқарды"

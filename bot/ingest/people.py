@@ -30,7 +30,9 @@ _UPPER = "A-ZА-ЯЁӘҒҚҢӨҰҮҺІ"
 # "аль-Мурейхи", "al-Sabah": an Arabic article before a capitalised name
 _NAME_WORD = re.compile(rf"^(?:(?:al|el|ad|as|ash|at|az|аль|эль|ад|ас|аш|ат)-)?[{_UPPER}][\w'’-]*$")
 _INSTRUMENTAL_ROLE = re.compile(r"(?:ом|ем|ём|ым|им|ой|ей|ями|ами)$", re.I)
-_GENITIVE_ROLE = re.compile(r"(?:ра|ря|ля|та|ка)$", re.I)  # министра, помощника
+_GENITIVE_ROLE = re.compile(
+    r"(?:ра|ря|ля|та|ка|ула|ого|его)$", re.I
+)  # министра, консула, генерального
 _DATIVE_ROLE = re.compile(r"(?:ру|рю|лю|ту|ю)$", re.I)
 # "the Representative of the President …": a title after "of (the)" belongs to the one before.
 _DEPENDENT_TITLE = re.compile(r"^\s+of(?:\s+the)?\s+$", re.I)

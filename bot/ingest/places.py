@@ -32,6 +32,7 @@ CAPITALS = {
 
 
 _VISIT_WORDS = ("visit", "vizit", "trip", "poezdk")  # "visit to Kazakhstan", "визит в Австрию"
+_VISITS = ("poset", "visited", "visits")  # a verb whose object is the place: "посетит Астану"
 _ARRIVAL = ("kelgen", "keldi", "kelip", "pribyl", "pribyv", "arriv")  # "Астанаға келген"
 _KK_DATIVE = ("ga", "ge", "qa", "ke", "na", "ne")
 # A country is the place only beside a word for the event; "ситуацию в Украине" is a topic.
@@ -67,6 +68,7 @@ _EVENT_STEMS = (
     "gather",
     "attend",
     "particip",
+    "poset",
 )
 
 
@@ -109,6 +111,8 @@ def _locative(hit: Hit) -> bool:
         return True
     if hit.first > 1 and ws[hit.first - 1].folded == "to":
         return ws[hit.first - 2].folded.startswith(_VISIT_WORDS)
+    if hit.first > 0 and ws[hit.first - 1].folded.startswith(_VISITS):
+        return True  # "посетит Нур-Султан", "visited Tokyo"
     last_word = ws[hit.last - 1].folded
     if last_word.endswith(_KK_DATIVE) and hit.last < len(ws):
         # "Астанаға келді", "Нұр-Сұлтанға Майк Помпео келді"

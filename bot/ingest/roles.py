@@ -156,6 +156,11 @@ _ROLES: list[tuple[str, str, dict[str, str]]] = [
         {"kk": "Өкіл", "ru": "Представитель", "en": "Representative"},
     ),
     (
+        "other",
+        r"(?:генеральн\w*\s+)?консул\w*|(?:consul[\s-]general|consul)|(?:бас\s+)?консул\w*",
+        {"kk": "Консул", "ru": "Консул", "en": "Consul"},
+    ),
+    (
         # "Turkish leader Recep Tayyip Erdoğan", "лидер Турции"
         "other",
         r"\bleader|лидер\w*|көшбасшы\w*",

@@ -403,3 +403,17 @@ def test_a_visit_whose_agreements_are_recalled_is_no_participation(knowledge):
     )
     people = {p.person for e in ingest_text(text, knowledge).events for p in e.participants}
     assert "nazarbayev-nursultan" not in people
+
+
+def test_people_a_visit_is_to_meet_and_a_consul_take_part(knowledge):
+    text = (
+        "Первый президент Казахстана Нурсултан Назарбаев прибыл в Москву.\n"
+        "Об этом сообщил его пресс-секретарь.\n"
+        "«В ходе визита Нурсултан Назарбаев встретится с президентом России Владимиром "
+        "Путиным», - написал он.\n"
+        "В Алматы состоялась встреча генерального консула Беларуси Дениса Мелешкина с "
+        "послом по особым поручениям Жанибеком Абдрашовым."
+    )
+    result = ingest_text(text, knowledge)
+    names = {p.name.ru for p in result.people}
+    assert {"Владимир Путин", "Денис Мелешкин"} <= names, names

@@ -47,3 +47,11 @@ def test_the_meetings_place_wins_over_the_dateline(knowledge):
         "в Скопье с министром иностранных дел России Сергеем Лавровым."
     )
     assert place(text, knowledge) == (None, "north-macedonia")
+
+
+def test_the_city_a_visit_verb_takes_is_the_place(knowledge):
+    text = (
+        "В конце следующей недели госсекретарь США Майк Помпео посетит Нур-Султан, где "
+        "встретится с министром иностранных дел Казахстана Мухтаром Тлеуберди."
+    )
+    assert place(text, knowledge) == ("astana", "kazakhstan")
