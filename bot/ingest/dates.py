@@ -33,8 +33,27 @@ _MONTH_STEMS: dict[int, tuple[str, ...]] = {
     11: ("қараша", "ноябр", "ноя", "november", "nov"),
     12: ("желтоқсан", "декабр", "дек", "december", "dec"),
 }
+# Kazakh abbreviations ("06 қаз, 2022"), whole words only: "5 қазақстандық" is no October
+_KK_ABBREVIATIONS = (
+    "қаң",
+    "ақп",
+    "нау",
+    "сәу",
+    "мам",
+    "мау",
+    "шіл",
+    "там",
+    "қыр",
+    "қаз",
+    "қар",
+    "жел",
+)
 _STEM_TO_MONTH = {stem: month for month, stems in _MONTH_STEMS.items() for stem in stems}
-_MONTH = "|".join(sorted(_STEM_TO_MONTH, key=len, reverse=True))
+_STEM_TO_MONTH |= {short: n for n, short in enumerate(_KK_ABBREVIATIONS, start=1)}
+_MONTH = "|".join(
+    stem + ("(?![а-яәғқңөұүһі])" if stem in _KK_ABBREVIATIONS else "")
+    for stem in sorted(_STEM_TO_MONTH, key=len, reverse=True)
+)
 # "5", "4–5", "12-го", "12th of"
 _DAY = (
     r"(?P<day>[0-3]?\d)(?:\s*[–—-]\s*(?P<day2>[0-3]?\d))?(?:-(?:го|е|ое)|st|nd|rd|th)?"
@@ -89,7 +108,10 @@ _YESTERDAY = re.compile(
 )
 # A lede of talks under way is of the day it is dated: "The meeting … has started".
 _UNDER_WAY = re.compile(
-    r"\bhas\s+(?:started|begun|opened)|\bis\s+under\s+way|начал(?:ась|ись|ся)|басталды", re.I
+    r"\bhas\s+(?:started|begun|opened)|\bis\s+under\s+way|начал(?:ась|ись|ся)|басталды|"
+    # an arrival reported under its dateline: "НУР-СУЛТАН, 10 мар — … прибыл в Москву"
+    r"прибыл\w*|\bhas\s+arrived|келді",
+    re.I,
 )
 _WEEKDAYS = (  # Monday first, as datetime.weekday() counts
     ("monday", "понедельник", "дүйсенбі"),
@@ -209,12 +231,18 @@ def find_mentions(sentences: list[Sentence]) -> list[DateMention]:
     return sorted(mentions, key=lambda m: (m.sentence.index, m.sentence.text.find(m.text)))
 
 
+# "отношения были установлены в сентябре 1992 года": the history of relations dates no meeting
+_HISTORY = re.compile(
+    r"установлен\w*|\bestablished\b|орнатыл\w*|годовщин\w*|anniversary|жылдығ\w*", re.I
+)
+
+
 def years_mentioned(sentences: list[Sentence], future: bool = False) -> list[tuple[int, Sentence]]:
     """Years written as "в 2024 году", "2024 жылы", "in 2024" in sentences not about the future
     (with `future`, only in those that are)."""
     found = []
     for sentence in sentences:
-        if bool(FUTURE.search(sentence.text)) != future:
+        if bool(FUTURE.search(sentence.text)) != future or _HISTORY.search(sentence.text):
             continue
         for match in _YEAR_ONLY.finditer(sentence.text):
             found.append((int(match.group("a") or match.group("b")), sentence))
@@ -358,11 +386,21 @@ _NOT_DATELINE = re.compile(
 )
 
 
+# A dateline glued into the heading ("…прибывшими в Казахстан08.10.2018 14:49Астана - 8 октября
+# /KZinform/."): a capitalised place right after a non-letter, the date, then the agency.
+_GLUED_PLACE = re.compile(r"(?<![^\W\d_])(?P<place>[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w-]+)\s*[-–—,.]\s*$")
+_AGENCY_AFTER = re.compile(r"\.?\s*[/(]")
+
+
 def dateline(sentences: list[Sentence]) -> tuple[DateMention, str] | None:
     """The report's dateline in its opening lines, and the place it names, or None."""
     for mention in find_mentions(sentences[:5]):
         text = mention.sentence.text
         before = text[: text.find(mention.text)]
+        glued = _GLUED_PLACE.search(before)
+        after = text[text.find(mention.text) + len(mention.text) :]
+        if glued and _AGENCY_AFTER.match(after) and not _NOT_DATELINE.match(glued["place"]):
+            return mention, glued["place"]
         if not before.strip() and mention.sentence.index > 0:
             previous = sentences[mention.sentence.index - 1].text
             if len(previous.split()) <= 2:  # "Вена." "5 декабря."

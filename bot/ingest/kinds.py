@@ -58,7 +58,9 @@ _KIND_PATTERNS: list[tuple[EventKind, re.Pattern[str]]] = [
             r"верительн\w*|\bmet\b|\bmeetings?\b|\bmeets?\b|talks|received|credentials|"
             # a session of a cooperation council, consultations, "discussed with", "received"
             r"заседани\w*|отырыс\w*|консультаци\w*|обсудил\w*\s+с\b|принял\w*(?!\s+участие)|"
-            r"consultations|discussed\s+with",
+            r"consultations|discussed\s+with|"
+            # an ambassador summoned for a talk: "әңгімеге шақырылды", "вызван в МИД"
+            r"әңгімеле\w*|әңгімеге|вызван\w*|summoned",
             re.I,
         ),
     ),

@@ -243,3 +243,43 @@ def test_a_full_date_opening_the_lede_is_the_meetings():
 def test_nakanune_is_the_day_before_only_as_an_adverb(sentence, value):
     _, event = dates(" date 2025-12-04 " + sentence)
     assert event.value == value
+
+
+def test_a_kazakh_abbreviated_month_dates_the_page_and_kazakh_words_are_no_month():
+    text = (
+        "06 қаз, 2022 сағат 13:32\n\n"
+        "Ресей елшісі кеше Сыртқы істер министрлігіне әңгімеге шақырылды, 5 қазақстандық "
+        "дипломат қатысты."
+    )
+    published, event = dates(text)
+    assert published.value == "2022-10-06"
+    assert event.value == "2022-10-05"
+
+
+def test_a_dateline_glued_into_the_heading_dates_by_month():
+    text = (
+        "Президент встретился с новыми послами, прибывшими в Казахстан08.10.2018 14:49Астана - 8 "
+        "октября /KZinform/. Президент Казахстана встретился с новыми послами Словакии и Испании."
+    )
+    sentences = split_sentences(text)
+    published = publication_date(text, sentences)
+    assert published.date.value == "2018-10-08"
+    assert event_date(sentences, published).date.value == "2018-10"
+
+
+def test_the_year_relations_were_established_dates_no_meeting():
+    text = (
+        "В Алматы 13 января состоялась встреча генерального консула Беларуси с послом.\n"
+        "Дипломатические отношения между странами были установлены в сентябре 1992 года."
+    )
+    _, event = dates(text)
+    assert event.value is None
+
+
+def test_an_arrival_under_its_dateline_is_of_that_day():
+    text = (
+        "НУР-СУЛТАН, 10 мар — Sputnik. Первый президент Казахстана прибыл в Москву.\n"
+        "— Aidos Ukibay (@Aidos_Ukibay) March 10, 2020"
+    )
+    _, event = dates(text)
+    assert (event.value, event.precision) == ("2020-03-10", "day")

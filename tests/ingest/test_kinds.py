@@ -42,3 +42,8 @@ from bot.ingest.text import split_sentences
 )
 def test_kind_of_the_lede(text, kind):
     assert classify(split_sentences(text))[0] == kind
+
+
+def test_an_ambassador_summoned_for_a_talk_is_a_meeting():
+    text = "Ресей елшісі Сыртқы істер министрлігіне байыпты әңгімеге шақырылды."
+    assert classify(split_sentences(text))[0] == "bilateral_meeting"
