@@ -69,3 +69,14 @@ def world_cities() -> tuple[tuple[str, tuple[str, ...]], ...]:
         country = _slug(english.territories[code])
         cities.append((country, tuple(dict.fromkeys(name for name in names if name))))
     return tuple(cities)
+
+
+def oblique_forms(name: str) -> tuple[str, ...]:
+    """The Russian case forms of a place name in -ия that folding does not reach as endings
+    ("Эстония" → "Эстонии", "Эстонию", "Эстонией"; "Саудовская Аравия" → "Саудовской Аравии"
+    is left to the adjective, which folds to a known ending)."""
+    last = name.rsplit(" ", 1)[-1]
+    if not (len(last) > 4 and last.endswith("ия")):
+        return ()
+    stem = name[:-1]
+    return (stem + "и", stem + "ю", stem + "ей")

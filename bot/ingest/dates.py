@@ -81,7 +81,12 @@ _REPORTED = re.compile(
     r"мәлім\s+ет\w*|брифинг\w*|\breported\b|\btold\b|\bannounced\b|\bbriefing\b",
     re.I,
 )
-_YESTERDAY = re.compile(r"(?<!\w)(?:кеше|вчера|yesterday)(?!\w)", re.I)
+# "накануне встретился" (the day before); not "накануне заседания" (on the eve of it)
+_YESTERDAY = re.compile(
+    r"(?<!\w)(?:кеше|вчера|yesterday|накануне(?=\s*[,.]|\s+\w+(?:л|ла|ли|ло|лся|лась|лись)\b))"
+    r"(?!\w)",
+    re.I,
+)
 # A lede of talks under way is of the day it is dated: "The meeting … has started".
 _UNDER_WAY = re.compile(
     r"\bhas\s+(?:started|begun|opened)|\bis\s+under\s+way|начал(?:ась|ись|ся)|басталды", re.I
@@ -317,6 +322,8 @@ def _short_runs(sentences: list[Sentence]) -> list[Sentence]:
 
 
 _CLOCK = re.compile(r"\s*,?\s*\d\d?:\d\d(?!\d)")
+# "4 декабря 2025 года министр …": a date the sentence goes on from is its own, not a stamp
+_RUNS_ON = re.compile(r"\s*(?:года|г\.|жылы|жылғы)?\s*[a-zа-яёәғқңөұүһі]")
 
 
 def _heads_line(mention: DateMention) -> bool:
@@ -324,11 +331,12 @@ def _heads_line(mention: DateMention) -> bool:
     glued to the lede) or a clock time follows it ("22.05.2024 23:15")."""
     text = mention.sentence.text
     at = text.find(mention.text)
+    end = at + len(mention.text)
     return (
         mention.year is not None
         and mention.day is not None
         and mention.sentence.index < 4
-        and (at == 0 or bool(_CLOCK.match(text, at + len(mention.text))))
+        and ((at == 0 and not _RUNS_ON.match(text, end)) or bool(_CLOCK.match(text, end)))
     )
 
 
@@ -409,8 +417,8 @@ def event_date(
     for mention in find_mentions(sentences):
         if mention.sentence.text == header or _is_future(mention, published.date) != future:
             continue
-        if filed and mention.sentence.index == filed[0].sentence.index:
-            continue
+        if filed and mention == filed[0]:
+            continue  # the dateline's own date ("АСТАНА, 4 декабря. … 3 декабря встретился")
         if mention.sentence.index == 0 and _DATELINE.match(mention.sentence.text):
             if mention.sentence.text.find(mention.text) < 20:
                 continue  # the " date YYYY-MM-DD" dateline itself

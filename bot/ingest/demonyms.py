@@ -41,3 +41,20 @@ DEMONYMS: dict[str, tuple[str, ...]] = {
     "georgia": ("georgian", "грузинск"),
     "armenia": ("armenian", "армянск"),
 }
+
+
+def derived_demonyms(name: str) -> tuple[str, ...]:
+    """Adjective stems made from a one-word country name by the regular patterns ("Jordan" →
+    "jordanian", "Vietnam" → "vietnamese", "Иордания" → "иорданск", "Катар" → "катарск"), for
+    the countries the list above does not hold. Only whole forms are made (matched as word
+    prefixes, so "Jordanians" and "иорданского" match too), never a bare stem."""
+    word = name.casefold()
+    if " " in word or "-" in word or len(word) < 4:
+        return ()
+    if word.isascii():
+        forms = [word + ending for ending in ("ian", "n", "i", "ese", "an")]
+        if word.endswith(("y", "a")):
+            forms.append(word[:-1] + "ian")
+        return tuple(forms)
+    stem = word[:-2] if word.endswith("ия") else word[:-1] if word.endswith(("а", "я")) else word
+    return (stem + "ск", stem + "ийск")

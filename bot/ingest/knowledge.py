@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
-from bot.ingest.countries import world_cities, world_countries
-from bot.ingest.demonyms import DEMONYMS
+from bot.ingest.countries import oblique_forms, world_cities, world_countries
+from bot.ingest.demonyms import DEMONYMS, derived_demonyms
 from bot.ingest.mentions import Gazetteer, Hit, words
 from bot.ingest.text import Sentence
 from bot.records.models import Organization, Person, PlaceEntry, Topic, all_names
@@ -28,6 +28,15 @@ def _names(
     return pairs
 
 
+def _place_names(entries: Iterable[PlaceEntry]) -> list[tuple[str, str]]:
+    """(id, name) for every name of places, with the Russian case forms folding misses."""
+    return _with_oblique(_names(entries))
+
+
+def _with_oblique(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [(i, form) for i, name in pairs for form in (name, *oblique_forms(name))]
+
+
 @cache
 def _other_countries(seed_countries: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
     """(id, name) of the world's countries the seeds do not name ("Cuba", "Южно-Африканская
@@ -38,7 +47,7 @@ def _other_countries(seed_countries: tuple[tuple[str, str], ...]) -> tuple[tuple
     for country_id, names in world_countries():
         if not any(known.find(Sentence(name, 0, 0)) for name in names):
             pairs += [(country_id, name) for name in names]
-    return tuple(pairs)
+    return tuple(_with_oblique(pairs))
 
 
 @cache
@@ -76,6 +85,10 @@ class Sides:
         """Cities named in `sentence`: no side, but no part of a person's name either."""
         return self._cities.find(sentence)
 
+    def names(self, sentence: Sentence) -> list[Hit]:
+        """Countries and organizations named in `sentence` by name, not by adjective."""
+        return self._names.find(sentence)
+
     def find(self, sentence: Sentence) -> list[Hit]:
         """Entries named in `sentence` in text order; a name wins over an adjective."""
         hits = self._names.find(sentence)
@@ -101,15 +114,23 @@ class Knowledge:
     def from_seeds(cls, seeds: SeedSet, index: SearchIndex | None = None) -> Knowledge:
         """Build the gazetteers; `index` resolves names if given."""
         people = Gazetteer(_names(seeds.people.values()))
-        places = Gazetteer(_names(seeds.places.values()))
+        places = Gazetteer(_place_names(seeds.places.values()))
         organizations = Gazetteer(_names(seeds.organizations.values()))
         # A person acts for a country or an organization, never a city ("ASTANA — Kazakh
         # Foreign Minister …"); a ministry of Kazakhstan's speaks for Kazakhstan ("МИД РК").
-        seed_countries = tuple(_names(p for p in seeds.places.values() if p.kind == "country"))
+        seed_countries = tuple(
+            _place_names(p for p in seeds.places.values() if p.kind == "country")
+        )
         countries = [*seed_countries, *_other_countries(seed_countries)]
         bodies = [o for o in seeds.organizations.values() if o.id != "mfa-kazakhstan"]
         demonyms = [(c, stem) for c, stems in DEMONYMS.items() for stem in stems]
-        cities = Gazetteer(_names([p for p in seeds.places.values() if p.kind == "city"]))
+        demonyms += [
+            (c, form)
+            for c, name in countries
+            if c not in DEMONYMS
+            for form in derived_demonyms(name)
+        ]
+        cities = Gazetteer(_place_names([p for p in seeds.places.values() if p.kind == "city"]))
         sides = Sides(
             Gazetteer(countries + _names(bodies)), Gazetteer(demonyms, prefix=True), cities
         )
@@ -125,6 +146,6 @@ class Knowledge:
             hits = people.find(Sentence(name, 0, 0))
             return hits[0].id if hits else None
 
-        place_names = tuple(_names(seeds.places.values()))
+        place_names = tuple(_place_names(seeds.places.values()))
         abroad = Gazetteer(_cities_abroad(seed_countries, place_names))
         return cls(seeds, people, places, organizations, topics, sides, resolve_person, abroad)

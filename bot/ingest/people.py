@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     from bot.ingest.knowledge import Sides
 
 _UPPER = "A-ZА-ЯЁӘҒҚҢӨҰҮҺІ"
-_NAME_WORD = re.compile(rf"^[{_UPPER}][\w'’-]*$")
+# "аль-Мурейхи", "al-Sabah": an Arabic article before a capitalised name
+_NAME_WORD = re.compile(rf"^(?:(?:al|el|ad|as|ash|at|az|аль|эль|ад|ас|аш|ат)-)?[{_UPPER}][\w'’-]*$")
 _INSTRUMENTAL_ROLE = re.compile(r"(?:ом|ем|ём|ым|им|ой|ей|ями|ами)$", re.I)
 _GENITIVE_ROLE = re.compile(r"(?:ра|ря|ля|та|ка)$", re.I)  # министра, помощника
 _DATIVE_ROLE = re.compile(r"(?:ру|рю|лю|ту|ю)$", re.I)
@@ -41,7 +42,10 @@ _LIST_TRIGGER = re.compile(
 _LIST_SEPARATOR = re.compile(r",\s*(?:and\s+|и\s+)?|\s+и\s+|\s+and\s+")
 # "Hakan Fidan, the Foreign Minister", "X, Deputy Director-General for …": a title after a comma
 _TITLE_PREFIXES = ("deputy", "first", "acting", "senior", "vice", "chief", "executive")
-_POSTFIX_ROLE = re.compile(rf",\s+(?:the\s+)?(?:(?:{'|'.join(_TITLE_PREFIXES)})\s+)*$", re.I)
+# ("Péter Szijjártó, Hungary's Minister of Foreign Affairs")
+_POSTFIX_ROLE = re.compile(
+    rf",\s+(?:the\s+)?(?:[A-Z][\w-]*['’]s\s+)?(?:(?:{'|'.join(_TITLE_PREFIXES)})\s+)*$", re.I
+)
 # "Sergei Lavrov and …", "Лавров пен Ван И": a second name joined to the first
 _AND = frozenset({"and", "i", "men", "ben", "pen", "zhane"})  # folded and, и, мен, бен, пен, және
 _SKIP_WORDS = {"республики", "республикасының", "республикасы", "republic", "of", "the", "rk"}
@@ -72,7 +76,7 @@ _TITLE_WORDS = frozenset(
     # and forms of address ("H.E. Mr. John Smith")
     "trade economy economic development industry energy investment investments integration "
     "expatriates worship emigrants international mr mrs ms dr excellency madam sir "
-    "господин госпожа мырза ханым extraordinary plenipotentiary".split()
+    "господин госпожа мырза ханым extraordinary plenipotentiary sheikh шейх".split()
 )
 # A Kazakh word ending in "-дағы" ("Таяу Шығыстағы", "in the Middle East") names a place.
 _KK_ATTRIBUTIVE = re.compile(r"(?:дағы|дегі|тағы|тегі|ндағы|ндегі)$", re.I)
@@ -221,7 +225,12 @@ def find_people(
         side_hits = mark_hosts(sides.find(sentence), ws)
         taken = {i for h in side_hits for i in range(h.first, h.last)}
         taken |= {i for h in sides.cities(sentence) for i in range(h.first, h.last)}
-        known = people.find(sentence)
+        # "министр Германии": a country's name, not Ms Gherman (an adjective may be a name:
+        # "german" is how "Н. Герман" folds)
+        countries = {i for h in sides.names(sentence) for i in range(h.first, h.last)}
+        known = [
+            h for h in people.find(sentence) if not countries.issuperset(range(h.first, h.last))
+        ]
         named = {i for hit in known for i in range(hit.first, hit.last)}
         taken |= named
         roles = [(m, len(words(text[: m.start()]))) for m in ROLE_PATTERN.finditer(text)]
@@ -291,11 +300,17 @@ def find_people(
             name, note = nominative(raw, lang, case)
             other = None
             if first < role_start:  # "Hakan Fidan, the Foreign Minister of Turkey"
-                side = side_between(side_hits, role_start, role_start + MAX_GAP)
+                side = side_between(side_hits, end, role_start + MAX_GAP)
             else:
                 start = clause_start(ws, text, role_start)
                 # "…секретаря ОБСЕ, Директору Центра … Тууле Юрьёле": past the comma if need be
                 start = start if sides_between(side_hits, start, first) else max(0, role_start - 4)
+                near = [h for h in side_hits if start <= h.first < first]
+                if near and all(h.host for h in near):
+                    # "Жапонияның Қазақстандағы Төтенше және өкілетті елшісі": the host is near
+                    # the title, the envoy's country further back in the same clause
+                    wider = clause_start(ws, text, role_start, reach=8)
+                    start = min(start, wider)
                 side = side_between(side_hits, start, first)
                 window = sides_between(side_hits, start, first)
                 if len(window) >= 2 and _joined(ws, end, taken, text):

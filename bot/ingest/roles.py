@@ -23,7 +23,7 @@ _ROLES: list[tuple[str, str, dict[str, str]]] = [
         "deputy-foreign-minister",
         r"заместител\w*\s+министр\w*\s+иностранных\s+дел|замминистр\w*\s+иностранных\s+дел|"
         # "Сыртқы істер министрінің орынбасары", "Сыртқы және сауда министрінің орынбасары"
-        r"сыртқы\s+(?:және\s+\w+\s+)?(?:істер\s+)?министр\w*\s+(?:бірінші\s+)?орынбасар\w*|"
+        r"сыртқы\s+(?:істер\s+)?(?:және\s+\w+\s+)?(?:істер\s+)?министр\w*\s+(?:бірінші\s+)?орынбасар\w*|"
         r"deputy\s+foreign\s+minister|"
         r"deputy\s+minister\s+of\s+foreign\s+affairs|"
         # Kazakhstan's deputy ministers are "вице-министры": never the minister
@@ -45,8 +45,10 @@ _ROLES: list[tuple[str, str, dict[str, str]]] = [
         r"foreign\s+affairs\s+minister|\bFM\b|"
         # India's and others' "Minister of External Affairs"
         r"minister\s+of\s+external\s+affairs|external\s+affairs\s+minister|"
-        # "Сыртқы және еуропалық істер министрі", "Сыртқы және сауда министрі"
-        r"сыртқы\s+және\s+\w+\s+(?:істер\s+)?министр\w*|"
+        # "Сыртқы және еуропалық істер министрі", "Сыртқы (істер) және сауда министрі"
+        r"сыртқы\s+(?:істер\s+)?және\s+\w+\s+(?:істер\s+)?министр\w*|"
+        # "Hungary's top diplomat", "глава российской дипломатии", the UK's Foreign Secretary
+        r"top\s+diplomat|chief\s+diplomat|глав\w*\s+(?:\w+\s+)?дипломати\w*|foreign\s+secretary|"
         # "his Russian counterpart", "с казахстанским коллегой", "қырғызстандық әріптесі"
         r"counterparts?|colleagues?|коллег\w*|әріптес\w*",
         {
@@ -152,6 +154,24 @@ _ROLES: list[tuple[str, str, dict[str, str]]] = [
         # not a spokesperson (found first: it starts before "ресми")
         r"(?:жөніндегі|бойынша)\s+(?:ресми\s+)?өкіл\w*|представител\w*|өкілі|representative",
         {"kk": "Өкіл", "ru": "Представитель", "en": "Representative"},
+    ),
+    (
+        "other",
+        r"спикер\w*|\bspeaker|сенатор\w*|senator|конгрессмен\w*|congress(?:wo)?man",
+        {"kk": "Депутат", "ru": "Депутат", "en": "Member of parliament"},
+    ),
+    (
+        "other",
+        r"эмир\w*|әмір\w*|\bemir|наследн\w*\s+принц\w*|crown\s+prince|принц\w*|prince|"
+        r"ханзада\w*",
+        {"kk": "Әмір", "ru": "Эмир", "en": "Emir"},
+    ),
+    (
+        # "European Commissioner for …", "еврокомиссар", "State Secretary", "Under Secretary"
+        "other",
+        r"(?:евро)?комиссар\w*|commissioner|state\s+secretary|статс-секретар\w*|"
+        r"under[\s-]secretary(?:[\s-]general)?|deputy\s+secretary(?:[\s-]general)?",
+        {"kk": "Лауазымды тұлға", "ru": "Должностное лицо", "en": "Official"},
     ),
     (
         "minister",

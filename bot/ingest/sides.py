@@ -19,11 +19,11 @@ def only_foreign(hits: list[Hit]) -> str | None:
     return foreign.pop() if len(foreign) == 1 else None
 
 
-def clause_start(ws: list[Word], text: str, role_start: int) -> int:
-    """Where the side of a title may start: up to 4 words before it, not past a comma or a
-    semicolon ("Сенат төрағасы Мәулен Әшімбаевпен, … министрі Мұрат Нұртілеумен")."""
+def clause_start(ws: list[Word], text: str, role_start: int, reach: int = 4) -> int:
+    """Where the side of a title may start: up to `reach` words before it, not past a comma or
+    a semicolon ("Сенат төрағасы Мәулен Әшімбаевпен, … министрі Мұрат Нұртілеумен")."""
     start = role_start
-    while start > max(0, role_start - 4) and not re.search(
+    while start > max(0, role_start - reach) and not re.search(
         r"[,;]", text[ws[start - 1].end : ws[start].start]
     ):
         start -= 1

@@ -213,3 +213,33 @@ def test_a_year_in_the_nominative_dates_a_dateline_without_one():
     )
     _, event = dates(text)
     assert (event.value, event.precision, event.basis) == ("2024-02", "month", "inferred")
+
+
+def test_a_day_in_the_dateline_sentence_after_the_dateline_dates_the_meeting():
+    text = (
+        " date 2025-12-04 АСТАНА, 4 декабря. /Казинформ/ - Министр иностранных дел Казахстана 3 "
+        "декабря встретился с послом Японии, сообщает пресс-служба МИД."
+    )
+    _, event = dates(text)
+    assert (event.value, event.precision) == ("2025-12-03", "day")
+
+
+def test_a_full_date_opening_the_lede_is_the_meetings():
+    text = (
+        "4 декабря 2025 года министр иностранных дел Казахстана встретился с послом Японии в "
+        "Астане."
+    )
+    _, event = dates(text)
+    assert (event.value, event.basis) == ("2025-12-04", "stated")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [
+        ("Министр иностранных дел Казахстана накануне встретился с послом Японии.", "2025-12-03"),
+        ("Встреча прошла накануне заседания Совета министров в Астане.", None),
+    ],
+)
+def test_nakanune_is_the_day_before_only_as_an_adverb(sentence, value):
+    _, event = dates(" date 2025-12-04 " + sentence)
+    assert event.value == value

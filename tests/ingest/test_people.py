@@ -325,3 +325,59 @@ def test_the_kazakh_side_met_on_the_margins_is_a_participant(knowledge):
         person for found in participants_of(ingest_text(text, knowledge)) for person, _, _ in found
     }
     assert {"lavrov-sergey", "nurtleu-murat"} <= people
+
+
+@pytest.mark.parametrize(
+    ("text", "surname", "side"),
+    [
+        # a country's Russian case form that folding misses ("Эстонии"), not part of the name
+        (
+            "Министр иностранных дел Казахстана Мурат Нуртлеу встретился с министром иностранных "
+            "дел Эстонии Маргусом Цахкной.",
+            "цахкн",
+            "estonia",
+        ),
+        # "министр Германии" is a country, not Natalia Gherman
+        (
+            "Министр иностранных дел Казахстана Мурат Нуртлеу встретился с делегацией Германии "
+            "во главе с министром экономики Робертом Хабеком.",
+            "хабек",
+            "germany",
+        ),
+        # an adjective of nationality the list does not hold, made from the country's name
+        (
+            "Kazakh Foreign Minister Murat Nurtleu met with Vietnamese Ambassador Pham Thai Ha.",
+            "ha",
+            "vietnam",
+        ),
+        # titles: the top diplomat, a senator, the envoy's country before the host
+        (
+            "Kazakhstan's top diplomat Murat Nurtleu met with Hungary's top diplomat Péter "
+            "Szijjártó.",
+            "szijjártó",
+            "hungary",
+        ),
+        (
+            "Министр иностранных дел Казахстана Мурат Нуртлеу встретился с сенатором США Стивом "
+            "Дейнсом.",
+            "дейнс",
+            "usa",
+        ),
+        (
+            "Қазақстан Сыртқы істер министрі Мұрат Нұртілеу Жапонияның Қазақстандағы Төтенше және "
+            "өкілетті елшісі Ёсихиро Ямамураны қабылдады.",
+            "ямамура",
+            "japan",
+        ),
+    ],
+)
+def test_people_introduced_by_title_and_country(text, surname, side, knowledge):
+    result = ingest_text(text, knowledge)
+    drafts = {p.id: p for p in result.people}
+    found = {
+        drafts[p.person].name.ru.split()[-1].casefold(): p.side
+        for p in result.events[0].participants
+        if p.person in drafts
+    }
+    assert not any(p.person == "gherman-natalia" for p in result.events[0].participants)
+    assert any(name.startswith(surname) and s == side for name, s in found.items()), found
