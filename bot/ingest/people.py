@@ -26,7 +26,8 @@ from bot.ingest.text import Sentence
 if TYPE_CHECKING:
     from bot.ingest.knowledge import Sides
 
-_UPPER = "A-ZА-ЯЁӘҒҚҢӨҰҮҺІ"
+# capitals, with the Latin ones of Turkish, Polish, Czech… names ("Çavuşoğlu", "Łukasz")
+_UPPER = "A-ZÀ-ÖØ-ÞĆČĎĐĚĞİŁŃŇŐŒŘŚŞŠŤŢŰŮŹŻŽА-ЯЁӘҒҚҢӨҰҮҺІ"
 # "аль-Мурейхи", "al-Sabah": an Arabic article before a capitalised name
 _NAME_WORD = re.compile(rf"^(?:(?:al|el|ad|as|ash|at|az|аль|эль|ад|ас|аш|ат)-)?[{_UPPER}][\w'’-]*$")
 _INSTRUMENTAL_ROLE = re.compile(r"(?:ом|ем|ём|ым|им|ой|ей|ями|ами)$", re.I)

@@ -417,3 +417,12 @@ def test_people_a_visit_is_to_meet_and_a_consul_take_part(knowledge):
     result = ingest_text(text, knowledge)
     names = {p.name.ru for p in result.people}
     assert {"Владимир Путин", "Денис Мелешкин"} <= names, names
+
+
+def test_a_name_opening_with_a_latin_accented_capital_is_read(knowledge):
+    text = (
+        "Turkish Foreign Minister Mevlüt Çavuşoğlu held a meeting in Ankara with Mukhtar "
+        "Tleuberdi, Minister of Foreign Affairs of the Republic of Kazakhstan."
+    )
+    names = {p.name.en for p in ingest_text(text, knowledge).people}
+    assert "Mevlut Cavusoglu" in names, names  # English names are drafted in plain letters

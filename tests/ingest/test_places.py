@@ -55,3 +55,11 @@ def test_the_city_a_visit_verb_takes_is_the_place(knowledge):
         "встретится с министром иностранных дел Казахстана Мухтаром Тлеуберди."
     )
     assert place(text, knowledge) == ("astana", "kazakhstan")
+
+
+def test_the_city_one_is_invited_to_come_to_is_the_place(knowledge):
+    text = (
+        "АСТАНА, 15 қараша – Sputnik. Қасым-Жомарт Тоқаев Өзбекстан Президенті Шавкат "
+        "Мирзиёевке Ташкентке мемлекеттік сапармен келуге шақырғаны үшін ризашылығын білдірді."
+    )
+    assert place(text, knowledge) == ("tashkent", "uzbekistan")
