@@ -114,7 +114,8 @@ class Knowledge:
     def from_seeds(cls, seeds: SeedSet, index: SearchIndex | None = None) -> Knowledge:
         """Build the gazetteers; `index` resolves names if given."""
         people = Gazetteer(_names(seeds.people.values()))
-        places = Gazetteer(_place_names(seeds.places.values()))
+        place_names = tuple(_place_names(seeds.places.values()))
+        places = Gazetteer(place_names)
         organizations = Gazetteer(_names(seeds.organizations.values()))
         # A person acts for a country or an organization, never a city ("ASTANA — Kazakh
         # Foreign Minister …"); a ministry of Kazakhstan's speaks for Kazakhstan ("МИД РК").
@@ -146,6 +147,5 @@ class Knowledge:
             hits = people.find(Sentence(name, 0, 0))
             return hits[0].id if hits else None
 
-        place_names = tuple(_place_names(seeds.places.values()))
         abroad = Gazetteer(_cities_abroad(seed_countries, place_names))
         return cls(seeds, people, places, organizations, topics, sides, resolve_person, abroad)

@@ -157,7 +157,7 @@ _ROLES: list[tuple[str, str, dict[str, str]]] = [
     ),
     (
         "other",
-        r"(?:генеральн\w*\s+)?консул\w*|(?:consul[\s-]general|consul)|(?:бас\s+)?консул\w*",
+        r"(?:генеральн\w*\s+|бас\s+)?консул\w*|consul[\s-]general|consul",
         {"kk": "Консул", "ru": "Консул", "en": "Consul"},
     ),
     (
