@@ -3,9 +3,9 @@
 The held-aside part's per-article failures are printed only with --held: look at them only
 when reporting, never while tuning.
 
-The sealed part fresh5 (24 articles added in session 6, labelled before any extraction code was
-run on them) is read, and its figures and failures printed, only with --sealed: it is measured
-once at the end of session 6. Without --sealed its articles are not even run.
+The sealed part fresh6 (added in session 7, labelled before any extraction code was run on
+them) is read, and its figures and failures printed, only with --sealed: it is measured once at
+the end of session 7. Without --sealed its articles are not even run.
 """
 
 import sys
