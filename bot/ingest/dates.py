@@ -16,7 +16,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from bot.ingest.text import Sentence
+from bot.ingest.text import Sentence, unrepeated
 from bot.records.models import Basis, EventDate, Precision
 
 _MONTH_STEMS: dict[int, tuple[str, ...]] = {
@@ -272,6 +272,18 @@ def _infer_year(
     years = [(year, s) for year, s in years_mentioned(sentences) if year <= limit]
     if years:
         year, _ = max(years)
+        # what the text tells as past came before the news: "approved in October 2025", then
+        # "on 9 January" is January 2026
+        later = [
+            m
+            for m in find_mentions(sentences)
+            if m.year == year and m.month > mention.month and not m.future
+        ]
+        if later:
+            return year + 1, (
+                f"day and month stated ('{mention.text}'); year {year + 1}, after "
+                f"'{later[0].text}' in the text"
+            )
         return year, f"day and month stated ('{mention.text}'); year {year} from the text"
     # No past year anywhere: the earliest year of what the text announces ("2024 жылғы шілдеде
     # өтетін саммит") is the report's year or a later one; take it, and say so.
@@ -411,6 +423,12 @@ def dateline(sentences: list[Sentence]) -> tuple[DateMention, str] | None:
     return None
 
 
+def _opens(mention: DateMention) -> bool:
+    """Whether the date is the first words of its sentence ("On 9 January, …")."""
+    at = mention.sentence.text.find(mention.text)
+    return at >= 0 and not re.sub(r"(?i)\b(?:on|in)\b", "", mention.sentence.text[:at]).strip()
+
+
 def _is_future(mention: DateMention, pub: EventDate) -> bool:
     """Whether a date speaks of something still to come: a full date after the publication day
     is; one on or before it is not, whatever else the sentence says ("discussed the upcoming
@@ -449,8 +467,11 @@ def event_date(
     publication date; else a dateline gives the month, and the day it was reported.
     """
     header = published.quote
-    body = [s for s in sentences if s.text != header and len(s.text) > 40]
+    body = unrepeated([s for s in sentences if s.text != header and len(s.text) > 40])
     lede = {s.index for s in body[:2]}
+    # a date opening the third sentence is the lede's when a caption or a title went before it
+    # ("9 қаңтарда президент … тапсырды", "On 5 May the minister met …")
+    opening = {s.index for s in body[2:3]}
     filed = dateline(sentences)
     for mention in find_mentions(sentences):
         if mention.sentence.text == header or _is_future(mention, published.date) != future:
@@ -465,7 +486,8 @@ def event_date(
         if BACKGROUND.search(mention.sentence.text):
             continue
         # what an announcement announces may come after its lede ("… өтеді», - деді ол")
-        if mention.sentence.index in lede or future:
+        opens = mention.sentence.index in opening and _opens(mention)
+        if mention.sentence.index in lede or future or opens:
             return resolve(mention, sentences, published.date)
     pub = published.date
     for sentence in body:

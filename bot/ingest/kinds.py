@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.ingest.text import Sentence
+from bot.ingest.text import Sentence, unrepeated
 from bot.records.models import EventKind
 
 # Checked in this order on the headline and lede; the first that matches decides. A meeting
@@ -34,7 +34,10 @@ _KIND_PATTERNS: list[tuple[EventKind, re.Pattern[str]]] = [
             r"заседани\w*\s+глав\s+внешнеполитических\s+ведомств|"
             r"ministerial\s+council|council\s+of\s+(?:the\s+)?foreign\s+ministers|СМИД|"
             # "Түркі кеңесі Сыртқы істер министрлерінің кезектен тыс отырысы"
-            r"сыртқы\s+істер\s+министрлер\w*\s+(?:\w+\s+){0,3}отырыс\w*",
+            r"сыртқы\s+істер\s+министрлер\w*\s+(?:\w+\s+){0,3}отырыс\w*|"
+            # a council's session or board meeting, unpossessed ("кеңес отырысына", "алқа
+            # мәжілісіне"): "Ынтымақтастық кеңесінің отырысы" is two sides' council
+            r"(?<!\w)(?:кеңес\s+отырыс|алқа\s+мәжіліс)\w*",
             re.I,
         ),
     ),
@@ -60,7 +63,10 @@ _KIND_PATTERNS: list[tuple[EventKind, re.Pattern[str]]] = [
             r"заседани\w*|отырыс\w*|консультаци\w*|обсудил\w*\s+с\b|принял\w*(?!\s+участие)|"
             r"consultations|discussed\s+with|"
             # an ambassador summoned for a talk: "әңгімеге шақырылды", "вызван в МИД"
-            r"әңгімеле\w*|әңгімеге|вызван\w*|summoned",
+            r"әңгімеле\w*|әңгімеге|вызван\w*|summoned|"
+            # credentials presented, views exchanged, a courtesy call
+            r"сенім\s+грамота\w*|обменял\w*\s+мнениями|собеседник\w*|пікір\s+алмас\w*|"
+            r"exchanged\s+views|courtesy\s+call",
             re.I,
         ),
     ),
@@ -83,7 +89,8 @@ _FUTURE_LEDE = re.compile(
     r"\bwill\b|\bis\s+to\s+(?:hold|meet|visit)|\bis\s+expected\s+to\b|"
     r"\bscheduled\b|\bplans?\s+to\b|келеді|барады|"
     # "проведет переговоры", "посетит", "совершит визит", "обсудят": verbs in the future
-    r"провед[её]т|посетит|совершит|встретится|обсудят|ожидается",
+    r"провед[её]т|посетит|совершит|встретится|обсудят|ожидается|"
+    r"\b(?:is|are)\s+going\s+to\b|поедет|прибудет",
     re.I,
 )
 _PAST_MEETING = re.compile(
@@ -121,6 +128,7 @@ def _beside(text: str, start: int) -> bool:
 def lede(sentences: list[Sentence], size: int = 3) -> list[Sentence]:
     """The headline (if any) and the first body sentences: where news says what happened."""
     body = [s for s in sentences if len(s.text) > 40 and not s.text.lstrip().startswith("date ")]
+    body = unrepeated(body)
     first_body = body[0].index if body else len(sentences)
     head = [s for s in sentences[:4] if 15 < len(s.text) <= 160 and s.index < first_body]
     dateline = [s for s in sentences[:1] if s.text.lstrip().startswith("date ")]

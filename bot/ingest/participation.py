@@ -39,7 +39,7 @@ _TALKS = re.compile(
 _SAYS = re.compile(
     r"подчеркнул\w*|отметил\w*|заявил\w*|выразил\w*|поблагодарил\w*|проинформировал\w*|"
     r"подтвердил\w*|ответил\w*|confirmed|reaffirmed|answered|replied|жауап\s+берді|"
-    r"атап\s+өтт\w*|айтты|мәлімдеді|білдірді|растады|"
+    r"атап\s+өтт\w*|айтты|мәлімдеді|білдірді|растады|жеткізді|деді|"
     r"\bnoted\b|stressed|emphasi[sz]ed|underlined|expressed|thanked|informed|\bsaid\b",
     re.I,
 )

@@ -53,3 +53,18 @@ def split_sentences(text: str) -> list[Sentence]:
         offset = begin + raw.index(stripped)
         sentences.append(Sentence(stripped, offset, len(sentences)))
     return sentences
+
+
+def _core(text: str) -> str:
+    return " ".join(text.split()).strip(" .!?").casefold()
+
+
+def unrepeated(body: list[Sentence]) -> list[Sentence]:
+    """The body without a sentence that repeats an earlier one: a page's title given again
+    ("Министрлер бас қосты - «Qazaqstan» телеарнасы", then "Министрлер бас қосты")."""
+    kept: list[Sentence] = []
+    for sentence in body:
+        core = _core(sentence.text)
+        if not any(core in _core(k.text) or _core(k.text) in core for k in kept):
+            kept.append(sentence)
+    return kept

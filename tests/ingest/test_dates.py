@@ -283,3 +283,22 @@ def test_an_arrival_under_its_dateline_is_of_that_day():
     )
     _, event = dates(text)
     assert (event.value, event.precision) == ("2020-03-10", "day")
+
+
+def test_a_date_opening_the_sentence_after_a_caption_dates_the_meeting():
+    text = (
+        " date 2024-03-06 Президент Италияның жаңа елшісінен сенім грамотасын қабылдады\n"
+        "Марко Росси Италияның Қазақстандағы жаңа елшісі болып тағайындалды\n"
+        "5 наурызда Президент Италияның жаңа елшісі Марко Россиден сенім грамотасын қабылдады."
+    )
+    _, event = dates(text)
+    assert (event.value, event.precision) == ("2024-03-05", "day")
+
+
+def test_a_day_before_a_later_month_of_the_year_told_as_past_is_the_next_years():
+    text = (
+        "12 ақпанда Президент Италияның жаңа елшісінен сенім грамотасын қабылдады.\n"
+        "Италия үкіметі елшінің кандидатурасын 2023 жылғы қарашада мақұлдаған."
+    )
+    _, event = dates(text)
+    assert (event.value, event.basis) == ("2024-02-12", "inferred")

@@ -47,3 +47,44 @@ def test_kind_of_the_lede(text, kind):
 def test_an_ambassador_summoned_for_a_talk_is_a_meeting():
     text = "Ресей елшісі Сыртқы істер министрлігіне байыпты әңгімеге шақырылды."
     assert classify(split_sentences(text))[0] == "bilateral_meeting"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # a council's session, unpossessed (the Kazakh word for a council's sitting)
+        (
+            "Елдердің сыртқы істер министрлері Бакуде жиналды.\n"
+            "Жабық кеңес отырысына бақылаушы елдердің өкілдері де қатысты.",
+            "ministerial_council",
+        ),
+        # credentials presented, in Kazakh
+        (
+            "Президент Жапонияның жаңа елшісінен сенім грамотасын қабылдап алды.",
+            "bilateral_meeting",
+        ),
+        # views exchanged: a meeting
+        (
+            "В Пекине заместители министров обменялись мнениями о региональной повестке.",
+            "bilateral_meeting",
+        ),
+        # "is going to visit": an announcement
+        (
+            "The Foreign Minister of Kazakhstan is going to visit Turkey next week.",
+            "announcement",
+        ),
+    ],
+)
+def test_kind_words_of_any_outlet(text, kind):
+    assert classify(split_sentences(text))[0] == kind
+
+
+def test_a_title_given_again_does_not_take_the_ledes_place():
+    text = (
+        "Төрт мемлекеттің сыртқы істер министрлері бас қосты - Ұлттық арна\n"
+        "Төрт мемлекеттің сыртқы істер министрлері бас қосты\n"
+        "Төрт мемлекеттің сыртқы істер министрлері бас қосты. Достық туралы сөз болды.\n"
+        "Кездесу барысында тараптар су ресурстары мен энергетика мәселелерін талқылады.\n"
+        "Бұдан кейін министрлер алқа мәжілісіне қатысты."
+    )
+    assert classify(split_sentences(text))[0] == "ministerial_council"

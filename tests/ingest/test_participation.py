@@ -107,3 +107,13 @@ def test_a_planned_meeting_is_not_a_meeting_held(knowledge):
 )
 def test_a_participant_named_outside_the_lede(knowledge, text):
     assert "abdrakhmanov-kairat" in people(ingest_text(text, knowledge))
+
+
+def test_a_kazakh_speaker_conveying_words_outside_the_lede_takes_part(knowledge):
+    text = (
+        " date 2018-05-04 Бакуде ислам елдері сыртқы істер министрлерінің кеңесі өтті. Оған "
+        "елу жеті мемлекеттің делегациялары келді. Жиынның күн тәртібінде он екі мәселе бар. "
+        "Отырыстың ашылуында Сыртқы істер министрі Қайрат Әбдірахманов Қазақстанның "
+        "ынтымақтастыққа дайын екенін жеткізді."
+    )
+    assert "abdrakhmanov-kairat" in people(ingest_text(text, knowledge))
