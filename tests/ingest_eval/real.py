@@ -9,10 +9,10 @@ participants found. Articles are read with the seeded events removed (a report o
 would otherwise become an extra source, with no draft to score); `known_article` cases are then
 run against the full seeds to check that a dry run recognises the article.
 
-Sealed parts (`SEALED`: fresh6, added in session 7, labelled before any extraction code was run
+Sealed parts (`SEALED`: fresh6, added in session 8, labelled before any extraction code was run
 on them) are not read at all unless `evaluate_real(sealed=True)` is asked for: the default
 report, `make test` and pytest never run extraction on them nor print their figures. Only
-`python -m tests.ingest_eval --sealed` does, once, at the end of session 7. (fresh5 was sealed
+`python -m tests.ingest_eval --sealed` does, once, before it is tuned on. (fresh5 was sealed
 in session 6, measured once, and is tuned on from session 7.)
 """
 
