@@ -63,8 +63,10 @@ def unrepeated(body: list[Sentence]) -> list[Sentence]:
     """The body without a sentence that repeats an earlier one: a page's title given again
     ("Министрлер бас қосты - «Qazaqstan» телеарнасы", then "Министрлер бас қосты")."""
     kept: list[Sentence] = []
+    cores: list[str] = []  # each kept sentence's folded text, folded once
     for sentence in body:
         core = _core(sentence.text)
-        if not any(core in _core(k.text) or _core(k.text) in core for k in kept):
+        if not any(core in other or other in core for other in cores):
             kept.append(sentence)
+            cores.append(core)
     return kept

@@ -510,6 +510,10 @@ async def stop_within(
         await step("stopping polling", runtime.fleet.polling.stop(), 3)
     if webhook is not None:
         await step("stopping the webhook server", webhook.stop(), 2)
+    if runtime is not None and runtime.ticker is not None:
+        # no new tick may start a broadcast after the running ones are gathered below: one
+        # started then would outlive the engine it sends from
+        await step("stopping the digest tick", runtime.ticker.stop(), 1)
     broadcasts = [t for t in asyncio.all_tasks() if t.get_name() == BROADCAST_TASK]
     if broadcasts:
         _, pending = await asyncio.wait(broadcasts, timeout=max(0.1, deadline - loop.time() - 3))
