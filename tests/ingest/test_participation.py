@@ -117,3 +117,13 @@ def test_a_kazakh_speaker_conveying_words_outside_the_lede_takes_part(knowledge)
         "ынтымақтастыққа дайын екенін жеткізді."
     )
     assert "abdrakhmanov-kairat" in people(ingest_text(text, knowledge))
+
+
+def test_a_speech_verb_is_read_as_a_whole_word():
+    """Words that end in a speech verb ("іздеді", searched, ends in "деді"; "қайтты", returned,
+    in "айтты") do not make the name before them a speaker at the talks."""
+    from bot.ingest.participation import _SAYS
+
+    assert _SAYS.search("«…», – деді Нұртілеу") and _SAYS.search("he said")
+    for word in ("іздеді", "қайтты", "unsaid", "denoted"):
+        assert not _SAYS.search(word), word
