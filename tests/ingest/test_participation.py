@@ -150,3 +150,13 @@ def test_a_title_with_no_country_beside_kazakhstans_is_the_counterparts(
     knowledge, text, name, side
 ):
     assert sides(ingest_text(text, knowledge))[name] == side
+
+
+def test_a_speech_verb_is_read_as_a_whole_word():
+    """Words that end in a speech verb ("іздеді", searched, ends in "деді"; "қайтты", returned,
+    in "айтты") do not make the name before them a speaker at the talks."""
+    from bot.ingest.participation import _SAYS
+
+    assert _SAYS.search("«…», – деді Нұртілеу") and _SAYS.search("he said")
+    for word in ("іздеді", "қайтты", "unsaid", "denoted"):
+        assert not _SAYS.search(word), word
