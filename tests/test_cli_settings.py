@@ -149,6 +149,21 @@ def test_console_and_ask_never_touch_the_bots_database(tmp_path):
     assert "Командалар" not in later.stdout and "Команды" not in later.stdout  # English again
 
 
+def test_a_console_whose_closing_hangs_after_ctrl_c_still_ends_within_seconds():
+    """Ctrl-C arms a hard stop: a shutdown step stuck (a job, a thread) cannot keep the user
+    waiting. Here nothing closes at all, as if every step hung."""
+    import time
+
+    started = time.monotonic()
+    stuck = subprocess.run(
+        [sys.executable, "-c", "import time; from bot.telegram.console import _end_soon; "
+         "_end_soon(); time.sleep(60)"],
+        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert stuck.returncode == 130 and time.monotonic() - started < 20
+    assert "ending now" in stuck.stderr
+
+
 def test_ctrl_c_in_the_console_ends_it_at_once_and_cleanly(tmp_path):
     import pty
     import select

@@ -37,10 +37,10 @@ _TALKS = re.compile(
 )
 # What a participant says at the talks, when the name is its subject (before the verb).
 _SAYS = re.compile(
-    r"подчеркнул\w*|отметил\w*|заявил\w*|выразил\w*|поблагодарил\w*|проинформировал\w*|"
+    r"\b(?:подчеркнул\w*|отметил\w*|заявил\w*|выразил\w*|поблагодарил\w*|проинформировал\w*|"
     r"подтвердил\w*|ответил\w*|confirmed|reaffirmed|answered|replied|жауап\s+берді|"
     r"атап\s+өтт\w*|айтты|мәлімдеді|білдірді|растады|жеткізді|деді|"
-    r"\bnoted\b|stressed|emphasi[sz]ed|underlined|expressed|thanked|informed|\bsaid\b",
+    r"noted|stressed|emphasi[sz]ed|underlined|expressed|thanked|informed|said)\b",
     re.I,
 )
 # The speaker of a quote, named after it: "«…», – деді Нұртілеу", "…," said Mukhtar Tleuberdi".

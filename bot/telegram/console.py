@@ -14,6 +14,7 @@ import logging
 import os
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -31,6 +32,7 @@ from bot.telegram.updates import make_callback_update, make_chat, make_message_u
 log = logging.getLogger(__name__)
 
 CONSOLE_USER_ID = 1001
+INTERRUPT_SECONDS = 3.0  # Ctrl-C to exit, at most
 REPLY_METHODS = ("sendMessage", "editMessageText", "sendDocument", "answerInlineQuery")
 
 
@@ -308,25 +310,54 @@ async def chat(
                 "chat). Try /help; type a button's number to press it; Ctrl-D or Ctrl-C quits.",
                 file=stdout,
             )
-        pressable: list[str] = []
-        while True:
-            if interactive:
-                print("you> ", end="", file=stdout, flush=True)
-            line = await (lines.readline() if lines else asyncio.to_thread(stdin.readline))
-            if not line:
-                break
-            text = line.strip()
-            if not text:
-                continue
-            if text.isdigit() and pressable and not 1 <= int(text) <= len(pressable):
-                print(no_such_button(text, len(pressable)), file=stdout)
-                continue  # the buttons shown stay pressable
-            if text.isdigit() and pressable:
-                calls = await bot.press(pressable[int(text) - 1])
-            else:
-                calls = await bot.send(text)
-            shown, pressable = describe_calls(calls)
-            print(shown or "(no reply)", file=stdout)
-            if interactive:
-                print(file=stdout)
+        try:
+            await _converse(bot, lines, stdin, stdout, interactive)
+        except asyncio.CancelledError:  # Ctrl-C (asyncio.run cancels this task)
+            _end_soon()  # the shutdown that follows gets a moment, not the user's patience
+            raise
     return 0
+
+
+def _end_soon() -> None:
+    """End the process with Ctrl-C's code if it has not ended within `INTERRUPT_SECONDS`."""
+
+    def end_now() -> None:
+        print(
+            f"(the chat took over {INTERRUPT_SECONDS:.0f} s to close; ending now)", file=sys.stderr
+        )
+        os._exit(130)
+
+    timer = threading.Timer(INTERRUPT_SECONDS, end_now)
+    timer.daemon = True
+    timer.start()
+
+
+async def _converse(
+    bot: InProcessBot,
+    lines: TerminalLines | None,
+    stdin: TextIO,
+    stdout: TextIO,
+    interactive: bool,
+) -> None:
+    """Read lines until EOF: send each, or press the button whose number it is."""
+    pressable: list[str] = []
+    while True:
+        if interactive:
+            print("you> ", end="", file=stdout, flush=True)
+        line = await (lines.readline() if lines else asyncio.to_thread(stdin.readline))
+        if not line:
+            break
+        text = line.strip()
+        if not text:
+            continue
+        if text.isdigit() and pressable and not 1 <= int(text) <= len(pressable):
+            print(no_such_button(text, len(pressable)), file=stdout)
+            continue  # the buttons shown stay pressable
+        if text.isdigit() and pressable:
+            calls = await bot.press(pressable[int(text) - 1])
+        else:
+            calls = await bot.send(text)
+        shown, pressable = describe_calls(calls)
+        print(shown or "(no reply)", file=stdout)
+        if interactive:
+            print(file=stdout)

@@ -117,3 +117,46 @@ def test_a_kazakh_speaker_conveying_words_outside_the_lede_takes_part(knowledge)
         "ынтымақтастыққа дайын екенін жеткізді."
     )
     assert "abdrakhmanov-kairat" in people(ingest_text(text, knowledge))
+
+
+def sides(result) -> dict[str, str]:
+    drafts = {p.id: p.name.ru for p in result.people}
+    return {drafts.get(p.person, p.person): p.side for e in result.events for p in e.participants}
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "side"),
+    [
+        # a title naming no country beside one of Kazakhstan's: the lede's one foreign country
+        (
+            " date 2021-06-10 Yesterday, Mongolia and Kazakhstan held political consultations "
+            "in Ulaanbaatar. The consultations were chaired by Deputy Minister of Foreign "
+            "Affairs Battsetseg Batmunkh and Deputy Minister of Foreign Affairs of Kazakhstan "
+            "Yerlan Baudarbek-Kozhatayev.",
+            "Battsetseg Batmunkh",
+            "mongolia",
+        ),
+        # a surname formed as Kazakh ones are stays Kazakhstan's
+        (
+            " date 2021-06-10 Президент Монголии прибыл в Астану с визитом. В аэропорту его "
+            "встретили министр иностранных дел Казахстана Мухтар Тлеуберди и заместитель "
+            "министра иностранных дел Бауыржан Сарсенбаев.",
+            "Бауыржан Сарсенбаев",
+            "kazakhstan",
+        ),
+    ],
+)
+def test_a_title_with_no_country_beside_kazakhstans_is_the_counterparts(
+    knowledge, text, name, side
+):
+    assert sides(ingest_text(text, knowledge))[name] == side
+
+
+def test_a_speech_verb_is_read_as_a_whole_word():
+    """Words that end in a speech verb ("іздеді", searched, ends in "деді"; "қайтты", returned,
+    in "айтты") do not make the name before them a speaker at the talks."""
+    from bot.ingest.participation import _SAYS
+
+    assert _SAYS.search("«…», – деді Нұртілеу") and _SAYS.search("he said")
+    for word in ("іздеді", "қайтты", "unsaid", "denoted"):
+        assert not _SAYS.search(word), word
