@@ -14,7 +14,6 @@ import logging
 import os
 import sys
 import tempfile
-import threading
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -26,6 +25,7 @@ from bot.app import build_application
 from bot.conversation.callbacks import NOOP
 from bot.settings import Settings
 from bot.telegram.fake_api import ApiCall, FakeBotAPI
+from bot.telegram.hard_stop import exit_within
 from bot.telegram.inprocess import InProcessRequest
 from bot.telegram.updates import make_callback_update, make_chat, make_message_update, make_user
 
@@ -320,16 +320,7 @@ async def chat(
 
 def _end_soon() -> None:
     """End the process with Ctrl-C's code if it has not ended within `INTERRUPT_SECONDS`."""
-
-    def end_now() -> None:
-        print(
-            f"(the chat took over {INTERRUPT_SECONDS:.0f} s to close; ending now)", file=sys.stderr
-        )
-        os._exit(130)
-
-    timer = threading.Timer(INTERRUPT_SECONDS, end_now)
-    timer.daemon = True
-    timer.start()
+    exit_within(INTERRUPT_SECONDS, 130, f"the chat took over {INTERRUPT_SECONDS:.0f} s to close")
 
 
 async def _converse(

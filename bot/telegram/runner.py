@@ -26,7 +26,6 @@ import re
 import signal
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +48,7 @@ from bot.i18n import t
 from bot.settings import Settings, SettingsError
 from bot.storage.base import StatsRepository
 from bot.telegram.fleet import Fleet, WebhookIsSet
+from bot.telegram.hard_stop import exit_within
 from bot.telegram.health import HealthServer
 from bot.telegram.limits import retry_after_seconds
 from bot.telegram.metrics import Metrics, Progress, TelegramRequest
@@ -538,10 +538,7 @@ async def serve(application: Application, runtime: Runtime) -> int:
 
     def on_signal() -> None:
         stop.set()
-        # However the shutdown goes, the process is gone within STOP_SECONDS + 1.
-        timer = threading.Timer(STOP_SECONDS + 1, _exit_now)
-        timer.daemon = True
-        timer.start()
+        exit_within(STOP_SECONDS + 1, 1, f"shutdown took more than {STOP_SECONDS + 1:.0f} s")
 
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, on_signal)
@@ -598,12 +595,6 @@ async def serve(application: Application, runtime: Runtime) -> int:
 def _process_error_later(application: Application, error: TelegramError) -> None:
     """Hand a polling error to the error handlers (PTB's error_callback must not block)."""
     application.create_task(application.process_error(update=None, error=error))
-
-
-def _exit_now() -> None:
-    logger.error("shutdown took more than %d s: exiting now", STOP_SECONDS + 1)
-    logging.shutdown()
-    os._exit(1)
 
 
 async def start(settings: Settings, runtime: Runtime) -> int:
