@@ -68,7 +68,8 @@ _CITED_BEFORE = re.compile(
     # agreements of an earlier visit: "the arrangements achieved during the visit of …"
     r"(?:achieved|reached|agreed|signed|достигнут\w*|подписан\w*)\s+(?:during|in\s+the\s+course\s+of|"
     r"в\s+ходе)\s+(?:the\s+)?(?:\w+\s+){0,2}(?:visit|визит)\w*)"
-    r"(?:\s+[\w.'’-]+){0,8}\s+$",
+    # (the titles may be set off by commas: "messages from the President of Kazakhstan, …")
+    r"(?:,?\s+[\w.'’-]+){0,8},?\s+$",
     re.I,
 )
 # Words after a name in the genitive or possessive that cite the person: "Назарбаевтың шақыру

@@ -54,6 +54,15 @@ def people(result) -> set[str]:
             "nurtleu-murat",
             "Владимир Путин",
         ),
+        # messages from a president, his title set off by a comma (English)
+        (
+            " date 2022-01-21 Deputy Minister of Foreign Affairs of Kazakhstan Yerlan Alimbayev "
+            "held a meeting with the British Ambassador Kathy Leach. Alimbayev passed on to "
+            "Ambassador Leach congratulatory messages from the President of Kazakhstan, "
+            "Kassym-Jomart Tokayev, addressed to Prime Minister Boris Johnson.",
+            "Yerlan Alimbayev",
+            "tokayev-kassym-jomart",
+        ),
     ],
 )
 def test_a_person_cited_is_no_participant(knowledge, text, participant, cited):
