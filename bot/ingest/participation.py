@@ -40,7 +40,10 @@ _SAYS = re.compile(
     r"\b(?:подчеркнул\w*|отметил\w*|заявил\w*|выразил\w*|поблагодарил\w*|проинформировал\w*|"
     r"подтвердил\w*|ответил\w*|confirmed|reaffirmed|answered|replied|жауап\s+берді|"
     r"атап\s+өтт\w*|айтты|мәлімдеді|білдірді|растады|жеткізді|деді|"
-    r"noted|stressed|emphasi[sz]ed|underlined|expressed|thanked|informed|said)\b",
+    r"noted|stressed|emphasi[sz]ed|underlined|expressed|thanked|informed|said|"
+    # wishes and assurances given to those present: "поздравил дипломатов …, заверил их …"
+    r"поздравил\w*|заверил\w*|пожелал\w*|құттықтады|сендірді|тіледі|congratulated|assured|"
+    r"wished)\b",
     re.I,
 )
 # The speaker of a quote, named after it: "«…», – деді Нұртілеу", "…," said Mukhtar Tleuberdi".
@@ -61,8 +64,8 @@ _PLANS_REPORTED = frozenset({"announcement", "visit"})
 # with its titles in between ("передал приветствие от президента Кыргызстана …").
 _CITED_BEFORE = re.compile(
     # (not "по инициативе …", "at the initiative of …": who proposed the talks held them)
-    r"(?:от\s+имени|по\s+поручению|приветстви\w*|послани\w*|(?<!по\s)инициатив\w*|в\s+контексте|"
-    r"on\s+behalf\s+of|greetings\s+(?:from|of)|messages?\s+(?:from|of)|letters?\s+(?:from|of)|"
+    r"(?:от\s+имени|по\s+поручению|приветстви\w*|послани\w*|пожелани\w*|(?<!по\s)инициатив\w*|в\s+контексте|"
+    r"on\s+behalf\s+of|(?:greetings|wishes)\s+(?:from|of)|messages?\s+(?:from|of)|letters?\s+(?:from|of)|"
     r"(?<!at\sthe\s)initiatives?\s+of|instructions?\s+of|initiated\s+by|proposed\s+by|according\s+to|"
     r"in\s+the\s+context\s+of|"
     # agreements of an earlier visit: "the arrangements achieved during the visit of …"

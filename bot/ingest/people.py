@@ -62,7 +62,10 @@ _NOT_NAMES = re.compile(
     r"центр|департамент|комитет|агентств|институт|компани|корпораци|фонд|банк|управлени|"
     r"комитеті|агенттіг|қоры|centre|center|department|committee|agency|institute|fund|bank|"
     # regions: "на Ближнем Востоке"
-    r"ближн|восток|таяу)",
+    r"ближн|восток|таяу|"
+    # forms of state: "посол Исламской Республики Иран", "Королевства Саудовская Аравия"
+    r"исламск|islamic|королевств|корольдіг|kingdom|федеративн|federal|демократическ|"
+    r"democratic|султанат|sultanate|әмірлі|эмират|emirate)",
     re.I,
 )
 # Capitalised English words of titles and institutions ("Special Assignments", "Foreign Affairs").
@@ -85,7 +88,9 @@ _TITLE_WORDS = frozenset(
 _KK_ATTRIBUTIVE = re.compile(r"(?:дағы|дегі|тағы|тегі|ндағы|ндегі)$", re.I)
 MAX_GAP = 8  # words allowed between a title and the name it introduces
 # Lower-case words inside a personal name.
-_PARTICLES = frozenset("van von der den de da di du dos das la le al el bin ibn ter".split())
+_PARTICLES = frozenset(
+    "van von der den de da di du dos das la le al el bin ibn ben ter бин бен ибн".split()
+)
 
 
 @dataclass(frozen=True)
@@ -161,7 +166,9 @@ def _name_after(
             if i > 0 and len(ws[i - 1].text) == 1 and ws[i - 1].text.isupper():
                 first = i - 1  # an initial: "М.Нуртлеу", "Н. Герман"
             end = i + 1
-            while end < len(ws) and end - i < 4:  # "Kiitumetzi Siipilo Tandeka Matthews"
+            # "Kiitumetzi Siipilo Tandeka Matthews"; a hyphen's halves are one word of the four
+            # ("Файсал бен Ханиф Аль-Кахтани")
+            while end < len(ws) and (end - i < 4 or text[ws[end - 1].end : ws[end].start] == "-"):
                 if re.search(r"[,.;:–—]", text[ws[end - 1].end : ws[end].start]):
                     break
                 syllable = (  # "Ван И", "Ли Цян": a one-letter last part, not an initial

@@ -94,7 +94,7 @@ _ROLES: list[tuple[str, str, dict[str, str]]] = [
     ),
     (
         "king",
-        r"корол\w*|король|\bking\b",
+        r"корол(?!евств)\w*|король|\bking\b",  # not "Королевства" (Kingdom)
         {"kk": "Король", "ru": "Король", "en": "King"},
     ),
     (

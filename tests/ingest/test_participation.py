@@ -169,3 +169,25 @@ def test_a_speech_verb_is_read_as_a_whole_word():
     assert _SAYS.search("«…», – деді Нұртілеу") and _SAYS.search("he said")
     for word in ("іздеді", "қайтты", "unsaid", "denoted"):
         assert not _SAYS.search(word), word
+
+
+def test_a_host_who_congratulates_the_envoys_takes_part(knowledge):
+    text = (
+        "Верительные грамоты Президенту Казахстана вручил посол Турецкой Республики Мустафа "
+        "Капуджу.\nСтороны обсудили двусторонние отношения в торговле и в энергетике.\n"
+        "Сотрудничество двух стран успешно развивается во всех сферах взаимодействия.\n"
+        "Казахстан открыт для международного сотрудничества со всеми странами мира.\n"
+        "Касым-Жомарт Токаев поздравил дипломата с началом миссии в Казахстане."
+    )
+    assert "tokayev-kassym-jomart" in people(ingest_text(text, knowledge))
+
+
+def test_the_president_whose_wishes_are_conveyed_is_no_participant(knowledge):
+    text = (
+        "Посол Казахстана Ерлан Идрисов вручил верительные грамоты королеве Великобритании "
+        "Елизавете II.\nДипломат передал Елизавете наилучшие пожелания от президента Казахстана "
+        "Нурсултана Назарбаева и поздравил ее с юбилеем."
+    )
+    found = people(ingest_text(text, knowledge))
+    assert "idrissov-erlan" in found
+    assert "nazarbayev-nursultan" not in found

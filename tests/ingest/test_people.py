@@ -426,3 +426,20 @@ def test_a_name_opening_with_a_latin_accented_capital_is_read(knowledge):
     )
     names = {p.name.en for p in ingest_text(text, knowledge).people}
     assert "Mevlut Cavusoglu" in names, names  # English names are drafted in plain letters
+
+
+def test_envoys_listed_after_forms_of_state_with_particles_in_their_names(knowledge):
+    text = (
+        "Верительные грамоты вручили посол Малайзии Мохамад Адли бин Абдулла, посол Королевства "
+        "Саудовская Аравия Файсал бен Ханиф Аль-Кахтани, посол Турецкой Республики Мустафа "
+        "Капуджу, посол Исламской Республики Иран Али Акбар Джоукар."
+    )
+    result = ingest_text(text, knowledge)
+    names = {p.id: p.name.ru for p in result.people}
+    found = {(names[p.person], p.role.en, p.side) for e in result.events for p in e.participants}
+    assert found == {
+        ("Мохамад Адли бин Абдулла", "Ambassador", "malaysia"),
+        ("Файсал бен Ханиф Аль-Кахтани", "Ambassador", "saudi-arabia"),
+        ("Мустафа Капуджу", "Ambassador", "turkey"),
+        ("Али Акбар Джоукар", "Ambassador", "iran"),
+    }
