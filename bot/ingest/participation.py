@@ -30,6 +30,8 @@ _TALKS = re.compile(
     r"телефон\w*|\bphone\b|telephone|\bcall\b|прибыл\w*|"
     r"arrived|келді|выступ\w*|сөз\s+сөйле\w*|addressed|подписа\w*|қол\s+қой\w*|\bsigned\b|"
     r"сопредседател\w*|co-chair\w*|hosted|welcomed|"
+    # credentials presented or received: "Воденскиге де сенім грамотасын тапсырды"
+    r"грамот\w*|credentials|"
     # met at the airport, reported to the meeting: "әуежайдан … күтіп алды", "баяндама жасайды"
     r"күтіп\s+ал\w*|қарсы\s+ал\w*|жолық\w*|бас\s+қос\w*|баяндама\w*|доклад\w*|"
     r"\bmet\b|\bmeeting\b|talks|discussed|conversation|received|attended|participat\w*|took\s+part",

@@ -191,3 +191,14 @@ def test_the_president_whose_wishes_are_conveyed_is_no_participant(knowledge):
     found = people(ingest_text(text, knowledge))
     assert "idrissov-erlan" in found
     assert "nazarbayev-nursultan" not in found
+
+
+def test_an_envoy_given_credentials_outside_the_lede_takes_part(knowledge):
+    text = (
+        "9 қаңтарда президент Қасым-Жомарт Тоқаев АҚШ-тың Қазақстандағы жаңа елшісі Джули "
+        "Стаффтқа сенім грамотасын тапсырды.\nАҚШ Сенаты дипломатты Астанаға елші ретінде "
+        "жіберу жөніндегі шешімді 2025 жылғы қазанда бекіткен.\nСтаффт Мемлекеттік "
+        "департаментте 25 жылдан астам уақыт қызмет атқарған.\nЖұма күні президент Болгария "
+        "елшісі Георги Воденскиге де сенім грамотасын тапсырды."
+    )
+    assert "Георги Воденски" in people(ingest_text(text, knowledge))
