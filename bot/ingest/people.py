@@ -177,7 +177,9 @@ def _name_after(
                     and end not in taken
                     and (text[ws[end].end : ws[end].end + 1] != "." or end == len(ws) - 1)
                 )
-                if _is_name_word(ws[end], taken, end) or syllable:
+                # a word broken over a line, its hyphen kept: "Вячеслав Воло-динмен"
+                broken = text[ws[end - 1].end : ws[end].start] == "-" and ws[end].text.islower()
+                if _is_name_word(ws[end], taken, end) or syllable or broken:
                     end += 1
                 elif ws[end].text in _PARTICLES and end + 1 < len(ws):
                     following = ws[end + 1]  # "David van Weel", "Ursula von der Leyen"

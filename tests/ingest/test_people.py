@@ -443,3 +443,12 @@ def test_envoys_listed_after_forms_of_state_with_particles_in_their_names(knowle
         ("Мустафа Капуджу", "Ambassador", "turkey"),
         ("Али Акбар Джоукар", "Ambassador", "iran"),
     }
+
+
+def test_a_name_broken_over_a_line_with_its_hyphen_is_read_whole(knowledge):
+    text = (
+        "Сенат Төрағасы Мәулен Әшімбаев Ресей Мемлекеттік Думасының Төрағасы Вячеслав "
+        "Воло-динмен кездесті."
+    )
+    names = {p.name.kk for p in ingest_text(text, knowledge).people}
+    assert "Вячеслав Воло-дин" in names, names
