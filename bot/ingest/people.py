@@ -88,6 +88,7 @@ _TITLE_WORDS = frozenset(
 _KK_ATTRIBUTIVE = re.compile(r"(?:дағы|дегі|тағы|тегі|ндағы|ндегі)$", re.I)
 MAX_GAP = 8  # words allowed between a title and the name it introduces
 # Lower-case words inside a personal name.
+_BEFORE_PLACE = frozenset({"в", "во", "in", "at"})  # prepositions a place, not a name, follows
 _PARTICLES = frozenset(
     "van von der den de da di du dos das la le al el bin ibn ben ter бин бен ибн".split()
 )
@@ -159,8 +160,19 @@ def _name_after(
         )
         # the dot of an initial or a form of address: "Н. Герман", "H.E. Mr. Ichiro Ogasawara"
         abbreviated = between.strip() == "." and i > start and _abbreviation(ws[i - 1])
-        if any(mark in between for mark in ',.;:()«»"') and not (appositive or abbreviated):
+        # an abbreviation in brackets inside the title: "при Организации исламского
+        # сотрудничества (ОИС) Руслан Коспанов"
+        bracketed = (between.strip() == "(" and ws[i].text.isupper()) or (
+            between.strip() == ")" and ws[i - 1].text.isupper()
+        )
+        if any(mark in between for mark in ',.;:()«»"') and not (
+            appositive or abbreviated or bracketed
+        ):
             return None
+        # "Генеральный консул Казахстана в Джидде Руслан Коспанов": a city after "в", not a name
+        placed = i > 0 and ws[i - 1].text in _BEFORE_PLACE and i + 1 < len(ws)
+        if placed and _is_name_word(ws[i + 1], taken, i + 1):
+            continue
         if _is_name_word(ws[i], taken, i):
             first = i
             if i > 0 and len(ws[i - 1].text) == 1 and ws[i - 1].text.isupper():

@@ -103,7 +103,10 @@ _ROLES: list[tuple[str, str, dict[str, str]]] = [
         "other",
         r"премьер-министр\w*\s+(?:бірінші\s+)?орынбасар\w*|(?:перв\w*\s+)?заместител\w*\s+"
         r"премьер-министр\w*|вице-премьер\w*|(?:first\s+)?deputy\s+prime\s+minister|"
-        r"вице-президент\w*|vice[\s-]president",
+        r"вице-президент\w*|vice[\s-]president|"
+        # a deputy of a permanent representative is not one
+        r"заместител\w*\s+постоянн\w*\s+представител\w*|deputy\s+permanent\s+representative|"
+        r"тұрақты\s+өкіл\w*\s+орынбасар\w*",
         {"kk": "Лауазымды тұлға", "ru": "Должностное лицо", "en": "Official"},
     ),
     (

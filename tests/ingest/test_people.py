@@ -452,3 +452,15 @@ def test_a_name_broken_over_a_line_with_its_hyphen_is_read_whole(knowledge):
     )
     names = {p.name.kk for p in ingest_text(text, knowledge).people}
     assert "Вячеслав Воло-дин" in names, names
+
+
+def test_a_title_with_a_city_and_a_bracketed_abbreviation_names_its_holder(knowledge):
+    text = (
+        "Генеральный консул Казахстана в Джидде, заместитель Постоянного представителя РК при "
+        "Организации исламского сотрудничества (ОИС) Руслан Коспанов принял участие во встрече."
+    )
+    result = ingest_text(text, knowledge)
+    names = {p.id: p.name.ru for p in result.people}
+    found = {(names[p.person], p.role.en, p.side) for e in result.events for p in e.participants}
+    # a deputy permanent representative has no office of the gazetteer's: an official
+    assert found == {("Руслан Коспанов", "Official", "kazakhstan")}
