@@ -121,6 +121,14 @@ def _is_name_word(word: Word, taken: set[int], index: int) -> bool:
     )
 
 
+def _title_case(text: str) -> bool:
+    """Whether the line is a headline (short, no full stop) in which nearly every longer word is
+    capitalised, as English headlines are."""
+    longer = [w for w in words(text) if len(w.text) > 3 and w.text.isalpha()]
+    headline = len(text) <= 160 and not text.rstrip().endswith(".")
+    return headline and len(longer) >= 4 and sum(w.capitalised for w in longer) >= 0.8 * len(longer)
+
+
 def _abbreviation(word: Word) -> bool:
     """An initial or a form of address, which a dot ends: "Н", "H", "E", "Mr"."""
     return (len(word.text) == 1 and word.text.isupper()) or word.folded in {"mr", "mrs", "ms", "dr"}
@@ -243,6 +251,16 @@ def find_people(
     Саудабаевым" is the foreign minister the gazetteer knows)."""
     offices = offices or {}
     found: list[PersonMention] = []
+    # An English headline in title case capitalises every word ("Foreign Minister Kishida Pays a
+    # Courtesy Call"): a name read there must be written so in the text's sentences too.
+    headlines = {s.index for s in sentences[:3] if lang == "en" and _title_case(s.text)}
+    capitalised = {
+        w.text
+        for s in sentences
+        if s.index not in headlines
+        for w in words(s.text)
+        if w.capitalised
+    }
     for sentence in sentences:
         text = sentence.text
         ws = words(text)
@@ -316,6 +334,10 @@ def find_people(
             first, end = span
             raw = _span_text(text, ws, first, end)
             if not _full_name(raw):
+                continue
+            if sentence.index in headlines and not capitalised.issuperset(
+                w.text for w in ws[first:end]
+            ):
                 continue
             if lang == "ru" and first > 0 and ws[first - 1].folded in {"s", "so"}:
                 case = "instrumental"  # "встретился с Сергеем Лавровым"

@@ -464,3 +464,20 @@ def test_a_title_with_a_city_and_a_bracketed_abbreviation_names_its_holder(knowl
     found = {(names[p.person], p.role.en, p.side) for e in result.events for p in e.participants}
     # a deputy permanent representative has no office of the gazetteer's: an official
     assert found == {("Руслан Коспанов", "Official", "kazakhstan")}
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "Foreign Minister Kishida Pays a Courtesy Call on the President of Kazakhstan",
+        "Foreign Minister Of Kazakhstan And Uzbekistan Discussed Strategic Partnership",
+    ],
+)
+def test_words_of_a_title_case_headline_are_no_name_the_text_does_not_write(headline, knowledge):
+    text = (
+        f"{headline}\n\nOn the initiative of the Uzbek side, a telephone conversation of "
+        "Kazakhstan Foreign Minister Yermek Kosherbayev with the Minister of Foreign Affairs of "
+        "Uzbekistan Bakhtiyor Saidov took place."
+    )
+    names = {p.name.en for p in ingest_text(text, knowledge).people}
+    assert names == {"Bakhtiyor Saidov"}, names
