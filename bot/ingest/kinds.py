@@ -111,6 +111,17 @@ _MET_WITH = re.compile(
 )
 
 
+# "Совет министров иностранных дел Казахстана и Узбекистана": a council of two countries, one
+# of them Kazakhstan, is their bilateral mechanism, not an organization's council (not one of a
+# list: "Таджикистана, Казахстана и Узбекистана").
+_KZ = r"(?:Казахстан|Қазақстан|Kazakhstan)\w*"
+_AND = r"\s+(?:и|and|мен|пен|бен|және)\s+"
+_OTHER = r"[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]\w+"
+_TWO_SIDES = re.compile(
+    rf"(?<!,\s)(?<!\w)(?:{_KZ}{_AND}{_OTHER}|{_OTHER}{_AND}{_KZ})(?!\s*,|{_AND}{_OTHER})"
+)
+
+
 # "На полях СМИД ОБСЕ проводит переговоры": the council is where the talks were held.
 _SIDELINES_OF = re.compile(
     r"(?:на\s+полях|в\s+кулуарах|on\s+the\s+(?:sidelines|margins)\s+of(?:\s+the)?|"
@@ -152,7 +163,8 @@ def classify(sentences: list[Sentence]) -> tuple[EventKind, Sentence | None]:
             hit = pattern.search(sentence.text)
             if hit and not _beside(sentence.text, hit.start()):
                 met = _MET_WITH.search(sentence.text, 0, hit.start())
-                return ("bilateral_meeting" if met else kind), sentence
+                two = kind == "ministerial_council" and _TWO_SIDES.search(sentence.text)
+                return ("bilateral_meeting" if met or two else kind), sentence
     # a meeting only planned ("кездесуі жоспарланған") is the programme of what the lede reports
     planned = [s for s in opening if _FUTURE_LEDE.search(s.text)]
     for group in ([s for s in opening if s not in planned], planned):

@@ -88,3 +88,24 @@ def test_a_title_given_again_does_not_take_the_ledes_place():
         "Бұдан кейін министрлер алқа мәжілісіне қатысты."
     )
     assert classify(split_sentences(text))[0] == "ministerial_council"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # a council of two countries' foreign ministers is their bilateral mechanism
+        (
+            "На первом заседании Совета министров иностранных дел Казахстана и Узбекистана "
+            "стороны обсудили торгово-экономическое взаимодействие.",
+            "bilateral_meeting",
+        ),
+        # an organization's council, its members listed, is the council
+        (
+            "На заседании Совета министров иностранных дел Таджикистана, Казахстана и "
+            "Узбекистана министры обсудили региональную безопасность.",
+            "ministerial_council",
+        ),
+    ],
+)
+def test_a_council_of_two_countries_is_a_bilateral_meeting(text, kind):
+    assert classify(split_sentences(text))[0] == kind
