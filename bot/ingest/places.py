@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.ingest.dates import FUTURE
 from bot.ingest.mentions import Gazetteer, Hit, words
 from bot.ingest.text import Sentence
@@ -241,6 +243,24 @@ def place_of_report(
     if city and (found is None or found.country == city.country):
         return Place(city=city.id, country=city.country)
     return found
+
+
+# "встретился с прибывшим накануне в страну с рабочим визитом казахстанским коллегой": a Kazakh
+# visitor come "to the country" is in the host's country, the one foreign country the lede names.
+_KAZAKH_ARRIVED = re.compile(
+    r"(?:прибыв\w*|прибыл\w*|arrived|arriving)\s+(?:[\w-]+\s+){0,4}?"
+    r"(?:в\s+страну|in\s+the\s+country)\s+(?:[\w-]+\s+){0,4}?"
+    r"(?:казахстанск\w*|Казахстан\w*|Kazakh\w*)",
+    re.I,
+)
+
+
+def host_of_kazakh_visit(sentences: list[Sentence], foreign: str | None) -> Place | None:
+    """The `foreign` country, where the sentences have a Kazakh visitor arrive "in the
+    country" of their host."""
+    if foreign and any(_KAZAKH_ARRIVED.search(s.text) for s in sentences):
+        return Place(country=foreign)
+    return None
 
 
 def find_ids(sentences: list[Sentence], gazetteer: Gazetteer) -> list[tuple[str, Sentence]]:

@@ -95,3 +95,11 @@ def test_a_residence_that_reports_the_event_is_no_place(knowledge):
         "хабарлайды Ақорданың баспасөз қызметі. Об этом сообщили в пресс-службе Кремля."
     )
     assert place(text, knowledge) == (None, None)
+
+
+def test_a_kazakh_visitor_come_to_the_country_is_in_the_hosts(knowledge):
+    text = (
+        "Министр иностранных дел Узбекистана Абдулазиз Камилов встретился с прибывшим накануне "
+        "вечером в страну с рабочим визитом казахстанским коллегой Ерланом Идрисовым."
+    )
+    assert place(text, knowledge) == (None, "uzbekistan")
