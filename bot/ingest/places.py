@@ -63,7 +63,8 @@ def _residence(
 
 _VISIT_WORDS = ("visit", "vizit", "trip", "poezdk")  # "visit to Kazakhstan", "визит в Австрию"
 _VISITS = ("poset", "visited", "visits")  # a verb whose object is the place: "посетит Астану"
-_ARRIVAL = ("kelgen", "keldi", "kelip", "kelu", "pribyl", "pribyv", "arriv")  # "Астанаға келген"
+# "Астанаға келген", "Ауғанстанға барды" (went to)
+_ARRIVAL = ("kelgen", "keldi", "kelip", "kelu", "pribyl", "pribyv", "arriv", "bardi", "barip")
 _KK_DATIVE = ("ga", "ge", "qa", "ke", "na", "ne")
 # A country is the place only beside a word for the event; "ситуацию в Украине" is a topic.
 _EVENT_STEMS = (

@@ -103,3 +103,12 @@ def test_a_kazakh_visitor_come_to_the_country_is_in_the_hosts(knowledge):
         "вечером в страну с рабочим визитом казахстанским коллегой Ерланом Идрисовым."
     )
     assert place(text, knowledge) == (None, "uzbekistan")
+
+
+def test_the_country_a_minister_went_to_is_the_place(knowledge):
+    text = (
+        "Ауғанстан тарапының шақыруымен Қазақстан Сыртқы істер министрі Мұрат Нұртілеу жұмыс "
+        "сапарымен Ауғанстанға барды.\nМұрат Нұртілеу Ауғанстан Премьер-Министрінің орынбасары "
+        "Абдул Ғани Барадармен кездесті."
+    )
+    assert place(text, knowledge) == (None, "afghanistan")
