@@ -301,7 +301,7 @@ def _counterpart_sides(
         local = bool(words) and bool(_HOME_SURNAME.search(words[-1][-8:]))
         return (
             participant.side == HOME_COUNTRY
-            and not mention.side
+            and (not mention.side or mention.sent_to)
             and not (known and known.country)
             and not local
         )

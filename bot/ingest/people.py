@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from bot.ingest.mentions import Gazetteer, Word, words
@@ -105,6 +105,7 @@ class PersonMention:
     side: str | None = None
     note: str | None = None
     span: tuple[int, int] | None = None  # where the name is in the sentence (characters)
+    sent_to: bool = False  # the side is only the host an envoy is sent to
 
 
 Resolver = Callable[[str], str | None]
@@ -344,7 +345,7 @@ def find_people(
             taken.update(range(first, end))
             case = case or ("inflected" if lang == "kk" else None)
             name, note = nominative(raw, lang, case)
-            other = None
+            other, sent_to = None, False
             if first < role_start:  # "Hakan Fidan, the Foreign Minister of Turkey"
                 side = side_between(side_hits, end, role_start + MAX_GAP)
             else:
@@ -358,6 +359,9 @@ def find_people(
                     wider = clause_start(ws, text, role_start, reach=8)
                     start = min(start, wider)
                 side = side_between(side_hits, start, first)
+                # "Ambassador to Kazakhstan Kathy Leach": only the host is named
+                named_here = [h for h in side_hits if start <= h.first < first]
+                sent_to = bool(named_here) and all(h.host for h in named_here)
                 window = sides_between(side_hits, start, first)
                 if len(window) >= 2 and _joined(ws, end, taken, text):
                     side, other = window[-2], window[-1]  # "of Russia and China A and B"
@@ -365,7 +369,8 @@ def find_people(
                 # "Қытай коммунистік партиясының … хатшысы Чэнь Цюаньго, … басшысы Шохрат Закир"
                 side = only_foreign(side_hits)
             at = (ws[first].start, ws[end - 1].end)
-            mentions.append((first, _new(name, sentence, role_of(match), side, note, resolve, at)))
+            mention = _new(name, sentence, role_of(match), side, note, resolve, at)
+            mentions.append((first, replace(mention, sent_to=sent_to)))
             mentions += _joined_mention(
                 ws, end, taken, sentence, lang, role_of(match), other, resolve, case
             )

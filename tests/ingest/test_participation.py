@@ -145,6 +145,14 @@ def sides(result) -> dict[str, str]:
             "Battsetseg Batmunkh",
             "mongolia",
         ),
+        # an envoy whose title names only the host, Kazakhstan, is the counterpart too
+        (
+            " date 2022-01-21 Kazakh Deputy Foreign Minister meets with UK Ambassador.\n"
+            "Deputy Minister of Foreign Affairs of the Republic of Kazakhstan Yerlan Alimbayev "
+            "held a meeting with Ambassador to Kazakhstan Kathy Leach.",
+            "Kathy Leach",
+            "united-kingdom",
+        ),
         # a surname formed as Kazakh ones are stays Kazakhstan's
         (
             " date 2021-06-10 Президент Монголии прибыл в Астану с визитом. В аэропорту его "
