@@ -122,6 +122,15 @@ _TWO_SIDES = re.compile(
 )
 
 
+# An official meeting journalists ("бірнеше журналиспен кездесіп", "встретился с
+# журналистами", "met with reporters") holds no talks: the news is what they told them.
+MET_THE_PRESS = re.compile(
+    r"журналис\w*(?:мен|пен)\s+(?:\w+\s+)?кездес\w*|встретил\w*\s+с\s+(?:\w+\s+){0,2}журналист\w*|"
+    r"\bmet\s+(?:with\s+)?(?:\w+\s+){0,2}(?:journalists|reporters)",
+    re.I,
+)
+
+
 # "На полях СМИД ОБСЕ проводит переговоры": the council is where the talks were held.
 _SIDELINES_OF = re.compile(
     r"(?:на\s+полях|в\s+кулуарах|on\s+the\s+(?:sidelines|margins)\s+of(?:\s+the)?|"
@@ -149,6 +158,12 @@ def lede(sentences: list[Sentence], size: int = 3) -> list[Sentence]:
 def classify(sentences: list[Sentence]) -> tuple[EventKind, Sentence | None]:
     """The event kind and the sentence that shows it (None when only the default applies)."""
     opening = lede(sentences)
+    press = next((s for s in opening if MET_THE_PRESS.search(s.text)), None)
+    if press is not None:
+        # what an official told journalists is the news: an event to come, else a statement
+        told = sentences[press.index : press.index + 4]
+        coming = next((s for s in told if _FUTURE_LEDE.search(s.text)), None)
+        return ("announcement", coming) if coming else ("statement", press)
     text = " ".join(s.text for s in opening)
     if _FUTURE_LEDE.search(text) and not _PAST_MEETING.search(text):
         found = next((s for s in opening if _FUTURE_LEDE.search(s.text)), None)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from bot.ingest.dates import BACKGROUND
+from bot.ingest.kinds import MET_THE_PRESS
 from bot.ingest.people import PersonMention
 
 # A sentence outside the lede names participants only where it reports talks held.
@@ -110,7 +111,7 @@ def takes_part(mention: PersonMention, lede: set[int], kind: str) -> bool:
     if mention.role and mention.role.key == "spokesperson":
         return False
     text = mention.sentence.text
-    if BACKGROUND.search(text) or cited(mention):
+    if BACKGROUND.search(text) or cited(mention) or MET_THE_PRESS.search(text):
         return False
     if PLANNED.search(text) and kind not in _PLANS_REPORTED:
         return False

@@ -109,3 +109,13 @@ def test_a_title_given_again_does_not_take_the_ledes_place():
 )
 def test_a_council_of_two_countries_is_a_bilateral_meeting(text, kind):
     assert classify(split_sentences(text))[0] == kind
+
+
+def test_an_official_meeting_journalists_announces_what_they_told_them():
+    text = (
+        "Бүгін Пәкістан Ислам Республикасының елшісі Саджад Ахмед Сихар елордалық бірнеше "
+        "журналиспен кездесіп, сұхбат берді.\nБүгінгі кездесудің мақсаты - сіздерді ИЫҰ Сыртқы "
+        "істер министрлері кеңесінің 48-ші отырысы туралы хабардар ету.\nОтырыс 22-23 наурызда "
+        "Исламабадта өтеді."
+    )
+    assert classify(split_sentences(text))[0] == "announcement"

@@ -210,3 +210,14 @@ def test_an_envoy_given_credentials_outside_the_lede_takes_part(knowledge):
         "елшісі Георги Воденскиге де сенім грамотасын тапсырды."
     )
     assert "Георги Воденски" in people(ingest_text(text, knowledge))
+
+
+def test_an_official_meeting_journalists_is_no_participant(knowledge):
+    text = (
+        " date 2022-03-01 Бүгін Пәкістан Ислам Республикасының елшісі Саджад Ахмед Сихар "
+        "елордалық бірнеше журналиспен кездесіп, сұхбат берді.\nОтырыс 22-23 наурызда "
+        "Исламабадта өтеді."
+    )
+    result = ingest_text(text, knowledge)
+    assert people(result) == set()
+    assert result.events[0].date.value == "2022-03-22"
