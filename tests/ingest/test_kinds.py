@@ -38,6 +38,26 @@ from bot.ingest.text import split_sentences
             "қыркүйекте өтетін саммитке шақыру хатын табыс етті.",
             "bilateral_meeting",
         ),
+        # a council of two countries' foreign ministers is their bilateral mechanism
+        (
+            "На первом заседании Совета министров иностранных дел Казахстана и Узбекистана "
+            "стороны обсудили торгово-экономическое взаимодействие.",
+            "bilateral_meeting",
+        ),
+        # an organization's council, its members listed, is the council
+        (
+            "На заседании Совета министров иностранных дел Таджикистана, Казахстана и "
+            "Узбекистана министры обсудили региональную безопасность.",
+            "ministerial_council",
+        ),
+        # an official meeting journalists announces what they told them
+        (
+            "Бүгін Пәкістан Ислам Республикасының елшісі Саджад Ахмед Сихар елордалық бірнеше "
+            "журналиспен кездесіп, сұхбат берді.\nБүгінгі кездесудің мақсаты - сіздерді ИЫҰ "
+            "Сыртқы істер министрлері кеңесінің 48-ші отырысы туралы хабардар ету.\nОтырыс 22-23 "
+            "наурызда Исламабадта өтеді.",
+            "announcement",
+        ),
     ],
 )
 def test_kind_of_the_lede(text, kind):
@@ -88,34 +108,3 @@ def test_a_title_given_again_does_not_take_the_ledes_place():
         "Бұдан кейін министрлер алқа мәжілісіне қатысты."
     )
     assert classify(split_sentences(text))[0] == "ministerial_council"
-
-
-@pytest.mark.parametrize(
-    ("text", "kind"),
-    [
-        # a council of two countries' foreign ministers is their bilateral mechanism
-        (
-            "На первом заседании Совета министров иностранных дел Казахстана и Узбекистана "
-            "стороны обсудили торгово-экономическое взаимодействие.",
-            "bilateral_meeting",
-        ),
-        # an organization's council, its members listed, is the council
-        (
-            "На заседании Совета министров иностранных дел Таджикистана, Казахстана и "
-            "Узбекистана министры обсудили региональную безопасность.",
-            "ministerial_council",
-        ),
-    ],
-)
-def test_a_council_of_two_countries_is_a_bilateral_meeting(text, kind):
-    assert classify(split_sentences(text))[0] == kind
-
-
-def test_an_official_meeting_journalists_announces_what_they_told_them():
-    text = (
-        "Бүгін Пәкістан Ислам Республикасының елшісі Саджад Ахмед Сихар елордалық бірнеше "
-        "журналиспен кездесіп, сұхбат берді.\nБүгінгі кездесудің мақсаты - сіздерді ИЫҰ Сыртқы "
-        "істер министрлері кеңесінің 48-ші отырысы туралы хабардар ету.\nОтырыс 22-23 наурызда "
-        "Исламабадта өтеді."
-    )
-    assert classify(split_sentences(text))[0] == "announcement"
