@@ -67,7 +67,10 @@ _PLANS_REPORTED = frozenset({"announcement", "visit"})
 # with its titles in between ("передал приветствие от президента Кыргызстана …").
 _CITED_BEFORE = re.compile(
     # (not "по инициативе …", "at the initiative of …": who proposed the talks held them)
-    r"(?:от\s+имени|по\s+поручению|приветстви\w*|послани\w*|пожелани\w*|(?<!по\s)инициатив\w*|в\s+контексте|"
+    r"(?:от\s+имени|по\s+поручению|приветстви\w*|послани\w*|пожелани\w*|"
+    # an invitation accepted or passed on: "Меркель приняла приглашение Президента РК …" (not
+    # "по приглашению …", "at the invitation of …": who invited hosts the talks)
+    r"(?<!по\s)приглашени\w*|(?<!at\sthe\s)invitations?\s+(?:of|from)|(?<!по\s)инициатив\w*|в\s+контексте|"
     r"on\s+behalf\s+of|(?:greetings|wishes)\s+(?:from|of)|messages?\s+(?:from|of)|letters?\s+(?:from|of)|"
     r"(?<!at\sthe\s)initiatives?\s+of|instructions?\s+of|initiated\s+by|proposed\s+by|according\s+to|"
     r"in\s+the\s+context\s+of|"

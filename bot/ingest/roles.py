@@ -164,6 +164,11 @@ _ROLES: list[tuple[str, str, dict[str, str]]] = [
         {"kk": "Консул", "ru": "Консул", "en": "Consul"},
     ),
     (
+        "other",
+        r"канцлер\w*|chancellor",
+        {"kk": "Канцлер", "ru": "Канцлер", "en": "Chancellor"},
+    ),
+    (
         # "Turkish leader Recep Tayyip Erdoğan", "лидер Турции"
         "other",
         r"\bleader|лидер\w*|көшбасшы\w*",

@@ -63,6 +63,14 @@ def people(result) -> set[str]:
             "Yerlan Alimbayev",
             "tokayev-kassym-jomart",
         ),
+        # an invitation passed on from a president; a chancellor is titled
+        (
+            "Государственный секретарь - министр иностранных дел Казахстана Канат Саудабаев "
+            "провел встречу с Канцлером ФРГ Ангелой Меркель.\nК.Саудабаев передал А.Меркель "
+            "личное приглашение Президента Нурсултана Назарбаева принять участие в Саммите ОБСЕ.",
+            "Ангела Меркель",
+            "nazarbayev-nursultan",
+        ),
         # wishes conveyed from a president
         (
             "Посол Казахстана Ерлан Идрисов вручил верительные грамоты королеве Великобритании "
