@@ -369,6 +369,13 @@ def test_the_kazakh_side_met_on_the_margins_is_a_participant(knowledge):
             "ямамура",
             "japan",
         ),
+        # a permanent representative to a body acts for the country that sent them
+        (
+            "Генерального секретаря ООН Антониу Гутерриша приветствовал Постоянный представитель "
+            "Казахстана при ООН Кайрат Умаров.",
+            "умаров",
+            "kazakhstan",
+        ),
     ],
 )
 def test_people_introduced_by_title_and_country(text, surname, side, knowledge):
