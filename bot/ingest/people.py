@@ -122,6 +122,19 @@ def _is_name_word(word: Word, taken: set[int], index: int) -> bool:
     )
 
 
+# An institution named after a person ("в Назарбаев Университете", "Nazarbayev University",
+# "Heydar Aliyev Center"): folded stems of the word after the name.
+_INSTITUTIONS = tuple(
+    "universit mekte shkol school scool center centre tsentr ortalig airport "
+    "aeroport auejai fond foundation".split()
+)
+
+
+def _named_after(ws: list[Word], end: int) -> bool:
+    """Whether the name ending before word `end` names an institution, not its person."""
+    return end < len(ws) and ws[end].capitalised and ws[end].folded.startswith(_INSTITUTIONS)
+
+
 def _title_case(text: str) -> bool:
     """Whether the line is a headline (short, no full stop) in which nearly every longer word is
     capitalised, as English headlines are."""
@@ -272,7 +285,9 @@ def find_people(
         # "german" is how "Н. Герман" folds)
         countries = {i for h in sides.names(sentence) for i in range(h.first, h.last)}
         known = [
-            h for h in people.find(sentence) if not countries.issuperset(range(h.first, h.last))
+            h
+            for h in people.find(sentence)
+            if not countries.issuperset(range(h.first, h.last)) and not _named_after(ws, h.last)
         ]
         named = {i for hit in known for i in range(hit.first, hit.last)}
         taken |= named

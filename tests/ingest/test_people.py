@@ -488,3 +488,16 @@ def test_words_of_a_title_case_headline_are_no_name_the_text_does_not_write(head
     )
     names = {p.name.en for p in ingest_text(text, knowledge).people}
     assert names == {"Bakhtiyor Saidov"}, names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Госсекретарь США Джон Керри прибыл в Астану. Он выступит с речью в Назарбаев "
+        "Университете.",
+        "US Secretary of State John Kerry arrived in Astana and spoke at Nazarbayev University.",
+    ],
+)
+def test_an_institution_named_after_a_person_is_not_the_person(text, knowledge):
+    people = {p.person for e in ingest_text(text, knowledge).events for p in e.participants}
+    assert "nazarbayev-nursultan" not in people
