@@ -122,6 +122,7 @@ _TWO_SIDES = re.compile(
 )
 
 
+_AIRPORT = re.compile(r"аэропорт\w*|әуежай\w*|airport", re.I)
 # An official meeting journalists ("бірнеше журналиспен кездесіп", "встретился с
 # журналистами", "met with reporters") holds no talks: the news is what they told them.
 MET_THE_PRESS = re.compile(
@@ -186,6 +187,8 @@ def classify(sentences: list[Sentence]) -> tuple[EventKind, Sentence | None]:
         for kind, pattern in general:
             for sentence in group:
                 hit = pattern.search(sentence.text)
-                if hit and not _beside(sentence.text, hit.start()):
+                # "В столичном аэропорту его встретил министр": a welcome, not the talks
+                welcome = kind == "bilateral_meeting" and _AIRPORT.search(sentence.text)
+                if hit and not _beside(sentence.text, hit.start()) and not welcome:
                     return kind, sentence
     return "statement", None

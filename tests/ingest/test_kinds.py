@@ -50,6 +50,12 @@ from bot.ingest.text import split_sentences
             "Узбекистана министры обсудили региональную безопасность.",
             "ministerial_council",
         ),
+        # a visitor met at the airport: the visit, not talks
+        (
+            "Госсекретарь США Джон Керри прибыл с официальным визитом в Казахстан. В столичном "
+            "аэропорту его встретил министр иностранных дел РК Ерлан Идрисов.",
+            "visit",
+        ),
         # an official meeting journalists announces what they told them
         (
             "Бүгін Пәкістан Ислам Республикасының елшісі Саджад Ахмед Сихар елордалық бірнеше "
