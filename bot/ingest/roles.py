@@ -26,6 +26,10 @@ _ROLES: list[tuple[str, str, dict[str, str]]] = [
         r"сыртқы\s+(?:істер\s+)?(?:және\s+\w+\s+)?(?:істер\s+)?министр\w*\s+(?:бірінші\s+)?орынбасар\w*|"
         r"deputy\s+foreign\s+minister|"
         r"deputy\s+minister\s+of\s+foreign\s+affairs|"
+        # a deputy secretary of state: "Мемлекеттік хатшысының орынбасары",
+        # "заместитель госсекретаря"
+        r"мемлекеттік\s+хатшы\w*\s+(?:бірінші\s+)?орынбасар\w*|deputy\s+secretary\s+of\s+state|"
+        r"заместител\w*\s+(?:госсекретар|государственн\w*\s+секретар)\w*|"
         # Kazakhstan's deputy ministers are "вице-министры": never the minister
         r"вице-министр\w*(?:\s+иностранных\s+дел)?|сыртқы\s+істер\s+вице-министр\w*|"
         r"vice[\s-]minister\s+of\s+foreign\s+affairs|vice[\s-]foreign\s+minister|"
