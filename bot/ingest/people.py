@@ -353,8 +353,9 @@ def find_people(
                 case = "dative"
             if span is None:
                 if lang != "en" and sentence.index < 4:  # "Президенту России": no name
-                    window = (clause_start(ws, text, role_start), role_end + 2)
-                    nameless.append((sentence, role_of(match), side_between(side_hits, *window)))
+                    near_title = (clause_start(ws, text, role_start), role_end + 2)
+                    titled_side = side_between(side_hits, *near_title)
+                    nameless.append((sentence, role_of(match), titled_side))
                 continue
             first, end = span
             raw = _span_text(text, ws, first, end)
@@ -451,8 +452,8 @@ def _with_untitled(
         at = (ws[first].start, ws[end - 1].end)
         added.append(_new(name, sentence, title[1], title[2], note, resolve, at))
     for mention in added:  # after the mentions of its sentence and those before
-        at = sum(m.sentence.index <= mention.sentence.index for m in found)
-        found = [*found[:at], mention, *found[at:]]
+        place = sum(m.sentence.index <= mention.sentence.index for m in found)
+        found = [*found[:place], mention, *found[place:]]
     return found
 
 
