@@ -28,7 +28,7 @@ from bot.ingest.knowledge import Knowledge
 from bot.ingest.language import detect_language
 from bot.ingest.participation import takes_part
 from bot.ingest.people import PersonMention, find_people
-from bot.ingest.places import find_ids, find_place, place_of_report
+from bot.ingest.places import find_ids, find_place, host_of_kazakh_visit, place_of_report
 from bot.ingest.roles import Role, more_specific, role_key
 from bot.ingest.text import Sentence, split_sentences
 from bot.records.models import Article, Event, EventDate, EventKind, Participant, Person, Source
@@ -162,6 +162,13 @@ def ingest_text(
     place = place_of_report(
         place, filed[1] if filed else None, kind, knowledge.places, seeds.places, knowledge.abroad
     )
+    lede_countries = {
+        h.id for s in opening for h in knowledge.sides.find(s) if h.id in countries and not h.host
+    }
+    lede_countries.discard(HOME_COUNTRY)
+    foreign = lede_countries.pop() if len(lede_countries) == 1 else None
+    if place is None and kind != "phone_call":
+        place = host_of_kazakh_visit(opening, foreign)
     if place is None:
         place_sentence = None
     orgs = _organizations(opening, knowledge, seeds)
@@ -173,11 +180,6 @@ def ingest_text(
     notes = [m.note for m in mentions if m.note]
     notes += [f"{m.name}: mentioned, not a participant" for m in mentioned]
     taken = set(seeds.events)
-    lede_countries = {
-        h.id for s in opening for h in knowledge.sides.find(s) if h.id in countries and not h.host
-    }
-    lede_countries.discard(HOME_COUNTRY)
-    foreign = lede_countries.pop() if len(lede_countries) == 1 else None
 
     def make(
         kind: EventKind,
@@ -299,7 +301,7 @@ def _counterpart_sides(
         local = bool(words) and bool(_HOME_SURNAME.search(words[-1][-8:]))
         return (
             participant.side == HOME_COUNTRY
-            and not mention.side
+            and (not mention.side or mention.sent_to)
             and not (known and known.country)
             and not local
         )

@@ -136,6 +136,8 @@ _WEEKDAY = re.compile(
 )
 _WEEKDAY_NUMBER = {name: n for n, names in enumerate(_WEEKDAYS) for name in names}
 _DATELINE = re.compile(r"^\s*date\s+(?P<year>\d{4})-(?P<month>\d\d)-(?P<day>\d\d)\b")
+# the store's date with no day ("date 2023-09 11 Sep. 15:00"): the year of the header's day
+_DATELINE_MONTH = re.compile(r"^\s*date\s+(?P<year>\d{4})-(?P<month>\d\d)(?![\d-])")
 FUTURE = re.compile(
     r"пройд[её]т|состоится|будет|будут|планиру|запланирован|намерен|предстоящ|"
     r"өтеді|өтетін|өткізіледі|өткізбек|жоспарла|алдағы|"
@@ -332,12 +334,18 @@ def publication_date(
         value = "-".join(dateline.group(k) for k in ("year", "month", "day"))
         # No quote: the dateline is not a sentence of its own, the lede follows it on its line.
         return DateFinding(EventDate(value=value, precision="day", basis="stated"))
+    month = _DATELINE_MONTH.match(text)
+    stored = (
+        EventDate(value=f"{month['year']}-{month['month']}", precision="month", basis="stated")
+        if month
+        else None
+    )
     for mention in find_mentions(sentences[:4]):
         # A header line is short: "Саясат • 08 Сәуір, 2019", "6 Декабря, 02:37 373".
         if mention.day and len(mention.sentence.text) <= 40:
-            return resolve(mention, sentences, None)
+            return resolve(mention, sentences, stored)
         if _heads_line(mention):  # "07.11.2024 Медиаресурс «Большая Азия» 330Министр …"
-            return DateFinding(resolve(mention, sentences, None).date)
+            return DateFinding(resolve(mention, sentences, stored).date)
     for stamp in _short_runs(sentences[:10]):  # "Posted On / 28 / Февраль / 2023"
         for mention in find_mentions([stamp]):
             if mention.day and mention.year:

@@ -111,6 +111,27 @@ _MET_WITH = re.compile(
 )
 
 
+# "Совет министров иностранных дел Казахстана и Узбекистана": a council of two countries, one
+# of them Kazakhstan, is their bilateral mechanism, not an organization's council (not one of a
+# list: "Таджикистана, Казахстана и Узбекистана").
+_KZ = r"(?:Казахстан|Қазақстан|Kazakhstan)\w*"
+_AND = r"\s+(?:и|and|мен|пен|бен|және)\s+"
+_OTHER = r"[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]\w+"
+_TWO_SIDES = re.compile(
+    rf"(?<!,\s)(?<!\w)(?:{_KZ}{_AND}{_OTHER}|{_OTHER}{_AND}{_KZ})(?!\s*,|{_AND}{_OTHER})"
+)
+
+
+_AIRPORT = re.compile(r"аэропорт\w*|әуежай\w*|airport", re.I)
+# An official meeting journalists ("бірнеше журналиспен кездесіп", "встретился с
+# журналистами", "met with reporters") holds no talks: the news is what they told them.
+MET_THE_PRESS = re.compile(
+    r"журналис\w*(?:мен|пен)\s+(?:\w+\s+)?кездес\w*|встретил\w*\s+с\s+(?:\w+\s+){0,2}журналист\w*|"
+    r"\bmet\s+(?:with\s+)?(?:\w+\s+){0,2}(?:journalists|reporters)",
+    re.I,
+)
+
+
 # "На полях СМИД ОБСЕ проводит переговоры": the council is where the talks were held.
 _SIDELINES_OF = re.compile(
     r"(?:на\s+полях|в\s+кулуарах|on\s+the\s+(?:sidelines|margins)\s+of(?:\s+the)?|"
@@ -138,6 +159,12 @@ def lede(sentences: list[Sentence], size: int = 3) -> list[Sentence]:
 def classify(sentences: list[Sentence]) -> tuple[EventKind, Sentence | None]:
     """The event kind and the sentence that shows it (None when only the default applies)."""
     opening = lede(sentences)
+    press = next((s for s in opening if MET_THE_PRESS.search(s.text)), None)
+    if press is not None:
+        # what an official told journalists is the news: an event to come, else a statement
+        told = sentences[press.index : press.index + 4]
+        coming = next((s for s in told if _FUTURE_LEDE.search(s.text)), None)
+        return ("announcement", coming) if coming else ("statement", press)
     text = " ".join(s.text for s in opening)
     if _FUTURE_LEDE.search(text) and not _PAST_MEETING.search(text):
         found = next((s for s in opening if _FUTURE_LEDE.search(s.text)), None)
@@ -152,13 +179,16 @@ def classify(sentences: list[Sentence]) -> tuple[EventKind, Sentence | None]:
             hit = pattern.search(sentence.text)
             if hit and not _beside(sentence.text, hit.start()):
                 met = _MET_WITH.search(sentence.text, 0, hit.start())
-                return ("bilateral_meeting" if met else kind), sentence
+                two = kind == "ministerial_council" and _TWO_SIDES.search(sentence.text)
+                return ("bilateral_meeting" if met or two else kind), sentence
     # a meeting only planned ("кездесуі жоспарланған") is the programme of what the lede reports
     planned = [s for s in opening if _FUTURE_LEDE.search(s.text)]
     for group in ([s for s in opening if s not in planned], planned):
         for kind, pattern in general:
             for sentence in group:
                 hit = pattern.search(sentence.text)
-                if hit and not _beside(sentence.text, hit.start()):
+                # "В столичном аэропорту его встретил министр": a welcome, not the talks
+                welcome = kind == "bilateral_meeting" and _AIRPORT.search(sentence.text)
+                if hit and not _beside(sentence.text, hit.start()) and not welcome:
                     return kind, sentence
     return "statement", None

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from bot.ingest.dates import BACKGROUND
+from bot.ingest.kinds import MET_THE_PRESS
 from bot.ingest.people import PersonMention
 
 # A sentence outside the lede names participants only where it reports talks held.
@@ -30,6 +31,8 @@ _TALKS = re.compile(
     r"телефон\w*|\bphone\b|telephone|\bcall\b|прибыл\w*|"
     r"arrived|келді|выступ\w*|сөз\s+сөйле\w*|addressed|подписа\w*|қол\s+қой\w*|\bsigned\b|"
     r"сопредседател\w*|co-chair\w*|hosted|welcomed|"
+    # credentials presented or received: "Воденскиге де сенім грамотасын тапсырды"
+    r"грамот\w*|credentials|"
     # met at the airport, reported to the meeting: "әуежайдан … күтіп алды", "баяндама жасайды"
     r"күтіп\s+ал\w*|қарсы\s+ал\w*|жолық\w*|бас\s+қос\w*|баяндама\w*|доклад\w*|"
     r"\bmet\b|\bmeeting\b|talks|discussed|conversation|received|attended|participat\w*|took\s+part",
@@ -40,7 +43,10 @@ _SAYS = re.compile(
     r"\b(?:подчеркнул\w*|отметил\w*|заявил\w*|выразил\w*|поблагодарил\w*|проинформировал\w*|"
     r"подтвердил\w*|ответил\w*|confirmed|reaffirmed|answered|replied|жауап\s+берді|"
     r"атап\s+өтт\w*|айтты|мәлімдеді|білдірді|растады|жеткізді|деді|"
-    r"noted|stressed|emphasi[sz]ed|underlined|expressed|thanked|informed|said)\b",
+    r"noted|stressed|emphasi[sz]ed|underlined|expressed|thanked|informed|said|"
+    # wishes and assurances given to those present: "поздравил дипломатов …, заверил их …"
+    r"поздравил\w*|заверил\w*|пожелал\w*|құттықтады|сендірді|тіледі|congratulated|assured|"
+    r"wished)\b",
     re.I,
 )
 # The speaker of a quote, named after it: "«…», – деді Нұртілеу", "…," said Mukhtar Tleuberdi".
@@ -61,14 +67,18 @@ _PLANS_REPORTED = frozenset({"announcement", "visit"})
 # with its titles in between ("передал приветствие от президента Кыргызстана …").
 _CITED_BEFORE = re.compile(
     # (not "по инициативе …", "at the initiative of …": who proposed the talks held them)
-    r"(?:от\s+имени|по\s+поручению|приветстви\w*|послани\w*|(?<!по\s)инициатив\w*|в\s+контексте|"
-    r"on\s+behalf\s+of|greetings\s+(?:from|of)|messages?\s+(?:from|of)|letters?\s+(?:from|of)|"
+    r"(?:от\s+имени|по\s+поручению|приветстви\w*|послани\w*|пожелани\w*|"
+    # an invitation accepted or passed on: "Меркель приняла приглашение Президента РК …" (not
+    # "по приглашению …", "at the invitation of …": who invited hosts the talks)
+    r"(?<!по\s)приглашени\w*|(?<!at\sthe\s)invitations?\s+(?:of|from)|(?<!по\s)инициатив\w*|в\s+контексте|"
+    r"on\s+behalf\s+of|(?:greetings|wishes)\s+(?:from|of)|messages?\s+(?:from|of)|letters?\s+(?:from|of)|"
     r"(?<!at\sthe\s)initiatives?\s+of|instructions?\s+of|initiated\s+by|proposed\s+by|according\s+to|"
     r"in\s+the\s+context\s+of|"
     # agreements of an earlier visit: "the arrangements achieved during the visit of …"
     r"(?:achieved|reached|agreed|signed|достигнут\w*|подписан\w*)\s+(?:during|in\s+the\s+course\s+of|"
     r"в\s+ходе)\s+(?:the\s+)?(?:\w+\s+){0,2}(?:visit|визит)\w*)"
-    r"(?:\s+[\w.'’-]+){0,8}\s+$",
+    # (the titles may be set off by commas: "messages from the President of Kazakhstan, …")
+    r"(?:,?\s+[\w.'’-]+){0,8},?\s+$",
     re.I,
 )
 # Words after a name in the genitive or possessive that cite the person: "Назарбаевтың шақыру
@@ -104,7 +114,7 @@ def takes_part(mention: PersonMention, lede: set[int], kind: str) -> bool:
     if mention.role and mention.role.key == "spokesperson":
         return False
     text = mention.sentence.text
-    if BACKGROUND.search(text) or cited(mention):
+    if BACKGROUND.search(text) or cited(mention) or MET_THE_PRESS.search(text):
         return False
     if PLANNED.search(text) and kind not in _PLANS_REPORTED:
         return False

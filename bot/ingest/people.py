@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from bot.ingest.mentions import Gazetteer, Word, words
@@ -62,7 +62,10 @@ _NOT_NAMES = re.compile(
     r"центр|департамент|комитет|агентств|институт|компани|корпораци|фонд|банк|управлени|"
     r"комитеті|агенттіг|қоры|centre|center|department|committee|agency|institute|fund|bank|"
     # regions: "на Ближнем Востоке"
-    r"ближн|восток|таяу)",
+    r"ближн|восток|таяу|"
+    # forms of state: "посол Исламской Республики Иран", "Королевства Саудовская Аравия"
+    r"исламск|islamic|королевств|корольдіг|kingdom|федеративн|federal|демократическ|"
+    r"democratic|султанат|sultanate|әмірлі|эмират|emirate)",
     re.I,
 )
 # Capitalised English words of titles and institutions ("Special Assignments", "Foreign Affairs").
@@ -85,7 +88,10 @@ _TITLE_WORDS = frozenset(
 _KK_ATTRIBUTIVE = re.compile(r"(?:дағы|дегі|тағы|тегі|ндағы|ндегі)$", re.I)
 MAX_GAP = 8  # words allowed between a title and the name it introduces
 # Lower-case words inside a personal name.
-_PARTICLES = frozenset("van von der den de da di du dos das la le al el bin ibn ter".split())
+_BEFORE_PLACE = frozenset({"в", "во", "in", "at"})  # prepositions a place, not a name, follows
+_PARTICLES = frozenset(
+    "van von der den de da di du dos das la le al el bin ibn ben ter бин бен ибн".split()
+)
 
 
 @dataclass(frozen=True)
@@ -99,6 +105,7 @@ class PersonMention:
     side: str | None = None
     note: str | None = None
     span: tuple[int, int] | None = None  # where the name is in the sentence (characters)
+    sent_to: bool = False  # the side is only the host an envoy is sent to
 
 
 Resolver = Callable[[str], str | None]
@@ -113,6 +120,27 @@ def _is_name_word(word: Word, taken: set[int], index: int) -> bool:
         and word.text.casefold() not in _TITLE_WORDS
         and not _KK_ATTRIBUTIVE.search(word.text)
     )
+
+
+# An institution named after a person ("в Назарбаев Университете", "Nazarbayev University",
+# "Heydar Aliyev Center"): folded stems of the word after the name.
+_INSTITUTIONS = tuple(
+    "universit mekte shkol school scool center centre tsentr ortalig airport "
+    "aeroport auejai fond foundation".split()
+)
+
+
+def _named_after(ws: list[Word], end: int) -> bool:
+    """Whether the name ending before word `end` names an institution, not its person."""
+    return end < len(ws) and ws[end].capitalised and ws[end].folded.startswith(_INSTITUTIONS)
+
+
+def _title_case(text: str) -> bool:
+    """Whether the line is a headline (short, no full stop) in which nearly every longer word is
+    capitalised, as English headlines are."""
+    longer = [w for w in words(text) if len(w.text) > 3 and w.text.isalpha()]
+    headline = len(text) <= 160 and not text.rstrip().endswith(".")
+    return headline and len(longer) >= 4 and sum(w.capitalised for w in longer) >= 0.8 * len(longer)
 
 
 def _abbreviation(word: Word) -> bool:
@@ -154,14 +182,27 @@ def _name_after(
         )
         # the dot of an initial or a form of address: "Н. Герман", "H.E. Mr. Ichiro Ogasawara"
         abbreviated = between.strip() == "." and i > start and _abbreviation(ws[i - 1])
-        if any(mark in between for mark in ',.;:()«»"') and not (appositive or abbreviated):
+        # an abbreviation in brackets inside the title: "при Организации исламского
+        # сотрудничества (ОИС) Руслан Коспанов"
+        bracketed = (between.strip() == "(" and ws[i].text.isupper()) or (
+            between.strip() == ")" and ws[i - 1].text.isupper()
+        )
+        if any(mark in between for mark in ',.;:()«»"') and not (
+            appositive or abbreviated or bracketed
+        ):
             return None
+        # "Генеральный консул Казахстана в Джидде Руслан Коспанов": a city after "в", not a name
+        placed = i > 0 and ws[i - 1].text in _BEFORE_PLACE and i + 1 < len(ws)
+        if placed and _is_name_word(ws[i + 1], taken, i + 1):
+            continue
         if _is_name_word(ws[i], taken, i):
             first = i
             if i > 0 and len(ws[i - 1].text) == 1 and ws[i - 1].text.isupper():
                 first = i - 1  # an initial: "М.Нуртлеу", "Н. Герман"
             end = i + 1
-            while end < len(ws) and end - i < 4:  # "Kiitumetzi Siipilo Tandeka Matthews"
+            # "Kiitumetzi Siipilo Tandeka Matthews"; a hyphen's halves are one word of the four
+            # ("Файсал бен Ханиф Аль-Кахтани")
+            while end < len(ws) and (end - i < 4 or text[ws[end - 1].end : ws[end].start] == "-"):
                 if re.search(r"[,.;:–—]", text[ws[end - 1].end : ws[end].start]):
                     break
                 syllable = (  # "Ван И", "Ли Цян": a one-letter last part, not an initial
@@ -170,7 +211,9 @@ def _name_after(
                     and end not in taken
                     and (text[ws[end].end : ws[end].end + 1] != "." or end == len(ws) - 1)
                 )
-                if _is_name_word(ws[end], taken, end) or syllable:
+                # a word broken over a line, its hyphen kept: "Вячеслав Воло-динмен"
+                broken = text[ws[end - 1].end : ws[end].start] == "-" and ws[end].text.islower()
+                if _is_name_word(ws[end], taken, end) or syllable or broken:
                     end += 1
                 elif ws[end].text in _PARTICLES and end + 1 < len(ws):
                     following = ws[end + 1]  # "David van Weel", "Ursula von der Leyen"
@@ -222,6 +265,16 @@ def find_people(
     Саудабаевым" is the foreign minister the gazetteer knows)."""
     offices = offices or {}
     found: list[PersonMention] = []
+    # An English headline in title case capitalises every word ("Foreign Minister Kishida Pays a
+    # Courtesy Call"): a name read there must be written so in the text's sentences too.
+    headlines = {s.index for s in sentences[:3] if lang == "en" and _title_case(s.text)}
+    capitalised = {
+        w.text
+        for s in sentences
+        if s.index not in headlines
+        for w in words(s.text)
+        if w.capitalised
+    }
     for sentence in sentences:
         text = sentence.text
         ws = words(text)
@@ -232,7 +285,9 @@ def find_people(
         # "german" is how "Н. Герман" folds)
         countries = {i for h in sides.names(sentence) for i in range(h.first, h.last)}
         known = [
-            h for h in people.find(sentence) if not countries.issuperset(range(h.first, h.last))
+            h
+            for h in people.find(sentence)
+            if not countries.issuperset(range(h.first, h.last)) and not _named_after(ws, h.last)
         ]
         named = {i for hit in known for i in range(hit.first, hit.last)}
         taken |= named
@@ -296,12 +351,16 @@ def find_people(
             raw = _span_text(text, ws, first, end)
             if not _full_name(raw):
                 continue
+            if sentence.index in headlines and not capitalised.issuperset(
+                w.text for w in ws[first:end]
+            ):
+                continue
             if lang == "ru" and first > 0 and ws[first - 1].folded in {"s", "so"}:
                 case = "instrumental"  # "встретился с Сергеем Лавровым"
             taken.update(range(first, end))
             case = case or ("inflected" if lang == "kk" else None)
             name, note = nominative(raw, lang, case)
-            other = None
+            other, sent_to = None, False
             if first < role_start:  # "Hakan Fidan, the Foreign Minister of Turkey"
                 side = side_between(side_hits, end, role_start + MAX_GAP)
             else:
@@ -315,6 +374,9 @@ def find_people(
                     wider = clause_start(ws, text, role_start, reach=8)
                     start = min(start, wider)
                 side = side_between(side_hits, start, first)
+                # "Ambassador to Kazakhstan Kathy Leach": only the host is named
+                named_here = [h for h in side_hits if start <= h.first < first]
+                sent_to = bool(named_here) and all(h.host for h in named_here)
                 window = sides_between(side_hits, start, first)
                 if len(window) >= 2 and _joined(ws, end, taken, text):
                     side, other = window[-2], window[-1]  # "of Russia and China A and B"
@@ -322,7 +384,8 @@ def find_people(
                 # "Қытай коммунистік партиясының … хатшысы Чэнь Цюаньго, … басшысы Шохрат Закир"
                 side = only_foreign(side_hits)
             at = (ws[first].start, ws[end - 1].end)
-            mentions.append((first, _new(name, sentence, role_of(match), side, note, resolve, at)))
+            mention = _new(name, sentence, role_of(match), side, note, resolve, at)
+            mentions.append((first, replace(mention, sent_to=sent_to)))
             mentions += _joined_mention(
                 ws, end, taken, sentence, lang, role_of(match), other, resolve, case
             )

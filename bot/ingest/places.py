@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.ingest.dates import FUTURE
 from bot.ingest.mentions import Gazetteer, Hit, words
 from bot.ingest.text import Sentence
@@ -31,9 +33,38 @@ CAPITALS = {
 }
 
 
+# The residences of heads of state, named where a ceremony was held ("прошла в Акорде",
+# "Ақордада", "в зале Большого Кремлёвского дворца"): folded stems, each with its city. Only where
+# the word stands as a place does ("пресс-служба Акорды", "деп хабарлайды Ақорда" are sources).
+_RESIDENCES = {"akord": "astana", "aqord": "astana", "kreml": "moscow", "kuksaro": "tashkent"}
+_RESIDENCE_LOCATIVE = ("ada", "ede", "da", "de", "ta", "te")
+_SOURCE_WORDS = ("press", "sluzhb", "sait", "site", "servis", "service", "baspasoz", "ofits")
+
+
+def _residence(
+    sentences: list[Sentence], entries: dict[str, PlaceEntry]
+) -> tuple[Place, Sentence] | None:
+    """The city of a head of state's residence where a sentence places the event in it."""
+    for sentence in sentences:
+        ws = words(sentence.text)
+        for i, word in enumerate(ws):
+            stem = next((s for s in _RESIDENCES if word.folded.startswith(s)), "")
+            city = _RESIDENCES.get(stem)
+            if city is None or city not in entries or not word.capitalised:
+                continue
+            before = [w.folded for w in ws[max(0, i - 4) : i]]
+            at = [j for j, w in enumerate(before) if w in _BEFORE_PLACE]
+            placed = bool(at) and not any(w.startswith(_SOURCE_WORDS) for w in before[at[-1] :])
+            # "Ақордада", "Кремльде"; "Ақорда" itself ends as a locative does
+            if placed or word.folded[len(stem) :] in _RESIDENCE_LOCATIVE:
+                return Place(city=city, country=entries[city].country), sentence
+    return None
+
+
 _VISIT_WORDS = ("visit", "vizit", "trip", "poezdk")  # "visit to Kazakhstan", "визит в Австрию"
 _VISITS = ("poset", "visited", "visits")  # a verb whose object is the place: "посетит Астану"
-_ARRIVAL = ("kelgen", "keldi", "kelip", "kelu", "pribyl", "pribyv", "arriv")  # "Астанаға келген"
+# "Астанаға келген", "Ауғанстанға барды" (went to)
+_ARRIVAL = ("kelgen", "keldi", "kelip", "kelu", "pribyl", "pribyv", "arriv", "bardi", "barip")
 _KK_DATIVE = ("ga", "ge", "qa", "ke", "na", "ne")
 # A country is the place only beside a word for the event; "ситуацию в Украине" is a topic.
 _EVENT_STEMS = (
@@ -160,6 +191,9 @@ def find_place(
         if entry.kind == "city":
             return Place(city=entry.id, country=entry.country), hit.sentence
         return Place(country=entry.id), hit.sentence
+    residence = _residence(sentences, entries)
+    if residence:
+        return residence
     for hit in hits:
         if entries[hit.id].kind == "country":
             return Place(country=hit.id), hit.sentence
@@ -210,6 +244,24 @@ def place_of_report(
     if city and (found is None or found.country == city.country):
         return Place(city=city.id, country=city.country)
     return found
+
+
+# "встретился с прибывшим накануне в страну с рабочим визитом казахстанским коллегой": a Kazakh
+# visitor come "to the country" is in the host's country, the one foreign country the lede names.
+_KAZAKH_ARRIVED = re.compile(
+    r"(?:прибыв\w*|прибыл\w*|arrived|arriving)\s+(?:[\w-]+\s+){0,4}?"
+    r"(?:в\s+страну|in\s+the\s+country)\s+(?:[\w-]+\s+){0,4}?"
+    r"(?:казахстанск\w*|Казахстан\w*|Kazakh\w*)",
+    re.I,
+)
+
+
+def host_of_kazakh_visit(sentences: list[Sentence], foreign: str | None) -> Place | None:
+    """The `foreign` country, where the sentences have a Kazakh visitor arrive "in the
+    country" of their host."""
+    if foreign and any(_KAZAKH_ARRIVED.search(s.text) for s in sentences):
+        return Place(country=foreign)
+    return None
 
 
 def find_ids(sentences: list[Sentence], gazetteer: Gazetteer) -> list[tuple[str, Sentence]]:

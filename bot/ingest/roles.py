@@ -26,6 +26,10 @@ _ROLES: list[tuple[str, str, dict[str, str]]] = [
         r"сыртқы\s+(?:істер\s+)?(?:және\s+\w+\s+)?(?:істер\s+)?министр\w*\s+(?:бірінші\s+)?орынбасар\w*|"
         r"deputy\s+foreign\s+minister|"
         r"deputy\s+minister\s+of\s+foreign\s+affairs|"
+        # a deputy secretary of state: "Мемлекеттік хатшысының орынбасары",
+        # "заместитель госсекретаря"
+        r"мемлекеттік\s+хатшы\w*\s+(?:бірінші\s+)?орынбасар\w*|deputy\s+secretary\s+of\s+state|"
+        r"заместител\w*\s+(?:госсекретар|государственн\w*\s+секретар)\w*|"
         # Kazakhstan's deputy ministers are "вице-министры": never the minister
         r"вице-министр\w*(?:\s+иностранных\s+дел)?|сыртқы\s+істер\s+вице-министр\w*|"
         r"vice[\s-]minister\s+of\s+foreign\s+affairs|vice[\s-]foreign\s+minister|"
@@ -94,7 +98,7 @@ _ROLES: list[tuple[str, str, dict[str, str]]] = [
     ),
     (
         "king",
-        r"корол\w*|король|\bking\b",
+        r"корол(?!евств)\w*|король|\bking\b",  # not "Королевства" (Kingdom)
         {"kk": "Король", "ru": "Король", "en": "King"},
     ),
     (
@@ -103,7 +107,10 @@ _ROLES: list[tuple[str, str, dict[str, str]]] = [
         "other",
         r"премьер-министр\w*\s+(?:бірінші\s+)?орынбасар\w*|(?:перв\w*\s+)?заместител\w*\s+"
         r"премьер-министр\w*|вице-премьер\w*|(?:first\s+)?deputy\s+prime\s+minister|"
-        r"вице-президент\w*|vice[\s-]president",
+        r"вице-президент\w*|vice[\s-]president|"
+        # a deputy of a permanent representative is not one
+        r"заместител\w*\s+постоянн\w*\s+представител\w*|deputy\s+permanent\s+representative|"
+        r"тұрақты\s+өкіл\w*\s+орынбасар\w*",
         {"kk": "Лауазымды тұлға", "ru": "Должностное лицо", "en": "Official"},
     ),
     (
@@ -159,6 +166,11 @@ _ROLES: list[tuple[str, str, dict[str, str]]] = [
         "other",
         r"(?:генеральн\w*\s+|бас\s+)?консул\w*|consul[\s-]general|consul",
         {"kk": "Консул", "ru": "Консул", "en": "Consul"},
+    ),
+    (
+        "other",
+        r"канцлер\w*|chancellor",
+        {"kk": "Канцлер", "ru": "Канцлер", "en": "Chancellor"},
     ),
     (
         # "Turkish leader Recep Tayyip Erdoğan", "лидер Турции"

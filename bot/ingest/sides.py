@@ -45,7 +45,9 @@ def side_between(hits: list[Hit], first: int, last: int) -> str | None:
     return chosen[-1].id if chosen else None
 
 
-_TO = {"to", "v", "vo"}  # folded to, в, во: "Ambassador … to Kazakhstan", "посол … в Казахстане"
+# folded to, в, во, при: "Ambassador … to Kazakhstan", "посол … в Казахстане", "Постоянный
+# представитель Казахстана при ООН" (the body an envoy is accredited to)
+_TO = {"to", "v", "vo", "pri"}
 _KK_HOST = re.compile(r"(?:дағы|дегі|тағы|тегі|ндағы|ндегі)$", re.I)  # "Қазақстандағы елшісі"
 
 

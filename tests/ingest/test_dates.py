@@ -302,3 +302,14 @@ def test_a_day_before_a_later_month_of_the_year_told_as_past_is_the_next_years()
     )
     _, event = dates(text)
     assert (event.value, event.basis) == ("2024-02-12", "inferred")
+
+
+def test_a_header_day_takes_its_year_from_a_stored_month():
+    text = (
+        " date 2023-09 11 Sep. 15:00 (UTC+3 MSK)\n\n"
+        "Türkiye's Minister of Foreign Affairs Hakan Fidan has arrived in Astana today on an "
+        "official visit."
+    )
+    published, event = dates(text)
+    assert (published.value, published.precision) == ("2023-09-11", "day")
+    assert (event.value, event.precision) == ("2023-09-11", "day")

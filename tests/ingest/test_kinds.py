@@ -38,6 +38,32 @@ from bot.ingest.text import split_sentences
             "қыркүйекте өтетін саммитке шақыру хатын табыс етті.",
             "bilateral_meeting",
         ),
+        # a council of two countries' foreign ministers is their bilateral mechanism
+        (
+            "На первом заседании Совета министров иностранных дел Казахстана и Узбекистана "
+            "стороны обсудили торгово-экономическое взаимодействие.",
+            "bilateral_meeting",
+        ),
+        # an organization's council, its members listed, is the council
+        (
+            "На заседании Совета министров иностранных дел Таджикистана, Казахстана и "
+            "Узбекистана министры обсудили региональную безопасность.",
+            "ministerial_council",
+        ),
+        # a visitor met at the airport: the visit, not talks
+        (
+            "Госсекретарь США Джон Керри прибыл с официальным визитом в Казахстан. В столичном "
+            "аэропорту его встретил министр иностранных дел РК Ерлан Идрисов.",
+            "visit",
+        ),
+        # an official meeting journalists announces what they told them
+        (
+            "Бүгін Пәкістан Ислам Республикасының елшісі Саджад Ахмед Сихар елордалық бірнеше "
+            "журналиспен кездесіп, сұхбат берді.\nБүгінгі кездесудің мақсаты - сіздерді ИЫҰ "
+            "Сыртқы істер министрлері кеңесінің 48-ші отырысы туралы хабардар ету.\nОтырыс 22-23 "
+            "наурызда Исламабадта өтеді.",
+            "announcement",
+        ),
     ],
 )
 def test_kind_of_the_lede(text, kind):

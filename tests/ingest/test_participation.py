@@ -54,6 +54,31 @@ def people(result) -> set[str]:
             "nurtleu-murat",
             "Владимир Путин",
         ),
+        # messages from a president, his title set off by a comma (English)
+        (
+            " date 2022-01-21 Deputy Minister of Foreign Affairs of Kazakhstan Yerlan Alimbayev "
+            "held a meeting with the British Ambassador Kathy Leach. Alimbayev passed on to "
+            "Ambassador Leach congratulatory messages from the President of Kazakhstan, "
+            "Kassym-Jomart Tokayev, addressed to Prime Minister Boris Johnson.",
+            "Yerlan Alimbayev",
+            "tokayev-kassym-jomart",
+        ),
+        # an invitation passed on from a president; a chancellor is titled
+        (
+            "Государственный секретарь - министр иностранных дел Казахстана Канат Саудабаев "
+            "провел встречу с Канцлером ФРГ Ангелой Меркель.\nК.Саудабаев передал А.Меркель "
+            "личное приглашение Президента Нурсултана Назарбаева принять участие в Саммите ОБСЕ.",
+            "Ангела Меркель",
+            "nazarbayev-nursultan",
+        ),
+        # wishes conveyed from a president
+        (
+            "Посол Казахстана Ерлан Идрисов вручил верительные грамоты королеве Великобритании "
+            "Елизавете II.\nДипломат передал Елизавете наилучшие пожелания от президента "
+            "Казахстана Нурсултана Назарбаева и поздравил ее с юбилеем.",
+            "idrissov-erlan",
+            "nazarbayev-nursultan",
+        ),
     ],
 )
 def test_a_person_cited_is_no_participant(knowledge, text, participant, cited):
@@ -103,6 +128,18 @@ def test_a_planned_meeting_is_not_a_meeting_held(knowledge):
         "Астану. Об этом сообщает пресс-служба министерства. Визит продлится два дня и "
         "завершится в пятницу. \u00abМы ценим это сотрудничество\u00bb, — "
         "сказал Кайрат Абдрахманов.",
+        # a host who congratulates the envoys present
+        "Верительные грамоты Президенту Казахстана вручил посол Турецкой Республики Мустафа "
+        "Капуджу.\nСтороны обсудили двусторонние отношения в торговле и в энергетике.\n"
+        "Сотрудничество двух стран успешно развивается во всех сферах взаимодействия.\n"
+        "Казахстан открыт для международного сотрудничества со всеми странами мира.\n"
+        "Министр иностранных дел Кайрат Абдрахманов поздравил дипломата с началом миссии.",
+        # an envoy given credentials
+        "9 қаңтарда президент Қасым-Жомарт Тоқаев АҚШ-тың Қазақстандағы жаңа елшісі Джули "
+        "Стаффтқа сенім грамотасын тапсырды.\nАҚШ Сенаты дипломатты Астанаға елші ретінде "
+        "жіберу жөніндегі шешімді 2025 жылғы қазанда бекіткен.\nСтаффт Мемлекеттік "
+        "департаментте 25 жылдан астам уақыт қызмет атқарған.\nЖұма күні Сыртқы істер "
+        "министрі Қайрат Әбдірахманов та сенім грамотасын тапсырды.",
     ],
 )
 def test_a_participant_named_outside_the_lede(knowledge, text):
@@ -136,6 +173,14 @@ def sides(result) -> dict[str, str]:
             "Battsetseg Batmunkh",
             "mongolia",
         ),
+        # an envoy whose title names only the host, Kazakhstan, is the counterpart too
+        (
+            " date 2022-01-21 Kazakh Deputy Foreign Minister meets with UK Ambassador.\n"
+            "Deputy Minister of Foreign Affairs of the Republic of Kazakhstan Yerlan Alimbayev "
+            "held a meeting with Ambassador to Kazakhstan Kathy Leach.",
+            "Kathy Leach",
+            "united-kingdom",
+        ),
         # a surname formed as Kazakh ones are stays Kazakhstan's
         (
             " date 2021-06-10 Президент Монголии прибыл в Астану с визитом. В аэропорту его "
@@ -160,3 +205,14 @@ def test_a_speech_verb_is_read_as_a_whole_word():
     assert _SAYS.search("«…», – деді Нұртілеу") and _SAYS.search("he said")
     for word in ("іздеді", "қайтты", "unsaid", "denoted"):
         assert not _SAYS.search(word), word
+
+
+def test_an_official_meeting_journalists_is_no_participant(knowledge):
+    text = (
+        " date 2022-03-01 Бүгін Пәкістан Ислам Республикасының елшісі Саджад Ахмед Сихар "
+        "елордалық бірнеше журналиспен кездесіп, сұхбат берді.\nОтырыс 22-23 наурызда "
+        "Исламабадта өтеді."
+    )
+    result = ingest_text(text, knowledge)
+    assert people(result) == set()
+    assert result.events[0].date.value == "2022-03-22"

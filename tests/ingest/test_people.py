@@ -369,6 +369,13 @@ def test_the_kazakh_side_met_on_the_margins_is_a_participant(knowledge):
             "ямамура",
             "japan",
         ),
+        # a permanent representative to a body acts for the country that sent them
+        (
+            "Генерального секретаря ООН Антониу Гутерриша приветствовал Постоянный представитель "
+            "Казахстана при ООН Кайрат Умаров.",
+            "умаров",
+            "kazakhstan",
+        ),
     ],
 )
 def test_people_introduced_by_title_and_country(text, surname, side, knowledge):
@@ -426,3 +433,71 @@ def test_a_name_opening_with_a_latin_accented_capital_is_read(knowledge):
     )
     names = {p.name.en for p in ingest_text(text, knowledge).people}
     assert "Mevlut Cavusoglu" in names, names  # English names are drafted in plain letters
+
+
+def test_envoys_listed_after_forms_of_state_with_particles_in_their_names(knowledge):
+    text = (
+        "Верительные грамоты вручили посол Малайзии Мохамад Адли бин Абдулла, посол Королевства "
+        "Саудовская Аравия Файсал бен Ханиф Аль-Кахтани, посол Турецкой Республики Мустафа "
+        "Капуджу, посол Исламской Республики Иран Али Акбар Джоукар."
+    )
+    result = ingest_text(text, knowledge)
+    names = {p.id: p.name.ru for p in result.people}
+    found = {(names[p.person], p.role.en, p.side) for e in result.events for p in e.participants}
+    assert found == {
+        ("Мохамад Адли бин Абдулла", "Ambassador", "malaysia"),
+        ("Файсал бен Ханиф Аль-Кахтани", "Ambassador", "saudi-arabia"),
+        ("Мустафа Капуджу", "Ambassador", "turkey"),
+        ("Али Акбар Джоукар", "Ambassador", "iran"),
+    }
+
+
+def test_a_name_broken_over_a_line_with_its_hyphen_is_read_whole(knowledge):
+    text = (
+        "Сенат Төрағасы Мәулен Әшімбаев Ресей Мемлекеттік Думасының Төрағасы Вячеслав "
+        "Воло-динмен кездесті."
+    )
+    names = {p.name.kk for p in ingest_text(text, knowledge).people}
+    assert "Вячеслав Воло-дин" in names, names
+
+
+def test_a_title_with_a_city_and_a_bracketed_abbreviation_names_its_holder(knowledge):
+    text = (
+        "Генеральный консул Казахстана в Джидде, заместитель Постоянного представителя РК при "
+        "Организации исламского сотрудничества (ОИС) Руслан Коспанов принял участие во встрече."
+    )
+    result = ingest_text(text, knowledge)
+    names = {p.id: p.name.ru for p in result.people}
+    found = {(names[p.person], p.role.en, p.side) for e in result.events for p in e.participants}
+    # a deputy permanent representative has no office of the gazetteer's: an official
+    assert found == {("Руслан Коспанов", "Official", "kazakhstan")}
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "Foreign Minister Kishida Pays a Courtesy Call on the President of Kazakhstan",
+        "Foreign Minister Of Kazakhstan And Uzbekistan Discussed Strategic Partnership",
+    ],
+)
+def test_words_of_a_title_case_headline_are_no_name_the_text_does_not_write(headline, knowledge):
+    text = (
+        f"{headline}\n\nOn the initiative of the Uzbek side, a telephone conversation of "
+        "Kazakhstan Foreign Minister Yermek Kosherbayev with the Minister of Foreign Affairs of "
+        "Uzbekistan Bakhtiyor Saidov took place."
+    )
+    names = {p.name.en for p in ingest_text(text, knowledge).people}
+    assert names == {"Bakhtiyor Saidov"}, names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Госсекретарь США Джон Керри прибыл в Астану. Он выступит с речью в Назарбаев "
+        "Университете.",
+        "US Secretary of State John Kerry arrived in Astana and spoke at Nazarbayev University.",
+    ],
+)
+def test_an_institution_named_after_a_person_is_not_the_person(text, knowledge):
+    people = {p.person for e in ingest_text(text, knowledge).events for p in e.participants}
+    assert "nazarbayev-nursultan" not in people

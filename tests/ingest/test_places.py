@@ -63,3 +63,52 @@ def test_the_city_one_is_invited_to_come_to_is_the_place(knowledge):
         "Мирзиёевке Ташкентке мемлекеттік сапармен келуге шақырғаны үшін ризашылығын білдірді."
     )
     assert place(text, knowledge) == ("tashkent", "uzbekistan")
+
+
+@pytest.mark.parametrize(
+    ("text", "city"),
+    [
+        (
+            "Церемония вручения верительных грамот Президенту Казахстана Касым-Жомарту Токаеву "
+            "послом Малайзии Мохамадом Адли прошла в Акорде.",
+            "astana",
+        ),
+        (
+            "Президент Қасым-Жомарт Тоқаев Ақордада Малайзияның елшісі Мохамад Адлиден сенім "
+            "грамотасын қабылдады.",
+            "astana",
+        ),
+        (
+            "Посол Казахстана вручил верительные грамоты Президенту России Владимиру Путину в "
+            "Александровском зале Большого Кремлёвского дворца.",
+            "moscow",
+        ),
+    ],
+)
+def test_a_head_of_states_residence_places_the_ceremony_in_its_city(text, city, knowledge):
+    assert place(text, knowledge)[0] == city
+
+
+def test_a_residence_that_reports_the_event_is_no_place(knowledge):
+    text = (
+        "Қасым-Жомарт Тоқаев Түркия Сыртқы істер министрі Мевлют Чавушоглумен кездесті, деп "
+        "хабарлайды Ақорданың баспасөз қызметі. Об этом сообщили в пресс-службе Кремля."
+    )
+    assert place(text, knowledge) == (None, None)
+
+
+def test_a_kazakh_visitor_come_to_the_country_is_in_the_hosts(knowledge):
+    text = (
+        "Министр иностранных дел Узбекистана Абдулазиз Камилов встретился с прибывшим накануне "
+        "вечером в страну с рабочим визитом казахстанским коллегой Ерланом Идрисовым."
+    )
+    assert place(text, knowledge) == (None, "uzbekistan")
+
+
+def test_the_country_a_minister_went_to_is_the_place(knowledge):
+    text = (
+        "Ауғанстан тарапының шақыруымен Қазақстан Сыртқы істер министрі Мұрат Нұртілеу жұмыс "
+        "сапарымен Ауғанстанға барды.\nМұрат Нұртілеу Ауғанстан Премьер-Министрінің орынбасары "
+        "Абдул Ғани Барадармен кездесті."
+    )
+    assert place(text, knowledge) == (None, "afghanistan")
