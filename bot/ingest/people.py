@@ -201,8 +201,11 @@ def _name_after(
             continue
         if _is_name_word(ws[i], taken, i):
             first = i
-            if i > 0 and len(ws[i - 1].text) == 1 and ws[i - 1].text.isupper():
-                first = i - 1  # an initial: "М.Нуртлеу", "Н. Герман"
+            # initials: "М.Нуртлеу", "Н. Герман", "Д.Ф. Мезенцев"
+            while first > start and len(ws[first - 1].text) == 1 and ws[first - 1].text.isupper():
+                first -= 1
+                if text[ws[first].end : ws[first].end + 1] != ".":
+                    break
             end = i + 1
             # "Kiitumetzi Siipilo Tandeka Matthews"; a hyphen's halves are one word of the four
             # ("Файсал бен Ханиф Аль-Кахтани")
