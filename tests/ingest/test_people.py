@@ -388,6 +388,13 @@ def test_the_kazakh_side_met_on_the_margins_is_a_participant(knowledge):
             "мезенцев",
             "sco",
         ),
+        # an officer of a body's organ acts for the body named further back
+        (
+            "Алқа мәжілісіне Қазақстан Сыртқы істер министрі Ерлан Ыдырысов пен ШЫҰ Терроризмге "
+            "қарсы аймақтық құрылымының атқарушы комитетінің директоры Чжан Синьфэн қатысты.",
+            "синьфэн",
+            "sco",
+        ),
         # a permanent representative to a body acts for the country that sent them
         (
             "Генерального секретаря ООН Антониу Гутерриша приветствовал Постоянный представитель "
