@@ -141,9 +141,19 @@ _SIDELINES_OF = re.compile(
 )
 
 
-def _beside(text: str, start: int) -> bool:
-    """Whether the words at `start` name the gathering a meeting was held beside."""
-    return bool(_SIDELINES_OF.search(text[:start]))
+# Kazakh puts the word after the gathering: "… Сыртқы істер министрлері кеңесін өткізу барысында
+# … бірқатар кездесулері өтті" (meetings held during the council).
+_BESIDE_AFTER = re.compile(
+    r"^\S*\s+(?:[\w-]+\s+){0,2}?(?:аясында|шеңберінде|барысында|кулуарында)\s.*"
+    r"(?:кездес|келіссөз)",
+    re.I,
+)
+
+
+def _beside(text: str, start: int, end: int | None = None) -> bool:
+    """Whether the words at `start` (to `end`) name the gathering a meeting was held beside."""
+    after = end is not None and bool(_BESIDE_AFTER.match(text[end:]))
+    return bool(_SIDELINES_OF.search(text[:start])) or after
 
 
 def lede(sentences: list[Sentence], size: int = 3) -> list[Sentence]:
@@ -177,7 +187,7 @@ def classify(sentences: list[Sentence]) -> tuple[EventKind, Sentence | None]:
     for sentence in opening:
         for kind, pattern in specific:
             hit = pattern.search(sentence.text)
-            if hit and not _beside(sentence.text, hit.start()):
+            if hit and not _beside(sentence.text, hit.start(), hit.end()):
                 met = _MET_WITH.search(sentence.text, 0, hit.start())
                 two = kind == "ministerial_council" and _TWO_SIDES.search(sentence.text)
                 return ("bilateral_meeting" if met or two else kind), sentence

@@ -50,6 +50,13 @@ from bot.ingest.text import split_sentences
             "Узбекистана министры обсудили региональную безопасность.",
             "ministerial_council",
         ),
+        # meetings held during a council, the Kazakh postposition after it
+        (
+            "ЕҚЫҰ-ға қатысушы мемлекеттердің Сыртқы істер министрлері кеңесін өткізу барысында "
+            "Сыртқы істер министрінің орынбасары Роман Василенконың ұйым өкілдерімен бірқатар "
+            "кездесулері өтті.",
+            "bilateral_meeting",
+        ),
         # a visitor met at the airport: the visit, not talks
         (
             "Госсекретарь США Джон Керри прибыл с официальным визитом в Казахстан. В столичном "
