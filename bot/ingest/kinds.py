@@ -78,6 +78,11 @@ _KIND_PATTERNS: list[tuple[EventKind, re.Pattern[str]]] = [
         ),
     ),
     (
+        # a session attended where no one is met: "БҰҰ Бас Ассамблеясының 76-сессиясы ашылды"
+        "multilateral_meeting",
+        re.compile(r"сесси\w*|\bsessions?\b", re.I),
+    ),
+    (
         "statement",
         re.compile(r"\bзаявил\w*|мәлімде\w*|\bstated\b", re.I),
     ),

@@ -57,6 +57,13 @@ from bot.ingest.text import split_sentences
             "кездесулері өтті.",
             "bilateral_meeting",
         ),
+        # a session attended where no one is met
+        (
+            "Нью-Йоркте БҰҰ Бас Ассамблеясының 76-сессиясы ашылды.\nСыртқы істер министрі "
+            "Мұхтар Тілеуберді бастаған қазақстандық делегация жоғары деңгейдегі апталыққа "
+            "қатысуда.",
+            "multilateral_meeting",
+        ),
         # a visitor met at the airport: the visit, not talks
         (
             "Госсекретарь США Джон Керри прибыл с официальным визитом в Казахстан. В столичном "
