@@ -116,14 +116,16 @@ _MET_WITH = re.compile(
 )
 
 
-# "Совет министров иностранных дел Казахстана и Узбекистана": a council of two countries, one
-# of them Kazakhstan, is their bilateral mechanism, not an organization's council (not one of a
-# list: "Таджикистана, Казахстана и Узбекистана").
+# "Совет министров иностранных дел Казахстана и Узбекистана", "… of both countries": a council of
+# two countries, one of them Kazakhstan, is their bilateral mechanism, not an organization's
+# council (not one of a list: "Таджикистана, Казахстана и Узбекистана").
 _KZ = r"(?:Казахстан|Қазақстан|Kazakhstan)\w*"
 _AND = r"\s+(?:и|and|мен|пен|бен|және)\s+"
 _OTHER = r"[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]\w+"
 _TWO_SIDES = re.compile(
-    rf"(?<!,\s)(?<!\w)(?:{_KZ}{_AND}{_OTHER}|{_OTHER}{_AND}{_KZ})(?!\s*,|{_AND}{_OTHER})"
+    rf"(?<!,\s)(?<!\w)(?:{_KZ}{_AND}{_OTHER}|{_OTHER}{_AND}{_KZ})(?!\s*,|{_AND}{_OTHER})|"
+    # "the Supreme Interstate Council of both countries"
+    r"(?:обеих|двух)\s+стран|\bboth\s+countries|\bthe\s+two\s+countries|екі\s+елдің"
 )
 
 

@@ -44,6 +44,12 @@ from bot.ingest.text import split_sentences
             "стороны обсудили торгово-экономическое взаимодействие.",
             "bilateral_meeting",
         ),
+        (
+            "Kazakh Foreign Minister Murat Nurtleu and Kyrgyz Foreign Minister Jeenbek Kulubaev "
+            "initiated the draft decision of the Supreme Interstate Council of both countries at "
+            "an April 18 meeting of the Council of Foreign Ministers.",
+            "bilateral_meeting",
+        ),
         # an organization's council, its members listed, is the council
         (
             "На заседании Совета министров иностранных дел Таджикистана, Казахстана и "
