@@ -185,6 +185,16 @@ async def _reloads(data: Path, queries: int, seed: int) -> dict:
     return results
 
 
+def second_process() -> dict[str, float]:
+    """The CPU seconds and peak RSS (MB) of the full read's second process (bot/records/
+    offload.py), from this fresh process's ended children (none: 0)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"second_cpu_s": usage.ru_utime + usage.ru_stime,
+            "second_peak_rss_mb": usage.ru_maxrss / 1024}  # fmt: skip
+
+
 async def rebuild(data: Path) -> dict:
     """A forced full rebuild in this (fresh) process: the stored index and file hashes are
     dropped first, so the engine reads the whole folder and builds the index."""
@@ -211,6 +221,7 @@ async def rebuild(data: Path) -> dict:
             "index_source": engine.index_source,
             "read_yaml": result is not None,
             **memory(),
+            **second_process(),
         }
         await engine.close()
     return figures

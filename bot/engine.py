@@ -26,10 +26,10 @@ from itertools import islice
 from typing import Any, Literal, cast
 
 from bot.i18n import language_from_code
-from bot.records.loading import SeedError
+from bot.records.loading import OFFLOAD_MIN_BYTES, Offload, SeedError
 from bot.records.models import LANGS, Lang
 from bot.records.seedset import SeedSet
-from bot.search.index import IndexBuilder, SearchIndex
+from bot.search.index import IndexBuilder, IndexPart, SearchIndex, index_part
 from bot.settings import Settings
 from bot.storage import open_repositories
 from bot.storage.base import (
@@ -77,7 +77,8 @@ class Rebuild:
 
     EVERY_S = 2.0
 
-    def __init__(self) -> None:
+    def __init__(self, offload_min_bytes: int | None = OFFLOAD_MIN_BYTES) -> None:
+        self._offload_min_bytes = offload_min_bytes  # None: read in one process
         self._builder = IndexBuilder()
         self._started = time.monotonic()
         self._shown = self._started
@@ -87,7 +88,23 @@ class Rebuild:
         """Take in a batch of events (one seed file's, or those decoded from storage)."""
         before = self._builder.size
         self._builder.add(seeds, events)
-        self._events += self._builder.size - before
+        self._taken(self._builder.size - before)
+
+    @property
+    def offload(self) -> Offload | None:
+        """The index's share of a large folder's read done in its second process: each events
+        file's part, taken in in file order."""
+        if self._offload_min_bytes is None:
+            return None
+        return Offload(index_part, self._take, self._offload_min_bytes)
+
+    def _take(self, seeds: Any, part: IndexPart) -> None:
+        before = self._builder.size
+        self._builder.add_part(part)
+        self._taken(self._builder.size - before)
+
+    def _taken(self, events: int) -> None:
+        self._events += events
         now = time.monotonic()
         if now - self._started > self.EVERY_S and now - self._shown > self.EVERY_S:
             self._shown = now

@@ -30,6 +30,7 @@ from bot.ingest.participation import takes_part
 from bot.ingest.people import PersonMention, find_people
 from bot.ingest.places import find_ids, find_place, host_of_kazakh_visit, place_of_report
 from bot.ingest.roles import Role, more_specific, role_key
+from bot.ingest.sides import only_foreign
 from bot.ingest.text import Sentence, split_sentences
 from bot.records.models import Article, Event, EventDate, EventKind, Participant, Person, Source
 
@@ -159,14 +160,13 @@ def ingest_text(
         opening, knowledge.places, seeds.places, kind != "announcement", knowledge.abroad
     )
     filed = dateline(sentences)
+    filed_at = filed[1] if filed else None
+    reported = kind_sentence.text if kind_sentence else ""  # a meeting held online has no place
     place = place_of_report(
-        place, filed[1] if filed else None, kind, knowledge.places, seeds.places, knowledge.abroad
+        place, filed_at, kind, knowledge.places, seeds.places, knowledge.abroad, reported
     )
-    lede_countries = {
-        h.id for s in opening for h in knowledge.sides.find(s) if h.id in countries and not h.host
-    }
-    lede_countries.discard(HOME_COUNTRY)
-    foreign = lede_countries.pop() if len(lede_countries) == 1 else None
+    named = [h for s in opening for h in knowledge.sides.find(s)]
+    foreign = only_foreign([h for h in named if h.id in countries])  # the lede's one other country
     if place is None and kind != "phone_call":
         place = host_of_kazakh_visit(opening, foreign)
     if place is None:

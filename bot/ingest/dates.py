@@ -156,7 +156,7 @@ _EVENT_WORDS = re.compile(
 
 # "Напомним, …", "Айта кетейік, …", "Earlier, …": background, not the event reported.
 BACKGROUND = re.compile(
-    r"^\W*(?:напомним|ранее|также\s+ранее|айта\s+кетейік|еске\s+сала|еске\s+салайық|"
+    r"^\W*(?:напомним|ранее|также\s+ранее|айта\s+кетейік|(?:еске|естеріңізге)\s+сала\w*|"
     r"бұған\s+дейін|recall|earlier|previously|as\s+a\s+reminder)\b",
     re.I,
 )

@@ -17,7 +17,7 @@ import re
 
 from bot.ingest.dates import BACKGROUND
 from bot.ingest.kinds import MET_THE_PRESS
-from bot.ingest.people import PersonMention
+from bot.ingest.people import KK_GENITIVE, PersonMention
 
 # A sentence outside the lede names participants only where it reports talks held.
 _TALKS = re.compile(
@@ -83,7 +83,6 @@ _CITED_BEFORE = re.compile(
 )
 # Words after a name in the genitive or possessive that cite the person: "Назарбаевтың шақыру
 # хатын", "Тоқаевтың бастамасы", "President Tokayev's initiative"; "Президент атынан".
-_KK_GENITIVE = re.compile(r"(?:тың|тің|дың|дің|ның|нің)$", re.I)
 _CITED_AFTER_GENITIVE = re.compile(
     r"^\s+(?:\w+\s+)?(?:атынан|сәлем\w*|бастама\w*|тапсырма\w*|жолдау\w*|хат\w*|ұсыныс\w*)",
     re.I,
@@ -105,7 +104,7 @@ def cited(mention: PersonMention) -> bool:
     before, after = text[:first], text[end:]
     if _CITED_BEFORE.search(before) or _CITED_AFTER.match(after):
         return True
-    return bool(_KK_GENITIVE.search(text[first:end]) and _CITED_AFTER_GENITIVE.match(after))
+    return bool(KK_GENITIVE.search(text[first:end]) and _CITED_AFTER_GENITIVE.match(after))
 
 
 def takes_part(mention: PersonMention, lede: set[int], kind: str) -> bool:

@@ -86,6 +86,10 @@ _TITLE_WORDS = frozenset(
 )
 # A Kazakh word ending in "-дағы" ("Таяу Шығыстағы", "in the Middle East") names a place.
 _KK_ATTRIBUTIVE = re.compile(r"(?:дағы|дегі|тағы|тегі|ндағы|ндегі)$", re.I)
+KK_GENITIVE = re.compile(r"(?:тың|тің|дың|дің|ның|нің)$", re.I)  # "Назарбаевтың"
+_ADJECTIVE = re.compile(
+    r"(?:ой|ого|его|ый|ий|ая|яя|ое|ее|ых|их|ому|ему|ым|лық|лік|дық|дік|тық|тік)$", re.I
+)
 MAX_GAP = 8  # words allowed between a title and the name it introduces
 # Lower-case words inside a personal name.
 _BEFORE_PLACE = frozenset({"в", "во", "in", "at"})  # prepositions a place, not a name, follows
@@ -275,6 +279,8 @@ def find_people(
         for w in words(s.text)
         if w.capitalised
     }
+    nameless: list[tuple[Sentence, Role, str | None]] = []  # titles that name no one
+    untitled: list[tuple[Sentence, tuple[int, int]]] = []  # names that have no title
     for sentence in sentences:
         text = sentence.text
         ws = words(text)
@@ -346,6 +352,10 @@ def find_people(
             elif lang == "ru" and _DATIVE_ROLE.search(head):
                 case = "dative"
             if span is None:
+                if lang != "en" and sentence.index < 4:  # "Президенту России": no name
+                    near_title = (clause_start(ws, text, role_start), role_end + 2)
+                    titled_side = side_between(side_hits, *near_title)
+                    nameless.append((sentence, role_of(match), titled_side))
                 continue
             first, end = span
             raw = _span_text(text, ws, first, end)
@@ -392,6 +402,58 @@ def find_people(
         for first, mention in _list_pairs(sentence, lang, sides, taken, resolve):
             mentions.append((first, mention))
         found.extend(m for _, m in sorted(mentions, key=lambda pair: pair[0]))
+        if lang != "en":
+            untitled += [(sentence, span) for span in _untitled_names(ws, taken, text)]
+    return _with_untitled(found, nameless, untitled, lang, resolve)
+
+
+def _untitled_names(ws: list[Word], taken: set[int], text: str) -> list[tuple[int, int]]:
+    """Spans of two name words with no title, inside a sentence ("В частности, Владимир Путин
+    подчеркнул"): not first, not beside another capitalised word, no adjective, not a genitive
+    (a monument's "Абай Құнанбайұлының")."""
+    spans = []
+    for i in range(1, len(ws) - 2):
+        pair = _is_name_word(ws[i], taken, i) and _is_name_word(ws[i + 1], taken, i + 1)
+        alone = not ws[i - 1].capitalised and not ws[i + 2].capitalised
+        joined = text[ws[i].end : ws[i + 1].start] == " "
+        # "Великой Отечественной", "Большого Кремлёвского", "Мемлекеттік Дума": adjectives
+        adjective = any(_ADJECTIVE.search(w.text) for w in ws[i : i + 2])
+        genitive = KK_GENITIVE.search(ws[i + 1].text)
+        if pair and alone and joined and not adjective and not genitive:
+            spans.append((i, i + 2))
+    return spans
+
+
+def _with_untitled(
+    found: list[PersonMention],
+    nameless: list[tuple[Sentence, Role, str | None]],
+    untitled: list[tuple[Sentence, tuple[int, int]]],
+    lang: str,
+    resolve: Resolver,
+) -> list[PersonMention]:
+    """The mentions, with each name given no title that follows a title given no name, and no
+    one else's, within three sentences, taking that title ("Посол Казахстана вручил верительные
+    грамоты Президенту России … российский лидер … В частности, Владимир Путин подчеркнул": the
+    president; the Kazakh ambassador stays unnamed). Only titles of the first four sentences."""
+    held = {(m.role.key, m.side) for m in found if m.role}
+    open_titles = [t for t in nameless if (t[1].key, t[2]) not in held]
+    added = []
+    for sentence, (first, end) in untitled:
+        before = [t for t in open_titles if 0 <= sentence.index - t[0].index <= 3]
+        if not before:
+            continue
+        # the office, not "лидер", where the text gives both for the same side
+        same = [t for t in open_titles if t[2] == before[-1][2]]
+        title = next((t for t in same if t[1].key != "other"), before[-1])
+        open_titles = [t for t in open_titles if t not in same]
+        ws = words(sentence.text)
+        raw = _span_text(sentence.text, ws, first, end)
+        name, note = nominative(raw, lang, "inflected" if lang == "kk" else None)
+        at = (ws[first].start, ws[end - 1].end)
+        added.append(_new(name, sentence, title[1], title[2], note, resolve, at))
+    for mention in added:  # after the mentions of its sentence and those before
+        place = sum(m.sentence.index <= mention.sentence.index for m in found)
+        found = [*found[:place], mention, *found[place:]]
     return found
 
 

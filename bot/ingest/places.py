@@ -226,11 +226,13 @@ def place_of_report(
     places: Gazetteer,
     entries: dict[str, PlaceEntry],
     abroad: Gazetteer | None = None,
+    reported: str = "",
 ) -> Place | None:
     """The event's place, with the report's dateline city ("Вена, 14 марта –") where the text
-    names no place, or only the country that city is in; a phone call has no place. A dateline
-    city the seeds do not list ("СКОПЬЕ, 30 ноя") gives its country where the text names none."""
-    if kind == "phone_call":
+    names no place, or only the country that city is in; a phone call has no place, nor a meeting
+    the sentence `reported` (the one that tells its kind) has held online. A dateline city the
+    seeds do not list ("СКОПЬЕ, 30 ноя") gives its country where the text names none."""
+    if kind == "phone_call" or _ONLINE.search(reported):
         return None
     if found and found.city:
         return found
@@ -244,6 +246,15 @@ def place_of_report(
     if city and (found is None or found.country == city.country):
         return Place(city=city.id, country=city.country)
     return found
+
+
+# A meeting held online has no place, as a phone call has none ("онлайн-кездесу өткізді",
+# "в режиме видеоконференции", "via video conference").
+_ONLINE = re.compile(
+    r"онлайн|видеоконференц\w*|видеосвяз\w*|бейнеконференц\w*|бейнебайланыс\w*|\bonline\b|"
+    r"video\s*conferenc\w*|video\s+link",
+    re.I,
+)
 
 
 # "встретился с прибывшим накануне в страну с рабочим визитом казахстанским коллегой": a Kazakh

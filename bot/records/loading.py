@@ -17,13 +17,14 @@ import dataclasses
 import functools
 import gc
 import hashlib
+import logging
 import os
 import stat
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 import yaml
 from pydantic import TypeAdapter, ValidationError
@@ -46,6 +47,8 @@ from bot.records.sources import (
     json_lines,
     yaml_slices,
 )
+
+log = logging.getLogger(__name__)
 
 # Bump when the way records are stored changes, so every database reloads its seeds.
 FORMAT_VERSION = b"seeds-format-1"
@@ -236,6 +239,17 @@ class HashingReader:
             if signature is not None:
                 self._hashes[relative] = (signature, hashlib.sha256(data).hexdigest())
         return data.decode("utf-8")
+
+    def sha(self, relative: str) -> str | None:
+        """The sha256 of a file this reader read (None: not read yet)."""
+        found = self._hashes.get(relative)
+        return found[1] if found else None
+
+    def record(self, relative: str, sha: str) -> None:
+        """Note the sha256 of a file another process read (after this one stat'ed it)."""
+        signature = self._signatures.pop(relative, None)
+        if signature is not None:
+            self._hashes[relative] = (signature, sha)
 
     def hashes(self) -> FileHashes:
         """Every listed file's (stat signature, sha256), once the reading is done."""
@@ -531,6 +545,45 @@ def _validate_item(
 EventSink = Callable[[SeedSet, list[Event]], None]
 
 
+# A second process costs about a second to start and to read the gazetteers: it pays from
+# about 20,000 events (bench/HISTORY.md).
+OFFLOAD_MIN_BYTES = 32 * 1024 * 1024
+
+
+class Offload(NamedTuple):
+    """A full read's share of work done in its second process (`bot.records.offload`)."""
+
+    # Called there with each clean events file's events (and the gazetteers): a module-level
+    # function (pickled by name), its arguments bound with functools.partial.
+    work: Callable[[SeedSet, list[Event]], Any]
+    # Called here, in file order, with what `work` returned, in place of the sink.
+    take: Callable[[SeedSet, Any], None]
+    # A folder whose events files are smaller than this is read in one process.
+    min_bytes: int = OFFLOAD_MIN_BYTES
+
+
+class ReadElsewhere(NamedTuple):
+    """One clean events file as a second process read it."""
+
+    ids: tuple[str, ...]
+    lines: tuple[int, ...]
+    parents: tuple[str | None, ...]  # each event's part_of
+    digests: tuple[str, ...] | None  # each record's source digest (`_read_list`)
+    sha256: str  # of the bytes read
+    gazetteers: tuple[tuple[str, str], ...]  # (file, sha256) of the gazetteers it checked against
+    payload: Any  # what `Offload.work` returned
+
+
+class SecondRead(Protocol):
+    """The events files a second process reads meanwhile (`bot.records.offload.SecondReader`)."""
+
+    offload: Offload
+
+    def result(self, name: str, sha: Callable[[str], str | None]) -> ReadElsewhere | None:
+        """The file's result; None when this process must read it itself."""
+        ...
+
+
 def load_seeds(folder: Path, hashes: FileHashes | None = None) -> SeedSet:
     """Read and validate a seeds folder; raise `SeedError` listing every problem found.
     `hashes` are the folder's `file_hashes` when the caller has them."""
@@ -541,7 +594,12 @@ def load_seeds(folder: Path, hashes: FileHashes | None = None) -> SeedSet:
     return dataclasses.replace(seedset, events=events)
 
 
-def stream_seeds(folder: Path, sink: EventSink, hashes: FileHashes | None = None) -> SeedSet:
+def stream_seeds(
+    folder: Path,
+    sink: EventSink,
+    hashes: FileHashes | None = None,
+    second: SecondRead | None = None,
+) -> SeedSet:
     """`load_seeds` holding no event: the events of each events file go to `sink` (with the
     gazetteers they refer to) once validated, and the seed set returned has the gazetteers,
     the articles' texts, each file's hash, event ids and digests, but no events.
@@ -550,15 +608,29 @@ def stream_seeds(folder: Path, sink: EventSink, hashes: FileHashes | None = None
     problem, as `load_seeds` reports them) means what the sink was given must be dropped.
     `hashes` are the folder's `file_hashes` when the caller has them; without them each
     file is hashed as it is read (`HashingReader`).
+
+    With a `second` read (`bot.records.offload.SecondReader`, started by the caller), the
+    later events files are read, validated and checked meanwhile in a second process, which
+    hands each clean file's events to `offload.work` there; `offload.take` gets what it
+    returned, here, in file order, in place of the sink. A file it found a problem in, or whose
+    ids another file gave first, is read here, so the problems reported are those of a read in
+    one process.
     """
     folder = Path(folder)
     if not folder.is_dir():
         raise SeedError([_missing_folder(folder)])
     with paused_gc():
         if hashes is not None:
-            return _stream_seeds(folder, sink, _read_text, hashes, lambda: hashes)
+            known = hashes
+
+            def sha(relative: str) -> str | None:
+                return known[relative][1] if relative in known else None
+
+            return _stream_seeds(folder, sink, _read_text, hashes, lambda: known, second, sha)
         reader = HashingReader(folder)
-        return _stream_seeds(folder, sink, reader, reader.listed, reader.hashes)
+        return _stream_seeds(
+            folder, sink, reader, reader.listed, reader.hashes, second, reader.sha, reader.record
+        )
 
 
 def _stream_seeds(
@@ -567,9 +639,14 @@ def _stream_seeds(
     read: Reader,
     listed: Collection[str],
     hashes: Callable[[], FileHashes],
+    second: SecondRead | None = None,
+    sha: Callable[[str], str | None] = lambda relative: None,
+    record: Callable[[str, str], None] = lambda relative, sha: None,
 ) -> SeedSet:
     """`stream_seeds` reading each file with `read`; `listed` are the folder's plain files,
-    `hashes()` their hashes once every file was read."""
+    `hashes()` their hashes once every file was read; `sha(relative)` is the sha256 of a
+    file as this read saw it, `record(relative, sha)` notes that of a file the second
+    process read."""
     problems: list[SeedProblem] = []
     tables: dict[str, dict[str, Record]] = {}
     origin: dict[tuple[str, str], tuple[str, int]] = {}  # (attribute, id) -> (file, line)
@@ -594,6 +671,8 @@ def _stream_seeds(
             name, line = origin[(attribute, record_id)]
             problems.append(SeedProblem(name, record_id, field_path, message, line))
 
+    events_files = _events_files(folder)
+    elsewhere = 0  # files the second process read
     _read_gazetteers(folder, add, problems, invalid, missing_files, read)
     texts = _read_articles(folder, tables.get("articles", {}), origin, problems, listed, read)
     loaded: dict[str, Any] = {a: tables.get(a, {}) for a in ATTRIBUTES.values()}
@@ -605,7 +684,18 @@ def _stream_seeds(
     checks = StreamedChecks(gazetteers, {ATTRIBUTES[name] for name in missing_files}, invalid)
     report(checks.gazetteers())
     broken = invalid.setdefault("events", set())
-    for name, path in _events_files(folder):
+    for name, path in events_files:
+        done = second.result(name, sha) if second and not problems else None
+        if second and done and not any(("events", i) in origin for i in done.ids):
+            for event_id, line in zip(done.ids, done.lines, strict=True):
+                origin[("events", event_id)] = (name, line)
+            if done.digests is not None:
+                digests[name] = done.digests
+            record(name, done.sha256)
+            checks.note_parents(zip(done.ids, done.parents, strict=True))
+            second.offload.take(gazetteers, done.payload)
+            elsewhere += 1
+            continue
         records, found = _validate_file(path, name, Event, problems, broken, read)
         batch = [record for record, line in records if add("events", name, record, line)]
         if found is not None:
@@ -613,6 +703,8 @@ def _stream_seeds(
         report(checks.events(batch))  # type: ignore[arg-type]
         if not problems:
             sink(gazetteers, batch)  # type: ignore[arg-type]
+    if second is not None:
+        log.info("read %d of %d events files in a second process", elsewhere, len(events_files))
     report(checks.parents())
     if problems:
         # File by file, top to bottom: the order an editor fixes them in.

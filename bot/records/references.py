@@ -277,6 +277,10 @@ class StreamedChecks:
             for field, message in _event_rules(check, event, parents=False):
                 yield "events", event.id, field, message
 
+    def note_parents(self, parents: Iterable[tuple[str, str | None]]) -> None:
+        """Take (id, part_of) of events checked elsewhere (a worker process), for `parents`."""
+        self._parents.update(parents)
+
     def parents(self) -> Iterator[Finding]:
         """Unknown parents and parent cycles among every event given to `events`."""
         known, check = self._parents, self._check

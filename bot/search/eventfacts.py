@@ -241,6 +241,25 @@ class TableBuilder:
             number = self._anniversaries.setdefault(anniversary, len(self._anniversaries))
             self._pairs.append((number, position))
 
+    def part(self) -> tuple[Any, ...]:
+        """What was added, for another builder's `add_part` (plain lists: cheap to pickle)."""
+        return (self.ids, self._labels, self._keys, self._rows, self._parents,
+                list(self._anniversaries), self._pairs)  # fmt: skip
+
+    def add_part(self, part: tuple[Any, ...]) -> None:
+        """Take in another builder's `part()`, after the events added so far (anniversaries
+        numbered as if its events had been added here)."""
+        ids, labels, keys, rows, parents, anniversaries, pairs = part
+        base = len(self.ids)
+        self.ids.extend(ids)
+        self._labels.extend(labels)
+        self._keys.extend(keys)
+        self._rows.extend(rows)
+        self._parents.extend(parents)
+        known = self._anniversaries
+        numbers = [known.setdefault(name, len(known)) for name in anniversaries]
+        self._pairs.extend((numbers[number], base + position) for number, position in pairs)
+
     def order(self) -> np.ndarray:
         """The positions the events were given at, in recency order."""
         ordered = sorted(range(len(self._keys)), key=self._keys.__getitem__)

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from itertools import repeat
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -44,7 +44,7 @@ from bot.search.entities import (
 from bot.search.eventfacts import EventTable, TableBuilder, recency_key
 from bot.search.normalize import marked, script_tokens
 from bot.search.splice import Renumbering
-from bot.search.text import TextBuilder, TextIndex, rank
+from bot.search.text import Folded, TextBuilder, TextIndex, TextPart, rank
 
 __all__ = [
     "AMBIGUITY_MARGIN",
@@ -373,15 +373,25 @@ class SearchIndex:
         return self._id_array[docs[::-1]].tolist()
 
 
+class IndexPart(NamedTuple):
+    """An `IndexBuilder`'s events as `part()` gives them (see `add_part`)."""
+
+    table: tuple[Any, ...]
+    text: TextPart
+    keys: list[str]  # entity keys in the order they were numbered
+    pair_keys: bytes  # int32 key number of each reference
+    pair_docs: bytes  # int32 position (in the part) of the event of each reference
+
+
 class IndexBuilder:
     """A `SearchIndex` built from events given in any order, a batch at a time (`add`), so a
     full rebuild streams them as it reads the seed files and never holds them all: each
     event leaves behind its words' numbers and its facts, the index numbers them by recency
     at the end (`index`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, folded: Folded | None = None) -> None:
         self._table = TableBuilder()
-        self._text = TextBuilder()
+        self._text = TextBuilder(folded)
         self._keys: dict[str, int] = {}
         self._pair_keys = array("i")  # (entity key number, position given) of each reference
         self._pair_docs = array("i")
@@ -401,12 +411,36 @@ class IndexBuilder:
                 position = len(self._table.ids)
                 self._table.add(event)
                 self._text.add(_own_texts(event), _role_texts(event))
-                keys = _entity_keys(event, seeds)
+                keys = sorted(_entity_keys(event, seeds))  # numbered alike in any process
                 self._pair_keys.extend([self._keys.setdefault(k, len(self._keys)) for k in keys])
                 self._pair_docs.extend(repeat(position, len(keys)))
         finally:
             if collecting:
                 gc.enable()
+
+    def part(self) -> IndexPart:
+        """What was added, as plain lists and bytes, for another builder's `add_part`: a full
+        rebuild's worker process builds one per events file and the parent merges them."""
+        return IndexPart(
+            self._table.part(),
+            self._text.part(),
+            list(self._keys),
+            self._pair_keys.tobytes(),
+            self._pair_docs.tobytes(),
+        )
+
+    def add_part(self, part: IndexPart) -> None:
+        """Take in another builder's `part()` after the events added so far: the index is
+        the one `add` would have built from the same events in the same order."""
+        base = self.size
+        self._table.add_part(part.table)
+        self._text.add_part(part.text)
+        known = self._keys
+        mapping = np.array([known.setdefault(k, len(known)) for k in part.keys], dtype=np.int32)
+        keys = mapping[np.frombuffer(part.pair_keys, dtype=np.int32)]
+        self._pair_keys.frombytes(keys.astype(np.int32).tobytes())
+        docs = np.frombuffer(part.pair_docs, dtype=np.int32) + np.int32(base)
+        self._pair_docs.frombytes(docs.astype(np.int32).tobytes())
 
     def index(self, seeds: Any) -> SearchIndex:
         """The index of every event added, with the gazetteers of `seeds`."""
@@ -437,6 +471,20 @@ def index_format() -> str:
     for module in modules:
         digest.update(Path(sys.modules[module].__file__ or "").read_bytes())
     return f"{FORMAT_VERSION}-{digest.hexdigest()[:16]}"
+
+
+def index_part(seeds: Any, events: Iterable[Any]) -> IndexPart:
+    """The index's part for one events file's events (built in a full read's second process,
+    for the first one's `IndexBuilder.add_part`)."""
+    builder = IndexBuilder(_folded())
+    builder.add(seeds, events)
+    return builder.part()
+
+
+@lru_cache(maxsize=1)
+def _folded() -> Folded:
+    """The chunks this process folded, shared by the parts it builds."""
+    return Folded()
 
 
 def _entity_keys(event: Any, seeds: Any) -> set[str]:

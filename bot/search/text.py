@@ -9,6 +9,9 @@ once, however many documents hold it. `dump`/`load` persist the index as bytes (
 A query word finds documents through its exact form, its stems without a Kazakh/Russian case
 ending, words it is the prefix of (a sorted vocabulary and bisect), and, when none of those
 exist, through fuzzy matching over the vocabulary (never over the documents).
+
+Long because: the index, its builder (with the parts a full rebuild's worker processes build
+and the parent merges) and the ranking share the posting arrays' layout.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
 from itertools import chain
+from typing import NamedTuple
 
 import numpy as np
 
@@ -224,10 +228,14 @@ class TextBuilder:
     can stream events as it reads them and sort them by recency at the end.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, folded: Folded | None = None) -> None:
         self._word_ids = _Ids()
         numbers = self._word_ids.__getitem__
-        self._words_of_chunk = _Numbers(lambda chunk: map(numbers, _chunk_words(chunk))).__getitem__
+        if folded is None:
+            words = lambda chunk: map(numbers, _chunk_words(chunk))  # noqa: E731
+        else:  # chunks folded once for several builders (one per file in a worker process)
+            words = lambda chunk: map(numbers, folded[chunk])  # noqa: E731
+        self._words_of_chunk = _Numbers(words).__getitem__
         self._words_of_text = _Numbers(partial(_text_numbers, self._words_of_chunk)).__getitem__
         self._doc_ptr, self._doc_words = array("q", [0]), array("i")
 
@@ -238,6 +246,23 @@ class TextBuilder:
         common = chain.from_iterable(map(self._words_of_text, shared))
         self._doc_words.extend(set(chain(words, common)))
         self._doc_ptr.append(len(self._doc_words))
+
+    def part(self) -> TextPart:
+        """What was added, to hand to another builder's `add_part` (from a worker process):
+        the words in the order they were first met, each document's word numbers."""
+        return TextPart(list(self._word_ids), self._doc_ptr.tobytes(), self._doc_words.tobytes())
+
+    def add_part(self, part: TextPart) -> None:
+        """Take in the documents of another builder's `part()`, after those added so far: the
+        same words, numbered the same, as if they had been added here one by one (a word is
+        numbered when first met, and the part lists its words in the order it met them)."""
+        vocab, doc_ptr, doc_words = part
+        numbers = self._word_ids.__getitem__
+        mapping = np.fromiter(map(numbers, vocab), dtype=np.int32, count=len(vocab))
+        words = mapping[np.frombuffer(doc_words, dtype=np.int32)]
+        ends = np.frombuffer(doc_ptr, dtype=np.int64)[1:] + len(self._doc_words)
+        self._doc_words.frombytes(words.astype(np.int32).tobytes())
+        self._doc_ptr.frombytes(ends.astype(np.int64).tobytes())
 
     def index(self, order: np.ndarray | None = None) -> TextIndex:
         """The index, document n being the one given at position `order[n]` (default: in
@@ -357,6 +382,24 @@ def _top(found: np.ndarray, key: np.ndarray, limit: int) -> tuple[np.ndarray, np
     equal = np.flatnonzero(key == cut)
     chosen = np.concatenate((above, equal[len(equal) - (limit - len(above)) :]))
     return found[chosen], key[chosen]
+
+
+class TextPart(NamedTuple):
+    """A `TextBuilder`'s documents as `part()` gives them: its words in the order it numbered
+    them, and each document's word numbers (an int64 array of ends, an int32 array)."""
+
+    vocab: list[str]
+    doc_ptr: bytes
+    doc_words: bytes
+
+
+class Folded(dict[str, tuple[str, ...]]):
+    """Chunk → its indexed words (`_chunk_words`), folded on first use: shared by the
+    builders of one process so that a chunk met in many files is folded once."""
+
+    def __missing__(self, key: str) -> tuple[str, ...]:
+        found = self[key] = tuple(_chunk_words(key))
+        return found
 
 
 class _Numbers(dict[str, tuple[int, ...]]):

@@ -32,6 +32,7 @@ class MonotonicTicker:
         self.last_run_at: dt.datetime | None = None  # the same on the wall clock (for people)
         self.lag = 0.0  # how late the last tick started, in seconds
         self._task: asyncio.Task | None = None
+        self._running: asyncio.Future | None = None  # the job's run under way
 
     def start(self, application: Application) -> None:
         """Take the job off APScheduler and start ticking."""
@@ -40,11 +41,17 @@ class MonotonicTicker:
         self._task = asyncio.create_task(self._run(application), name="digest-ticker")
 
     async def stop(self) -> None:
+        """Stop ticking. A tick under way ends first: PTB shields a job's run from being
+        cancelled, so without waiting it would go on, and a broadcast it starts after the
+        runner gathered the running ones would outlive the engine it sends from."""
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        if self._running is not None:
+            await self._running
+            self._running = None
 
     def stalled_for(self) -> float:
         """Seconds since the tick last ran (since start when it never ran)."""
@@ -58,7 +65,9 @@ class MonotonicTicker:
             now = time.monotonic()
             self.lag, self.last_run = now - due, now
             self.last_run_at = dt.datetime.now(dt.UTC)
-            await self.job.run(application)  # errors go to the application's error handlers
+            # errors go to the application's error handlers
+            self._running = asyncio.ensure_future(self.job.run(application))
+            await asyncio.shield(self._running)
             due += self.every
             if due < time.monotonic():  # the tick took longer than its interval: coalesce
                 due = time.monotonic() + self.every

@@ -313,3 +313,15 @@ def test_a_header_day_takes_its_year_from_a_stored_month():
     published, event = dates(text)
     assert (published.value, published.precision) == ("2023-09-11", "day")
     assert (event.value, event.precision) == ("2023-09-11", "day")
+
+
+def test_a_date_in_a_sentence_recalling_the_background_dates_nothing():
+    text = (
+        "Қазақстанға БҰҰ Бас хатшысы келеді\n"
+        "БҰҰ Бас хатшысы Антониу Гутерриш Орталық Азия елдерін аралайды деп жазылған хабарламада.\n"
+        "Естеріңізге сала кетейік, 2024 жылғы 3-4 шілдеде Астанада Шанхай ынтымақтастық "
+        "ұйымының саммиті өтеді."
+    )
+    sentences = split_sentences(text)
+    event = event_date(sentences, publication_date(text, sentences), future=True).date
+    assert event.value is None

@@ -501,3 +501,18 @@ def test_words_of_a_title_case_headline_are_no_name_the_text_does_not_write(head
 def test_an_institution_named_after_a_person_is_not_the_person(text, knowledge):
     people = {p.person for e in ingest_text(text, knowledge).events for p in e.participants}
     assert "nazarbayev-nursultan" not in people
+
+
+def test_a_name_given_no_title_takes_the_title_the_headline_gave_no_name(knowledge):
+    text = (
+        "Посол Казахстана вручил верительные грамоты Президенту России\n\n"
+        "Церемония прошла в Александровском зале Большого Кремлёвского дворца.\n\n"
+        "По традиции российский лидер выступил с речью о международных вопросах.\n\n"
+        "В частности, Владимир Путин подчеркнул, что союзничество с Казахстаном опирается на "
+        "испытанные временем узы."
+    )
+    result = ingest_text(text, knowledge)
+    names = {p.id: p.name.ru for p in result.people}
+    found = {(names[p.person], p.role.en, p.side) for e in result.events for p in e.participants}
+    # "Большого Кремлёвского" is no one; the unnamed Kazakh ambassador stays unnamed
+    assert found == {("Владимир Путин", "President", "russia")}

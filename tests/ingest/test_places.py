@@ -112,3 +112,11 @@ def test_the_country_a_minister_went_to_is_the_place(knowledge):
         "Абдул Ғани Барадармен кездесті."
     )
     assert place(text, knowledge) == (None, "afghanistan")
+
+
+def test_a_meeting_held_online_has_no_place(knowledge):
+    text = (
+        "АСТАНА, 5 наурыз. Мемлекет басшысы Қасым-Жомарт Тоқаев Түркия Сыртқы істер министрі "
+        "Мевлют Чавушоғлумен онлайн-кездесу өткізді."
+    )
+    assert place(text, knowledge) == (None, None)

@@ -25,6 +25,8 @@ def knowledge() -> Knowledge:
         ("АҚШ Мемлекеттік хатшысының орынбасары", "deputy-foreign-minister"),
         ("заместитель госсекретаря США", "deputy-foreign-minister"),
         ("Deputy Secretary of State", "deputy-foreign-minister"),
+        ("Постоянный координатор ООН в Казахстане", "other"),
+        ("Канцлер ФРГ", "other"),
         ("Премьер-Министрдің бірінші орынбасары", "other"),
         ("First Deputy Prime Minister of Kazakhstan", "other"),
         ("Вице-президент Индонезии", "other"),

@@ -92,3 +92,33 @@ async def test_every_due_digest_goes_out_once_across_wall_clock_steps(tmp_path):
             row = sent[(chat_id, "daily:2026-06-01")]
             assert len(api.sent("sendMessage", chat_id)) == len(row.message_ids)  # once
     assert runtime.ticker.lag < 1.0
+
+
+async def test_stopping_waits_for_the_tick_under_way_and_what_it_started():
+    """PTB shields a job's run from cancellation: a tick stopped mid-run still goes on, and a
+    broadcast it started after the stop returned would outlive the engine (seen in the fleet
+    e2e as EngineClosed at shutdown). `stop` returns only once the tick's run has ended."""
+    from telegram.ext import Application
+
+    from bot.telegram.ticker import MonotonicTicker
+
+    entered, release, started = asyncio.Event(), asyncio.Event(), []
+
+    async def tick(context) -> None:
+        entered.set()
+        await release.wait()
+        started.append(asyncio.create_task(asyncio.sleep(0), name="digest-broadcast"))
+
+    application = Application.builder().token("123:TEST").build()
+    assert application.job_queue is not None
+    job = application.job_queue.run_repeating(tick, interval=3600, first=3600)
+    ticker = MonotonicTicker(job, every=60, first=0)
+    ticker.start(application)
+    await asyncio.wait_for(entered.wait(), 5)
+    stopping = asyncio.create_task(ticker.stop())
+    await asyncio.sleep(0.05)
+    assert not stopping.done()  # the tick is still under way
+    release.set()
+    await asyncio.wait_for(stopping, 5)
+    assert started  # the broadcast it started exists when stop returns, to be gathered
+    await asyncio.gather(*started)

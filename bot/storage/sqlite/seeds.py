@@ -27,9 +27,11 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+import tempfile
+from collections.abc import Callable, Container, Iterable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -48,6 +50,7 @@ from bot.records.loading import (
     EventSink,
     FileHashes,
     FolderScan,
+    Offload,
     StoredFile,
     load_event_files,
     paused_gc,
@@ -61,6 +64,7 @@ from bot.records.models import (
     Event,
     Record,
 )
+from bot.records.offload import SecondReader
 from bot.records.seedset import SeedSet
 from bot.storage.base import SeedUpdate, SyncResult, to_timestamp, utc_now
 from bot.storage.sqlite.database import Database, Transaction
@@ -257,7 +261,32 @@ class SqliteSeedStore:
             if on_events is not None:
                 on_events(gazetteers, events)
 
-        seedset = await asyncio.to_thread(stream_seeds, folder, sink, hashes)
+        # A large folder's later events files are read in a second process, which compares
+        # their events with the rows (whose hashes it reads from a file: a process's start
+        # arguments must stay small) and does the share of an `on_events` with an `offload`
+        # (the engine's index builder); one without must see every event here.
+        inner: Offload | None = getattr(on_events, "offload", None)
+        offloading = on_events is None or inner is not None
+
+        def take(gazetteers: SeedSet, payload: tuple[Compared, Any]) -> None:
+            compared, part = payload
+            diff.take(compared)
+            if inner is not None:
+                inner.take(gazetteers, part)
+
+        def read() -> SeedSet:
+            with tempfile.TemporaryDirectory(prefix="diplobrief-") as scratch:
+                stored = Path(scratch) / "content-hashes"
+                stored.write_text("\n".join(diff.stored.values()))
+                work = functools.partial(_compared, str(stored), inner.work if inner else None)
+                offload = Offload(work, take, *(inner[2:] if inner else ()))
+                second = SecondReader.start(folder, offload) if offloading else None
+                if second is None:
+                    return stream_seeds(folder, sink, hashes)
+                with second:
+                    return stream_seeds(folder, sink, hashes, second)
+
+        seedset = await asyncio.to_thread(read)
         result = await self._store_seeds(seedset, diff, None)
         return SeedUpdate(await self.read_seedset(), result, full=True)
 
@@ -586,6 +615,45 @@ async def _sync_texts(tx: Transaction, texts: Mapping[str, str]) -> set[str]:
     return {key for key, text in texts.items() if key in stored and stored[key] != text}
 
 
+# The events of a batch compared with the stored ones: their ids, and for each that differs
+# (id, JSON, row with no packed bytes yet).
+Compared = tuple[list[str], list[tuple[str, bytes, tuple[Any, ...]]]]
+
+
+def compare_events(stored: Container[str], events: Iterable[Event]) -> Compared:
+    """`events` compared with the stored ones, by the content hashes stored (an event's JSON
+    holds its id, so a hash stored is that of one event)."""
+    seen, differing = [], []
+    # `model_dump_json`'s JSON made as UTF-8 bytes (not a str encoded again): a third
+    # less time to hash each event.
+    to_json = Event.__pydantic_serializer__.to_json
+    with paused_gc():
+        for event in events:
+            seen.append(event.id)
+            data = to_json(event)
+            digest = hashlib.sha256(data).hexdigest()
+            if digest not in stored:
+                differing.append((event.id, data, _event_row(event, None, b"", digest)))
+    return seen, differing
+
+
+def _compared(
+    hashes: str, work: Callable[[SeedSet, list[Event]], Any] | None,
+    gazetteers: SeedSet, events: list[Event],
+) -> tuple[Compared, Any]:  # fmt: skip
+    """A full read's share of work in its second process: the events compared with the
+    stored ones (their content hashes in the file `hashes`), and the inner `work` (the
+    index's part)."""
+    part = work(gazetteers, events) if work else None
+    return compare_events(_stored_hashes(hashes), events), part
+
+
+@functools.lru_cache(maxsize=1)
+def _stored_hashes(path: str) -> frozenset[str]:
+    """The content hashes in a file `_sync_folder` wrote, one a line (read once a process)."""
+    return frozenset(Path(path).read_text().split())
+
+
 class _EventDiff:
     """The events that differ from the stored ones (id → content hash), gathered a batch at
     a time (`add`, in a worker thread) as rows ready to write: packed, their JSON left out
@@ -599,27 +667,24 @@ class _EventDiff:
         self.added: list[tuple[str, tuple[Any, ...]]] = []  # (id, row)
         self.changed: list[tuple[str, tuple[Any, ...]]] = []
         self.packed: dict[str, tuple[bytes, tuple[Any, ...]]] = {}  # id → (bytes, date span)
+        self._hashes: set[str] | None = None  # the stored content hashes, when first asked
 
     def add(self, events: Iterable[Event]) -> None:
-        differing = []
-        # `model_dump_json`'s JSON made as UTF-8 bytes (not a str encoded again): a third
-        # less time to hash each event.
-        to_json = Event.__pydantic_serializer__.to_json
-        with paused_gc():
-            for event in events:
-                self.seen.add(event.id)
-                data = to_json(event)
-                digest = hashlib.sha256(data).hexdigest()
-                previous = self.stored.get(event.id)
-                if previous != digest:
-                    differing.append((event, data, digest, previous is None))
+        if self._hashes is None:
+            self._hashes = set(self.stored.values())
+        self.take(compare_events(self._hashes, events))
+
+    def take(self, compared: Compared) -> None:
+        """Take the events `compare_events` compared (here or in a full read's second process)."""
+        seen, differing = compared
+        self.seen.update(seen)
         if differing and self.new_zdict and not self.zdict:
-            self.zdict = make_zdict(data for _, data, _, _ in differing[:ZDICT_SAMPLES])
-        for event, data, digest, new in differing:
+            self.zdict = make_zdict(data for _, data, _ in differing[:ZDICT_SAMPLES])
+        for event_id, data, row in differing:
             packed = pack(data, self.zdict)
-            row = _event_row(event, None, packed, digest)
-            (self.added if new else self.changed).append((event.id, row))
-            self.packed[event.id] = (packed, (event.date.value, row[4]))
+            row = (*row[:9], packed, *row[10:])
+            (self.changed if event_id in self.stored else self.added).append((event_id, row))
+            self.packed[event_id] = (packed, (row[1], row[4]))
 
     def counts(self, removed: list[str]) -> dict[str, int]:
         """The sync's counts once the events not seen (`removed`) are deleted."""

@@ -1,0 +1,256 @@
+"""A full read's second process: the later events files of a large seeds folder read there.
+
+Validating the events files is most of a full read (at 100,000 events, reading them, the
+models and the reference checks are ~60 % of its CPU). `SecondReader.start` spawns one
+process that reads the gazetteers itself (the same files, so the same checks) and then the
+later events files, one task each, while this process reads the gazetteers, the article
+texts and the earlier events files. For each file it sends back what the first process
+needs to go on as if it had read the file itself: the ids, lines, parents and source digests
+of its records, the sha256 of its bytes, and what `Offload.work` made of its events (the
+rows to store and the search index's part). The events themselves never cross: a validated
+model costs as much to unpickle as to validate.
+
+A file with any problem (a bad record, a broken reference, an id given twice in it), and
+every file once the gazetteers the second process read are not those the first one read
+(edited meanwhile), has no result: the first process reads it itself and reports exactly
+what a read in one process reports. The process is spawned, not forked: the bot's other
+threads (the event loop, the database's) must not be copied into it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from bot.records.loading import (
+    Offload,
+    ReadElsewhere,
+    SeedProblem,
+    _AnyEvent,
+    _events_files,
+    _read_bytes,
+    _read_gazetteers,
+    _validate_file,
+    paused_gc,
+)
+from bot.records.models import GAZETTEERS, Event, Record
+from bot.records.references import StreamedChecks
+from bot.records.seedset import ATTRIBUTES, SeedSet
+
+log = logging.getLogger(__name__)
+
+# The share of the events files' bytes the second process takes (the last files): a little
+# half: the first process also reads the article texts, the second one does its rows here.
+SECOND_SHARE = 0.5
+# What the second process may need at its peak, beside the first one's (340 MB measured at
+# 100,000 events: the gazetteers, validated again, are most of it): without that much memory
+# available the folder is read in one process.
+SECOND_NEEDS_MB = 512
+
+
+class SecondReader:
+    """The second process of one full read (`loading.SecondRead`), and the futures of the
+    files it reads. Start it before the read, close it after (`with`)."""
+
+    def __init__(
+        self, offload: Offload, executor: ProcessPoolExecutor, futures: dict[str, Future]
+    ) -> None:
+        self.offload = offload
+        self._executor = executor
+        self._futures = futures
+
+    @classmethod
+    def start(cls, folder: Path, offload: Offload) -> SecondReader | None:
+        """Start reading the later events files of `folder` elsewhere; None when they are too
+        small for it to pay, or this machine has a single core or too little memory free."""
+        share = _second_share(_events_files(folder), offload.min_bytes)
+        if not share or _cores() < 2 or _available_mb() < SECOND_NEEDS_MB:
+            return None
+        context = multiprocessing.get_context("spawn")
+        executor = ProcessPoolExecutor(
+            1, mp_context=context, initializer=_begin, initargs=(str(folder), offload.work)
+        )
+        futures = {name: executor.submit(_read_file, name) for name in share}
+        return cls(offload, executor, futures)
+
+    def result(self, name: str, sha: Callable[[str], str | None]) -> ReadElsewhere | None:
+        """The file's result once it is ready; None when this process must read it (not
+        taken, a problem found, the gazetteers not those `sha` gives, the process failed)."""
+        future = self._futures.pop(name, None)
+        if future is None:
+            return None
+        try:
+            found: ReadElsewhere | None = future.result()
+        except Exception as exc:  # the process died or could not start: read it here
+            log.warning("the second seeds reader failed (%s); reading %s here", exc, name)
+            return None
+        if found is None or any(sha(file) != digest for file, digest in found.gazetteers):
+            return None
+        return found
+
+    def close(self) -> None:
+        """Drop the results not asked for and end the process."""
+        for future in self._futures.values():
+            future.cancel()
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> SecondReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _second_share(files: list[tuple[str, Path]], min_bytes: int) -> list[str]:
+    """The later files, about SECOND_SHARE of the bytes (none: too few bytes, one file)."""
+    sizes = []
+    for name, path in files:
+        try:
+            sizes.append((name, path.stat().st_size))
+        except OSError:
+            return []  # this process reads it and reports it
+    total = sum(size for _, size in sizes)
+    if len(sizes) < 2 or total < min_bytes:
+        return []
+    share: list[str] = []
+    taken = 0
+    for name, size in reversed(sizes[1:]):
+        if taken + size > total * SECOND_SHARE and share:
+            break
+        share.append(name)
+        taken += size
+    return share[::-1]
+
+
+def _available_mb() -> float:
+    """The memory the kernel says is available for a new process, in MB (Linux; elsewhere
+    assumed enough)."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("inf")
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+# --- in the second process -----------------------------------------------------------------
+
+
+class _State(NamedTuple):
+    folder: Path
+    work: Callable[[SeedSet, list[Event]], Any]
+    gazetteers: SeedSet
+    checks: StreamedChecks | None  # None: the gazetteers have problems (no file is clean)
+    shas: tuple[tuple[str, str], ...]
+
+
+_state: _State | None = None
+
+
+def _begin(folder_name: str, work: Callable[[SeedSet, list[Event]], Any]) -> None:
+    """Read the gazetteers as the first process does (this process's initializer)."""
+    global _state
+    folder = Path(folder_name)
+    problems: list[SeedProblem] = []
+    tables: dict[str, dict[str, Record]] = {}
+    invalid: dict[str, set[str]] = {}
+    missing: set[str] = set()
+    shas: dict[str, str] = {}
+
+    def read(path: Path) -> str:
+        data = _read_bytes(path)
+        shas[path.relative_to(folder).as_posix()] = hashlib.sha256(data).hexdigest()
+        return data.decode("utf-8")
+
+    def add(attribute: str, name: str, record: Record, line: int) -> bool:
+        table = tables.setdefault(attribute, {})
+        if record.id in table:  # type: ignore[attr-defined]
+            problems.append(SeedProblem(name, None, "id", "duplicate id", line))
+            return False
+        table[record.id] = record  # type: ignore[attr-defined]
+        return True
+
+    with paused_gc():
+        _read_gazetteers(folder, add, problems, invalid, missing, read)
+    articles = tables.get("articles", {})
+    loaded: dict[str, Any] = {
+        attribute: tables.get(attribute, {}) for attribute in ATTRIBUTES.values()
+    }
+    gazetteers = SeedSet(
+        **loaded,
+        events=_AnyEvent(),
+        article_texts=_ArticleTexts(folder, articles),
+    )
+    checks = StreamedChecks(gazetteers, {ATTRIBUTES[name] for name in missing}, invalid)
+    clean = not problems and not any(True for _ in checks.gazetteers())
+    files = tuple((name, shas.get(name, "")) for name in GAZETTEERS if name not in missing)
+    _state = _State(folder, work, gazetteers, checks if clean else None, files)
+
+
+def _read_file(name: str) -> ReadElsewhere | None:
+    """One events file read, validated and checked; None when it has any problem."""
+    state = _state
+    if state is None or state.checks is None:
+        return None
+    shas: list[str] = []
+
+    def read(path: Path) -> str:
+        data = _read_bytes(path)
+        shas.append(hashlib.sha256(data).hexdigest())
+        return data.decode("utf-8")
+
+    problems: list[SeedProblem] = []
+    with paused_gc():
+        records, digests = _validate_file(state.folder / name, name, Event, problems, set(), read)
+        events: list[Event] = [record for record, _ in records]  # type: ignore[misc]
+        ids = tuple(event.id for event in events)
+        if problems or len(set(ids)) != len(ids) or any(state.checks.events(events)):
+            return None
+        payload = state.work(state.gazetteers, events)
+    return ReadElsewhere(
+        ids,
+        tuple(line for _, line in records),
+        tuple(event.part_of for event in events),
+        None if digests is None else tuple(digests),
+        shas[0],
+        state.shas,
+        payload,
+    )
+
+
+class _ArticleTexts(Mapping[str, str]):
+    """The article texts, each read when a quote check asks for it (the first process reads
+    and checks every article file; here only the quote checks need them, and they keep what
+    they read: `references._NormalizedTexts`)."""
+
+    def __init__(self, folder: Path, articles: Mapping[str, Record]) -> None:
+        self._folder = folder
+        self._articles = articles
+
+    def __getitem__(self, article_id: str) -> str:
+        path = self._folder / self._articles[article_id].file  # type: ignore[attr-defined]
+        try:
+            return _read_bytes(path).decode("utf-8")
+        except (OSError, UnicodeDecodeError, ValueError):
+            raise KeyError(article_id) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._articles)
+
+    def __len__(self) -> int:
+        return len(self._articles)

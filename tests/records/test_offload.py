@@ -1,0 +1,112 @@
+"""A large folder's full read with a second process stores, indexes and reports exactly what a
+read in one process does (bot/records/offload.py).
+
+The real seeds are small, so each case lowers the size from which a second process reads the
+later events files to nothing (`offload_min_bytes=0`); the process is a real spawned one.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from bot.engine import Rebuild
+from bot.records.loading import Offload, SeedError, stream_seeds
+from bot.records.offload import SecondReader, _cores
+from bot.storage.sqlite import open_sqlite
+from tests.support.seedcopy import copy_seeds, edit_records, event_files, read_records
+
+SECOND = "bot.records.loading"
+
+
+async def _sync(folder: Path, db: Path, offload_min_bytes: int | None):
+    """A full read of `folder` into a new SQLite file, with the index built as it is read:
+    (stored rows, stored file hashes, the index's bytes)."""
+    repos = await open_sqlite(db)
+    try:
+        rebuild = Rebuild(offload_min_bytes)
+        update = await repos.seedstore.update_seeds(folder, on_events=rebuild)
+        index = rebuild.index(update.seeds)
+        database = repos.seedstore.database  # type: ignore[attr-defined]
+        rows = await database.fetchall(
+            "SELECT id, kind, date_value, sort_date, city, country, part_of, content_hash, packed"
+            " FROM events ORDER BY id"
+        )
+        files = await database.fetchall("SELECT * FROM seed_files ORDER BY path")
+        return rows, files, index.dump()
+    finally:
+        await repos.close()
+
+
+async def test_a_folder_read_with_a_second_process_is_stored_and_indexed_as_by_one(
+    tmp_path, caplog
+):
+    if _cores() < 2:
+        pytest.skip("this machine has a single core: a full read never starts a second process")
+    folder = copy_seeds(tmp_path)
+    alone = await _sync(folder, tmp_path / "one.sqlite3", None)
+    with caplog.at_level(logging.INFO, logger=SECOND):
+        shared = await _sync(folder, tmp_path / "two.sqlite3", 0)
+    taken = [r.getMessage() for r in caplog.records if "second process" in r.getMessage()]
+    assert taken and not taken[0].startswith("read 0 "), taken  # it did read some files
+    assert shared[0] == alone[0] and len(alone[0]) > 20  # the same rows, packed the same
+    assert shared[1] == alone[1]  # the same file hashes, event ids and record digests
+    assert shared[2] == alone[2]  # the same index, byte for byte
+
+
+def _problems(folder: Path, offload: Offload | None) -> list[str]:
+    with pytest.raises(SeedError) as caught:
+        if offload is None:
+            stream_seeds(folder, lambda seeds, events: None)
+        else:
+            with _started(folder, offload) as second:
+                stream_seeds(folder, lambda seeds, events: None, None, second)
+    return [str(problem) for problem in caught.value.problems]
+
+
+def _started(folder: Path, offload: Offload) -> SecondReader:
+    second = SecondReader.start(folder, offload)
+    if second is None:
+        pytest.skip("this machine has a single core: a full read never starts a second process")
+    return second
+
+
+def test_problems_in_the_files_the_second_process_reads_are_reported_as_by_one(tmp_path):
+    folder = copy_seeds(tmp_path)
+    files = event_files(folder)
+    first_id = read_records(files[0])[0]["id"]
+
+    def break_last(records: list) -> None:
+        records[0]["date"]["value"] = "2025-13-40"  # not a date
+        records[-1]["id"] = first_id  # an id the first file gave
+
+    edit_records(files[-1], break_last)
+    taken: list = []
+    offload = Offload(_no_work, lambda seeds, payload: taken.append(payload), 0)
+    shared = _problems(folder, offload)
+    assert shared == _problems(folder, None)
+    assert any("duplicate id, first defined in" in problem for problem in shared), shared
+    assert any(files[-1].name in problem and "date" in problem for problem in shared), shared
+
+
+def test_when_the_second_process_fails_its_files_are_read_here(tmp_path, caplog):
+    folder = copy_seeds(tmp_path)
+    seen: list[str] = []
+    taken: list = []
+    offload = Offload(_failing_work, lambda seeds, payload: taken.append(payload), 0)
+    with caplog.at_level(logging.WARNING), _started(folder, offload) as second:
+        stream_seeds(folder, lambda seeds, events: seen.extend(e.id for e in events), None, second)
+    expected: list[str] = []
+    stream_seeds(folder, lambda seeds, events: expected.extend(e.id for e in events))
+    assert seen == expected and not taken  # every event reached the sink, in file order
+    assert any("second seeds reader failed" in r.getMessage() for r in caplog.records)
+
+
+def _no_work(seeds, events) -> None:
+    return None
+
+
+def _failing_work(seeds, events) -> None:
+    raise RuntimeError("the second process's work failed")
