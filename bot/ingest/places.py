@@ -257,21 +257,26 @@ _ONLINE = re.compile(
 )
 
 
-# "встретился с прибывшим накануне в страну с рабочим визитом казахстанским коллегой": a Kazakh
-# visitor come "to the country" is in the host's country, the one foreign country the lede names.
-_KAZAKH_ARRIVED = re.compile(
+# A visitor arrived "in the country" ("в страну", "в республику") is in the host's: a Kazakh one
+# ("встретился с прибывшим накануне в страну … казахстанским коллегой") in the one foreign country
+# the lede names, any other ("принял … Дэвида Саттерфилда, прибывшего в республику") in Kazakhstan.
+_ARRIVED_IN_COUNTRY = re.compile(
     r"(?:прибыв\w*|прибыл\w*|arrived|arriving)\s+(?:[\w-]+\s+){0,4}?"
-    r"(?:в\s+страну|in\s+the\s+country)\s+(?:[\w-]+\s+){0,4}?"
-    r"(?:казахстанск\w*|Казахстан\w*|Kazakh\w*)",
+    r"(?:в\s+(?:страну|республику)|in\s+the\s+country)\b",
     re.I,
 )
+_KAZAKH_AFTER = re.compile(r"\s+(?:[\w-]+\s+){0,4}?(?:казахстанск|Казахстан|Kazakh)", re.I)
 
 
-def host_of_kazakh_visit(sentences: list[Sentence], foreign: str | None) -> Place | None:
-    """The `foreign` country, where the sentences have a Kazakh visitor arrive "in the
-    country" of their host."""
-    if foreign and any(_KAZAKH_ARRIVED.search(s.text) for s in sentences):
-        return Place(country=foreign)
+def host_of_visit(sentences: list[Sentence], foreign: str | None) -> Place | None:
+    """The host's country where the sentences have a visitor arrive "in the country"."""
+    for sentence in sentences:
+        arrived = _ARRIVED_IN_COUNTRY.search(sentence.text)
+        if arrived is None:
+            continue
+        if _KAZAKH_AFTER.match(sentence.text, arrived.end()):
+            return Place(country=foreign) if foreign else None
+        return Place(country="kazakhstan")
     return None
 
 
