@@ -135,6 +135,13 @@ def _near_event_word(hit: Hit, reach: int = 5) -> bool:
     return any(w.folded.startswith(_EVENT_STEMS) for w in near)
 
 
+def _at_ministry(hit: Hit) -> bool:
+    """Whether the country's name is its ministry's where the event was held: "Қазақстан
+    Республикасы Сыртқы істер министрлігінде … өтті"."""
+    after = [w.folded for w in words(hit.sentence.text)[hit.last : hit.last + 4]]
+    return any(w.startswith("ministrlig") and w.endswith("nde") for w in after)
+
+
 def _locative(hit: Hit) -> bool:
     """Whether the name stands where a place of an event does: "в Вене", "Астанада", "in Vienna"."""
     ws = words(hit.sentence.text)
@@ -194,6 +201,11 @@ def find_place(
     residence = _residence(sentences, entries)
     if residence:
         return residence
+    ministry = next(
+        (h for h in all_hits if entries[h.id].kind == "country" and _at_ministry(h)), None
+    )
+    if ministry:
+        return Place(country=ministry.id), ministry.sentence
     for hit in hits:
         if entries[hit.id].kind == "country":
             return Place(country=hit.id), hit.sentence

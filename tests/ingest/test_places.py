@@ -136,3 +136,12 @@ def test_a_meeting_held_online_has_no_place(knowledge):
 def test_the_country_a_minister_is_to_visit_is_the_place(knowledge):
     text = "The Minister of Foreign Affairs of Kazakhstan Murat Nurtleu is going to visit Russia."
     assert place(text, knowledge) == (None, "russia")
+
+
+def test_a_meeting_held_at_a_countrys_ministry_is_in_that_country(knowledge):
+    text = (
+        "Қазақстан Республикасы Сыртқы істер министрлігінде ҚР Сыртқы істер министрінің "
+        "орынбасары Әлібек Бақаев пен Шри-Ланка Сыртқы істер министрінің бірінші орынбасары "
+        "Аруни Виджевардане ханымның төрағалығымен саяси консультациялар өтті."
+    )
+    assert place(text, knowledge) == (None, "kazakhstan")
