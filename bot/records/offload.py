@@ -72,11 +72,17 @@ class SecondReader:
         share = _second_share(_events_files(folder), offload.min_bytes)
         if not share or _cores() < 2 or _available_mb() < SECOND_NEEDS_MB:
             return None
-        context = multiprocessing.get_context("spawn")
-        executor = ProcessPoolExecutor(
-            1, mp_context=context, initializer=_begin, initargs=(str(folder), offload.work)
-        )
-        futures = {name: executor.submit(_read_file, name) for name in share}
+        try:
+            executor = ProcessPoolExecutor(
+                1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_begin,
+                initargs=(str(folder), offload.work),
+            )
+            futures = {name: executor.submit(_read_file, name) for name in share}
+        except (OSError, ImportError, NotImplementedError) as exc:  # no semaphores, no fork
+            log.warning("cannot start a second seeds reader (%s); reading in one process", exc)
+            return None
         return cls(offload, executor, futures)
 
     def result(self, name: str, sha: Callable[[str], str | None]) -> ReadElsewhere | None:
