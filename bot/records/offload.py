@@ -64,6 +64,7 @@ class SecondReader:
         self.offload = offload
         self._executor = executor
         self._futures = futures
+        self._failed = False
 
     @classmethod
     def start(cls, folder: Path, offload: Offload) -> SecondReader | None:
@@ -89,12 +90,13 @@ class SecondReader:
         """The file's result once it is ready; None when this process must read it (not
         taken, a problem found, the gazetteers not those `sha` gives, the process failed)."""
         future = self._futures.pop(name, None)
-        if future is None:
+        if future is None or self._failed:
             return None
         try:
             found: ReadElsewhere | None = future.result()
-        except Exception as exc:  # the process died or could not start: read it here
-            log.warning("the second seeds reader failed (%s); reading %s here", exc, name)
+        except Exception as exc:  # the process died or its work failed: read the rest here
+            log.warning("the second seeds reader failed (%s); reading from %s on here", exc, name)
+            self._failed = True
             return None
         if found is None or any(sha(file) != digest for file, digest in found.gazetteers):
             return None
