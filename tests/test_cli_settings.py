@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -156,12 +157,16 @@ def test_a_console_whose_closing_hangs_after_ctrl_c_still_ends_within_seconds():
 
     started = time.monotonic()
     stuck = subprocess.run(
-        [sys.executable, "-c", "import time; from bot.telegram.console import _end_soon; "
-         "_end_soon(); time.sleep(60)"],
+        [sys.executable, "-c", "import time; from bot.settings import Settings; "
+         "from bot.telegram.console import _end_soon, scratch_database\n"
+         "with scratch_database(Settings.from_env({}, dotenv=False)) as settings:\n"
+         "    print(settings.db_path.parent, flush=True); _end_soon(); time.sleep(60)"],
         cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=30,
     )  # fmt: skip
     assert stuck.returncode == 130 and time.monotonic() - started < 20
     assert "ending now" in stuck.stderr
+    scratch = Path(stuck.stdout.strip())
+    assert scratch.name.startswith("diplobrief-console-") and not scratch.exists()  # not left
 
 
 def test_ctrl_c_in_the_console_ends_it_at_once_and_cleanly(tmp_path):

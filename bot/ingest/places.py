@@ -62,7 +62,7 @@ def _residence(
 
 
 _VISIT_WORDS = ("visit", "vizit", "trip", "poezdk")  # "visit to Kazakhstan", "визит в Австрию"
-_VISITS = ("poset", "visited", "visits")  # a verb whose object is the place: "посетит Астану"
+_VISITS = ("poset", "visit")  # a verb whose object is the place: "посетит Астану"
 # "Астанаға келген", "Ауғанстанға барды" (went to)
 _ARRIVAL = ("kelgen", "keldi", "kelip", "kelu", "pribyl", "pribyv", "arriv", "bardi", "barip")
 _KK_DATIVE = ("ga", "ge", "qa", "ke", "na", "ne")

@@ -25,7 +25,7 @@ from bot.app import build_application
 from bot.conversation.callbacks import NOOP
 from bot.settings import Settings
 from bot.telegram.fake_api import ApiCall, FakeBotAPI
-from bot.telegram.hard_stop import exit_within
+from bot.telegram.hard_stop import exit_within, removed_on_hard_stop
 from bot.telegram.inprocess import InProcessRequest
 from bot.telegram.updates import make_callback_update, make_chat, make_message_update, make_user
 
@@ -281,7 +281,10 @@ def scratch_database(settings: Settings) -> Iterator[Settings]:
     """`settings` with a SQLite database of its own, deleted afterwards: the console and `ask`
     never write their pretend chats, subscriptions and languages into the bot's real database
     (nor into PostgreSQL when BOT_DATABASE_URL is set)."""
-    with tempfile.TemporaryDirectory(prefix="diplobrief-console-") as folder:
+    with (
+        tempfile.TemporaryDirectory(prefix="diplobrief-console-") as folder,
+        removed_on_hard_stop(Path(folder)),
+    ):
         yield settings.with_(db_path=Path(folder) / "console.sqlite3", database_url=None)
 
 

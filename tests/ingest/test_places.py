@@ -120,3 +120,8 @@ def test_a_meeting_held_online_has_no_place(knowledge):
         "Мевлют Чавушоғлумен онлайн-кездесу өткізді."
     )
     assert place(text, knowledge) == (None, None)
+
+
+def test_the_country_a_minister_is_to_visit_is_the_place(knowledge):
+    text = "The Minister of Foreign Affairs of Kazakhstan Murat Nurtleu is going to visit Russia."
+    assert place(text, knowledge) == (None, "russia")
