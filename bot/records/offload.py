@@ -64,6 +64,7 @@ class SecondReader:
         self.offload = offload
         self._executor = executor
         self._futures = futures
+        self._failed = False
 
     @classmethod
     def start(cls, folder: Path, offload: Offload) -> SecondReader | None:
@@ -72,23 +73,30 @@ class SecondReader:
         share = _second_share(_events_files(folder), offload.min_bytes)
         if not share or _cores() < 2 or _available_mb() < SECOND_NEEDS_MB:
             return None
-        context = multiprocessing.get_context("spawn")
-        executor = ProcessPoolExecutor(
-            1, mp_context=context, initializer=_begin, initargs=(str(folder), offload.work)
-        )
-        futures = {name: executor.submit(_read_file, name) for name in share}
+        try:
+            executor = ProcessPoolExecutor(
+                1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_begin,
+                initargs=(str(folder), offload.work),
+            )
+            futures = {name: executor.submit(_read_file, name) for name in share}
+        except (OSError, ImportError, NotImplementedError) as exc:  # no semaphores, no fork
+            log.warning("cannot start a second seeds reader (%s); reading in one process", exc)
+            return None
         return cls(offload, executor, futures)
 
     def result(self, name: str, sha: Callable[[str], str | None]) -> ReadElsewhere | None:
         """The file's result once it is ready; None when this process must read it (not
         taken, a problem found, the gazetteers not those `sha` gives, the process failed)."""
         future = self._futures.pop(name, None)
-        if future is None:
+        if future is None or self._failed:
             return None
         try:
             found: ReadElsewhere | None = future.result()
-        except Exception as exc:  # the process died or could not start: read it here
-            log.warning("the second seeds reader failed (%s); reading %s here", exc, name)
+        except Exception as exc:  # the process died or its work failed: read the rest here
+            log.warning("the second seeds reader failed (%s); reading from %s on here", exc, name)
+            self._failed = True
             return None
         if found is None or any(sha(file) != digest for file, digest in found.gazetteers):
             return None

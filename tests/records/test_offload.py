@@ -101,7 +101,8 @@ def test_when_the_second_process_fails_its_files_are_read_here(tmp_path, caplog)
     expected: list[str] = []
     stream_seeds(folder, lambda seeds, events: expected.extend(e.id for e in events))
     assert seen == expected and not taken  # every event reached the sink, in file order
-    assert any("second seeds reader failed" in r.getMessage() for r in caplog.records)
+    failed = [r for r in caplog.records if "second seeds reader failed" in r.getMessage()]
+    assert len(failed) == 1, failed  # said once, not once a file
 
 
 def _no_work(seeds, events) -> None:
@@ -110,3 +111,21 @@ def _no_work(seeds, events) -> None:
 
 def _failing_work(seeds, events) -> None:
     raise RuntimeError("the second process's work failed")
+
+
+def test_a_machine_that_cannot_start_a_process_reads_in_one(tmp_path, monkeypatch, caplog):
+    """No shared semaphores (a container without /dev/shm), a process limit: the read goes
+    on in one process, with a warning, instead of failing."""
+    import bot.records.offload as offload_module
+
+    def refuse(*args, **kwargs):
+        raise OSError(38, "Function not implemented")
+
+    if _cores() < 2:
+        pytest.skip("this machine has a single core: a full read never starts a second process")
+    monkeypatch.setattr(offload_module, "ProcessPoolExecutor", refuse)
+    folder = copy_seeds(tmp_path)
+    with caplog.at_level(logging.WARNING):
+        second = SecondReader.start(folder, Offload(_no_work, lambda seeds, payload: None, 0))
+    assert second is None
+    assert any("reading in one process" in r.getMessage() for r in caplog.records)
