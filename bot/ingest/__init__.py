@@ -28,7 +28,7 @@ from bot.ingest.knowledge import Knowledge
 from bot.ingest.language import detect_language
 from bot.ingest.participation import takes_part
 from bot.ingest.people import PersonMention, find_people
-from bot.ingest.places import find_ids, find_place, host_of_kazakh_visit, place_of_report
+from bot.ingest.places import find_ids, find_place, host_of_visit, place_of_report
 from bot.ingest.roles import Role, more_specific, role_key
 from bot.ingest.sides import only_foreign
 from bot.ingest.text import Sentence, split_sentences
@@ -168,7 +168,7 @@ def ingest_text(
     named = [h for s in opening for h in knowledge.sides.find(s)]
     foreign = only_foreign([h for h in named if h.id in countries])  # the lede's one other country
     if place is None and kind != "phone_call":
-        place = host_of_kazakh_visit(opening, foreign)
+        place = host_of_visit(opening, foreign)
     if place is None:
         place_sentence = None
     orgs = _organizations(opening, knowledge, seeds)

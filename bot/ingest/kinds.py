@@ -78,6 +78,11 @@ _KIND_PATTERNS: list[tuple[EventKind, re.Pattern[str]]] = [
         ),
     ),
     (
+        # a session attended where no one is met: "БҰҰ Бас Ассамблеясының 76-сессиясы ашылды"
+        "multilateral_meeting",
+        re.compile(r"сесси\w*|\bsessions?\b", re.I),
+    ),
+    (
         "statement",
         re.compile(r"\bзаявил\w*|мәлімде\w*|\bstated\b", re.I),
     ),
@@ -111,14 +116,16 @@ _MET_WITH = re.compile(
 )
 
 
-# "Совет министров иностранных дел Казахстана и Узбекистана": a council of two countries, one
-# of them Kazakhstan, is their bilateral mechanism, not an organization's council (not one of a
-# list: "Таджикистана, Казахстана и Узбекистана").
+# "Совет министров иностранных дел Казахстана и Узбекистана", "… of both countries": a council of
+# two countries, one of them Kazakhstan, is their bilateral mechanism, not an organization's
+# council (not one of a list: "Таджикистана, Казахстана и Узбекистана").
 _KZ = r"(?:Казахстан|Қазақстан|Kazakhstan)\w*"
 _AND = r"\s+(?:и|and|мен|пен|бен|және)\s+"
 _OTHER = r"[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]\w+"
 _TWO_SIDES = re.compile(
-    rf"(?<!,\s)(?<!\w)(?:{_KZ}{_AND}{_OTHER}|{_OTHER}{_AND}{_KZ})(?!\s*,|{_AND}{_OTHER})"
+    rf"(?<!,\s)(?<!\w)(?:{_KZ}{_AND}{_OTHER}|{_OTHER}{_AND}{_KZ})(?!\s*,|{_AND}{_OTHER})|"
+    # "the Supreme Interstate Council of both countries"
+    r"(?:обеих|двух)\s+стран|\bboth\s+countries|\bthe\s+two\s+countries|екі\s+елдің"
 )
 
 
@@ -141,9 +148,19 @@ _SIDELINES_OF = re.compile(
 )
 
 
-def _beside(text: str, start: int) -> bool:
-    """Whether the words at `start` name the gathering a meeting was held beside."""
-    return bool(_SIDELINES_OF.search(text[:start]))
+# Kazakh puts the word after the gathering: "… Сыртқы істер министрлері кеңесін өткізу барысында
+# … бірқатар кездесулері өтті" (meetings held during the council).
+_BESIDE_AFTER = re.compile(
+    r"^\S*\s+(?:[\w-]+\s+){0,2}?(?:аясында|шеңберінде|барысында|кулуарында)\s.*"
+    r"(?:кездес|келіссөз)",
+    re.I,
+)
+
+
+def _beside(text: str, start: int, end: int | None = None) -> bool:
+    """Whether the words at `start` (to `end`) name the gathering a meeting was held beside."""
+    after = end is not None and bool(_BESIDE_AFTER.match(text[end:]))
+    return bool(_SIDELINES_OF.search(text[:start])) or after
 
 
 def lede(sentences: list[Sentence], size: int = 3) -> list[Sentence]:
@@ -177,7 +194,7 @@ def classify(sentences: list[Sentence]) -> tuple[EventKind, Sentence | None]:
     for sentence in opening:
         for kind, pattern in specific:
             hit = pattern.search(sentence.text)
-            if hit and not _beside(sentence.text, hit.start()):
+            if hit and not _beside(sentence.text, hit.start(), hit.end()):
                 met = _MET_WITH.search(sentence.text, 0, hit.start())
                 two = kind == "ministerial_council" and _TWO_SIDES.search(sentence.text)
                 return ("bilateral_meeting" if met or two else kind), sentence

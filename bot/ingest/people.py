@@ -91,6 +91,8 @@ _ADJECTIVE = re.compile(
     r"(?:ой|ого|его|ый|ий|ая|яя|ое|ее|ых|их|ому|ему|ым|лық|лік|дық|дік|тық|тік)$", re.I
 )
 MAX_GAP = 8  # words allowed between a title and the name it introduces
+# Officers of a body's organs, whose body may stand further back than a country beside a title
+_OFFICERS = frozenset({"director", "secretary-general", "chair", "representative", "other"})
 # Lower-case words inside a personal name.
 _BEFORE_PLACE = frozenset({"в", "во", "in", "at"})  # prepositions a place, not a name, follows
 _PARTICLES = frozenset(
@@ -201,8 +203,11 @@ def _name_after(
             continue
         if _is_name_word(ws[i], taken, i):
             first = i
-            if i > 0 and len(ws[i - 1].text) == 1 and ws[i - 1].text.isupper():
-                first = i - 1  # an initial: "М.Нуртлеу", "Н. Герман"
+            # initials: "М.Нуртлеу", "Н. Герман", "Д.Ф. Мезенцев"
+            while first > start and len(ws[first - 1].text) == 1 and ws[first - 1].text.isupper():
+                first -= 1
+                if text[ws[first].end : ws[first].end + 1] != ".":
+                    break
             end = i + 1
             # "Kiitumetzi Siipilo Tandeka Matthews"; a hyphen's halves are one word of the four
             # ("Файсал бен Ханиф Аль-Кахтани")
@@ -378,9 +383,12 @@ def find_people(
                 # "…секретаря ОБСЕ, Директору Центра … Тууле Юрьёле": past the comma if need be
                 start = start if sides_between(side_hits, start, first) else max(0, role_start - 4)
                 near = [h for h in side_hits if start <= h.first < first]
-                if near and all(h.host for h in near):
+                officer = role_of(match).key in _OFFICERS and not near
+                if officer or (near and all(h.host for h in near)):
                     # "Жапонияның Қазақстандағы Төтенше және өкілетті елшісі": the host is near
-                    # the title, the envoy's country further back in the same clause
+                    # the title, the envoy's country further back in the same clause; so is the
+                    # body of an officer of one of its organs ("ШЫҰ Терроризмге қарсы аймақтық
+                    # құрылымының атқарушы комитетінің директоры")
                     wider = clause_start(ws, text, role_start, reach=8)
                     start = min(start, wider)
                 side = side_between(side_hits, start, first)

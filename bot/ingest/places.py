@@ -135,6 +135,13 @@ def _near_event_word(hit: Hit, reach: int = 5) -> bool:
     return any(w.folded.startswith(_EVENT_STEMS) for w in near)
 
 
+def _at_ministry(hit: Hit) -> bool:
+    """Whether the country's name is its ministry's where the event was held: "Қазақстан
+    Республикасы Сыртқы істер министрлігінде … өтті"."""
+    after = [w.folded for w in words(hit.sentence.text)[hit.last : hit.last + 4]]
+    return any(w.startswith("ministrlig") and w.endswith("nde") for w in after)
+
+
 def _locative(hit: Hit) -> bool:
     """Whether the name stands where a place of an event does: "в Вене", "Астанада", "in Vienna"."""
     ws = words(hit.sentence.text)
@@ -194,6 +201,11 @@ def find_place(
     residence = _residence(sentences, entries)
     if residence:
         return residence
+    ministry = next(
+        (h for h in all_hits if entries[h.id].kind == "country" and _at_ministry(h)), None
+    )
+    if ministry:
+        return Place(country=ministry.id), ministry.sentence
     for hit in hits:
         if entries[hit.id].kind == "country":
             return Place(country=hit.id), hit.sentence
@@ -257,21 +269,26 @@ _ONLINE = re.compile(
 )
 
 
-# "встретился с прибывшим накануне в страну с рабочим визитом казахстанским коллегой": a Kazakh
-# visitor come "to the country" is in the host's country, the one foreign country the lede names.
-_KAZAKH_ARRIVED = re.compile(
+# A visitor arrived "in the country" ("в страну", "в республику") is in the host's: a Kazakh one
+# ("встретился с прибывшим накануне в страну … казахстанским коллегой") in the one foreign country
+# the lede names, any other ("принял … Дэвида Саттерфилда, прибывшего в республику") in Kazakhstan.
+_ARRIVED_IN_COUNTRY = re.compile(
     r"(?:прибыв\w*|прибыл\w*|arrived|arriving)\s+(?:[\w-]+\s+){0,4}?"
-    r"(?:в\s+страну|in\s+the\s+country)\s+(?:[\w-]+\s+){0,4}?"
-    r"(?:казахстанск\w*|Казахстан\w*|Kazakh\w*)",
+    r"(?:в\s+(?:страну|республику)|in\s+the\s+country)\b",
     re.I,
 )
+_KAZAKH_AFTER = re.compile(r"\s+(?:[\w-]+\s+){0,4}?(?:казахстанск|Казахстан|Kazakh)", re.I)
 
 
-def host_of_kazakh_visit(sentences: list[Sentence], foreign: str | None) -> Place | None:
-    """The `foreign` country, where the sentences have a Kazakh visitor arrive "in the
-    country" of their host."""
-    if foreign and any(_KAZAKH_ARRIVED.search(s.text) for s in sentences):
-        return Place(country=foreign)
+def host_of_visit(sentences: list[Sentence], foreign: str | None) -> Place | None:
+    """The host's country where the sentences have a visitor arrive "in the country"."""
+    for sentence in sentences:
+        arrived = _ARRIVED_IN_COUNTRY.search(sentence.text)
+        if arrived is None:
+            continue
+        if _KAZAKH_AFTER.match(sentence.text, arrived.end()):
+            return Place(country=foreign) if foreign else None
+        return Place(country="kazakhstan")
     return None
 
 

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 # A sentence ends at . ! ? … (optionally followed by a closing quote or bracket) before whitespace
 # and an upper-case letter, digit or opening quote; or at a line break.
 _BOUNDARY = re.compile(r"(?<=[.!?…])[»\"”)]?\s+(?=[«\"“(\d\w])|\n+")
-# A period after these does not end a sentence: initials (М. Лайчак), т.г., г., гг., ст., U.S., etc.
+# A period after these does not end a sentence: initials (М. Лайчак, Д.Ф. Мезенцев), т.г., г.,
+# гг., ст., U.S., etc.
 _NO_END = re.compile(
-    r"(?:^|[\s(«\"])(?:\w|т\.г|т\.ж|г|гг|ст|см|др|им|обл|мр|mr|mrs|ms|dr|h\.e|st|no|u\.s|u\.k|u\.n|"
+    r"(?:^|[\s(«\"])(?:\w\.\w|\w|т\.г|т\.ж|г|гг|ст|см|др|им|обл|мр|mr|mrs|ms|dr|h\.e|st|no|u\.s|u\.k|u\.n|"
     r"jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.$",
     re.I,
 )

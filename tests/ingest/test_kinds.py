@@ -44,11 +44,31 @@ from bot.ingest.text import split_sentences
             "стороны обсудили торгово-экономическое взаимодействие.",
             "bilateral_meeting",
         ),
+        (
+            "Kazakh Foreign Minister Murat Nurtleu and Kyrgyz Foreign Minister Jeenbek Kulubaev "
+            "initiated the draft decision of the Supreme Interstate Council of both countries at "
+            "an April 18 meeting of the Council of Foreign Ministers.",
+            "bilateral_meeting",
+        ),
         # an organization's council, its members listed, is the council
         (
             "На заседании Совета министров иностранных дел Таджикистана, Казахстана и "
             "Узбекистана министры обсудили региональную безопасность.",
             "ministerial_council",
+        ),
+        # meetings held during a council, the Kazakh postposition after it
+        (
+            "ЕҚЫҰ-ға қатысушы мемлекеттердің Сыртқы істер министрлері кеңесін өткізу барысында "
+            "Сыртқы істер министрінің орынбасары Роман Василенконың ұйым өкілдерімен бірқатар "
+            "кездесулері өтті.",
+            "bilateral_meeting",
+        ),
+        # a session attended where no one is met
+        (
+            "Нью-Йоркте БҰҰ Бас Ассамблеясының 76-сессиясы ашылды.\nСыртқы істер министрі "
+            "Мұхтар Тілеуберді бастаған қазақстандық делегация жоғары деңгейдегі апталыққа "
+            "қатысуда.",
+            "multilateral_meeting",
         ),
         # a visitor met at the airport: the visit, not talks
         (

@@ -381,6 +381,20 @@ def test_the_kazakh_side_met_on_the_margins_is_a_participant(knowledge):
             "ямамура",
             "japan",
         ),
+        # two initials before the surname
+        (
+            "Алқа мәжілісіне ШЫҰ Бас хатшысы Д.Ф. Мезенцев пен Қазақстан Сыртқы істер министрі "
+            "Ерлан Ыдырысов қатысты.",
+            "мезенцев",
+            "sco",
+        ),
+        # an officer of a body's organ acts for the body named further back
+        (
+            "Алқа мәжілісіне Қазақстан Сыртқы істер министрі Ерлан Ыдырысов пен ШЫҰ Терроризмге "
+            "қарсы аймақтық құрылымының атқарушы комитетінің директоры Чжан Синьфэн қатысты.",
+            "синьфэн",
+            "sco",
+        ),
         # a permanent representative to a body acts for the country that sent them
         (
             "Генерального секретаря ООН Антониу Гутерриша приветствовал Постоянный представитель "

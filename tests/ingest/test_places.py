@@ -97,12 +97,23 @@ def test_a_residence_that_reports_the_event_is_no_place(knowledge):
     assert place(text, knowledge) == (None, None)
 
 
-def test_a_kazakh_visitor_come_to_the_country_is_in_the_hosts(knowledge):
-    text = (
-        "Министр иностранных дел Узбекистана Абдулазиз Камилов встретился с прибывшим накануне "
-        "вечером в страну с рабочим визитом казахстанским коллегой Ерланом Идрисовым."
-    )
-    assert place(text, knowledge) == (None, "uzbekistan")
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        (
+            "Министр иностранных дел Узбекистана Абдулазиз Камилов встретился с прибывшим "
+            "накануне вечером в страну с рабочим визитом казахстанским коллегой Ерланом Идрисовым.",
+            "uzbekistan",
+        ),
+        (
+            "Министр иностранных дел Казахстана Кайрат Абдрахманов принял помощника госсекретаря "
+            "США Дэвида Саттерфилда, прибывшего в республику с рабочим визитом.",
+            "kazakhstan",
+        ),
+    ],
+)
+def test_a_visitor_come_to_the_country_is_in_the_hosts(text, country, knowledge):
+    assert place(text, knowledge) == (None, country)
 
 
 def test_the_country_a_minister_went_to_is_the_place(knowledge):
@@ -125,3 +136,12 @@ def test_a_meeting_held_online_has_no_place(knowledge):
 def test_the_country_a_minister_is_to_visit_is_the_place(knowledge):
     text = "The Minister of Foreign Affairs of Kazakhstan Murat Nurtleu is going to visit Russia."
     assert place(text, knowledge) == (None, "russia")
+
+
+def test_a_meeting_held_at_a_countrys_ministry_is_in_that_country(knowledge):
+    text = (
+        "Қазақстан Республикасы Сыртқы істер министрлігінде ҚР Сыртқы істер министрінің "
+        "орынбасары Әлібек Бақаев пен Шри-Ланка Сыртқы істер министрінің бірінші орынбасары "
+        "Аруни Виджевардане ханымның төрағалығымен саяси консультациялар өтті."
+    )
+    assert place(text, knowledge) == (None, "kazakhstan")

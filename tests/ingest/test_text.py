@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 import re
 
+import pytest
+
 from bot.ingest.text import split_sentences
 from tests.support.harness import running_bot, texts
 from tests.support.seedcopy import FIRST_ARTICLE, REAL_SEEDS, copy_seeds
@@ -40,6 +42,13 @@ async def test_ingest_quotes_from_a_dated_article_are_verbatim_and_skip_the_date
     assert all(quote in REPRINT and not quote.startswith("date ") for quote in quotes)
 
 
-def test_us_abbreviation_ends_no_sentence():
-    text = "A call took place between the minister and the U.S. Secretary of State Michael Pompeo."
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A call took place between the minister and the U.S. Secretary of State Michael Pompeo.",
+        # two initials
+        "Алқа мәжілісіне ШЫҰ Бас хатшысы Д.Ф. Мезенцев қатысты.",
+    ],
+)
+def test_an_abbreviation_or_initials_end_no_sentence(text):
     assert [s.text for s in split_sentences(text)] == [text]
