@@ -103,10 +103,11 @@ class SecondReader:
         return found
 
     def close(self) -> None:
-        """Drop the results not asked for and end the process."""
+        """Drop the results not asked for and let the process end, without waiting for it
+        (its exit took 1.1 s at 100,000 events, on the read's critical path)."""
         for future in self._futures.values():
             future.cancel()
-        self._executor.shutdown(wait=True, cancel_futures=True)
+        self._executor.shutdown(wait=False, cancel_futures=True)
 
     def __enter__(self) -> SecondReader:
         return self
