@@ -182,9 +182,8 @@ def _begin(folder_name: str, work: Callable[[SeedSet, list[Event]], Any]) -> Non
     shas: dict[str, str] = {}
 
     def read(path: Path) -> str:
-        data = _read_bytes(path)
-        shas[path.relative_to(folder).as_posix()] = hashlib.sha256(data).hexdigest()
-        return data.decode("utf-8")
+        text, shas[path.relative_to(folder).as_posix()] = _read_hashed(path)
+        return text
 
     def add(attribute: str, name: str, record: Record, line: int) -> bool:
         table = tables.setdefault(attribute, {})
@@ -219,9 +218,9 @@ def _read_file(name: str) -> ReadElsewhere | None:
     shas: list[str] = []
 
     def read(path: Path) -> str:
-        data = _read_bytes(path)
-        shas.append(hashlib.sha256(data).hexdigest())
-        return data.decode("utf-8")
+        text, sha = _read_hashed(path)
+        shas.append(sha)
+        return text
 
     problems: list[SeedProblem] = []
     with paused_gc():
@@ -240,6 +239,12 @@ def _read_file(name: str) -> ReadElsewhere | None:
         state.shas,
         payload,
     )
+
+
+def _read_hashed(path: Path) -> tuple[str, str]:
+    """A seed file's text and the sha256 of its bytes (as `loading.HashingReader` reads)."""
+    data = _read_bytes(path)
+    return data.decode("utf-8"), hashlib.sha256(data).hexdigest()
 
 
 class _ArticleTexts(Mapping[str, str]):

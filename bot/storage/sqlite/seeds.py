@@ -46,6 +46,7 @@ from bot.records.lazy import (
     unpack,
 )
 from bot.records.loading import (
+    OFFLOAD_MIN_BYTES,
     EventFile,
     EventSink,
     FileHashes,
@@ -275,12 +276,14 @@ class SqliteSeedStore:
                 inner.take(gazetteers, part)
 
         def read() -> SeedSet:
+            if not offloading:
+                return stream_seeds(folder, sink, hashes)
             with tempfile.TemporaryDirectory(prefix="diplobrief-") as scratch:
                 stored = Path(scratch) / "content-hashes"
                 stored.write_text("\n".join(diff.stored.values()))
                 work = functools.partial(_compared, str(stored), inner.work if inner else None)
-                offload = Offload(work, take, *(inner[2:] if inner else ()))
-                second = SecondReader.start(folder, offload) if offloading else None
+                min_bytes = inner.min_bytes if inner else OFFLOAD_MIN_BYTES
+                second = SecondReader.start(folder, Offload(work, take, min_bytes))
                 if second is None:
                     return stream_seeds(folder, sink, hashes)
                 with second:
