@@ -156,8 +156,9 @@ def ingest_text(
         # the article reports the talks held on the margins: they are its main event
         sideline_sentences.discard(kind_sentence.index)
     main_mentions = [m for m in mentions if m.sentence.index not in sideline_sentences]
+    year = int(pub.date.value[:4]) if pub.date.value else None
     place, place_sentence = find_place(
-        opening, knowledge.places, seeds.places, kind != "announcement", knowledge.abroad
+        opening, knowledge.places, seeds.places, kind != "announcement", knowledge.abroad, year
     )
     filed = dateline(sentences)
     filed_at = filed[1] if filed else None

@@ -166,25 +166,45 @@ def _locative(hit: Hit) -> bool:
     return hit.last < len(ws) and ws[hit.last].folded.startswith(_CITY_WORDS)
 
 
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _in_earlier_year(hit: Hit, year: int | None) -> bool:
+    """Whether a year before the report's stands beside the name: an earlier event's place
+    ("their last encounter … held in New Delhi in 2021", "2021 жылы Нью-Делиде өткен")."""
+    if year is None:
+        return False
+    ws = words(hit.sentence.text)
+    near = ws[max(0, hit.first - 3) : hit.first] + ws[hit.last : hit.last + 3]
+    return any(_YEAR.fullmatch(w.text) and int(w.text) < year for w in near)
+
+
 def find_place(
     sentences: list[Sentence],
     places: Gazetteer,
     entries: dict[str, PlaceEntry],
     past: bool = False,
     abroad: Gazetteer | None = None,
+    year: int | None = None,
 ) -> tuple[Place | None, Sentence | None]:
     """The city (else country) named as the event's location in the given sentences; with
     `past` (a report of something held), sentences about what is still to come are left out
     ("… will chair the council during his visit to Kazakhstan"). A city of `abroad` (one the
-    seeds do not list, named by its country's id) places the event in its country."""
+    seeds do not list, named by its country's id) places the event in its country. A name with
+    a year before `year` (the report's) beside it is an earlier event's place."""
     if past:
         sentences = [s for s in sentences if not FUTURE.search(s.text)]
-    all_hits = [h for h in places.find_all(sentences) if h.id in entries]
+    all_hits = [
+        h for h in places.find_all(sentences) if h.id in entries and not _in_earlier_year(h, year)
+    ]
     taken = {(h.sentence.index, i) for h in all_hits for i in range(h.first, h.last)}
     foreign = [
         h
         for h in (abroad.find_all(sentences) if abroad else [])
-        if h.id in entries and (h.sentence.index, h.first) not in taken and _locative(h)
+        if h.id in entries
+        and (h.sentence.index, h.first) not in taken
+        and _locative(h)
+        and not _in_earlier_year(h, year)
     ]
     hits = [
         h

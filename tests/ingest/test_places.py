@@ -145,3 +145,12 @@ def test_a_meeting_held_at_a_countrys_ministry_is_in_that_country(knowledge):
         "Аруни Виджевардане ханымның төрағалығымен саяси консультациялар өтті."
     )
     assert place(text, knowledge) == (None, "kazakhstan")
+
+
+def test_a_city_with_an_earlier_year_beside_it_is_an_earlier_events_place(knowledge):
+    text = (
+        " date 2022-07-29 The Minister of External Affairs of India S. Jaishankar met with "
+        "Mukhtar Tileuberdi, the foreign minister of Kazakhstan, on Thursday. The two ministers "
+        "last met at the meeting of the Central Asia-India Dialogue, held in {} in 2021."
+    )
+    assert place(text.format("Tashkent"), knowledge) == (None, None)
