@@ -63,6 +63,13 @@ _ROLES: list[tuple[str, str, dict[str, str]]] = [
     ),
     (
         "spokesperson",
+        # the press secretary of a president or a minister speaks for them and is not one:
+        # "пресс-секретарь российского президента Дмитрий Песков", "press secretary to the
+        # President"
+        r"пресс-секретар\w*\s+(?:\w+\s+){0,2}?(?:президент|глав|премьер|министр)\w*|"
+        r"press\s+secretary\s+(?:to|of)\s+(?:the\s+)?(?:\w+\s+){0,2}?(?:president|prime\s+minister|"
+        r"minister)|spokes(?:person|man|woman)\s+(?:to|of|for)\s+(?:the\s+)?(?:\w+\s+){0,2}?"
+        r"(?:president|prime\s+minister|minister)|"
         r"официальн\w*\s+представител\w*|ресми\s+өкіл\w*|пресс-секретар\w*|"
         r"баспасөз\s+хатшы\w*|(?:official\s+)?spokes(?:person|man|woman)|press\s+secretary",
         {"kk": "Ресми өкіл", "ru": "Официальный представитель", "en": "Spokesperson"},

@@ -216,3 +216,11 @@ def test_an_official_meeting_journalists_is_no_participant(knowledge):
     result = ingest_text(text, knowledge)
     assert people(result) == set()
     assert result.events[0].date.value == "2022-03-22"
+
+
+def test_a_presidents_press_secretary_announcing_a_visit_is_no_participant(knowledge):
+    text = (
+        "В ноябре ожидается приезд в Россию президента Казахстана Касым-Жомарта Токаева с "
+        "государственным визитом, сообщил пресс-секретарь российского президента Дмитрий Песков."
+    )
+    assert "Дмитрий Песков" not in people(ingest_text(text, knowledge))

@@ -34,6 +34,11 @@ def knowledge() -> Knowledge:
         ("Deputy Prime Minister and Minister of Foreign Affairs", "foreign-minister"),
         ("Премьер-министр Венгрии", "prime-minister"),
         ("Президент Франции", "president"),
+        # a president's press secretary speaks for the president and is not one
+        ("пресс-секретарь российского президента", "spokesperson"),
+        ("пресс-секретарь Президента России", "spokesperson"),
+        ("press secretary to the Russian President", "spokesperson"),
+        ("spokesman for the Prime Minister", "spokesperson"),
     ],
 )
 def test_the_office_a_title_names(title, key):
