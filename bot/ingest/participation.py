@@ -6,9 +6,10 @@ still planned (unless the article announces it, or reports a visit whose program
 person cited rather than present — the president on whose behalf a minister speaks ("от имени
 Президента …", "Президенттің атынан"), whose greetings or letter were conveyed ("передал
 приветствие от президента …", "Назарбаевтың шақыру хатын"), whose initiative or reforms are
-referred to ("the initiatives of President …", "Тоқаевтың бастамасы"), or in whose visit's context
-the talks were held ("в контексте визита президента …"). Outside the lede a name takes part only
-where its sentence reports talks held, or the person says something there.
+referred to ("the initiatives of President …", "Тоқаевтың бастамасы"), whose contribution is
+praised ("the great contribution of Uzbek President …", "Мирзиёевтің … қосқан үлесін"), or in
+whose visit's context the talks were held ("в контексте визита президента …"). Outside the lede
+a name takes part only where its sentence reports talks held, or the person says something there.
 """
 
 from __future__ import annotations
@@ -74,6 +75,9 @@ _CITED_BEFORE = re.compile(
     r"on\s+behalf\s+of|(?:greetings|wishes)\s+(?:from|of)|messages?\s+(?:from|of)|letters?\s+(?:from|of)|"
     r"(?<!at\sthe\s)initiatives?\s+of|instructions?\s+of|initiated\s+by|proposed\s+by|according\s+to|"
     r"in\s+the\s+context\s+of|"
+    # whose contribution is praised: "the great contribution of Uzbek President …", "вклад
+    # президента …"
+    r"contributions?\s+(?:made\s+)?(?:of|by)|вклад\w*|"
     # agreements of an earlier visit: "the arrangements achieved during the visit of …"
     r"(?:achieved|reached|agreed|signed|достигнут\w*|подписан\w*)\s+(?:during|in\s+the\s+course\s+of|"
     r"в\s+ходе)\s+(?:the\s+)?(?:\w+\s+){0,2}(?:visit|визит)\w*)"
@@ -84,12 +88,15 @@ _CITED_BEFORE = re.compile(
 # Words after a name in the genitive or possessive that cite the person: "Назарбаевтың шақыру
 # хатын", "Тоқаевтың бастамасы", "President Tokayev's initiative"; "Президент атынан".
 _CITED_AFTER_GENITIVE = re.compile(
-    r"^\s+(?:\w+\s+)?(?:атынан|сәлем\w*|бастама\w*|тапсырма\w*|жолдау\w*|хат\w*|ұсыныс\w*)",
+    r"^\s+(?:\w+\s+)?(?:атынан|сәлем\w*|бастама\w*|тапсырма\w*|жолдау\w*|хат\w*|ұсыныс\w*)|"
+    # the contribution made, with what it was made to between: "Мирзиёевтің екіжақты
+    # қатынастарды дамытуға қосқан үлесін"
+    r"^\s+(?:[\w-]+\s+){0,4}?(?:қосқан\s+|сіңірген\s+)?үлес\w*",
     re.I,
 )
 _CITED_AFTER = re.compile(
     r"^(?:\s+атынан|['’]s\s+(?:\w+\s+)?(?:initiatives?|message|greetings|letter|instructions?|"
-    r"proposals?|address))\b",
+    r"proposals?|address|contributions?))\b",
     re.I,
 )
 

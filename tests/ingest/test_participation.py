@@ -79,6 +79,29 @@ def people(result) -> set[str]:
             "idrissov-erlan",
             "nazarbayev-nursultan",
         ),
+        # a president whose contribution is praised (English, Russian, Kazakh)
+        (
+            "President Kassym-Jomart Tokayev received Foreign Minister of Uzbekistan Bakhtiyor "
+            "Saidov.\nStressing the great contribution of Uzbek President Shavkat Mirziyoyev to "
+            "the deepening of bilateral relations, the Kazakh leader expressed readiness to "
+            "support the Uzbek initiatives.",
+            "tokayev-kassym-jomart",
+            "Shavkat Mirziyoyev",
+        ),
+        (
+            "Президент Казахстана Касым-Жомарт Токаев принял министра иностранных дел Узбекистана "
+            "Бахтиёра Саидова.\nГлава государства отметил большой вклад президента Узбекистана "
+            "Шавката Мирзиёева в развитие двусторонних отношений.",
+            "tokayev-kassym-jomart",
+            "Шавкат Мирзиёев",
+        ),
+        (
+            "Президент Қасым-Жомарт Тоқаев Өзбекстан Сыртқы істер министрі Бахтиёр Саидовты "
+            "қабылдады.\nМемлекет басшысы Өзбекстан Президенті Шавкат Мирзиёевтің екіжақты "
+            "қатынастарды дамытуға қосқан үлесін атап өтті.",
+            "tokayev-kassym-jomart",
+            "Шавкат Мирзиёев",
+        ),
     ],
 )
 def test_a_person_cited_is_no_participant(knowledge, text, participant, cited):
