@@ -26,7 +26,7 @@ from bot.ingest.drafts import (
 from bot.ingest.kinds import classify, lede
 from bot.ingest.knowledge import Knowledge
 from bot.ingest.language import detect_language
-from bot.ingest.participation import takes_part
+from bot.ingest.participation import not_taking_part
 from bot.ingest.people import PersonMention, find_people
 from bot.ingest.places import find_ids, find_place, host_of_visit, place_of_report
 from bot.ingest.roles import Role, more_specific, role_key
@@ -149,7 +149,7 @@ def ingest_text(
         {p.id: {role_key(r) for r in p.roles} for p in seeds.people.values()},
     )
     lede_indexes = {s.index for s in lede(sentences, size=2)}
-    mentioned = [m for m in mentions if not takes_part(m, lede_indexes, kind)]
+    mentioned = not_taking_part(mentions, lede_indexes, kind, knowledge.sides, countries)
     mentions = [m for m in mentions if m not in mentioned]
     sideline_sentences = _sideline_sentences(sentences, mentions)
     if kind == "bilateral_meeting" and kind_sentence is not None:
@@ -160,8 +160,7 @@ def ingest_text(
     place, place_sentence = find_place(
         opening, knowledge.places, seeds.places, kind != "announcement", knowledge.abroad, year
     )
-    filed = dateline(sentences)
-    filed_at = filed[1] if filed else None
+    filed_at = (dateline(sentences) or (None, None))[1]
     reported = kind_sentence.text if kind_sentence else ""  # a meeting held online has no place
     place = place_of_report(
         place, filed_at, kind, knowledge.places, seeds.places, knowledge.abroad, reported

@@ -18,6 +18,8 @@ import re
 
 from bot.ingest.dates import BACKGROUND
 from bot.ingest.kinds import MET_THE_PRESS
+from bot.ingest.knowledge import Sides
+from bot.ingest.mentions import fold_word, words
 from bot.ingest.people import KK_GENITIVE, PersonMention
 
 # A sentence outside the lede names participants only where it reports talks held.
@@ -131,3 +133,51 @@ def takes_part(mention: PersonMention, lede: set[int], kind: str) -> bool:
         return True
     says = _SAYS.search(text)
     return bool(_TALKS.search(text)) or bool(says and first < says.start())
+
+
+# Talks between two other parties that the article reports besides its own ("Утром Путин провел
+# телефонный разговор с президентом Узбекистана Шавкатом Мирзиеевым"): no event of its own.
+_BILATERAL = re.compile(
+    r"разговор\w*|переговор\w*|встретил\w*|встреч\w*|беседовал\w*|кездес\w*|сөйлес\w*|"
+    r"келіссөз\w*|\bmet\s+with\b|talks\s+with|phone\s+(?:call|conversation|talk)s?\b",
+    re.I,
+)
+
+
+def _talks_of_others(text: str, sides: set[str]) -> bool:
+    """Whether a sentence outside the lede reports talks between parties none of which is
+    Kazakhstan: `sides`, the countries it names and those of the people named in it."""
+    return bool(_BILATERAL.search(text)) and "kazakhstan" not in sides and len(sides) >= 2
+
+
+def not_taking_part(
+    mentions: list[PersonMention], lede: set[int], kind: str, sides: Sides, countries: set[str]
+) -> list[PersonMention]:
+    """The mentions of people who took no part in what the article reports."""
+    cited = [m for m in mentions if not takes_part(m, lede, kind)]
+    return cited + _in_talks_of_others(mentions, lede, sides, countries, cited)
+
+
+def _in_talks_of_others(
+    mentions: list[PersonMention],
+    lede: set[int],
+    sides_named: Sides,
+    countries: set[str],
+    mentioned: list[PersonMention],
+) -> list[PersonMention]:
+    """The foreign people named outside the lede in talks between two other countries."""
+    # a surname named elsewhere with a country: the person keeps it ("Путин провел телефонный
+    # разговор с …", the lede having named "Президент России Владимир Путин")
+    side_of = {fold_word(m.name.split()[-1])[:5]: m.side for m in mentions if m.side in countries}
+    found = []
+    for mention in mentions:
+        sentence = mention.sentence
+        if mention in mentioned or sentence.index in lede or mention.side == "kazakhstan":
+            continue
+        sides = {h.id for h in sides_named.find(sentence)} & countries
+        sides |= {m.side or "" for m in mentions if m.sentence.index == sentence.index} & countries
+        stems = {w.folded[:5] for w in words(sentence.text) if w.capitalised}
+        sides |= {side for stem, side in side_of.items() if stem in stems and side}
+        if _talks_of_others(sentence.text, sides):
+            found.append(mention)
+    return found

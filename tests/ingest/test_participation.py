@@ -247,3 +247,24 @@ def test_a_presidents_press_secretary_announcing_a_visit_is_no_participant(knowl
         "государственным визитом, сообщил пресс-секретарь российского президента Дмитрий Песков."
     )
     assert "Дмитрий Песков" not in people(ingest_text(text, knowledge))
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        # the surname alone, the country given in the lede
+        "Утром в субботу Путин провел телефонный разговор с президентом Узбекистана Шавкатом "
+        "Мирзиеевым.",
+        "А накануне президент России провел телефонные переговоры с президентом Таджикистана "
+        "Эмомали Рахмоном.",
+    ],
+)
+def test_talks_between_two_other_countries_are_no_part_of_the_articles(knowledge, other):
+    text = (
+        "Президент России Владимир Путин и президент Казахстана Касым-Жомарт Токаев обсудили по "
+        "телефону вопросы двустороннего сотрудничества.\nБеседа проходила в дружественном "
+        "ключе, президенты условились о продолжении контактов.\nСтороны обменялись мнениями о "
+        f"региональной повестке.\n{other}"
+    )
+    found = people(ingest_text(text, knowledge))
+    assert found == {"Владимир Путин", "tokayev-kassym-jomart"}
