@@ -10,12 +10,12 @@ would otherwise become an extra source, with no draft to score); `known_article`
 run against the full seeds to check that a dry run recognises the article.
 
 Sealed parts (`SEALED`: none while fresh8 is being labelled; each new part labelled before any
-extraction code was run on it is added here) are not read at all unless `evaluate_real(sealed=True)` is asked
-for: the default report, `make test` and pytest never run extraction on them nor print their
-figures. Only `python -m tests.ingest_eval --sealed` does, once, before it is tuned on. (fresh5
-was sealed in session 6 and tuned on from session 7; fresh6 was sealed in session 8, measured
-once at its end, and is tuned on from session 9; fresh7 was labelled and sealed in session 9,
-measured once at its end, and is tuned on from session 10.)
+extraction code was run on it is added here) are not read at all unless `evaluate_real(sealed=True)`
+is asked for: the default report, `make test` and pytest never run extraction on them nor print
+their figures. Only `python -m tests.ingest_eval --sealed` does, once, before it is tuned on.
+(fresh5 was sealed in session 6 and tuned on from session 7; fresh6 was sealed in session 8,
+measured once at its end, and is tuned on from session 9; fresh7 was labelled and sealed in session
+9, measured once at its end, and is tuned on from session 10.)
 """
 
 from __future__ import annotations
