@@ -291,6 +291,7 @@ class SqliteSeedStore:
 
         seedset = await asyncio.to_thread(read)
         result = await self._store_seeds(seedset, diff, None)
+        del seedset  # its validated records go before the stored ones are read back
         return SeedUpdate(await self.read_seedset(), result, full=True)
 
     async def _store_seeds(
