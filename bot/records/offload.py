@@ -1,13 +1,16 @@
-"""A full read's second process: the later events files of a large seeds folder read there.
+"""A full read's second process: a large seeds folder's later events files read there.
 
 Validating the events files is most of a full read (at 100,000 events, reading them, the
 models and the reference checks are ~60 % of its CPU). `SecondReader.start` spawns one
 process that reads the gazetteers itself (the same files, so the same checks) and then the
-later events files, one task each, while this process reads the gazetteers, the article
-texts and the earlier events files. For each file it sends back what the first process
-needs to go on as if it had read the file itself: the ids, lines, parents and source digests
-of its records, the sha256 of its bytes, and what `Offload.work` made of its events (the
-rows to store and the search index's part). The events themselves never cross: a validated
+events files from the last one back, while this process reads the gazetteers, the article
+texts and the events files from the first one on. Each file goes to whichever process claims
+it first (a shared pair of positions, under a lock), so the two meet where both are done at
+about the same time, whatever the load of the machine or the cost of the article texts.
+For each file it sends back what the first process needs to go on as if it had read the
+file itself: the ids, lines, parents and source digests of its records, the sha256 of its
+bytes, and what `Offload.work` made of its events (the rows to store and the search index's
+part). The events themselves never cross: a validated
 model costs as much to unpickle as to validate.
 
 A file with any problem (a bad record, a broken reference, an id given twice in it), and
@@ -45,9 +48,6 @@ from bot.records.seedset import ATTRIBUTES, SeedSet
 
 log = logging.getLogger(__name__)
 
-# The share of the events files' bytes the second process takes (the last files): a little
-# half: the first process also reads the article texts, the second one does its rows here.
-SECOND_SHARE = 0.5
 # What the second process may need at its peak, beside the first one's (340 MB measured at
 # 100,000 events: the gazetteers, validated again, are most of it): without that much memory
 # available the folder is read in one process.
@@ -59,38 +59,61 @@ class SecondReader:
     files it reads. Start it before the read, close it after (`with`)."""
 
     def __init__(
-        self, offload: Offload, executor: ProcessPoolExecutor, futures: dict[str, Future]
+        self,
+        offload: Offload,
+        executor: ProcessPoolExecutor,
+        futures: dict[str, Future],
+        claims: Claims,
     ) -> None:
         self.offload = offload
         self._executor = executor
         self._futures = futures
+        self._claims = claims
+        self._positions = {name: position for position, name in enumerate(futures, start=1)}
         self._failed = False
 
     @classmethod
     def start(cls, folder: Path, offload: Offload) -> SecondReader | None:
-        """Start reading the later events files of `folder` elsewhere; None when they are too
-        small for it to pay, or this machine has a single core or too little memory free."""
-        share = _second_share(_events_files(folder), offload.min_bytes)
-        if not share or _cores() < 2 or _available_mb() < SECOND_NEEDS_MB:
+        """Start reading the events files of `folder` from the last one back elsewhere; None
+        when they are too small for it to pay, or this machine has a single core or too
+        little memory free."""
+        later = _later_files(_events_files(folder), offload.min_bytes)
+        if not later or _cores() < 2 or _available_mb() < SECOND_NEEDS_MB:
             return None
         try:
+            context = multiprocessing.get_context("spawn")
+            # [the last position this process claimed, the first one the second claimed]
+            claims = context.Array("i", [0, len(later) + 1])
             executor = ProcessPoolExecutor(
-                1,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_begin,
-                initargs=(str(folder), offload.work),
-            )
-            futures = {name: executor.submit(_read_file, name) for name in share}
+                1, mp_context=context, initializer=_begin,
+                initargs=(str(folder), offload.work, claims),
+            )  # fmt: skip
+            # each file submitted last one first; files are numbered from 1 (the first file,
+            # 0, is always read here)
+            submitted = {
+                name: executor.submit(_read_file, name, position)
+                for position, name in reversed(list(enumerate(later, start=1)))
+            }
         except (OSError, ImportError, NotImplementedError) as exc:  # no semaphores, no fork
             log.warning("cannot start a second seeds reader (%s); reading in one process", exc)
             return None
-        return cls(offload, executor, futures)
+        # The claims' semaphore must outlive this reader until the second process has opened
+        # it (a read done before that process started would leave it failing to start, with a
+        # traceback): held here until the first task it runs is done.
+        _starting[id(claims)] = claims
+        submitted[later[-1]].add_done_callback(lambda _: _starting.pop(id(claims), None))
+        futures = {name: submitted[name] for name in later}  # in file order
+        return cls(offload, executor, futures, claims)
 
     def result(self, name: str, sha: Callable[[str], str | None]) -> ReadElsewhere | None:
-        """The file's result once it is ready; None when this process must read it (not
-        taken, a problem found, the gazetteers not those `sha` gives, the process failed)."""
+        """The file's result once it is ready; None when this process must read it (claimed
+        here first, a problem found, the gazetteers not those `sha` gives, the process
+        failed)."""
         future = self._futures.pop(name, None)
         if future is None or self._failed:
+            return None
+        if _claim_first(self._claims, self._positions[name]):
+            future.cancel()
             return None
         try:
             found: ReadElsewhere | None = future.result()
@@ -116,25 +139,43 @@ class SecondReader:
         self.close()
 
 
-def _second_share(files: list[tuple[str, Path]], min_bytes: int) -> list[str]:
-    """The later files, about SECOND_SHARE of the bytes (none: too few bytes, one file)."""
-    sizes = []
-    for name, path in files:
+def _later_files(files: list[tuple[str, Path]], min_bytes: int) -> list[str]:
+    """The files after the first, which the second process may claim (none: too few
+    bytes, a single file)."""
+    total = 0
+    for _, path in files:
         try:
-            sizes.append((name, path.stat().st_size))
+            total += path.stat().st_size
         except OSError:
             return []  # this process reads it and reports it
-    total = sum(size for _, size in sizes)
-    if len(sizes) < 2 or total < min_bytes:
+    if len(files) < 2 or total < min_bytes:
         return []
-    share: list[str] = []
-    taken = 0
-    for name, size in reversed(sizes[1:]):
-        if taken + size > total * SECOND_SHARE and share:
-            break
-        share.append(name)
-        taken += size
-    return share[::-1]
+    return [name for name, _ in files[1:]]
+
+
+# The shared claims of one read: `multiprocessing.Array("i", 2)`, with its lock.
+Claims = Any
+_starting: dict[int, Claims] = {}  # the claims of second processes that may not have started
+
+
+def _claim_first(claims: Claims, position: int) -> bool:
+    """Claim the file at `position` for the first process: True unless the second one
+    claimed it (it claims from the last file back, this one from the first file on)."""
+    with claims.get_lock():
+        if position < claims[1]:
+            claims[0] = position
+            return True
+        return False
+
+
+def _claim_second(claims: Claims, position: int) -> bool:
+    """Claim the file at `position` for the second process: True unless the first one
+    reached it already."""
+    with claims.get_lock():
+        if position > claims[0]:
+            claims[1] = position
+            return True
+        return False
 
 
 def _available_mb() -> float:
@@ -166,12 +207,13 @@ class _State(NamedTuple):
     gazetteers: SeedSet
     checks: StreamedChecks | None  # None: the gazetteers have problems (no file is clean)
     shas: tuple[tuple[str, str], ...]
+    claims: Claims
 
 
 _state: _State | None = None
 
 
-def _begin(folder_name: str, work: Callable[[SeedSet, list[Event]], Any]) -> None:
+def _begin(folder_name: str, work: Callable[[SeedSet, list[Event]], Any], claims: Claims) -> None:
     """Read the gazetteers as the first process does (this process's initializer)."""
     global _state
     folder = Path(folder_name)
@@ -207,13 +249,14 @@ def _begin(folder_name: str, work: Callable[[SeedSet, list[Event]], Any]) -> Non
     checks = StreamedChecks(gazetteers, {ATTRIBUTES[name] for name in missing}, invalid)
     clean = not problems and not any(True for _ in checks.gazetteers())
     files = tuple((name, shas.get(name, "")) for name in GAZETTEERS if name not in missing)
-    _state = _State(folder, work, gazetteers, checks if clean else None, files)
+    _state = _State(folder, work, gazetteers, checks if clean else None, files, claims)
 
 
-def _read_file(name: str) -> ReadElsewhere | None:
-    """One events file read, validated and checked; None when it has any problem."""
+def _read_file(name: str, position: int) -> ReadElsewhere | None:
+    """One events file read, validated and checked; None when it has any problem, or the
+    first process claimed it first."""
     state = _state
-    if state is None or state.checks is None:
+    if state is None or state.checks is None or not _claim_second(state.claims, position):
         return None
     shas: list[str] = []
 

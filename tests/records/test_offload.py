@@ -1,24 +1,35 @@
 """A large folder's full read with a second process stores, indexes and reports exactly what a
 read in one process does (bot/records/offload.py).
 
-The real seeds are small, so each case lowers the size from which a second process reads the
-later events files to nothing (`offload_min_bytes=0`); the process is a real spawned one.
+The real seeds are small, so each case lowers the size from which a second process reads
+events files to nothing (`offload_min_bytes=0`); the process is a real spawned one. On so small
+a folder the first process would claim every file before the second one has started, so the
+cases that need the second one to read files leave it all the later files
+(`second_reads_the_later_files`); `test_each_file_is_claimed_by_one_process` checks the claims.
 """
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
 from pathlib import Path
 
 import pytest
 
 from bot.engine import Rebuild
+from bot.records import offload as offload_module
 from bot.records.loading import Offload, SeedError, stream_seeds
-from bot.records.offload import SecondReader, _cores
+from bot.records.offload import SecondReader, _claim_first, _claim_second, _cores
 from bot.storage.sqlite import open_sqlite
 from tests.support.seedcopy import copy_seeds, edit_records, event_files, read_records
 
 SECOND = "bot.records.loading"
+
+
+@pytest.fixture
+def second_reads_the_later_files(monkeypatch):
+    """The first process claims none of the files after the first: the second one reads them."""
+    monkeypatch.setattr(offload_module, "_claim_first", lambda claims, position: False)
 
 
 async def _sync(folder: Path, db: Path, offload_min_bytes: int | None):
@@ -41,7 +52,7 @@ async def _sync(folder: Path, db: Path, offload_min_bytes: int | None):
 
 
 async def test_a_folder_read_with_a_second_process_is_stored_and_indexed_as_by_one(
-    tmp_path, caplog
+    tmp_path, caplog, second_reads_the_later_files
 ):
     if _cores() < 2:
         pytest.skip("this machine has a single core: a full read never starts a second process")
@@ -73,7 +84,9 @@ def _started(folder: Path, offload: Offload) -> SecondReader:
     return second
 
 
-def test_problems_in_the_files_the_second_process_reads_are_reported_as_by_one(tmp_path):
+def test_problems_in_the_files_the_second_process_reads_are_reported_as_by_one(
+    tmp_path, second_reads_the_later_files
+):
     folder = copy_seeds(tmp_path)
     files = event_files(folder)
     first_id = read_records(files[0])[0]["id"]
@@ -91,7 +104,9 @@ def test_problems_in_the_files_the_second_process_reads_are_reported_as_by_one(t
     assert any(files[-1].name in problem and "date" in problem for problem in shared), shared
 
 
-def test_when_the_second_process_fails_its_files_are_read_here(tmp_path, caplog):
+def test_when_the_second_process_fails_its_files_are_read_here(
+    tmp_path, caplog, second_reads_the_later_files
+):
     folder = copy_seeds(tmp_path)
     seen: list[str] = []
     taken: list = []
@@ -103,6 +118,27 @@ def test_when_the_second_process_fails_its_files_are_read_here(tmp_path, caplog)
     assert seen == expected and not taken  # every event reached the sink, in file order
     failed = [r for r in caplog.records if "second seeds reader failed" in r.getMessage()]
     assert len(failed) == 1, failed  # said once, not once a file
+
+
+async def test_a_read_where_the_first_process_claims_files_too_is_the_same(tmp_path):
+    """The claims as they fall (here the first process takes most or all of a small folder)."""
+    if _cores() < 2:
+        pytest.skip("this machine has a single core: a full read never starts a second process")
+    folder = copy_seeds(tmp_path)
+    alone = await _sync(folder, tmp_path / "one.sqlite3", None)
+    assert await _sync(folder, tmp_path / "two.sqlite3", 0) == alone
+
+
+def test_each_file_is_claimed_by_one_process():
+    """The first process claims from the first file on, the second from the last back; a file
+    either reached is the other's no more, so they meet without a gap or an overlap."""
+    claims = multiprocessing.get_context("spawn").Array("i", [0, 6])  # files 1..5
+    assert _claim_second(claims, 5) and _claim_second(claims, 4)
+    assert _claim_first(claims, 1) and _claim_first(claims, 2)
+    assert not _claim_first(claims, 4)  # the second one's already
+    assert _claim_first(claims, 3)
+    assert not _claim_second(claims, 3) and not _claim_second(claims, 2)
+    assert list(claims) == [3, 4]
 
 
 def _no_work(seeds, events) -> None:
