@@ -325,3 +325,15 @@ def test_a_date_in_a_sentence_recalling_the_background_dates_nothing():
     sentences = split_sentences(text)
     event = event_date(sentences, publication_date(text, sentences), future=True).date
     assert event.value is None
+
+
+def test_a_kazakh_date_in_the_locative_opening_the_lede_dates_the_meeting():
+    # "2022 жыл 12 мамырда" (the year in the nominative, the day in the locative) is when the
+    # ambassador met the director, not the page's stamp
+    text = (
+        "2022 жыл 12 мамырда Қазақстан Республикасының Өзбекстан Республикасындағы Төтенше және "
+        "Өкілетті Елшісі Дархан Сатыбалды Орталық Азия халықаралық институтының директоры Анвар "
+        "Насировпен кездесті."
+    )
+    _, event = dates(text)
+    assert (event.value, event.precision, event.basis) == ("2022-05-12", "day", "stated")
