@@ -350,7 +350,18 @@ def publication_date(
         for mention in find_mentions([stamp]):
             if mention.day and mention.year:
                 return DateFinding(resolve(mention, [stamp], None).date)
+    # a page's header under its menus ("Currency rates:", "Weather:", …, "2 May 2021, 08:10"):
+    # a short line with a full date before the first sentence of the text
+    for sentence in sentences[4:_HEADER_REACH]:
+        if len(sentence.text) > 80:
+            break
+        for mention in find_mentions([sentence]):
+            if mention.day and mention.year and len(sentence.text) <= 40:
+                return resolve(mention, sentences, stored)
     return UNKNOWN
+
+
+_HEADER_REACH = 20  # lines of a page's menus the header date may stand under
 
 
 def _short_runs(sentences: list[Sentence]) -> list[Sentence]:

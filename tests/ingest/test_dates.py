@@ -337,3 +337,18 @@ def test_a_kazakh_date_in_the_locative_opening_the_lede_dates_the_meeting():
     )
     _, event = dates(text)
     assert (event.value, event.precision, event.basis) == ("2022-05-12", "day", "stated")
+
+
+def test_a_header_date_under_a_pages_menus_is_the_publication_date():
+    menus = (
+        "Go to the main site\nCurrency rates:\nusd/kzt 445.99 eur/kzt 486.53\nWeather:\n"
+        "Astana+18+20℃\n• Main Page  >\nNews  >\nPresident"
+    )
+    text = (
+        f"{menus}\nHead of State had telephone talk with Tajik President\n2 May 2021, 08:10\n"
+        "NUR-SULTAN. KAZINFORM - President Kassym-Jomart Tokayev had a telephone conversation "
+        "with President Emomali Rahmon of Tajikistan, Kazinform has learnt from the Akorda press "
+        "service."
+    )
+    published, _ = dates(text)
+    assert (published.value, published.precision) == ("2021-05-02", "day")
