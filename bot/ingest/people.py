@@ -117,6 +117,9 @@ class PersonMention:
 Resolver = Callable[[str], str | None]
 
 
+_STATE_WORDS = frozenset({"the", "republic", "kingdom", "state", "of"})  # "of the Republic of"
+
+
 def _is_name_word(word: Word, taken: set[int], index: int) -> bool:
     return (
         index not in taken
@@ -398,6 +401,17 @@ def find_people(
                 window = sides_between(side_hits, start, first)
                 if len(window) >= 2 and _joined(ws, end, taken, text):
                     side, other = window[-2], window[-1]  # "of Russia and China A and B"
+            if side is None and lang == "en" and end + 1 < len(ws) and ws[end].folded == "of":
+                # "President Emomali Rahmon of (the Republic of) Tajikistan": the country after
+                side = next(
+                    (
+                        h.id
+                        for h in side_hits
+                        if end < h.first <= end + 4
+                        and all(w.folded in _STATE_WORDS for w in ws[end + 1 : h.first])
+                    ),
+                    None,
+                )
             if side is None and role_of(match).key == "other":
                 # "Қытай коммунистік партиясының … хатшысы Чэнь Цюаньго, … басшысы Шохрат Закир"
                 side = only_foreign(side_hits)

@@ -536,3 +536,15 @@ def test_a_name_given_no_title_takes_the_title_the_headline_gave_no_name(knowled
     found = participants(text, knowledge)
     # "Большого Кремлёвского" is no one; the unnamed Kazakh ambassador stays unnamed
     assert found == {("Владимир Путин", "President", "russia")}
+
+
+@pytest.mark.parametrize("country", ["Tajikistan", "the Republic of Tajikistan"])
+def test_an_english_country_after_the_name_is_the_side(knowledge, country):
+    text = (
+        "President Kassym-Jomart Tokayev had a telephone conversation with President Emomali "
+        f"Rahmon of {country}, Kazinform has learnt from the Akorda press service."
+    )
+    result = ingest_text(text, knowledge)
+    drafts = {p.id: p.name.en for p in result.people}
+    sides = {drafts.get(p.person, p.person): p.side for p in result.events[0].participants}
+    assert sides.get("Emomali Rahmon") == "tajikistan"
