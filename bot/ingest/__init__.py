@@ -15,8 +15,8 @@ from bot.ingest.dates import DateFinding, dateline, event_date, publication_date
 from bot.ingest.dedupe import find_duplicate, known_article
 from bot.ingest.drafts import (
     DRAFT_NOTES,
-    HOME_COUNTRY,
     PeopleBook,
+    counterpart_sides,
     event_id,
     slug,
     summary,
@@ -197,7 +197,7 @@ def ingest_text(
                 chosen[participant.person] = participant, mention
             elif more_specific(mention.role, _office(chosen[participant.person][0])):
                 chosen[participant.person] = participant, mention  # "Minister", then "FM"
-        participants = _counterpart_sides(list(chosen.values()), book, foreign)
+        participants = counterpart_sides(list(chosen.values()), book, foreign)
         people_ids = [p.person for p in participants]
         names = {lang: [book.label(i, lang) for i in people_ids] for lang in ("kk", "ru", "en")}
         city = place.city if place else None
@@ -278,43 +278,6 @@ def ingest_text(
     drafted = [person for person_id, person in book.drafts.items() if person_id in used]
     notes = list(dict.fromkeys(notes))  # each note once, in order
     return IngestResult(article, text, result_events, additions, drafted, notes)
-
-
-# A surname formed as Kazakh ones are ("Қойшыбаев", "Ахметова", "Серікұлы"; inflected too): its
-# bearer, greeting a visitor beside the Kazakh prime minister, stays Kazakhstan's.
-_HOME_SURNAME = re.compile(r"(?:ов|ев|ёв|ұлы|улы|қызы|кызы|ov|ev|uly|kyzy)", re.I)
-
-
-def _counterpart_sides(
-    chosen: list[tuple[Participant, PersonMention]], book: PeopleBook, foreign: str | None
-) -> list[Participant]:
-    """The participants; one whose title named no country, given Kazakhstan by default, is the
-    counterpart — the one foreign country the lede names — when another participant is
-    Kazakhstan's by the text or the gazetteer in the same sentence, unless the surname is formed
-    as Kazakh ones are ("Tajikistan and Kazakhstan held consultations,
-    chaired by the Deputy Minister of Foreign Affairs Zohir Saidzoda and Deputy Minister of
-    Foreign Affairs of Kazakhstan Marat Syzdykov")."""
-
-    def defaulted(participant: Participant, mention: PersonMention) -> bool:
-        known = book.known.get(participant.person)
-        words = mention.name.split()
-        local = bool(words) and bool(_HOME_SURNAME.search(words[-1][-8:]))
-        return (
-            participant.side == HOME_COUNTRY
-            and (not mention.side or mention.sent_to)
-            and not (known and known.country)
-            and not local
-        )
-
-    if foreign is None:
-        return [p for p, _ in chosen]
-    home = {m.sentence.index for p, m in chosen if p.side == HOME_COUNTRY and not defaulted(p, m)}
-    return [
-        p.model_copy(update={"side": foreign})
-        if m.sentence.index in home and defaulted(p, m)
-        else p
-        for p, m in chosen
-    ]
 
 
 def _office(participant: Participant) -> Role:

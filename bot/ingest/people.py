@@ -32,8 +32,8 @@ _UPPER = "A-ZÀ-ÖØ-ÞĆČĎĐĚĞİŁŃŇŐŒŘŚŞŠŤŢŰŮŹŻŽА-ЯЁӘҒ
 _NAME_WORD = re.compile(rf"^(?:(?:al|el|ad|as|ash|at|az|аль|эль|ад|ас|аш|ат)-)?[{_UPPER}][\w'’-]*$")
 _INSTRUMENTAL_ROLE = re.compile(r"(?:ом|ем|ём|ым|им|ой|ей|ями|ами)$", re.I)
 _GENITIVE_ROLE = re.compile(
-    r"(?:ра|ря|ля|та|ка|ула|ого|его)$", re.I
-)  # министра, консула, генерального
+    r"(?:ра|ря|ля|та|ка|ула|ого|его|ров|тов|лов)$", re.I
+)  # министра, консула, генерального; министров, послов (the plural)
 _DATIVE_ROLE = re.compile(r"(?:ру|рю|лю|ту|ю)$", re.I)
 # "the Representative of the President …": a title after "of (the)" belongs to the one before.
 _DEPENDENT_TITLE = re.compile(r"^\s+of(?:\s+the)?\s+$", re.I)

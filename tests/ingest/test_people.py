@@ -548,3 +548,17 @@ def test_an_english_country_after_the_name_is_the_side(knowledge, country):
     drafts = {p.id: p.name.en for p in result.people}
     sides = {drafts.get(p.person, p.person): p.side for p in result.events[0].participants}
     assert sides.get("Emomali Rahmon") == "tajikistan"
+
+
+def test_foreign_ministers_of_two_countries_in_the_genitive_plural(knowledge):
+    # "министров" is a genitive: the names after it are too ("Айдарбекова" is Айдарбеков); the
+    # one beside Kazakhstan's minister is the other country's, a Kazakh-looking surname or not
+    text = (
+        "Кыргызстан и Казахстан обсуждают вопросы режима пересечения границ гражданами. Об этом "
+        "стало известно во время встречи министров иностранных дел двух стран Чингиза "
+        "Айдарбекова и Мухтара Тлеуберди.\nВстреча прошла 9 сентября в Москве."
+    )
+    result = ingest_text(text, knowledge)
+    drafts = {p.id: p.name.ru for p in result.people}
+    sides = {drafts.get(p.person, p.person): p.side for p in result.events[0].participants}
+    assert sides == {"Чингиз Айдарбеков": "kyrgyzstan", "tleuberdi-mukhtar": "kazakhstan"}
