@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from bot.ingest.mentions import Gazetteer, Word, words
+from bot.ingest.mentions import Gazetteer, Hit, Word, words
 from bot.ingest.names import nominative
 from bot.ingest.roles import ROLE_PATTERN, Role, role_of
 from bot.ingest.sides import clause_start, mark_hosts, only_foreign, side_between, sides_between
@@ -118,6 +118,26 @@ Resolver = Callable[[str], str | None]
 
 
 _STATE_WORDS = frozenset({"the", "republic", "kingdom", "state", "of"})  # "of the Republic of"
+
+
+_DEPARTMENT = ("department", "departament")
+
+
+def _department(ws: list[Word], hit: Hit) -> bool:
+    """Whether a body's name names a department ("the CIS Department", "департамента стран
+    СНГ") rather than the body a person acts for."""
+    after = ws[hit.last].folded if hit.last < len(ws) else ""
+    before = [w.folded for w in ws[max(0, hit.first - 2) : hit.first]]
+    return after.startswith(_DEPARTMENT) or any(w.startswith(_DEPARTMENT) for w in before)
+
+
+def _clause_end(ws: list[Word], text: str, start: int) -> int:
+    """The index after the last word of the clause from `start`: up to a comma, a semicolon
+    or a bracket."""
+    end = start + 1
+    while end < len(ws) and not re.search(r"[,;()]", text[ws[end - 1].end : ws[end].start]):
+        end += 1
+    return end
 
 
 def _is_name_word(word: Word, taken: set[int], index: int) -> bool:
@@ -292,7 +312,8 @@ def find_people(
     for sentence in sentences:
         text = sentence.text
         ws = words(text)
-        side_hits = mark_hosts(sides.find(sentence), ws)
+        # "the CIS Department", "департамент стран СНГ": a department's name, not a side
+        side_hits = [h for h in mark_hosts(sides.find(sentence), ws) if not _department(ws, h)]
         taken = {i for h in side_hits for i in range(h.first, h.last)}
         taken |= {i for h in sides.cities(sentence) for i in range(h.first, h.last)}
         # "министр Германии": a country's name, not Ms Gherman (an adjective may be a name:
@@ -381,6 +402,10 @@ def find_people(
             other, sent_to = None, False
             if first < role_start:  # "Hakan Fidan, the Foreign Minister of Turkey"
                 side = side_between(side_hits, end, role_start + MAX_GAP)
+                if side is None and lang == "en":
+                    # "David Kereselidze, Director of the Department of Asia and Oceania of the
+                    # Georgian Foreign Ministry": the country further on, to the clause's end
+                    side = side_between(side_hits, role_start, _clause_end(ws, text, role_start))
             else:
                 start = clause_start(ws, text, role_start)
                 # "…секретаря ОБСЕ, Директору Центра … Тууле Юрьёле": past the comma if need be

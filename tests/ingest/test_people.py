@@ -562,3 +562,17 @@ def test_foreign_ministers_of_two_countries_in_the_genitive_plural(knowledge):
     drafts = {p.id: p.name.ru for p in result.people}
     sides = {drafts.get(p.person, p.person): p.side for p in result.events[0].participants}
     assert sides == {"Чингиз Айдарбеков": "kyrgyzstan", "tleuberdi-mukhtar": "kazakhstan"}
+
+
+def test_a_department_is_no_side_and_a_long_english_title_keeps_its_country(knowledge):
+    text = (
+        "ASTANA. KAZINFORM - Heads of departments of foreign ministries of Kazakhstan and Georgia "
+        "have held today consultations at the Kazakh MFA.\nKazakhstan and Georgia's delegations "
+        "were headed by Valikhan Turekhanov, Director at the CIS Department of the Ministry of "
+        "Foreign Affairs of Kazakhstan, and David Kereselidze, Director of the Department of Asia "
+        "and Oceania of the Georgian Foreign Ministry, respectively."
+    )
+    result = ingest_text(text, knowledge)
+    drafts = {p.id: p.name.en for p in result.people}
+    sides = {drafts.get(p.person, p.person): p.side for e in result.events for p in e.participants}
+    assert sides == {"Valikhan Turekhanov": "kazakhstan", "David Kereselidze": "georgia"}
