@@ -158,7 +158,12 @@ def ingest_text(
     main_mentions = [m for m in mentions if m.sentence.index not in sideline_sentences]
     year = int(pub.date.value[:4]) if pub.date.value else None
     place, place_sentence = find_place(
-        opening, knowledge.places, seeds.places, kind != "announcement", knowledge.abroad, year
+        _with_short(opening, sentences),
+        knowledge.places,
+        seeds.places,
+        kind != "announcement",
+        knowledge.abroad,
+        year,
     )
     filed_at = (dateline(sentences) or (None, None))[1]
     reported = kind_sentence.text if kind_sentence else ""  # a meeting held online has no place
@@ -278,6 +283,14 @@ def ingest_text(
     drafted = [person for person_id, person in book.drafts.items() if person_id in used]
     notes = list(dict.fromkeys(notes))  # each note once, in order
     return IngestResult(article, text, result_events, additions, drafted, notes)
+
+
+def _with_short(opening: list[Sentence], sentences: list[Sentence]) -> list[Sentence]:
+    """The lede with the short sentences between its own ("Встреча прошла 9 сентября в
+    Москве."): where the place of a meeting is said."""
+    last = max((s.index for s in opening), default=-1)
+    skipped = [s for s in sentences[: last + 1] if s not in opening and "date " not in s.text[:6]]
+    return sorted([*opening, *skipped], key=lambda s: s.index)
 
 
 def _office(participant: Participant) -> Role:
