@@ -15,8 +15,8 @@ from bot.ingest.dates import DateFinding, dateline, event_date, publication_date
 from bot.ingest.dedupe import find_duplicate, known_article
 from bot.ingest.drafts import (
     DRAFT_NOTES,
-    HOME_COUNTRY,
     PeopleBook,
+    counterpart_sides,
     event_id,
     slug,
     summary,
@@ -158,7 +158,12 @@ def ingest_text(
     main_mentions = [m for m in mentions if m.sentence.index not in sideline_sentences]
     year = int(pub.date.value[:4]) if pub.date.value else None
     place, place_sentence = find_place(
-        opening, knowledge.places, seeds.places, kind != "announcement", knowledge.abroad, year
+        _with_short(opening, sentences),
+        knowledge.places,
+        seeds.places,
+        kind != "announcement",
+        knowledge.abroad,
+        year,
     )
     filed_at = (dateline(sentences) or (None, None))[1]
     reported = kind_sentence.text if kind_sentence else ""  # a meeting held online has no place
@@ -197,7 +202,7 @@ def ingest_text(
                 chosen[participant.person] = participant, mention
             elif more_specific(mention.role, _office(chosen[participant.person][0])):
                 chosen[participant.person] = participant, mention  # "Minister", then "FM"
-        participants = _counterpart_sides(list(chosen.values()), book, foreign)
+        participants = counterpart_sides(list(chosen.values()), book, foreign)
         people_ids = [p.person for p in participants]
         names = {lang: [book.label(i, lang) for i in people_ids] for lang in ("kk", "ru", "en")}
         city = place.city if place else None
@@ -280,41 +285,12 @@ def ingest_text(
     return IngestResult(article, text, result_events, additions, drafted, notes)
 
 
-# A surname formed as Kazakh ones are ("Қойшыбаев", "Ахметова", "Серікұлы"; inflected too): its
-# bearer, greeting a visitor beside the Kazakh prime minister, stays Kazakhstan's.
-_HOME_SURNAME = re.compile(r"(?:ов|ев|ёв|ұлы|улы|қызы|кызы|ov|ev|uly|kyzy)", re.I)
-
-
-def _counterpart_sides(
-    chosen: list[tuple[Participant, PersonMention]], book: PeopleBook, foreign: str | None
-) -> list[Participant]:
-    """The participants; one whose title named no country, given Kazakhstan by default, is the
-    counterpart — the one foreign country the lede names — when another participant is
-    Kazakhstan's by the text or the gazetteer in the same sentence, unless the surname is formed
-    as Kazakh ones are ("Tajikistan and Kazakhstan held consultations,
-    chaired by the Deputy Minister of Foreign Affairs Zohir Saidzoda and Deputy Minister of
-    Foreign Affairs of Kazakhstan Marat Syzdykov")."""
-
-    def defaulted(participant: Participant, mention: PersonMention) -> bool:
-        known = book.known.get(participant.person)
-        words = mention.name.split()
-        local = bool(words) and bool(_HOME_SURNAME.search(words[-1][-8:]))
-        return (
-            participant.side == HOME_COUNTRY
-            and (not mention.side or mention.sent_to)
-            and not (known and known.country)
-            and not local
-        )
-
-    if foreign is None:
-        return [p for p, _ in chosen]
-    home = {m.sentence.index for p, m in chosen if p.side == HOME_COUNTRY and not defaulted(p, m)}
-    return [
-        p.model_copy(update={"side": foreign})
-        if m.sentence.index in home and defaulted(p, m)
-        else p
-        for p, m in chosen
-    ]
+def _with_short(opening: list[Sentence], sentences: list[Sentence]) -> list[Sentence]:
+    """The lede with the short sentences between its own ("Встреча прошла 9 сентября в
+    Москве."): where the place of a meeting is said."""
+    last = max((s.index for s in opening), default=-1)
+    skipped = [s for s in sentences[: last + 1] if s not in opening and "date " not in s.text[:6]]
+    return sorted([*opening, *skipped], key=lambda s: s.index)
 
 
 def _office(participant: Participant) -> Role:

@@ -59,7 +59,7 @@ _DAY = (
     r"(?P<day>[0-3]?\d)(?:\s*[–—-]\s*(?P<day2>[0-3]?\d))?(?:-(?:го|е|ое)|st|nd|rd|th)?"
     r"(?:\s+of)?"
 )
-_YEAR_BEFORE = r"(?:(?P<year1>(?:19|20)\d\d)\s*(?:жылғы|жылы|ж\.|года|г\.)?\s+)?"
+_YEAR_BEFORE = r"(?:(?P<year1>(?:19|20)\d\d)\s*(?:жылғы|жылы|жыл|ж\.|года|г\.)?\s+)?"
 _YEAR_AFTER = r"(?:,?\s+(?P<year2>(?:19|20)\d\d)(?!\d))?"
 _MONTH_WORD = rf"(?P<month>{_MONTH})[\w.]*"
 # "2025 жылғы 5 желтоқсанда", "5 декабря 2025 года", "08 Сәуір, 2019", "6 Декабря"
@@ -350,7 +350,18 @@ def publication_date(
         for mention in find_mentions([stamp]):
             if mention.day and mention.year:
                 return DateFinding(resolve(mention, [stamp], None).date)
+    # a page's header under its menus ("Currency rates:", "Weather:", …, "2 May 2021, 08:10"):
+    # a short line with a full date before the first sentence of the text
+    for sentence in sentences[4:_HEADER_REACH]:
+        if len(sentence.text) > 80:
+            break
+        for mention in find_mentions([sentence]):
+            if mention.day and mention.year and len(sentence.text) <= 40:
+                return resolve(mention, sentences, stored)
     return UNKNOWN
+
+
+_HEADER_REACH = 20  # lines of a page's menus the header date may stand under
 
 
 def _short_runs(sentences: list[Sentence]) -> list[Sentence]:
@@ -374,17 +385,23 @@ _CLOCK = re.compile(r"\s*,?\s*\d\d?:\d\d(?!\d)")
 _RUNS_ON = re.compile(r"\s*(?:года|г\.|жылы|жылғы)?\s*[a-zа-яёәғқңөұүһі]")
 
 
+# A Kazakh date in the locative is when something happened, not a stamp: "2022 жыл 12 мамырда
+# Қазақстан … Елшісі … кездесті".
+_KK_LOCATIVE_DATE = re.compile(r"[а-яәғқңөұүһі](?:да|де|та|те)$", re.I)
+
+
 def _heads_line(mention: DateMention) -> bool:
     """Whether a full date in the first lines is the page's stamp: it opens a line (a header
     glued to the lede) or a clock time follows it ("22.05.2024 23:15")."""
     text = mention.sentence.text
     at = text.find(mention.text)
     end = at + len(mention.text)
+    opens = at == 0 and not _RUNS_ON.match(text, end) and not _KK_LOCATIVE_DATE.search(mention.text)
     return (
         mention.year is not None
         and mention.day is not None
         and mention.sentence.index < 4
-        and ((at == 0 and not _RUNS_ON.match(text, end)) or bool(_CLOCK.match(text, end)))
+        and (opens or bool(_CLOCK.match(text, end)))
     )
 
 

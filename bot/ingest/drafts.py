@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from anyascii import anyascii
 
 from bot.ingest.people import PersonMention
+from bot.ingest.roles import role_key
 from bot.records.models import Localized, Participant, Person
 
 KIND_LABELS: dict[str, dict[str, str]] = {
@@ -168,3 +169,54 @@ class PeopleBook:
         """The person's name in `lang` (a draft person's as the article wrote it)."""
         person = self.known.get(person_id) or self.drafts[person_id]
         return person.name.get(lang)
+
+
+# A surname formed as Kazakh ones are ("Қойшыбаев", "Ахметова", "Серікұлы"; inflected too): its
+# bearer, greeting a visitor beside the Kazakh prime minister, stays Kazakhstan's.
+_HOME_SURNAME = re.compile(r"(?:ов|ев|ёв|ұлы|улы|қызы|кызы|ov|ev|uly|kyzy)", re.I)
+
+
+def counterpart_sides(
+    chosen: list[tuple[Participant, PersonMention]], book: PeopleBook, foreign: str | None
+) -> list[Participant]:
+    """The participants; one whose title named no country, given Kazakhstan by default, is the
+    counterpart — the one foreign country the lede names — when another participant is
+    Kazakhstan's by the text or the gazetteer in the same sentence, unless the surname is formed
+    as Kazakh ones are ("Tajikistan and Kazakhstan held consultations,
+    chaired by the Deputy Minister of Foreign Affairs Zohir Saidzoda and Deputy Minister of
+    Foreign Affairs of Kazakhstan Marat Syzdykov")."""
+
+    def defaulted(participant: Participant, mention: PersonMention, surname: bool = True) -> bool:
+        known = book.known.get(participant.person)
+        words = mention.name.split()
+        local = surname and bool(words) and bool(_HOME_SURNAME.search(words[-1][-8:]))
+        return (
+            participant.side == HOME_COUNTRY
+            and (not mention.side or mention.sent_to)
+            and not (known and known.country)
+            and not local
+        )
+
+    if foreign is None:
+        return [p for p, _ in chosen]
+    homes = [(p, m) for p, m in chosen if p.side == HOME_COUNTRY and not defaulted(p, m)]
+    home = {m.sentence.index for _, m in homes}
+    # an office a country has one holder of, Kazakhstan's named beside: the other is the
+    # counterpart's, whatever the surname ("министров иностранных дел двух стран Чингиза
+    # Айдарбекова и Мухтара Тлеуберди")
+    held = {(m.sentence.index, role_key(p.role)) for p, m in homes} & {
+        (i, key) for i in home for key in _ONE_HOLDER
+    }
+    return [
+        p.model_copy(update={"side": foreign})
+        if m.sentence.index in home
+        and (
+            defaulted(p, m)
+            or ((m.sentence.index, role_key(p.role)) in held and defaulted(p, m, surname=False))
+        )
+        else p
+        for p, m in chosen
+    ]
+
+
+_ONE_HOLDER = ("foreign-minister", "president", "prime-minister")

@@ -14,7 +14,9 @@ _KIND_PATTERNS: list[tuple[EventKind, re.Pattern[str]]] = [
         "phone_call",
         re.compile(
             r"телефонн\w*\s+(?:разговор|переговор)|по\s+телефону|телефон\s+арқылы|телефонмен|"
-            r"(?:tele)?phone\s+(?:call|conversation|talks)|(?:by|over\s+the)\s+(?:tele)?phone",
+            r"(?:tele)?phone\s+(?:call|conversation|talks?)|(?:by|over\s+the)\s+(?:tele)?phone|"
+            # "Тоқаевқа телефон шалып" (rang), "телефон соқты", "телефонда сөйлесті"
+            r"телефон\s+(?:шал|соқ|соғ)\w*|телефонда\s+сөйлес\w*",
             re.I,
         ),
     ),

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from bot.ingest.mentions import Gazetteer, Word, words
+from bot.ingest.mentions import Gazetteer, Hit, Word, words
 from bot.ingest.names import nominative
 from bot.ingest.roles import ROLE_PATTERN, Role, role_of
 from bot.ingest.sides import clause_start, mark_hosts, only_foreign, side_between, sides_between
@@ -32,8 +32,8 @@ _UPPER = "A-ZÀ-ÖØ-ÞĆČĎĐĚĞİŁŃŇŐŒŘŚŞŠŤŢŰŮŹŻŽА-ЯЁӘҒ
 _NAME_WORD = re.compile(rf"^(?:(?:al|el|ad|as|ash|at|az|аль|эль|ад|ас|аш|ат)-)?[{_UPPER}][\w'’-]*$")
 _INSTRUMENTAL_ROLE = re.compile(r"(?:ом|ем|ём|ым|им|ой|ей|ями|ами)$", re.I)
 _GENITIVE_ROLE = re.compile(
-    r"(?:ра|ря|ля|та|ка|ула|ого|его)$", re.I
-)  # министра, консула, генерального
+    r"(?:ра|ря|ля|та|ка|ула|ого|его|ров|тов|лов)$", re.I
+)  # министра, консула, генерального; министров, послов (the plural)
 _DATIVE_ROLE = re.compile(r"(?:ру|рю|лю|ту|ю)$", re.I)
 # "the Representative of the President …": a title after "of (the)" belongs to the one before.
 _DEPENDENT_TITLE = re.compile(r"^\s+of(?:\s+the)?\s+$", re.I)
@@ -115,6 +115,29 @@ class PersonMention:
 
 
 Resolver = Callable[[str], str | None]
+
+
+_STATE_WORDS = frozenset({"the", "republic", "kingdom", "state", "of"})  # "of the Republic of"
+
+
+_DEPARTMENT = ("department", "departament")
+
+
+def _department(ws: list[Word], hit: Hit) -> bool:
+    """Whether a body's name names a department ("the CIS Department", "департамента стран
+    СНГ") rather than the body a person acts for."""
+    after = ws[hit.last].folded if hit.last < len(ws) else ""
+    before = [w.folded for w in ws[max(0, hit.first - 2) : hit.first]]
+    return after.startswith(_DEPARTMENT) or any(w.startswith(_DEPARTMENT) for w in before)
+
+
+def _clause_end(ws: list[Word], text: str, start: int) -> int:
+    """The index after the last word of the clause from `start`: up to a comma, a semicolon
+    or a bracket."""
+    end = start + 1
+    while end < len(ws) and not re.search(r"[,;()]", text[ws[end - 1].end : ws[end].start]):
+        end += 1
+    return end
 
 
 def _is_name_word(word: Word, taken: set[int], index: int) -> bool:
@@ -289,7 +312,8 @@ def find_people(
     for sentence in sentences:
         text = sentence.text
         ws = words(text)
-        side_hits = mark_hosts(sides.find(sentence), ws)
+        # "the CIS Department", "департамент стран СНГ": a department's name, not a side
+        side_hits = [h for h in mark_hosts(sides.find(sentence), ws) if not _department(ws, h)]
         taken = {i for h in side_hits for i in range(h.first, h.last)}
         taken |= {i for h in sides.cities(sentence) for i in range(h.first, h.last)}
         # "министр Германии": a country's name, not Ms Gherman (an adjective may be a name:
@@ -378,6 +402,10 @@ def find_people(
             other, sent_to = None, False
             if first < role_start:  # "Hakan Fidan, the Foreign Minister of Turkey"
                 side = side_between(side_hits, end, role_start + MAX_GAP)
+                if side is None and lang == "en":
+                    # "David Kereselidze, Director of the Department of Asia and Oceania of the
+                    # Georgian Foreign Ministry": the country further on, to the clause's end
+                    side = side_between(side_hits, role_start, _clause_end(ws, text, role_start))
             else:
                 start = clause_start(ws, text, role_start)
                 # "…секретаря ОБСЕ, Директору Центра … Тууле Юрьёле": past the comma if need be
@@ -398,6 +426,17 @@ def find_people(
                 window = sides_between(side_hits, start, first)
                 if len(window) >= 2 and _joined(ws, end, taken, text):
                     side, other = window[-2], window[-1]  # "of Russia and China A and B"
+            if side is None and lang == "en" and end + 1 < len(ws) and ws[end].folded == "of":
+                # "President Emomali Rahmon of (the Republic of) Tajikistan": the country after
+                side = next(
+                    (
+                        h.id
+                        for h in side_hits
+                        if end < h.first <= end + 4
+                        and all(w.folded in _STATE_WORDS for w in ws[end + 1 : h.first])
+                    ),
+                    None,
+                )
             if side is None and role_of(match).key == "other":
                 # "Қытай коммунистік партиясының … хатшысы Чэнь Цюаньго, … басшысы Шохрат Закир"
                 side = only_foreign(side_hits)

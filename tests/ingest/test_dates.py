@@ -325,3 +325,30 @@ def test_a_date_in_a_sentence_recalling_the_background_dates_nothing():
     sentences = split_sentences(text)
     event = event_date(sentences, publication_date(text, sentences), future=True).date
     assert event.value is None
+
+
+def test_a_kazakh_date_in_the_locative_opening_the_lede_dates_the_meeting():
+    # "2022 жыл 12 мамырда" (the year in the nominative, the day in the locative) is when the
+    # ambassador met the director, not the page's stamp
+    text = (
+        "2022 жыл 12 мамырда Қазақстан Республикасының Өзбекстан Республикасындағы Төтенше және "
+        "Өкілетті Елшісі Дархан Сатыбалды Орталық Азия халықаралық институтының директоры Анвар "
+        "Насировпен кездесті."
+    )
+    _, event = dates(text)
+    assert (event.value, event.precision, event.basis) == ("2022-05-12", "day", "stated")
+
+
+def test_a_header_date_under_a_pages_menus_is_the_publication_date():
+    menus = (
+        "Go to the main site\nCurrency rates:\nusd/kzt 445.99 eur/kzt 486.53\nWeather:\n"
+        "Astana+18+20℃\n• Main Page  >\nNews  >\nPresident"
+    )
+    text = (
+        f"{menus}\nHead of State had telephone talk with Tajik President\n2 May 2021, 08:10\n"
+        "NUR-SULTAN. KAZINFORM - President Kassym-Jomart Tokayev had a telephone conversation "
+        "with President Emomali Rahmon of Tajikistan, Kazinform has learnt from the Akorda press "
+        "service."
+    )
+    published, _ = dates(text)
+    assert (published.value, published.precision) == ("2021-05-02", "day")

@@ -9,6 +9,17 @@ from bot.ingest.text import split_sentences
 @pytest.mark.parametrize(
     ("text", "kind"),
     [
+        # a telephone talk (singular) and a Kazakh call rung ("телефон шалып")
+        (
+            "Kassym-Jomart Tokayev held a telephone talk with President of Uzbekistan Shavkat "
+            "Mirziyoyev.",
+            "phone_call",
+        ),
+        (
+            "КИЕВ. 2 ақпан. Украина президенті Володимир Зеленьский бүгін Қазақстан президенті "
+            "Қасым-Жомарт Тоқаевқа телефон шалып, екеуі үш тақырып бойынша пікір алмасты.",
+            "phone_call",
+        ),
         # one minister meeting another where a council or format meets: their talks
         (
             "Глава МИД Туркменистана встретился с казахстанским коллегой в Астане, где проходит "

@@ -536,3 +536,43 @@ def test_a_name_given_no_title_takes_the_title_the_headline_gave_no_name(knowled
     found = participants(text, knowledge)
     # "Большого Кремлёвского" is no one; the unnamed Kazakh ambassador stays unnamed
     assert found == {("Владимир Путин", "President", "russia")}
+
+
+@pytest.mark.parametrize("country", ["Tajikistan", "the Republic of Tajikistan"])
+def test_an_english_country_after_the_name_is_the_side(knowledge, country):
+    text = (
+        "President Kassym-Jomart Tokayev had a telephone conversation with President Emomali "
+        f"Rahmon of {country}, Kazinform has learnt from the Akorda press service."
+    )
+    result = ingest_text(text, knowledge)
+    drafts = {p.id: p.name.en for p in result.people}
+    sides = {drafts.get(p.person, p.person): p.side for p in result.events[0].participants}
+    assert sides.get("Emomali Rahmon") == "tajikistan"
+
+
+def test_foreign_ministers_of_two_countries_in_the_genitive_plural(knowledge):
+    # "министров" is a genitive: the names after it are too ("Айдарбекова" is Айдарбеков); the
+    # one beside Kazakhstan's minister is the other country's, a Kazakh-looking surname or not
+    text = (
+        "Кыргызстан и Казахстан обсуждают вопросы режима пересечения границ гражданами. Об этом "
+        "стало известно во время встречи министров иностранных дел двух стран Чингиза "
+        "Айдарбекова и Мухтара Тлеуберди.\nВстреча прошла 9 сентября в Москве."
+    )
+    result = ingest_text(text, knowledge)
+    drafts = {p.id: p.name.ru for p in result.people}
+    sides = {drafts.get(p.person, p.person): p.side for p in result.events[0].participants}
+    assert sides == {"Чингиз Айдарбеков": "kyrgyzstan", "tleuberdi-mukhtar": "kazakhstan"}
+
+
+def test_a_department_is_no_side_and_a_long_english_title_keeps_its_country(knowledge):
+    text = (
+        "ASTANA. KAZINFORM - Heads of departments of foreign ministries of Kazakhstan and Georgia "
+        "have held today consultations at the Kazakh MFA.\nKazakhstan and Georgia's delegations "
+        "were headed by Valikhan Turekhanov, Director at the CIS Department of the Ministry of "
+        "Foreign Affairs of Kazakhstan, and David Kereselidze, Director of the Department of Asia "
+        "and Oceania of the Georgian Foreign Ministry, respectively."
+    )
+    result = ingest_text(text, knowledge)
+    drafts = {p.id: p.name.en for p in result.people}
+    sides = {drafts.get(p.person, p.person): p.side for e in result.events for p in e.participants}
+    assert sides == {"Valikhan Turekhanov": "kazakhstan", "David Kereselidze": "georgia"}

@@ -188,3 +188,13 @@ def test_a_city_with_an_earlier_year_beside_it_is_an_earlier_events_place(knowle
     )
     for city in ("Tashkent", "New Delhi"):  # one the seeds list, one of GeoNames'
         assert place(text.format(city), knowledge) == (None, None)
+
+
+def test_a_short_sentence_in_the_lede_may_say_where_the_meeting_was(knowledge):
+    text = (
+        "Кыргызстан и Казахстан обсуждают вопросы режима пересечения границ гражданами. Об этом "
+        "стало известно во время встречи министров иностранных дел двух стран Чингиза "
+        "Айдарбекова и Мухтара Тлеуберди.\nВстреча прошла 9 сентября в Москве.\nКак сообщили в "
+        "МИД КР, Айдарбеков отметил успешность совместной борьбы с коронавирусом."
+    )
+    assert place(text, knowledge) == ("moscow", "russia")

@@ -39,6 +39,8 @@ def knowledge() -> Knowledge:
         ("пресс-секретарь Президента России", "spokesperson"),
         ("press secretary to the Russian President", "spokesperson"),
         ("spokesman for the Prime Minister", "spokesperson"),
+        ("замглавы МИД", "deputy-foreign-minister"),
+        ("заместитель главы МИД Грузии", "deputy-foreign-minister"),
     ],
 )
 def test_the_office_a_title_names(title, key):
