@@ -576,3 +576,12 @@ def test_a_department_is_no_side_and_a_long_english_title_keeps_its_country(know
     drafts = {p.id: p.name.en for p in result.people}
     sides = {drafts.get(p.person, p.person): p.side for e in result.events for p in e.participants}
     assert sides == {"Valikhan Turekhanov": "kazakhstan", "David Kereselidze": "georgia"}
+
+
+def test_a_king_goes_by_one_name(knowledge):
+    text = "Қазақстан Президенті Нұрсұлтан Назарбаев Бельгия королі Филиппен кездесті."
+    result = ingest_text(text, knowledge)
+    drafts = {p.id: p.name.kk for p in result.people}
+    sides = {drafts.get(p.person, p.person): p.side for e in result.events for p in e.participants}
+    king = [name for name in sides if name.startswith("Фили")]
+    assert len(sides) == 2 and len(king) == 1 and sides[king[0]] == "belgium"
