@@ -10,8 +10,8 @@ about the same time, whatever the load of the machine or the cost of the article
 For each file it sends back what the first process needs to go on as if it had read the
 file itself: the ids, lines, parents and source digests of its records, the sha256 of its
 bytes, and what `Offload.work` made of its events (the rows to store and the search index's
-part). The events themselves never cross: a validated
-model costs as much to unpickle as to validate.
+part). The events themselves never cross: a validated model costs as much to unpickle as to
+validate.
 
 A file with any problem (a bad record, a broken reference, an id given twice in it), and
 every file once the gazetteers the second process read are not those the first one read
@@ -62,14 +62,13 @@ class SecondReader:
         self,
         offload: Offload,
         executor: ProcessPoolExecutor,
-        futures: dict[str, Future],
+        futures: dict[str, tuple[int, Future]],
         claims: Claims,
     ) -> None:
         self.offload = offload
         self._executor = executor
-        self._futures = futures
+        self._futures = futures  # name -> (its position for the claims, its future)
         self._claims = claims
-        self._positions = {name: position for position, name in enumerate(futures, start=1)}
         self._failed = False
 
     @classmethod
@@ -88,10 +87,10 @@ class SecondReader:
                 1, mp_context=context, initializer=_begin,
                 initargs=(str(folder), offload.work, claims),
             )  # fmt: skip
-            # each file submitted last one first; files are numbered from 1 (the first file,
-            # 0, is always read here)
+            # files numbered from 1 (the first file, 0, is always read here), submitted last
+            # one first
             submitted = {
-                name: executor.submit(_read_file, name, position)
+                name: (position, executor.submit(_read_file, name, position))
                 for position, name in reversed(list(enumerate(later, start=1)))
             }
         except (OSError, ImportError, NotImplementedError) as exc:  # no semaphores, no fork
@@ -101,18 +100,17 @@ class SecondReader:
         # it (a read done before that process started would leave it failing to start, with a
         # traceback): held here until the first task it runs is done.
         _starting[id(claims)] = claims
-        submitted[later[-1]].add_done_callback(lambda _: _starting.pop(id(claims), None))
-        futures = {name: submitted[name] for name in later}  # in file order
-        return cls(offload, executor, futures, claims)
+        submitted[later[-1]][1].add_done_callback(lambda _: _starting.pop(id(claims), None))
+        return cls(offload, executor, submitted, claims)
 
     def result(self, name: str, sha: Callable[[str], str | None]) -> ReadElsewhere | None:
         """The file's result once it is ready; None when this process must read it (claimed
         here first, a problem found, the gazetteers not those `sha` gives, the process
         failed)."""
-        future = self._futures.pop(name, None)
-        if future is None or self._failed:
+        if name not in self._futures or self._failed:
             return None
-        if _claim_first(self._claims, self._positions[name]):
+        position, future = self._futures.pop(name)
+        if _claim_first(self._claims, position):
             future.cancel()
             return None
         try:
@@ -128,7 +126,7 @@ class SecondReader:
     def close(self) -> None:
         """Drop the results not asked for and let the process end, without waiting for it
         (its exit took 1.1 s at 100,000 events, on the read's critical path)."""
-        for future in self._futures.values():
+        for _, future in self._futures.values():
             future.cancel()
         self._executor.shutdown(wait=False, cancel_futures=True)
 
