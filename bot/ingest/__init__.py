@@ -23,7 +23,7 @@ from bot.ingest.drafts import (
     title,
     unique,
 )
-from bot.ingest.kinds import classify, lede
+from bot.ingest.kinds import classify, is_stamp, lede
 from bot.ingest.knowledge import Knowledge
 from bot.ingest.language import detect_language
 from bot.ingest.participation import not_taking_part
@@ -88,7 +88,7 @@ def _article(
         outlet=_outlet(sentences),
         language=detect_language(text),
         published=published.date,
-        title=heading if heading and not heading.startswith("date ") else None,
+        title=heading if heading and not is_stamp(heading) else None,
     )
 
 
@@ -289,7 +289,7 @@ def _with_short(opening: list[Sentence], sentences: list[Sentence]) -> list[Sent
     """The lede with the short sentences between its own ("Встреча прошла 9 сентября в
     Москве."): where the place of a meeting is said."""
     last = max((s.index for s in opening), default=-1)
-    skipped = [s for s in sentences[: last + 1] if s not in opening and "date " not in s.text[:6]]
+    skipped = [s for s in sentences[: last + 1] if s not in opening and not is_stamp(s.text)]
     return sorted([*opening, *skipped], key=lambda s: s.index)
 
 

@@ -204,9 +204,7 @@ def counterpart_sides(
     # an office a country has one holder of, Kazakhstan's named beside: the other is the
     # counterpart's, whatever the surname ("министров иностранных дел двух стран Чингиза
     # Айдарбекова и Мухтара Тлеуберди")
-    held = {(m.sentence.index, role_key(p.role)) for p, m in homes} & {
-        (i, key) for i in home for key in _ONE_HOLDER
-    }
+    held = {(m.sentence.index, key) for p, m in homes if (key := role_key(p.role)) in _ONE_HOLDER}
     return [
         p.model_copy(update={"side": foreign})
         if m.sentence.index in home

@@ -165,13 +165,19 @@ def _beside(text: str, start: int, end: int | None = None) -> bool:
     return bool(_SIDELINES_OF.search(text[:start])) or after
 
 
+def is_stamp(text: str) -> bool:
+    """Whether `text` is the page's publication stamp (" date YYYY-MM-DD") a stored page opens
+    with, not a sentence of the article."""
+    return text.lstrip().startswith("date ")
+
+
 def lede(sentences: list[Sentence], size: int = 3) -> list[Sentence]:
     """The headline (if any) and the first body sentences: where news says what happened."""
-    body = [s for s in sentences if len(s.text) > 40 and not s.text.lstrip().startswith("date ")]
+    body = [s for s in sentences if len(s.text) > 40 and not is_stamp(s.text)]
     body = unrepeated(body)
     first_body = body[0].index if body else len(sentences)
     head = [s for s in sentences[:4] if 15 < len(s.text) <= 160 and s.index < first_body]
-    dateline = [s for s in sentences[:1] if s.text.lstrip().startswith("date ")]
+    dateline = [s for s in sentences[:1] if is_stamp(s.text)]
     return (head[:1] + dateline + body[:size])[: size + 2]
 
 
