@@ -22,6 +22,7 @@ threads (the event loop, the database's) must not be copied into it.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import multiprocessing
@@ -40,7 +41,6 @@ from bot.records.loading import (
     _read_bytes,
     _read_gazetteers,
     _validate_file,
-    paused_gc,
 )
 from bot.records.models import GAZETTEERS, Event, Record
 from bot.records.references import StreamedChecks
@@ -212,8 +212,13 @@ _state: _State | None = None
 
 
 def _begin(folder_name: str, work: Callable[[SeedSet, list[Event]], Any], claims: Claims) -> None:
-    """Read the gazetteers as the first process does (this process's initializer)."""
+    """Read the gazetteers as the first process does (this process's initializer).
+
+    The collector stays off for the process's life (one read): what it builds is kept until
+    it exits or freed by reference counting, so a collection would find nothing to free and
+    scan every object (~1.2 s of CPU at 100,000 events)."""
     global _state
+    gc.disable()
     folder = Path(folder_name)
     problems: list[SeedProblem] = []
     tables: dict[str, dict[str, Record]] = {}
@@ -233,8 +238,7 @@ def _begin(folder_name: str, work: Callable[[SeedSet, list[Event]], Any], claims
         table[record.id] = record  # type: ignore[attr-defined]
         return True
 
-    with paused_gc():
-        _read_gazetteers(folder, add, problems, invalid, missing, read)
+    _read_gazetteers(folder, add, problems, invalid, missing, read)
     articles = tables.get("articles", {})
     loaded: dict[str, Any] = {
         attribute: tables.get(attribute, {}) for attribute in ATTRIBUTES.values()
@@ -264,13 +268,12 @@ def _read_file(name: str, position: int) -> ReadElsewhere | None:
         return text
 
     problems: list[SeedProblem] = []
-    with paused_gc():
-        records, digests = _validate_file(state.folder / name, name, Event, problems, set(), read)
-        events: list[Event] = [record for record, _ in records]  # type: ignore[misc]
-        ids = tuple(event.id for event in events)
-        if problems or len(set(ids)) != len(ids) or any(state.checks.events(events)):
-            return None
-        payload = state.work(state.gazetteers, events)
+    records, digests = _validate_file(state.folder / name, name, Event, problems, set(), read)
+    events: list[Event] = [record for record, _ in records]  # type: ignore[misc]
+    ids = tuple(event.id for event in events)
+    if problems or len(set(ids)) != len(ids) or any(state.checks.events(events)):
+        return None
+    payload = state.work(state.gazetteers, events)
     return ReadElsewhere(
         ids,
         tuple(line for _, line in records),
