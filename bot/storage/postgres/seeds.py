@@ -41,17 +41,16 @@ from bot.records.loading import (
     scan_folder,
     seeds_format,
 )
-from bot.records.models import Event, Record
+from bot.records.models import Event
 from bot.records.seedset import SeedSet
 from bot.storage.base import SeedUpdate, SyncResult, to_timestamp, utc_now
+from bot.storage.gazetteer_rows import COUNTS, GazetteerChanges, compare_gazetteers
 from bot.storage.postgres import dataversion
 from bot.storage.postgres.database import PgDatabase
 from bot.storage.sqlite.seeds import (
-    _COUNTS,
     _EVENT_COLUMNS,
     FINGERPRINT_KEY,
     FORMAT_KEY,
-    GAZETTEER_KINDS,
     SYNCED_AT_KEY,
     ZDICT_KEY,
     _EventDiff,
@@ -196,7 +195,7 @@ class PgSeedStore:
         )
         await _add_to_index_delta(connection, [*diff.packed, *removed])
         await dataversion.bump(connection, self.db)
-        result = SyncResult(**{name: counts[name] for name in _COUNTS}, by_kind={"event": counts})
+        result = SyncResult(**{name: counts[name] for name in COUNTS}, by_kind={"event": counts})
         new_events = await asyncio.to_thread(
             _events_after, seeds.events, events, diff.packed, removed
         )
@@ -222,12 +221,14 @@ class PgSeedStore:
         result, and the ids of the events written or removed."""
         previous = await self._meta(FINGERPRINT_KEY, connection)
         events, changed_ids = await self._sync_events(connection, seedset.events.values(), stamp)
-        by_kind = {"event": events}
-        edited_texts = await self._sync_texts(connection, seedset.article_texts)
-        for kind, (attribute, _) in GAZETTEER_KINDS.items():
-            records = getattr(seedset, attribute).values()
-            edited = edited_texts if kind == "article" else set()
-            by_kind[kind] = await self._sync_gazetteer(connection, kind, records, edited)
+        rows = await connection.fetch("SELECT kind, id, data FROM gazetteer")
+        texts = await connection.fetch("SELECT id, convert_to(text, 'UTF8') FROM article_texts")
+        changes = await asyncio.to_thread(
+            compare_gazetteers, seedset, [tuple(row) for row in rows], dict(texts)
+        )
+        del rows, texts
+        await _write_gazetteers(connection, changes)
+        by_kind = {"event": events, **changes.counts}
         await connection.executemany(
             _UPSERT_META, [(FINGERPRINT_KEY, seedset.fingerprint), (SYNCED_AT_KEY, stamp)]
         )
@@ -246,7 +247,7 @@ class PgSeedStore:
             await connection.execute("DELETE FROM search_index_delta")
         elif changed_ids:
             await _add_to_index_delta(connection, changed_ids)
-        totals = {name: sum(counts[name] for counts in by_kind.values()) for name in _COUNTS}
+        totals = {name: sum(counts[name] for counts in by_kind.values()) for name in COUNTS}
         result = SyncResult(**totals, by_kind=by_kind)
         if result.touched or previous != seedset.fingerprint:
             await dataversion.bump(connection, self.db)
@@ -264,53 +265,6 @@ class PgSeedStore:
         counts, removed = await _write_events(connection, diff, stamp)
         written = [event_id for event_id, _ in [*diff.added, *diff.changed]]
         return counts, written + removed
-
-    async def _sync_gazetteer(
-        self, connection: asyncpg.Connection, kind: str, records: Iterable[Record], edited: set[str]
-    ) -> dict[str, int]:
-        """Upsert one kind of gazetteer record; ids in `edited` count as changed regardless."""
-        stored = dict(
-            await connection.fetch("SELECT id, data FROM gazetteer WHERE kind = $1", kind)
-        )
-        counts = dict.fromkeys(_COUNTS, 0)
-        writes, seen = [], set()
-        for record in records:
-            record_id = record.id  # type: ignore[attr-defined]
-            seen.add(record_id)
-            data = record.model_dump_json()
-            previous = stored.get(record_id)
-            if previous == data:
-                counts["changed" if record_id in edited else "unchanged"] += 1
-                continue
-            counts["added" if previous is None else "changed"] += 1
-            writes.append((kind, record_id, data))
-        removed = [record_id for record_id in stored if record_id not in seen]
-        counts["removed"] = len(removed)
-        await connection.execute(
-            "DELETE FROM gazetteer WHERE kind = $1 AND id = ANY($2::text[])", kind, removed
-        )
-        await connection.executemany(
-            "INSERT INTO gazetteer (kind, id, data) VALUES ($1, $2, $3)"
-            " ON CONFLICT (kind, id) DO UPDATE SET data = excluded.data",
-            writes,
-        )
-        return counts
-
-    async def _sync_texts(
-        self, connection: asyncpg.Connection, texts: Mapping[str, str]
-    ) -> set[str]:
-        """Store the articles' texts; return the ids whose stored text was different."""
-        stored = dict(await connection.fetch("SELECT id, text FROM article_texts"))
-        await connection.execute(
-            "DELETE FROM article_texts WHERE id = ANY($1::text[])",
-            [key for key in stored if key not in texts],
-        )
-        await connection.executemany(
-            "INSERT INTO article_texts (id, text) VALUES ($1, $2)"
-            " ON CONFLICT (id) DO UPDATE SET text = excluded.text",
-            [(key, text) for key, text in texts.items() if stored.get(key) != text],
-        )
-        return {key for key, text in texts.items() if key in stored and stored[key] != text}
 
     async def read_seedset(self) -> SeedSet:
         """Rebuild the last synced `SeedSet` from the database alone (no YAML), in one snapshot
@@ -434,6 +388,29 @@ async def _add_to_index_delta(connection: asyncpg.Connection, event_ids: list[st
         " SELECT DISTINCT s.version, e.id FROM search_index s, unnest($1::text[]) e(id)"
         " ON CONFLICT DO NOTHING",
         event_ids,
+    )
+
+
+async def _write_gazetteers(connection: asyncpg.Connection, changes: GazetteerChanges) -> None:
+    """Write what `compare_gazetteers` found different."""
+    for kind in {kind for kind, _ in changes.removed}:
+        await connection.execute(
+            "DELETE FROM gazetteer WHERE kind = $1 AND id = ANY($2::text[])",
+            kind,
+            [record_id for other, record_id in changes.removed if other == kind],
+        )
+    await connection.executemany(
+        "INSERT INTO gazetteer (kind, id, data) VALUES ($1, $2, $3)"
+        " ON CONFLICT (kind, id) DO UPDATE SET data = excluded.data",
+        changes.writes,
+    )
+    await connection.execute(
+        "DELETE FROM article_texts WHERE id = ANY($1::text[])", changes.texts_removed
+    )
+    await connection.executemany(
+        "INSERT INTO article_texts (id, text) VALUES ($1, $2)"
+        " ON CONFLICT (id) DO UPDATE SET text = excluded.text",
+        changes.texts,
     )
 
 

@@ -61,13 +61,17 @@ from bot.records.loading import (
 )
 from bot.records.models import (
     EVENTS_DIR,
-    SEED_FILES,
     Event,
-    Record,
 )
 from bot.records.offload import SecondReader
 from bot.records.seedset import SeedSet
 from bot.storage.base import SeedUpdate, SyncResult, to_timestamp, utc_now
+from bot.storage.gazetteer_rows import (
+    COUNTS,
+    GAZETTEER_KINDS,
+    GazetteerChanges,
+    compare_gazetteers,
+)
 from bot.storage.sqlite.database import Database, Transaction
 
 FINGERPRINT_KEY = "seeds_fingerprint"
@@ -80,11 +84,6 @@ _UPSERT_META = (
     "INSERT INTO meta (key, value) VALUES (?, ?)"
     " ON CONFLICT (key) DO UPDATE SET value = excluded.value"
 )
-
-# gazetteer.kind -> (SeedSet attribute, model): a view of records.models.SEED_FILES
-GAZETTEER_KINDS: dict[str, tuple[str, type[Record]]] = {
-    f.kind: (f.attribute, f.model) for f in SEED_FILES
-}
 
 
 def _event_row(event: Event, data: str | None, packed: bytes, digest: str) -> tuple[Any, ...]:
@@ -223,7 +222,7 @@ class SqliteSeedStore:
             )
         self._files = (fingerprint, hashes)
         by_kind = {"event": counts}
-        result = SyncResult(**{name: counts[name] for name in _COUNTS}, by_kind=by_kind)
+        result = SyncResult(**{name: counts[name] for name in COUNTS}, by_kind=by_kind)
         new_events = await asyncio.to_thread(_events_after, seeds.events, events, packed, removed)
         upserted = tuple(e for e in events if e.id in packed)
         new_seeds = dataclasses.replace(seeds, events=new_events, fingerprint=fingerprint)
@@ -256,8 +255,19 @@ class SqliteSeedStore:
         handed to `on_events`, which may build the search index meanwhile). `hashes`: the
         folder's file hashes, when a scan made them (else each file is hashed as read)."""
         diff = await self._event_diff()
+        # The stored gazetteers and texts are compared with the folder's as soon as these
+        # are read, with the first events file (the later ones are read meanwhile in a
+        # second process, if any), not after the last one.
+        stored: tuple[list[Any], dict[str, bytes]] | None = await _stored_gazetteers(self.database)
+        changes: GazetteerChanges | None = None
+
+        def compare(gazetteers: SeedSet) -> None:
+            nonlocal stored, changes
+            if stored is not None:
+                changes, stored = compare_gazetteers(gazetteers, *stored), None
 
         def sink(gazetteers: SeedSet, events: list[Event]) -> None:
+            compare(gazetteers)
             diff.add(events)
             if on_events is not None:
                 on_events(gazetteers, events)
@@ -270,6 +280,7 @@ class SqliteSeedStore:
         offloading = on_events is None or inner is not None
 
         def take(gazetteers: SeedSet, payload: tuple[Compared, Any]) -> None:
+            compare(gazetteers)
             compared, part = payload
             diff.take(compared)
             if inner is not None:
@@ -290,24 +301,31 @@ class SqliteSeedStore:
                     return stream_seeds(folder, sink, hashes, second)
 
         seedset = await asyncio.to_thread(read)
-        result = await self._store_seeds(seedset, diff, None)
+        if stored is not None:  # no events file: compared now
+            changes = await asyncio.to_thread(compare_gazetteers, seedset, *stored)
+            del stored
+        result = await self._store_seeds(seedset, diff, None, changes)
         del seedset  # its validated records go before the stored ones are read back
         return SeedUpdate(await self.read_seedset(), result, full=True)
 
     async def _store_seeds(
-        self, seedset: SeedSet, diff: _EventDiff, now: dt.datetime | None
+        self,
+        seedset: SeedSet,
+        diff: _EventDiff,
+        now: dt.datetime | None,
+        changes: GazetteerChanges | None = None,
     ) -> SyncResult:
         """`sync_seeds` once the events are compared: `seedset`'s gazetteers and files, the
-        events of `diff`."""
+        events of `diff`; `changes`: the gazetteers already compared with the stored ones."""
         stamp = to_timestamp(now or utc_now())
         async with self.database.transaction(immediate=True) as tx:
             counts, removed = await self._write_events(tx, diff, stamp)
-            by_kind = {"event": counts}
-            edited_texts = await _sync_texts(tx, seedset.article_texts)
-            for kind, (attribute, _) in GAZETTEER_KINDS.items():
-                records = getattr(seedset, attribute).values()
-                edited = edited_texts if kind == "article" else set()
-                by_kind[kind] = await _sync_gazetteer(tx, kind, records, edited)
+            if changes is None:
+                stored = await _stored_gazetteers(tx)
+                changes = await asyncio.to_thread(compare_gazetteers, seedset, *stored)
+                del stored
+            await _write_gazetteers(tx, changes)
+            by_kind = {"event": counts, **changes.counts}
             await tx.executemany(
                 _UPSERT_META, [(FINGERPRINT_KEY, seedset.fingerprint), (SYNCED_AT_KEY, stamp)]
             )
@@ -331,7 +349,7 @@ class SqliteSeedStore:
                     [(event_id,) for event_id in [*diff.packed, *removed]],
                 )
         self._files = (seedset.fingerprint, dict(seedset.files))
-        totals = {name: sum(counts[name] for counts in by_kind.values()) for name in _COUNTS}
+        totals = {name: sum(counts[name] for counts in by_kind.values()) for name in COUNTS}
         return SyncResult(**totals, by_kind=by_kind)
 
     async def _events_zdict(self, tx: Transaction, samples: list[bytes]) -> bytes:
@@ -462,9 +480,6 @@ class SqliteSeedStore:
         return [(row[0], row[1]) for row in rows]
 
 
-_COUNTS = ("added", "changed", "removed", "unchanged")
-
-
 def _touched(counts: dict[str, int]) -> bool:
     return bool(counts["added"] or counts["changed"] or counts["removed"])
 
@@ -575,48 +590,30 @@ async def _write_seed_files(
     )
 
 
-async def _sync_gazetteer(
-    tx: Transaction, kind: str, records: Iterable[Record], edited: set[str]
-) -> dict[str, int]:
-    """Upsert one kind of gazetteer record; ids in `edited` count as changed regardless."""
-    db = tx
-    stored = dict(await tx.fetchall("SELECT id, data FROM gazetteer WHERE kind = ?", (kind,)))
-    counts = dict.fromkeys(_COUNTS, 0)
-    writes, seen = [], set()
-    for record in records:
-        record_id = record.id  # type: ignore[attr-defined]
-        seen.add(record_id)
-        data = record.model_dump_json()
-        previous = stored.get(record_id)
-        if previous == data:
-            counts["changed" if record_id in edited else "unchanged"] += 1
-            continue
-        counts["added" if previous is None else "changed"] += 1
-        writes.append((kind, record_id, data))
-    removed = [(kind, record_id) for record_id in stored if record_id not in seen]
-    counts["removed"] = len(removed)
-    await db.executemany("DELETE FROM gazetteer WHERE kind = ? AND id = ?", removed)
-    await db.executemany(
+async def _stored_gazetteers(db: Database | Transaction) -> tuple[list[Any], dict[str, bytes]]:
+    """The stored gazetteer rows (kind, id, JSON) and article texts (UTF-8 bytes: a
+    `str` of each would cost a decode now and twice the memory), for `compare_gazetteers`."""
+    rows = await db.fetchall("SELECT kind, id, data FROM gazetteer")
+    texts = dict(await db.fetchall("SELECT id, CAST(text AS BLOB) FROM article_texts"))
+    return rows, texts
+
+
+async def _write_gazetteers(tx: Transaction, changes: GazetteerChanges) -> None:
+    """Write what `compare_gazetteers` found different."""
+    await tx.executemany("DELETE FROM gazetteer WHERE kind = ? AND id = ?", changes.removed)
+    await tx.executemany(
         "INSERT INTO gazetteer (kind, id, data) VALUES (?, ?, ?)"
         " ON CONFLICT (kind, id) DO UPDATE SET data = excluded.data",
-        writes,
+        changes.writes,
     )
-    return counts
-
-
-async def _sync_texts(tx: Transaction, texts: Mapping[str, str]) -> set[str]:
-    """Store the articles' texts; return the ids whose stored text was different."""
-    db = tx
-    stored = dict(await tx.fetchall("SELECT id, text FROM article_texts"))
-    await db.executemany(
-        "DELETE FROM article_texts WHERE id = ?", [(key,) for key in stored if key not in texts]
+    await tx.executemany(
+        "DELETE FROM article_texts WHERE id = ?", [(key,) for key in changes.texts_removed]
     )
-    await db.executemany(
+    await tx.executemany(
         "INSERT INTO article_texts (id, text) VALUES (?, ?)"
         " ON CONFLICT (id) DO UPDATE SET text = excluded.text",
-        [(key, text) for key, text in texts.items() if stored.get(key) != text],
+        changes.texts,
     )
-    return {key for key, text in texts.items() if key in stored and stored[key] != text}
 
 
 # The events of a batch compared with the stored ones: their ids, and for each that differs
