@@ -228,6 +228,20 @@ async def test_an_edited_article_text_counts_as_a_changed_article(storage, minim
     assert (await storage.read_seedset()).article_texts["baq-article"].endswith("A line added.\n")
 
 
+async def test_a_folder_read_whole_stores_an_edited_article_text(storage, minimal):
+    # A full read compares the gazetteers and texts while it reads the events files.
+    await storage.ensure_seeds(minimal)
+    article = minimal / "articles/000_a482fe9d25744079.txt"
+    article.write_text(article.read_text(encoding="utf-8") + "\nA line added.\n", encoding="utf-8")
+    seeds, result = await storage.ensure_seeds(minimal)
+    assert result is not None
+    assert result.by_kind["article"] == {"added": 0, "changed": 1, "removed": 0, "unchanged": 0}
+    assert result.by_kind["person"]["changed"] == 0 and result.by_kind["person"]["unchanged"]
+    assert seeds.article_texts["baq-article"].endswith("A line added.\n")
+    assert (await storage.read_seedset()).article_texts["baq-article"].endswith("A line added.\n")
+    assert (await storage.ensure_seeds(minimal))[1] is None
+
+
 # --- packed events and the stored search index ------------------------------------------------
 
 
