@@ -97,6 +97,11 @@ def _rows(events: Sequence[Any], number: Mapping[str, int]) -> dict[str, np.ndar
     return _arrays([_row(e) for e in events], parents)
 
 
+def _numbering(ids: Sequence[str]) -> dict[str, int]:
+    """Event id → event number."""
+    return {event_id: n for n, event_id in enumerate(ids)}
+
+
 class _RecencyKeys(Sequence[tuple[int, str]]):
     """(date key, id) by event number, computed when read (for bisection)."""
 
@@ -119,10 +124,10 @@ class EventTable:
     """Per-event ids, labels, dates, precision, kind and `part_of`, plus anniversary groups."""
 
     def __init__(self, ids: list[str], labels: list[str], arrays: dict[str, np.ndarray],
-                 anniversaries: Groups) -> None:  # fmt: skip
+                 anniversaries: Groups, number: dict[str, int] | None = None) -> None:  # fmt: skip
         self.ids = ids
         self.labels = labels
-        self.number = {event_id: i for i, event_id in enumerate(ids)}
+        self.number = _numbering(ids) if number is None else number
         self.date_keys: np.ndarray = arrays["date_keys"]
         self.first_days: np.ndarray = arrays["first_days"]
         self.last_days: np.ndarray = arrays["last_days"]
@@ -149,7 +154,7 @@ class EventTable:
         `renumbering.inserted`) in their places; a new table, this one is left unchanged."""
         ids = renumbering.scatter_list(self.ids, [e.id for e in incoming])
         labels = renumbering.scatter_list(self.labels, [e.title.en for e in incoming])
-        number = {event_id: i for i, event_id in enumerate(ids)}
+        number = self._numbers_after(renumbering, ids)
         rows = _rows(incoming, number)
         arrays = {name: renumbering.scatter(getattr(self, name), rows[name]) for name in _ARRAYS}
         # A kept event's parent moved with the renumbering, or went and came back (changed).
@@ -164,7 +169,22 @@ class EventTable:
             for event, number in zip(incoming, renumbering.inserted.tolist(), strict=True)
             for anniversary in event.anniversaries
         ]
-        return EventTable(ids, labels, arrays, self.anniversaries.updated(renumbering, additions))
+        anniversaries = self.anniversaries.updated(renumbering, additions)
+        return EventTable(ids, labels, arrays, anniversaries, number)
+
+    def _numbers_after(self, renumbering: Renumbering, ids: list[str]) -> dict[str, int]:
+        """Id → number for the new `ids`: this table's mapping with the moved entries
+        changed when few moved (an edit or a recent addition), else made anew."""
+        forget, learn = renumbering.moved()
+        if forget.size + learn.size > len(ids) // 8:
+            return _numbering(ids)
+        number = self.number.copy()
+        old_ids = self.ids
+        for n in forget.tolist():
+            del number[old_ids[n]]
+        for n in learn.tolist():
+            number[ids[n]] = n
+        return number
 
     def dump(self) -> Blobs:
         """The table as blobs named `events.*`."""

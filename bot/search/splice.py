@@ -68,14 +68,31 @@ class Renumbering:
         return out
 
     def scatter_list(self, old: Sequence, new: Sequence) -> list:
-        """`scatter` for Python lists (ids, labels)."""
-        out: list = [None] * self.size
-        for number, value in zip(self.old_to_new.tolist(), old, strict=True):
-            if number >= 0:
-                out[number] = value
-        for number, value in zip(self.inserted.tolist(), new, strict=True):
-            out[number] = value
+        """`scatter` for Python lists (ids, labels): the kept runs between the cuts are copied
+        as slices (the kept values keep their order), so the cost is a copy of the list plus a
+        step per removed or incoming value, not a Python step per value."""
+        kept: list = []
+        start = 0
+        for gone in np.flatnonzero(self.old_to_new < 0).tolist():
+            kept += old[start:gone]
+            start = gone + 1
+        kept += old[start:]
+        out: list = []
+        taken = 0
+        for j, (number, value) in enumerate(zip(self.inserted.tolist(), new, strict=True)):
+            out += kept[taken : number - j]  # the kept values before it: its number less j
+            out.append(value)
+            taken = number - j
+        out += kept[taken:]
         return out
+
+    def moved(self) -> tuple[np.ndarray, np.ndarray]:
+        """(old numbers whose number changed or that go, new numbers of moved or incoming
+        events): what a mapping of ids to numbers must forget, then learn."""
+        old_to_new = self.old_to_new
+        changed = np.flatnonzero(old_to_new != np.arange(old_to_new.size, dtype=old_to_new.dtype))
+        kept = old_to_new[changed]
+        return changed, np.concatenate([kept[kept >= 0], self.inserted]).astype(np.int64)
 
 
 SEGMENTS_MAX = 20_000  # cut points up to which `splice` copies segment by segment

@@ -54,3 +54,36 @@ def test_splice_matches_the_obvious_result(data, bulk, monkeypatch_module):
 def monkeypatch_module():
     with pytest.MonkeyPatch.context() as patch:
         yield patch
+
+
+@settings(max_examples=80, deadline=None)
+@given(data=st.data())
+def test_scatter_list_and_moved_agree_with_the_numbering(data):
+    """The ids list after a renumbering holds each kept id at its new number and each incoming
+    one at its own; `moved` names exactly the old numbers that changed and the new numbers an
+    id → number mapping must learn."""
+    draw = data.draw
+    size = draw(st.integers(0, 30))
+    old_keys = [(n, str(n)) for n in range(size)]
+    removed = np.array(sorted(draw(st.sets(st.integers(0, max(size - 1, 0)), max_size=size))),
+                       dtype=np.int64) if size else np.zeros(0, dtype=np.int64)  # fmt: skip
+    incoming = sorted(draw(st.lists(st.integers(-1, size), max_size=6)))
+    new_keys = [(k, f"{k}-new-{j}") for j, k in enumerate(incoming)]
+    renumbering = Renumbering.plan(old_keys, removed, sorted(new_keys))
+    old = [f"id{n}" for n in range(size)]
+    new = [f"in{j}" for j in range(len(incoming))]
+    out = renumbering.scatter_list(old, new)
+    expected: list = [None] * renumbering.size
+    for n, value in enumerate(old):
+        if renumbering.old_to_new[n] >= 0:
+            expected[renumbering.old_to_new[n]] = value
+    for n, value in zip(renumbering.inserted.tolist(), new, strict=True):
+        expected[n] = value
+    assert out == expected
+    forget, learn = renumbering.moved()
+    before = {value: n for n, value in enumerate(old)}
+    for n in forget.tolist():
+        del before[old[n]]
+    for n in learn.tolist():
+        before[out[n]] = n
+    assert before == {value: n for n, value in enumerate(out)}
