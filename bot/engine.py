@@ -21,7 +21,7 @@ import ctypes
 import gc
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any, Literal, cast
 
@@ -29,6 +29,7 @@ from bot.i18n import language_from_code
 from bot.records.loading import OFFLOAD_MIN_BYTES, Offload, SeedError, paused_gc
 from bot.records.models import LANGS, Lang
 from bot.records.seedset import SeedSet
+from bot.records.watch import FolderWatch
 from bot.search.index import IndexBuilder, IndexPart, SearchIndex, index_part
 from bot.settings import Settings
 from bot.storage import open_repositories
@@ -140,6 +141,10 @@ class Engine:
         # refresh running to catch up with a newer one.
         self.data_version = 0
         self._refreshing: asyncio.Task[bool] | None = None
+        # The seed files written since this engine last synced its folder (inotify), and the
+        # fingerprint that sync stored: a /reload then stats those files, not all of them.
+        self._watch: FolderWatch | None = None
+        self._synced: str | None = None
 
     @property
     def repositories(self) -> Repositories:
@@ -193,8 +198,13 @@ class Engine:
                 if repos.changes is not None:  # before reading: a write meanwhile is caught up
                     self.data_version = await repos.changes.version()
                 rebuild = Rebuild()
+                self._watch = self._watch or FolderWatch.start(self.settings.seeds_dir)
                 try:
-                    update = await storage.update_seeds(self.settings.seeds_dir, on_events=rebuild)
+                    with self._folder_sync() as written:
+                        update = await storage.update_seeds(
+                            self.settings.seeds_dir, on_events=rebuild, written=written
+                        )
+                    self._synced = update.seeds.fingerprint
                 except SeedError as exc:
                     if await storage.stored_fingerprint() is None:
                         raise
@@ -233,9 +243,11 @@ class Engine:
         async with self._reload_lock:
             await asyncio.to_thread(release_freed_memory)  # the peak starts from what is live
             rebuild = Rebuild()
-            update = await self.seedstore.update_seeds(
-                self.settings.seeds_dir, current=self.seeds, on_events=rebuild
-            )
+            with self._folder_sync() as written:
+                update = await self.seedstore.update_seeds(
+                    self.settings.seeds_dir, current=self.seeds, on_events=rebuild, written=written
+                )
+            self._synced = update.seeds.fingerprint
             if update.result is None:
                 return SyncResult(unchanged=len(self.seeds.events))
             result, seeds = update.result, update.seeds
@@ -258,6 +270,17 @@ class Engine:
             gc.freeze()
             await asyncio.to_thread(release_freed_memory)
             return result
+
+    @contextlib.contextmanager
+    def _folder_sync(self) -> Iterator[frozenset[str] | None]:
+        """The seed files written since this engine's last sync of its folder, for the sync
+        of the block (`FolderWatch.sync`); None: scan every file (no watch, or the seeds we
+        hold came from another instance's folder)."""
+        if self._watch is None:
+            yield None
+            return
+        with self._watch.sync(trusted=self.seeds.fingerprint == self._synced) as written:
+            yield written
 
     async def reload(self) -> SyncResult:
         """`/reload`: `apply_changes()`."""
@@ -366,7 +389,10 @@ class Engine:
         await storage.save_index_blobs(seeds.fingerprint, SearchIndex.VERSION, blobs)
 
     async def close(self) -> None:
-        """Close the database (safe to call twice)."""
+        """Close the database and the folder watch (safe to call twice)."""
+        if self._watch is not None:
+            self._watch.close()
+            self._watch = None
         if self._refreshing is not None:
             self._refreshing.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -169,15 +169,24 @@ class FolderScan(NamedTuple):
     fingerprint: str  # `fingerprint_of(hashes)`
 
 
-def scan_folder(folder: Path, known: Mapping[str, tuple[str, str]] | None = None) -> FolderScan:
+def scan_folder(
+    folder: Path,
+    known: Mapping[str, tuple[str, str]] | None = None,
+    written: Collection[str] | None = None,
+) -> FolderScan:
     """Each seed file's (stat signature, sha256), and what changed since `known` recorded them.
 
     A file whose size, modification time and inode are those `known` records keeps its known
     hash without being read, so a start reads only the files written since (50,000 files
     cost their stat and no more). The stat comes before the read: a file written meanwhile
-    is read again next time.
+    is read again next time. `written`: the only files that may differ from `known` (a
+    `bot.records.watch.FolderWatch` says so), the others are not even stat'ed.
     """
     known = known or {}
+    if written is not None and known:
+        scan = _scan_written(folder, known, written)
+        if scan is not None:
+            return scan
     hashes: FileHashes = {}
     changed: set[str] = set()
     restated: list[tuple[str, str]] = []
@@ -198,9 +207,47 @@ def scan_folder(folder: Path, known: Mapping[str, tuple[str, str]] | None = None
     return FolderScan(hashes, frozenset(changed), restated, fingerprint_of(hashes))
 
 
+def _scan_written(
+    folder: Path, known: Mapping[str, tuple[str, str]], written: Collection[str]
+) -> FolderScan | None:
+    """`scan_folder` when only the files `written` may differ from `known`; None when one of
+    them is not a plain seed file (a directory, a link, a FIFO, too large): scan them all,
+    which names the problems."""
+    hashes: FileHashes = dict(known)
+    changed: set[str] = set()
+    restated: list[tuple[str, str]] = []
+    for relative in written:
+        if relative.rpartition("/")[2].startswith(".") or relative == DRAFTS_DIR:
+            continue  # never a seed file (`_seed_files`)
+        try:
+            info = os.lstat(os.path.join(folder, relative))
+        except FileNotFoundError:
+            if hashes.pop(relative, None) is not None:
+                changed.add(relative)
+            continue
+        except OSError:
+            return None
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_SEED_FILE_BYTES:
+            return None
+        signature = _stat_signature(info)
+        previous = hashes.get(relative, ("", ""))
+        if previous[0] == signature:
+            continue
+        sha = _file_sha(os.path.join(folder, relative))
+        hashes[relative] = (signature, sha)
+        if sha != previous[1]:
+            changed.add(relative)
+        else:
+            restated.append((signature, relative))
+    return FolderScan(hashes, frozenset(changed), restated, fingerprint_of(hashes))
+
+
 def _signature(entry: os.DirEntry) -> str:
     """What tells a file was written since: its size, modification time and inode."""
-    info = entry.stat()
+    return _stat_signature(entry.stat())
+
+
+def _stat_signature(info: os.stat_result) -> str:
     return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ino}"
 
 

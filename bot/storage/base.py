@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -205,9 +205,11 @@ class SeedStore(Protocol):
         folder: Path,
         current: SeedSet | None = None,
         on_events: Callable[[SeedSet, list[Any]], None] | None = None,
+        written: Collection[str] | None = None,
     ) -> SeedUpdate:
         """Sync only the seed files that changed (all of them when the format did: then each
-        events file's events go to `on_events` as they are read)."""
+        events file's events go to `on_events` as they are read); `written`: the only files
+        that may differ from what the last sync of `current` stored (`FolderWatch`)."""
         ...
     async def index_delta(self, version: int | None = None) -> list[str]:
         """Ids of the events changed since the stored search index (of format `version`, when

@@ -222,3 +222,46 @@ async def test_a_full_read_hashes_each_file_as_a_scan_does(synced, tmp_path):
         assert not (await fresh.update_seeds(folder)).full  # the next start reads nothing
     finally:
         await fresh.database.close()
+
+
+async def test_syncs_told_the_files_written_end_where_full_syncs_end(synced, tmp_path):
+    """With a folder watch, each sync stats only the files written since the last one, and
+    still ends where a full sync ends: an edit, a new file, a removed file, an editor's hidden
+    swap file, a broken edit refused and then fixed, a new directory (every file scanned)."""
+    from bot.records.watch import FolderWatch
+
+    folder, store = synced
+    watch = FolderWatch.start(folder)
+    assert watch is not None  # a local file system on Linux
+    seeds = (await store.update_seeds(folder)).seeds
+
+    async def sync() -> frozenset[str] | None:
+        nonlocal seeds
+        with watch.sync() as written:
+            seeds = (await store.update_seeds(folder, current=seeds, written=written)).seeds
+        assert await stored(store) == await full_sync(folder, tmp_path)
+        assert await store.stored_fingerprint() == seeds_fingerprint(folder)
+        return written
+
+    try:
+        assert await sync() is None  # the first: every file
+        edited = edit_event(folder, lambda e: True, lambda e: e.update(summary=localized("W")))
+        assert await sync() == {event_files(folder)[0].relative_to(folder).as_posix()}
+        assert seeds.events[edited["id"]].summary.en == "W"
+        new = {**read_records(event_files(folder)[0])[0], "id": "2026-02-02-watched"}
+        write_records(folder / "events" / "zz-watched.yaml", [new])
+        (folder / "events" / ".zz-watched.yaml.swp").write_bytes(b"\0vim swap")
+        assert await sync() == {"events/zz-watched.yaml", "events/.zz-watched.yaml.swp"}
+        assert "2026-02-02-watched" in seeds.events
+        edit_records(folder / "events" / "zz-watched.yaml", lambda r: r[0].update(kind="party"))
+        with pytest.raises(SeedError):
+            await sync()
+        (folder / "events" / "zz-watched.yaml").unlink()  # the fix: the file goes
+        assert await sync() == {"events/zz-watched.yaml"}  # still pending after the failure
+        assert "2026-02-02-watched" not in seeds.events
+        (folder / "extra").mkdir()
+        (folder / "extra" / "notes.txt").write_text("an editor's notes", encoding="utf-8")
+        assert await sync() is None  # a directory came: every file is scanned
+        assert await sync() == frozenset()
+    finally:
+        watch.close()

@@ -28,7 +28,7 @@ import asyncio
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -98,12 +98,14 @@ class PgSeedStore:
         folder: Path,
         current: SeedSet | None = None,
         on_events: Callable[[SeedSet, list[Any]], None] | None = None,
+        written: Collection[str] | None = None,
     ) -> SeedUpdate:
         """Bring the stored seeds up to date with `folder` (see the module notes); one instance
         at a time. `current` is the seed set the stored ones were last read into (the running
         bot's); when the folder is read, its events go to `on_events` (the engine builds the
         search index from them). A folder with problems raises `SeedError` and leaves the
-        database as it was."""
+        database as it was. `written`: the only files that may differ from what the last sync
+        of `current` stored (a `FolderWatch`'s); the others are not stat'ed."""
         async with self.db.pool.acquire() as connection, connection.transaction():
             await self._lock(connection)
             known = {
@@ -115,7 +117,9 @@ class PgSeedStore:
             incremental = same_format and stored is not None
             hashes = None  # a folder read whole is hashed as it is read, not scanned before
             if incremental:
-                scan = await asyncio.to_thread(scan_folder, folder, known)
+                if current is None or current.fingerprint != stored:
+                    written = None  # the stored files are not those `written` counts from
+                scan = await asyncio.to_thread(scan_folder, folder, known, written)
                 if stored == scan.fingerprint or _only_events(scan):
                     # What the stored seeds were read into: ours, unless another instance wrote.
                     seeds = current if current and current.fingerprint == stored else None

@@ -31,7 +31,7 @@ import functools
 import hashlib
 import json
 import tempfile
-from collections.abc import Callable, Container, Iterable, Mapping
+from collections.abc import Callable, Collection, Container, Iterable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -144,20 +144,28 @@ class SqliteSeedStore:
         return update.seeds, update.result
 
     async def update_seeds(
-        self, folder: Path, current: SeedSet | None = None, on_events: EventSink | None = None
+        self,
+        folder: Path,
+        current: SeedSet | None = None,
+        on_events: EventSink | None = None,
+        written: Collection[str] | None = None,
     ) -> SeedUpdate:
         """Bring the stored seeds up to date with `folder`, reading only what changed.
 
         `current` is the seed set the stored seeds were last read into (the running bot's),
         else they are read from the database. When the whole folder is read (`full`), each
         events file's events go to `on_events` as they are read, with the gazetteers. A folder
-        with problems raises `SeedError` and leaves the database as it was.
+        with problems raises `SeedError` and leaves the database as it was. `written`: the
+        only files that may differ from what the last sync of `current` stored (a
+        `FolderWatch`'s); the others are not stat'ed.
         """
         known = await self._known_files()
         incremental = bool(known) and await self._meta(FORMAT_KEY) == seeds_format()
         if not incremental:  # every file is read: each is hashed as it is read, not before
             return await self._sync_folder(folder, None, on_events)
-        scanning = asyncio.ensure_future(asyncio.to_thread(scan_folder, folder, known))
+        if current is None or current.fingerprint != await self.stored_fingerprint():
+            written = None  # the stored files are not those `written` is counted from
+        scanning = asyncio.ensure_future(asyncio.to_thread(scan_folder, folder, known, written))
         try:
             seeds = current or await self.read_seedset()
         finally:
