@@ -11,6 +11,10 @@ and each instance follows the others' writes (a `/reload` elsewhere, `python -m 
 it hears the data version's notifications and also compares the version on every tick
 (`check_data_version`); a newer version re-reads the seeds and the stored index from the
 database and swaps them in at once (`refresh`), as `apply_changes` does.
+
+Long because: the engine's whole life is here -- open (with the index rebuilt while the folder
+is read, `Rebuild`), apply changes with the folder watch, follow other instances, close -- and
+each step swaps the seeds and the index together, which splitting would scatter.
 """
 
 from __future__ import annotations
@@ -21,7 +25,8 @@ import ctypes
 import gc
 import logging
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
+from contextlib import AbstractAsyncContextManager
 from itertools import islice
 from typing import Any, Literal, cast
 
@@ -29,7 +34,7 @@ from bot.i18n import language_from_code
 from bot.records.loading import OFFLOAD_MIN_BYTES, Offload, SeedError, paused_gc
 from bot.records.models import LANGS, Lang
 from bot.records.seedset import SeedSet
-from bot.records.watch import FolderWatch
+from bot.records.watch import FolderWatch, watched_sync
 from bot.search.index import IndexBuilder, IndexPart, SearchIndex, index_part
 from bot.settings import Settings
 from bot.storage import open_repositories
@@ -200,7 +205,7 @@ class Engine:
                 rebuild = Rebuild()
                 self._watch = self._watch or FolderWatch.start(self.settings.seeds_dir)
                 try:
-                    with self._folder_sync() as written:
+                    async with self._watched() as written:
                         update = await storage.update_seeds(
                             self.settings.seeds_dir, on_events=rebuild, written=written
                         )
@@ -243,7 +248,7 @@ class Engine:
         async with self._reload_lock:
             await asyncio.to_thread(release_freed_memory)  # the peak starts from what is live
             rebuild = Rebuild()
-            with self._folder_sync() as written:
+            async with self._watched() as written:
                 update = await self.seedstore.update_seeds(
                     self.settings.seeds_dir, current=self.seeds, on_events=rebuild, written=written
                 )
@@ -271,16 +276,9 @@ class Engine:
             await asyncio.to_thread(release_freed_memory)
             return result
 
-    @contextlib.contextmanager
-    def _folder_sync(self) -> Iterator[frozenset[str] | None]:
-        """The seed files written since this engine's last sync of its folder, for the sync
-        of the block (`FolderWatch.sync`); None: scan every file (no watch, or the seeds we
-        hold came from another instance's folder)."""
-        if self._watch is None:
-            yield None
-            return
-        with self._watch.sync(trusted=self.seeds.fingerprint == self._synced) as written:
-            yield written
+    def _watched(self) -> AbstractAsyncContextManager[frozenset[str] | None]:
+        """`watched_sync` for a sync of our folder: trusted when we hold what we last synced."""
+        return watched_sync(self._watch, trusted=self.seeds.fingerprint == self._synced)
 
     async def reload(self) -> SyncResult:
         """`/reload`: `apply_changes()`."""

@@ -17,11 +17,12 @@ is what git's file-system monitor does for `git status`, and it is trusted no fu
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from bot.records.loading import DRAFTS_DIR
@@ -88,25 +89,14 @@ class FolderWatch:
         if written is not None:
             self._pending -= written
 
+    def distrust(self) -> None:
+        """Make the next `written()` say every file must be scanned."""
+        self._lost = True
+
     def failed(self, written: frozenset[str] | None) -> None:
         """The sync given `written` failed: they stay pending (after a full scan: scan all)."""
         if written is None:
             self._lost = True
-
-    @contextmanager
-    def sync(self, trusted: bool = True) -> Iterator[frozenset[str] | None]:
-        """`written()` for one sync, `settled` when the block succeeds, `failed` if it raises.
-        `trusted=False`: the stored seeds may not be this folder's (another instance wrote
-        them), so every file is scanned."""
-        if not trusted:
-            self._lost = True
-        written = self.written()
-        try:
-            yield written
-        except BaseException:
-            self.failed(written)
-            raise
-        self.settled(written)
 
     def _drain(self) -> None:
         from inotify_simple import flags
@@ -152,6 +142,28 @@ class FolderWatch:
 
 class _LinkFound(Exception):
     """A symbolic link under the seed folder."""
+
+
+@asynccontextmanager
+async def watched_sync(
+    watch: FolderWatch | None, trusted: bool = True
+) -> AsyncIterator[frozenset[str] | None]:
+    """The files `watch` saw written, for the sync of the block (None: scan every file), read
+    in a worker thread (setting the watch up again lists the folder's directories); `settled`
+    when the block succeeds, `failed` if it raises. `trusted=False`: the stored seeds may not
+    be this folder's (another instance wrote them), so every file is scanned."""
+    if watch is None:
+        yield None
+        return
+    if not trusted:
+        watch.distrust()
+    written = await asyncio.to_thread(watch.written)
+    try:
+        yield written
+    except BaseException:
+        watch.failed(written)
+        raise
+    watch.settled(written)
 
 
 def _directories(folder: Path) -> Iterator[tuple[str, str]]:

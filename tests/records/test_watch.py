@@ -11,7 +11,7 @@ import pytest
 
 from bot.records import watch as watching
 from bot.records.loading import scan_folder
-from bot.records.watch import FolderWatch
+from bot.records.watch import FolderWatch, watched_sync
 
 
 @pytest.fixture
@@ -38,29 +38,31 @@ def test_a_write_by_another_process_is_seen_at_once(folder, watch):
     assert watch.written() == {"events/a.yaml"}
 
 
-def test_files_are_forgotten_only_once_their_sync_succeeded(folder, watch):
+async def test_files_are_forgotten_only_once_their_sync_succeeded(folder, watch):
     (folder / "people.yaml").write_text("[1]\n", encoding="utf-8")
-    with pytest.raises(RuntimeError), watch.sync() as written:
-        assert written == {"people.yaml"}
-        raise RuntimeError("the folder has problems")
+    with pytest.raises(RuntimeError):
+        async with watched_sync(watch) as written:
+            assert written == {"people.yaml"}
+            raise RuntimeError("the folder has problems")
     (folder / "events" / "a.yaml").unlink()
-    with watch.sync() as written:
+    async with watched_sync(watch) as written:
         assert written == {"people.yaml", "events/a.yaml"}
     assert watch.written() == frozenset()
 
 
-def test_a_new_directory_or_a_failed_full_scan_means_scanning_every_file(folder, watch):
+async def test_a_new_directory_or_a_failed_full_scan_means_scanning_every_file(folder, watch):
     (folder / "articles").mkdir()
     assert watch.written() is None
     (folder / "articles" / "x.txt").write_text("text", encoding="utf-8")
     assert watch.written() == {"articles/x.txt"}  # the new directory is watched now
-    with pytest.raises(RuntimeError), watch.sync(trusted=False) as written:
-        assert written is None
-        raise RuntimeError("broken")
+    with pytest.raises(RuntimeError):
+        async with watched_sync(watch, trusted=False) as written:
+            assert written is None
+            raise RuntimeError("broken")
     assert watch.written() is None
 
 
-def test_drafts_and_hidden_folders_are_not_watched_and_a_link_stops_the_watch(folder, watch):
+async def test_drafts_and_hidden_folders_are_not_watched_and_a_link_stops_the_watch(folder, watch):
     (folder / "drafts").mkdir()
     (folder / ".git").mkdir()
     assert watch.written() is None
@@ -69,7 +71,7 @@ def test_drafts_and_hidden_folders_are_not_watched_and_a_link_stops_the_watch(fo
     assert watch.written() == frozenset()
     (folder / "events" / "link.yaml").symlink_to(folder / "people.yaml")
     assert watch.written() == {"events/link.yaml"}
-    with watch.sync(trusted=False):
+    async with watched_sync(watch, trusted=False):
         pass  # the watch is set up again, finds the link and gives up
     assert watch.written() is None
 

@@ -228,7 +228,7 @@ async def test_syncs_told_the_files_written_end_where_full_syncs_end(synced, tmp
     """With a folder watch, each sync stats only the files written since the last one, and
     still ends where a full sync ends: an edit, a new file, a removed file, an editor's hidden
     swap file, a broken edit refused and then fixed, a new directory (every file scanned)."""
-    from bot.records.watch import FolderWatch
+    from bot.records.watch import FolderWatch, watched_sync
 
     folder, store = synced
     watch = FolderWatch.start(folder)
@@ -237,7 +237,7 @@ async def test_syncs_told_the_files_written_end_where_full_syncs_end(synced, tmp
 
     async def sync() -> frozenset[str] | None:
         nonlocal seeds
-        with watch.sync() as written:
+        async with watched_sync(watch) as written:
             seeds = (await store.update_seeds(folder, current=seeds, written=written)).seeds
         assert await stored(store) == await full_sync(folder, tmp_path)
         assert await store.stored_fingerprint() == seeds_fingerprint(folder)
