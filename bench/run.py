@@ -283,6 +283,20 @@ def update_table(results: dict) -> list[str]:
             )
     lines += [
         "",
+        "| events | replies during all the reloads above and 5 more | n | median ms | p95 ms "
+        "| max ms |",
+        "|---:|---|---:|---:|---:|---:|",
+    ]
+    for scale in scales:
+        if pooled := scale["updates"]["reload"].get("during_all"):
+            replies = pooled["commands"]
+            lines.append(
+                f"| {scale['events']:,} | /search and /minister, {pooled['reloads']} reloads "
+                f"| {replies['n']} | {_ms(replies, 'median_ms')} | {_ms(replies, 'p95_ms')} "
+                f"| {_ms(replies, 'max_ms')} |"
+            )
+    lines += [
+        "",
         "| events | full rebuild s (CPU s) | peak RSS MB | RSS MB after each of 5 more /reloads |",
         "|---:|---:|---:|---|",
     ]
@@ -349,11 +363,21 @@ def verdicts(results: dict) -> list[str]:
         verdict("full rebuild peak RSS < 700 MB",
                 rebuild["peak_rss_mb"] < TARGETS["rebuild_rss_mb"],
                 f"{rebuild['peak_rss_mb']:.0f} MB")  # fmt: skip
+        # Over every reply during the reloads: one reload sees ten or so, whose p95 is its
+        # slowest reply (older result files have only those).
         during = [updates["reload"][kind]["during"][c] for kind in EDIT_LABELS
                   for c in ("search", "minister")]  # fmt: skip
-        p95 = max((d["p95_ms"] for d in during if d.get("n")), default=0.0)
-        verdict("command p95 < 50 ms during a reload", p95 < TARGETS["p95_during_reload_ms"],
-                f"{p95:.1f} ms")  # fmt: skip
+        worst = max((d["p95_ms"] for d in during if d.get("n")), default=0.0)
+        if pooled := updates["reload"].get("during_all"):
+            replies = pooled["commands"]
+            verdict("command p95 < 50 ms during a reload",
+                    replies["p95_ms"] < TARGETS["p95_during_reload_ms"],
+                    f"{replies['p95_ms']:.1f} ms over {replies['n']} replies in "
+                    f"{pooled['reloads']} reloads (max {replies['max_ms']:.0f} ms; "
+                    f"one reload's worst p95 {worst:.0f} ms)")  # fmt: skip
+        else:
+            verdict("command p95 < 50 ms during a reload",
+                    worst < TARGETS["p95_during_reload_ms"], f"{worst:.1f} ms")  # fmt: skip
         if repeated := updates["reload"].get("repeated_changed_1"):
             growth = repeated[-1]["rss_mb"] - repeated[0]["rss_mb"]
             verdict("RSS flat over 5 reloads (< 20 MB growth)",

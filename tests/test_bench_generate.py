@@ -95,6 +95,8 @@ def test_harness_runs_end_to_end_and_writes_its_json(tmp_path: Path, capsys) -> 
     assert reloads["changed_1"]["changed"] == 1 and reloads["new_100"]["added"] >= 50
     assert reloads["deleted_1"]["removed"] == 1
     assert reloads["changed_1"]["index_source"] == "updated"
+    pooled = reloads["during_all"]  # replies asked during all eight reloads, pooled
+    assert pooled["reloads"] == 8 and pooled["commands"]["n"] >= 8
     assert scale["updates"]["start_changed_1"]["index_source"] == "loaded"  # no rebuild
     assert scale["rebuild"]["index_source"] == "built"
     for command in ("minister", "topic", "meetings", "search"):
@@ -105,4 +107,6 @@ def test_harness_runs_end_to_end_and_writes_its_json(tmp_path: Path, capsys) -> 
     assert scale["digest"]["composed"] >= 1
     raw = figures["delivery"]["raw"]
     assert raw["messages"] == raw["server_received"] == 15  # every due digest arrived, once
-    assert "| 60 | /search |" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "| 60 | /search |" in printed
+    assert "| 60 | /search and /minister, 8 reloads |" in printed
