@@ -7,6 +7,13 @@ import re
 from bot.ingest.text import Sentence, unrepeated
 from bot.records.models import EventKind
 
+# A host welcoming or receiving a visitor, a title or name next (capitalised): not "welcomed
+# the participants", "приветствовал участников форума", nor the officials who greeted a guest
+# on arrival ("was welcomed by", "Генерального секретаря приветствовали …").
+_WELCOMED = (
+    r"(?<!was\s)(?<!were\s)(?<!been\s)\b(?:welcomed|welcomes|receives)\s+(?:\w+\s+)?(?-i:[A-Z])|"
+    r"приветствовала?\s+(?:в\s+\w+\s+)?(?-i:[А-ЯЁ])"
+)
 # Checked in this order on the headline and lede; the first that matches decides. A meeting
 # verb comes before "visit": "во время визита встретился с …" reports the meeting.
 _KIND_PATTERNS: list[tuple[EventKind, re.Pattern[str]]] = [
@@ -68,7 +75,10 @@ _KIND_PATTERNS: list[tuple[EventKind, re.Pattern[str]]] = [
             r"әңгімеле\w*|әңгімеге|вызван\w*|summoned|"
             # credentials presented, views exchanged, a courtesy call
             r"сенім\s+грамота\w*|обменял\w*\s+мнениями|собеседник\w*|пікір\s+алмас\w*|"
-            r"exchanged\s+views|courtesy\s+call",
+            r"exchanged\s+views|courtesy\s+call|"
+            # a host welcoming a visitor: "welcomed Russian Foreign Minister …", "receives
+            # Kazakh President …", "приветствовал в Акорде Председателя …"
+            rf"{_WELCOMED}",
             re.I,
         ),
     ),
@@ -111,9 +121,11 @@ _PAST_MEETING = re.compile(
 )
 
 
+# … or welcomed them: "Tokayev welcomed Russian Foreign Minister Sergey Lavrov to Astana for the
+# SCO Council of Foreign Ministers meeting"
 _MET_WITH = re.compile(
     r"встретил(?:ся|ась)\s+с\b|провел\w*\s+(?:переговоры|встречу)\s+с\b|\bmet\s+with\b|"
-    r"held\s+(?:talks|a\s+meeting)\s+with\b|\w+(?:мен|пен|бен)\s+кездесті",
+    r"held\s+(?:talks|a\s+meeting)\s+with\b|\w+(?:мен|пен|бен)\s+кездесті|" + _WELCOMED,
     re.I,
 )
 

@@ -145,3 +145,30 @@ def test_a_title_given_again_does_not_take_the_ledes_place():
         "Бұдан кейін министрлер алқа мәжілісіне қатысты."
     )
     assert classify(split_sentences(text))[0] == "ministerial_council"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # the host welcoming a visitor, before the council the visitor came for
+        (
+            "ASTANA, May 2. President Tokayev welcomed Turkish Foreign Minister Hakan Fidan to "
+            "Astana for the Council of Foreign Ministers of the Organization of Turkic States.",
+            "bilateral_meeting",
+        ),
+        (
+            "Президент Казахстана приветствовал в Акорде Премьер-министра Венгрии Виктора Орбана.",
+            "bilateral_meeting",
+        ),
+        ("Emir of Qatar receives Kazakh Foreign Minister in Doha", "bilateral_meeting"),
+        # welcomed on arrival, or welcoming an audience, is no talks
+        (
+            "Генеральный секретарь ООН прибыл в Алматы. Его приветствовали заместитель министра "
+            "иностранных дел и посол.",
+            "visit",
+        ),
+        ("Президент приветствовал участников форума и заявил о поддержке.", "statement"),
+    ],
+)
+def test_a_host_welcoming_a_visitor_is_a_meeting(text, kind):
+    assert classify(split_sentences(text))[0] == kind

@@ -83,3 +83,19 @@ def test_a_deputy_prime_minister_is_not_the_prime_minister(knowledge):
         "бірінші орынбасары Асқар Мәмин күтіп алды."
     )
     assert roles_of(ingest_text(text, knowledge))["Asqar Mamin"] == "other"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        " date 2023-05-10 Заместитель министра иностранных дел Казахстана Алибек Бакаев "
+        "встретился в Астане с Исполнительным директором Секретариата СВМДА Маратом Ивановым.",
+        " date 2023-05-10 Вице-министр Алибек Бакаев ШЫҰ Хатшылығының директоры Марат "
+        "Ивановпен кездесті.",
+    ],
+)
+def test_a_secretariat_is_a_body_not_a_secretary(knowledge, text):
+    """A director "of the Secretariat": the title is the director's; "Секретариата", "Хатшылығының"
+    name the body, and are no one's name either."""
+    roles = roles_of(ingest_text(text, knowledge))
+    assert [key for name, key in roles.items() if "Ivanov" in name] == ["director"]
