@@ -7,6 +7,9 @@
 Every phase runs in a fresh subprocess (bench/worker.py), so memory figures never accumulate.
 Data sets are generated once and cached under bench/results/data/ (git-ignored). The table is
 printed and the figures are written as JSON to bench/results/<timestamp>.json (or --json).
+
+Long because: the options, the phases' order, the printed tables and the verdicts against
+TARGETS are one report, and each table reads the JSON the phases wrote.
 """
 
 from __future__ import annotations
