@@ -138,7 +138,7 @@ def ingest_text(
     opening = lede(sentences)
     body = [s for s in sentences if s.text != pub.quote]
     countries = {p.id for p in seeds.places.values() if p.kind == "country"}
-    book = PeopleBook(dict(seeds.people), countries, {}, {})
+
     mentions = find_people(
         body,
         article.language,
@@ -149,6 +149,7 @@ def ingest_text(
         {p.id: {role_key(r) for r in p.roles} for p in seeds.people.values()},
     )
     lede_indexes = {s.index for s in lede(sentences, size=2)}
+    book = PeopleBook(dict(seeds.people), countries, {}, {}, frozenset(lede_indexes))
     mentioned = not_taking_part(mentions, lede_indexes, kind, knowledge.sides, countries)
     mentions = [m for m in mentions if m not in mentioned]
     sideline_sentences = _sideline_sentences(sentences, mentions)

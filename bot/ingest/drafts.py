@@ -48,6 +48,10 @@ _DRAFT_NOTE = {
 
 HOME_COUNTRY = "kazakhstan"
 _HOME_OFFICES = {"foreign-minister", "deputy-foreign-minister"}
+# A head of state or government whose title names no country is Kazakhstan's only where the lede
+# names the meeting's parties ("Мемлекет басшысы … келіссөз жүргізді"); later, a president cited
+# with no country is left out.
+_HEADS = {"president", "prime-minister"}
 
 
 def slug(text: str, limit: int = 40) -> str:
@@ -120,6 +124,7 @@ class PeopleBook:
     countries: set[str]
     drafts: dict[str, Person]
     by_name: dict[str, str]
+    lede: frozenset[int] = frozenset()  # the sentences (indexes) that name the event's parties
 
     def person_id(self, mention: PersonMention) -> str:
         """The id for a mention: the known person's, or a new draft person's."""
@@ -151,7 +156,8 @@ class PeopleBook:
         side = mention.side or person.country
         if person.country and side in self.countries and side != person.country:
             side = person.country  # "Ministers of Kazakhstan and Turkey – Idrissov and …"
-        if not side and mention.role and mention.role.key in _HOME_OFFICES:
+        home = _HOME_OFFICES | (_HEADS if mention.sentence.index in self.lede else set())
+        if not side and mention.role and mention.role.key in home:
             # "Сыртқы істер вице-министрі Роман Василенко": the ministry these reports are
             # about is Kazakhstan's when the title names no other country.
             side = HOME_COUNTRY
@@ -204,14 +210,20 @@ def counterpart_sides(
     # an office a country has one holder of, Kazakhstan's named beside: the other is the
     # counterpart's, whatever the surname ("министров иностранных дел двух стран Чингиза
     # Айдарбекова и Мухтара Тлеуберди")
-    held = {(m.sentence.index, key) for p, m in homes if (key := role_key(p.role)) in _ONE_HOLDER}
+    held = {
+        (m.sentence.index, key, p.person)
+        for p, m in homes
+        if (key := role_key(p.role)) in _ONE_HOLDER
+    }
+
+    def beside_holder(p: Participant, m: PersonMention) -> bool:  # another holds it there
+        key = role_key(p.role)
+        return any(h[:2] == (m.sentence.index, key) and h[2] != p.person for h in held)
+
     return [
         p.model_copy(update={"side": foreign})
         if m.sentence.index in home
-        and (
-            defaulted(p, m)
-            or ((m.sentence.index, role_key(p.role)) in held and defaulted(p, m, surname=False))
-        )
+        and (defaulted(p, m) or (beside_holder(p, m) and defaulted(p, m, surname=False)))
         else p
         for p, m in chosen
     ]

@@ -37,6 +37,20 @@ def _with_oblique(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     return [(i, form) for i, name in pairs for form in (name, *oblique_forms(name))]
 
 
+def _body_forms(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(id, name) with the Russian case forms of a body's nouns in -ия, which folding does not
+    reach as endings: "Организация Объединенных Наций" → "Организации Объединенных Наций"."""
+    result = []
+    for body_id, name in pairs:
+        result.append((body_id, name))
+        parts = name.split()
+        if any(len(p) > 4 and p.endswith("ия") for p in parts):
+            for ending in ("и", "ю", "ей"):
+                form = [p[:-1] + ending if len(p) > 4 and p.endswith("ия") else p for p in parts]
+                result.append((body_id, " ".join(form)))
+    return result
+
+
 @cache
 def _other_countries(seed_countries: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
     """(id, name) of the world's countries the seeds do not name ("Cuba", "Южно-Африканская
@@ -133,7 +147,9 @@ class Knowledge:
         ]
         cities = Gazetteer(_place_names([p for p in seeds.places.values() if p.kind == "city"]))
         sides = Sides(
-            Gazetteer(countries + _names(bodies)), Gazetteer(demonyms, prefix=True), cities
+            Gazetteer(countries + _body_forms(_names(bodies))),
+            Gazetteer(demonyms, prefix=True),
+            cities,
         )
         topics = Gazetteer(_names(seeds.topics.values()), prefix=True)
 

@@ -81,6 +81,11 @@ class Gazetteer:
             exact = len(folded) == 1 and len(folded[0]) <= MIN_STEM + 1 and name.isupper()
             exact = exact or (len(folded) == 1 and len(folded[0]) < MIN_STEM)
             self._patterns.append((entry_id, folded, exact, name, proper))
+        # the folded first words of each entry's names of two words or more ("kairat")
+        self._given: dict[str, set[str]] = {}
+        for entry_id, folded, *_rest in self._patterns:
+            if len(folded) >= 2:
+                self._given.setdefault(entry_id, set()).add(folded[0])
         # Longer names first, so "Совет министров ОБСЕ" wins over "ОБСЕ" on the same words.
         self._patterns.sort(key=lambda p: -sum(len(s) for s in p[1]))
         # A text word can match a name word only if both open with the same four letters (an
@@ -123,6 +128,12 @@ class Gazetteer:
                 used.update(span)
                 hits.append(Hit(entry_id, sentence, i, i + size, alias))
         return sorted(hits, key=lambda h: h.first)
+
+    def other_given_name(self, entry_id: str, word: str) -> bool:
+        """Whether folded `word`, written before the entry's surname, is a first name none of
+        its names has ("Асқар Абдрахманов" is not Қайрат Әбдірахманов)."""
+        given = self._given.get(entry_id, set())
+        return bool(given) and not any(g[:2] == word[:2] for g in given)
 
     def find_all(self, sentences: Iterable[Sentence]) -> list[Hit]:
         """Entries named in any of the sentences, in text order."""

@@ -34,6 +34,9 @@ _RU_GENITIVE: list[tuple[str, str]] = [
     # a man's name on a consonant: "помощника госсекретаря Дэвида Саттерфилда", "Сергея"
     ("ея", "ей"),
     ("ая", "ай"),
+    # "Юн Сок Еля", "Игоря": a man's name on a soft sign
+    ("ля", "ль"),
+    ("ря", "рь"),
     ("а", ""),
 ]
 # "вручил … Директору Тууле Юрьёле", "Сергею Лаврову": the dative back to the nominative.
@@ -100,7 +103,9 @@ def nominative(name: str, lang: str, case: str | None) -> tuple[str, str | None]
     if lang == "kk":
         last = parts[-1]
         for ending in _KK_ENDINGS:
-            if last.endswith(ending) and len(last) - len(ending) >= 3:
+            # "Пак Кын Хемен": "with" after a short Korean or Chinese surname
+            shortest = 2 if ending in ("мен", "бен", "пен") and len(parts) > 1 else 3
+            if last.endswith(ending) and len(last) - len(ending) >= shortest:
                 parts[-1] = last[: -len(ending)]
                 note = None
                 if ending[0] == "н" and parts[-1][-1] in "аәеиоөұүыіуэюя":

@@ -17,11 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from bot.ingest.mentions import Gazetteer, Hit, Word, words
+from bot.ingest.mentions import Gazetteer, Hit, Word, fold_word, words
 from bot.ingest.names import nominative
 from bot.ingest.roles import ROLE_PATTERN, Role, role_of
 from bot.ingest.sides import clause_start, mark_hosts, only_foreign, side_between, sides_between
 from bot.ingest.text import Sentence
+from bot.search.normalize import is_inflection
 
 if TYPE_CHECKING:
     from bot.ingest.knowledge import Sides
@@ -323,7 +324,9 @@ def find_people(
         known = [
             h
             for h in people.find(sentence)
-            if not countries.issuperset(range(h.first, h.last)) and not _named_after(ws, h.last)
+            if not countries.issuperset(range(h.first, h.last))
+            and not _named_after(ws, h.last)
+            and not _someone_else(ws, h, people, taken)
         ]
         named = {i for hit in known for i in range(hit.first, hit.last)}
         taken |= named
@@ -454,7 +457,36 @@ def find_people(
         found.extend(m for _, m in sorted(mentions, key=lambda pair: pair[0]))
         if lang != "en":
             untitled += [(sentence, span) for span in _untitled_names(ws, taken, text)]
-    return _with_untitled(found, nameless, untitled, lang, resolve)
+    return _surnames_of_named(_with_untitled(found, nameless, untitled, lang, resolve))
+
+
+def _surnames_of_named(found: list[PersonMention]) -> list[PersonMention]:
+    """A lone surname given to someone the article never names in full is the person it named
+    in full whose surname it inflects: "лично Назарбаева" after "Нурсултан Назарбаев" is his
+    genitive, not Dariga Nazarbayeva."""
+    full = {}
+    for mention in found:
+        parts = mention.name.split()
+        if mention.person_id and len(parts) >= 2:
+            full[mention.person_id] = fold_word(parts[-1])
+    fixed = []
+    for mention in found:
+        parts = mention.name.split()
+        word = fold_word(parts[0]) if len(parts) == 1 else ""
+        if word and mention.person_id and mention.person_id not in full:
+            owner = next((p for p, last in full.items() if is_inflection(word, last)), None)
+            if owner:
+                mention = replace(mention, person_id=owner, side=None, role=None)
+        fixed.append(mention)
+    return fixed
+
+
+def _someone_else(ws: list[Word], hit: Hit, people: Gazetteer, taken: set[int]) -> bool:
+    """Whether a known person's surname alone follows a first name that is not theirs."""
+    before = hit.first - 1
+    if hit.last - hit.first != 1 or before < 0 or not _is_name_word(ws[before], taken, before):
+        return False
+    return people.other_given_name(hit.id, ws[before].folded)
 
 
 def _untitled_names(ws: list[Word], taken: set[int], text: str) -> list[tuple[int, int]]:
@@ -585,13 +617,19 @@ def _list_pairs(
         if not country or country[0].first != 0:
             continue
         rest = []  # the capitalised words right after the country: "Spain José Albares on …"
-        for w in ws[country[0].last :]:
+        after = country[0].last
+        # "Кыргызской Республики Жээнбеком Кулубаевым": the form of state is no name
+        while after < len(ws) and (
+            ws[after].text.casefold() in _SKIP_WORDS or _NOT_NAMES.match(ws[after].text)
+        ):
+            after += 1
+        for w in ws[after:]:
             if not _NAME_WORD.match(w.text):
                 break
             rest.append(w)
         if len(rest) < 2 or len(rest) > 3:
             continue
-        index = offset + len(words(tail[:part_start])) + country[0].last
+        index = offset + len(words(tail[:part_start])) + after
         if index in taken:
             continue
         raw = part[rest[0].start : rest[-1].end]

@@ -56,7 +56,9 @@ def _residence(
             at = [j for j, w in enumerate(before) if w in _BEFORE_PLACE]
             placed = bool(at) and not any(w.startswith(_SOURCE_WORDS) for w in before[at[-1] :])
             # "Ақордада", "Кремльде"; "Ақорда" itself ends as a locative does
-            if placed or word.folded[len(stem) :] in _RESIDENCE_LOCATIVE:
+            # "Ақорда резиденциясында", "Akorda residence"
+            residence = i + 1 < len(ws) and ws[i + 1].folded.startswith(("rezidenc", "residen"))
+            if placed or residence or word.folded[len(stem) :] in _RESIDENCE_LOCATIVE:
                 return Place(city=city, country=entries[city].country), sentence
     return None
 

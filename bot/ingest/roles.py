@@ -130,7 +130,9 @@ _ROLES: list[tuple[str, str, dict[str, str]]] = [
     ),
     (
         "president",
-        r"президент\w*|president|елбасы\w*|first\s+president",
+        # "Мемлекет басшысы Қасым-Жомарт Тоқаев", "глава государства", "head of state"
+        r"президент\w*|president|елбасы\w*|first\s+president|мемлекет\s+басшы\w*|"
+        r"глав\w*\s+государств\w*|head\s+of\s+(?:the\s+)?state",
         {"kk": "Президент", "ru": "Президент", "en": "President"},
     ),
     (
@@ -196,7 +198,9 @@ _ROLES: list[tuple[str, str, dict[str, str]]] = [
     ),
     (
         "other",
-        r"спикер\w*|\bspeaker|сенатор\w*|senator|конгрессмен\w*|congress(?:wo)?man",
+        r"спикер\w*|\bspeaker|сенатор\w*|senator|конгрессмен\w*|congress(?:wo)?man|"
+        # a region's head: "Новгород облысының губернаторы Андрей Никитин", "mayor of"
+        r"губернатор\w*|governor|мэр\w*|\bmayor",
         {"kk": "Депутат", "ru": "Депутат", "en": "Member of parliament"},
     ),
     (
