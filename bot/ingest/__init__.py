@@ -15,6 +15,7 @@ from bot.ingest.dates import DateFinding, dateline, event_date, publication_date
 from bot.ingest.dedupe import find_duplicate, known_article
 from bot.ingest.drafts import (
     DRAFT_NOTES,
+    HOME_COUNTRY,
     PeopleBook,
     counterpart_sides,
     event_id,
@@ -117,6 +118,17 @@ def _report_date(
     return found
 
 
+def _country_of_cities(opening: list[Sentence], knowledge: Knowledge) -> str | None:
+    """The one country other than Kazakhstan whose city opens a lede sentence (its dateline,
+    where the host is), if only one; a city inside the sentence may be a third country's venue."""
+    places = knowledge.seeds.places
+    cities = [h for s in opening for h in knowledge.sides.cities(s) if h.first == 0]
+    found = {places[h.id].country for h in cities if h.id in places}
+    found |= {h.id for s in opening for h in knowledge.abroad.find(s) if h.first == 0}
+    found -= {None, HOME_COUNTRY}
+    return found.pop() if len(found) == 1 else None
+
+
 def ingest_text(
     text: str,
     knowledge: Knowledge,
@@ -173,6 +185,9 @@ def ingest_text(
     )
     named = [h for s in opening for h in knowledge.sides.find(s)]
     foreign = only_foreign([h for h in named if h.id in countries])  # the lede's one other country
+    if foreign is None and not any(h.id in countries - {HOME_COUNTRY} for h in named):
+        # none named, but a city is: "Islamabad (TDI): Prime Minister Shehbaz Sharif received …"
+        foreign = _country_of_cities(opening, knowledge)
     if place is None and kind != "phone_call":
         place = host_of_visit(opening, foreign)
     if place is None:

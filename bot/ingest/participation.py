@@ -58,6 +58,12 @@ _QUOTED_BY = re.compile(
     r"подчеркнул\w*|отреагировал\w*|добавил\w*|said|added|noted|stressed)\s+(?:[\w.-]+\s+){0,8}$",
     re.I,
 )
+# A sentence recounting an earlier event: "last year he signed … with President …"
+_EARLIER = re.compile(
+    r"\blast\s+year\b|\ba\s+(?:few\s+)?(?:weeks|months|years)\s+ago\b|в\s+прошлом\s+году|"
+    r"(?:несколько\s+)?(?:недел\w*|месяц\w*|лет)\s+назад|өткен\s+жыл\w*|былтыр\w*",
+    re.I,
+)
 PLANNED = re.compile(
     r"будет|будут|планиру\w*|запланирован\w*|предусмотрен\w*|намерен\w*|предстоящ\w*|"
     r"жоспарла\w*|алдағы|күтілуде|\bwill\b|\bexpected\b|\bscheduled\b|\bplanned\b|\bplans?\b",
@@ -74,6 +80,9 @@ _CITED_BEFORE = re.compile(
     # an invitation accepted or passed on: "Меркель приняла приглашение Президента РК …" (not
     # "по приглашению …", "at the invitation of …": who invited hosts the talks)
     r"(?<!по\s)приглашени\w*|(?<!at\sthe\s)invitations?\s+(?:of|from)|(?<!по\s)инициатив\w*|в\s+контексте|"
+    # thanks sent through a visitor: "conveyed his gratitude to Emir of Qatar …"
+    r"(?:conveyed|passed\s+on)\s+(?:his\s+|her\s+|their\s+)?(?:gratitude|thanks)\s+to|"
+    r"передал\w*\s+(?:\w+\s+)?благодарност\w*|"
     r"on\s+behalf\s+of|(?:greetings|wishes)\s+(?:from|of)|messages?\s+(?:from|of)|letters?\s+(?:from|of)|"
     r"(?<!at\sthe\s)initiatives?\s+of|instructions?\s+of|initiated\s+by|proposed\s+by|according\s+to|"
     r"in\s+the\s+context\s+of|"
@@ -128,6 +137,8 @@ def takes_part(mention: PersonMention, lede: set[int], kind: str) -> bool:
         return False
     if mention.sentence.index in lede:
         return True
+    if _EARLIER.search(text):
+        return False
     first = mention.span[0] if mention.span else text.find(mention.name)
     if _QUOTED_BY.search(text[:first]):
         return True

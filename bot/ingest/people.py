@@ -48,7 +48,10 @@ _LIST_SEPARATOR = re.compile(r",\s*(?:and\s+|и\s+)?|\s+и\s+|\s+and\s+")
 _TITLE_PREFIXES = ("deputy", "first", "acting", "senior", "vice", "chief", "executive")
 # ("Péter Szijjártó, Hungary's Minister of Foreign Affairs")
 _POSTFIX_ROLE = re.compile(
-    rf",\s+(?:the\s+)?(?:[A-Z][\w-]*['’]s\s+)?(?:(?:{'|'.join(_TITLE_PREFIXES)})\s+)*$", re.I
+    rf",\s+(?:the\s+)?(?:[A-Z][\w-]*['’]s\s+)?(?:(?:{'|'.join(_TITLE_PREFIXES)})\s+)*"
+    # or a body's abbreviation: "Josep Borrell, EU High Representative"
+    r"(?:(?-i:[A-Z]{2,})\s+)?(?:(?-i:High|Special|Senior)\s+)?$",
+    re.I,
 )
 # "Sergei Lavrov and …", "Лавров пен Ван И": a second name joined to the first
 _AND = frozenset({"and", "i", "men", "ben", "pen", "zhane"})  # folded and, и, мен, бен, пен, және
@@ -79,13 +82,16 @@ _TITLE_WORDS = frozenset(
     "representative representatives ambassador embassy president presidential administration "
     "government parliament senate press service kazinform photo credit during following the "
     "on in at of and his her their with minister's ministry's general assembly session "
-    "parliamentary turkic speaking shanghai external "
+    "parliamentary turkic speaking shanghai external commission "
     # portfolios ("Minister of Foreign Affairs and Trade", "… for Europe and Foreign Affairs")
     # and forms of address ("H.E. Mr. John Smith")
     "trade economy economic development industry energy investment investments integration "
     "expatriates worship emigrants international mr mrs ms dr excellency madam sir "
     "господин госпожа мырза ханым extraordinary plenipotentiary sheikh шейх".split()
 )
+# Lower-case English words a title may hold before its name ("ambassador to this country, Emilio
+# Pevida"); any other stops the search ("the Prime Minister of Japan exchanged views on …").
+_IN_TITLES = frozenset({"for", "to", "this", "that", "country", "its"})
 # A Kazakh word ending in "-дағы" ("Таяу Шығыстағы", "in the Middle East") names a place.
 _KK_ATTRIBUTIVE = re.compile(r"(?:дағы|дегі|тағы|тегі|ндағы|ндегі)$", re.I)
 KK_GENITIVE = re.compile(r"(?:тың|тің|дың|дің|ның|нің)$", re.I)  # "Назарбаевтың"
@@ -190,6 +196,7 @@ def _name_after(
     taken: set[int],
     text: str,
     named: frozenset[int] | set[int] = frozenset(),
+    english: bool = False,
 ) -> tuple[int, int] | None:
     """The span of 1–3 capitalised words within MAX_GAP words after `start`, with initials;
     None when a known person (word indexes `named`) comes first: the title is theirs. Words of
@@ -198,6 +205,8 @@ def _name_after(
     gap = 0
     for i in range(start, len(ws)):
         filler = i in taken or ws[i].text.casefold() in _TITLE_WORDS | _SKIP_WORDS
+        if english and not filler and ws[i].text.islower() and ws[i].text not in _IN_TITLES:
+            return None  # "the Prime Minister of Japan exchanged views on the … Peninsula"
         gap += not filler
         if gap > MAX_GAP:
             return None
@@ -233,10 +242,12 @@ def _name_after(
                 first -= 1
                 if text[ws[first].end : ws[first].end + 1] != ".":
                     break
-            end = i + 1
+            end, particles = i + 1, 0
             # "Kiitumetzi Siipilo Tandeka Matthews"; a hyphen's halves are one word of the four
-            # ("Файсал бен Ханиф Аль-Кахтани")
-            while end < len(ws) and (end - i < 4 or text[ws[end - 1].end : ws[end].start] == "-"):
+            # ("Файсал бен Ханиф Аль-Кахтани"), and particles none ("Abdullah bin Hussein Al Jaber")
+            while end < len(ws) and (
+                end - i - particles < 4 or text[ws[end - 1].end : ws[end].start] == "-"
+            ):
                 if re.search(r"[,.;:–—]", text[ws[end - 1].end : ws[end].start]):
                     break
                 syllable = (  # "Ван И", "Ли Цян": a one-letter last part, not an initial
@@ -256,6 +267,7 @@ def _name_after(
                     ):
                         break
                     end += 1
+                    particles += 1
                 else:
                     break
             while ws[end - 1].text in _PARTICLES:
@@ -367,7 +379,7 @@ def find_people(
             if before and _DEPENDENT_TITLE.match(text[before.end() : match.start()]):
                 continue
             role_end = len(words(text[: match.end()]))
-            span = _name_after(ws, role_end, taken, text, named)
+            span = _name_after(ws, role_end, taken, text, named, english=lang == "en")
             case = None
             head = match.group(0).split()[0]
             after = _span_text(text, ws, *span) if span else ""
@@ -377,7 +389,7 @@ def find_people(
             known_next = next(following, None) in named
             postfix = _POSTFIX_ROLE.search(text[: match.start()]) and not known_next
             if not _full_name(after) and postfix:
-                span = _name_before(ws, role_start, taken)
+                span = _name_before(ws, role_start, taken, text)
             elif lang == "ru" and _INSTRUMENTAL_ROLE.search(head):
                 case = "instrumental"
             elif lang == "ru" and _GENITIVE_ROLE.search(head):
@@ -562,10 +574,15 @@ def _joined_mention(
     return [(first, _new(name, sentence, role, side, note, resolve, at))]
 
 
-def _name_before(ws: list[Word], role_start: int, taken: set[int]) -> tuple[int, int] | None:
-    """The 1–3 capitalised words right before ", the <title>"."""
+def _name_before(
+    ws: list[Word], role_start: int, taken: set[int], text: str
+) -> tuple[int, int] | None:
+    """The 1–3 capitalised words right before ", the <title>" (", EU High Representative")."""
     end = role_start
-    while end > 0 and ws[end - 1].folded in {"the", *_TITLE_PREFIXES}:
+    skipped = {"the", "high", "special", "senior", *_TITLE_PREFIXES}
+    while end > 0 and (ws[end - 1].text.casefold() in skipped or ws[end - 1].text.isupper()):
+        if "," in text[ws[end - 1].end : ws[end].start]:
+            break
         end -= 1
     first = end
     while first > 0 and end - first < 4:

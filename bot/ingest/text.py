@@ -28,17 +28,32 @@ class Sentence:
     index: int
 
 
+_ENDED = tuple('.!?…:;»"”)')
+
+
+def _hard_wrapped(text: str) -> bool:
+    """Whether the text is broken into lines of a fixed width, mid-sentence (a page copied as
+    it was laid out): six lines or more, nearly all of them not ending a sentence."""
+    lines = [line.rstrip() for line in text.split("\n") if line.strip()]
+    open_lines = [line for line in lines[:-1] if not line.endswith(_ENDED)]
+    return len(lines) >= 6 and len(open_lines) >= 0.8 * (len(lines) - 1)
+
+
 def split_sentences(text: str) -> list[Sentence]:
     """Split `text` into sentences whose `.text` occurs verbatim in `text`.
 
     An opening dateline (" date 2025-12-05 ") belongs to no sentence: the first starts after it.
+    In a hard-wrapped text a single line break inside a sentence does not end it.
     """
     pieces: list[tuple[int, int]] = []
     dateline = _DATELINE.match(text)
     start = dateline.end() if dateline else 0
+    wrapped = _hard_wrapped(text)
     for match in _BOUNDARY.finditer(text, start):
         head = text[start : match.start()]
         if "\n" not in match.group(0) and _NO_END.search(head):
+            continue
+        if wrapped and match.group(0) == "\n" and not head.rstrip().endswith(_ENDED):
             continue
         pieces.append(
             (start, match.start() + 1 if text[match.start()] in '»"”)' else match.start())

@@ -102,6 +102,22 @@ def people(result) -> set[str]:
             "tokayev-kassym-jomart",
             "Шавкат Мирзиёев",
         ),
+        # thanks passed on through a visitor; an earlier meeting recalled
+        (
+            "President Kassym-Jomart Tokayev received Ambassador of Qatar to Kazakhstan Ali bin "
+            "Saeed Al Kuwari.\nThe President conveyed his gratitude to Emir of Qatar Sheikh Tamim "
+            "bin Hamad Al Thani for his participation in the summit.",
+            "tokayev-kassym-jomart",
+            "Tamim bin Hamad Al Thani",
+        ),
+        (
+            "Prime Minister of Kazakhstan Alikhan Smailov met with Vice President of the European "
+            "Commission, Maroš Šefčovič.\nThe sides discussed critical raw materials and "
+            "the roadmaps agreed in Almaty.\nLast year Smailov signed a memorandum with "
+            "President of the European Commission Ursula von der Leyen.",
+            "Maroš Šefčovič",
+            "Ursula von der Leyen",
+        ),
     ],
 )
 def test_a_person_cited_is_no_participant(knowledge, text, participant, cited):

@@ -633,3 +633,23 @@ def test_a_body_named_in_an_oblique_case_is_the_side(knowledge):
         "Организации Объединенных Наций Пан Ги Муном в Астане."
     )
     assert ("Пан Ги Мун", "Secretary General", "un") in participants(text, knowledge)
+
+
+def test_titles_after_a_name_an_abbreviation_and_the_eu_institutions(knowledge):
+    text = (
+        "Kazakh Foreign Minister Murat Nurtleu held talks in Brussels.\n"
+        "During the meeting with Kaja Kallas, EU High Representative for Foreign Affairs, the "
+        "sides discussed connectivity.\n"
+        "The Prime Minister of Japan exchanged views on the situation on the Korean Peninsula."
+    )
+    found = participants(text, knowledge)
+    assert ("Kaja Kallas", "Representative", "eu") in found
+    assert not any("Peninsula" in name for name, _, _ in found)
+
+
+def test_a_dateline_city_names_the_counterpart(knowledge):
+    text = (
+        "Islamabad (TDI): Prime Minister Shehbaz Sharif warmly received President "
+        "Kassym-Jomart Tokayev of Kazakhstan at his official residence on Wednesday."
+    )
+    assert ("Shehbaz Sharif", "Prime Minister", "pakistan") in participants(text, knowledge)

@@ -27,6 +27,23 @@ def test_the_first_sentence_starts_after_the_dateline():
     assert split_sentences("The date 2025-12-05 was set.")[0].text.startswith("The date")
 
 
+def test_a_hard_wrapped_text_keeps_its_sentences_whole():
+    lines = [
+        "Kazakh President Kassym-Jomart Tokayev met with the Ambassador of",
+        "Qatar to Kazakhstan Ali bin Saeed Al Kuwari. The President named Qatar",
+        "one of the closest partners of the country and thanked the ambassador",
+        "for his work. The parties discussed trade, energy and healthcare and",
+        "agreed to meet again. The ambassador confirmed the readiness of Doha",
+        "to continue the cooperation in many fields.",
+    ]
+    text = "\n".join(lines)
+    sentences = split_sentences(text)
+    assert sentences[0].text == "\n".join(lines)[: text.index(" The President")]
+    assert len(sentences) == 4 and all(text[s.start :].startswith(s.text) for s in sentences)
+    # a headline over its lede, one line each, stays apart
+    assert len(split_sentences("Tokayev meets Qatari envoy\nThe President met him.")) == 2
+
+
 async def test_ingest_quotes_from_a_dated_article_are_verbatim_and_skip_the_dateline(tmp_path):
     async with running_bot(tmp_path, admins=(ADMIN_ID,), seeds_dir=copy_seeds(tmp_path)) as bot:
         calls = await bot.send(f"/ingest {REPRINT}", user=bot.user("en", ADMIN_ID))
