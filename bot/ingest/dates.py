@@ -63,7 +63,12 @@ _YEAR_BEFORE = r"(?:(?P<year1>(?:19|20)\d\d)\s*(?:жылғы|жылы|жыл|ж\
 _YEAR_AFTER = r"(?:,?\s+(?P<year2>(?:19|20)\d\d)(?!\d))?"
 _MONTH_WORD = rf"(?P<month>{_MONTH})[\w.]*"
 # "2025 жылғы 5 желтоқсанда", "5 декабря 2025 года", "08 Сәуір, 2019", "6 Декабря"
-_DAY_MONTH = re.compile(rf"(?<![\w\d]){_YEAR_BEFORE}{_DAY}\s+{_MONTH_WORD}{_YEAR_AFTER}", re.I)
+# (a page's header may glue the day to the word before: "Новости Казахстана28 марта 2024, 13:26")
+_DAY_MONTH = re.compile(
+    rf"(?:(?<![\w\d])|(?<=[^\W\d_])(?=\d\d?\s+\w+\s+(?:19|20)\d\d)){_YEAR_BEFORE}{_DAY}\s+"
+    rf"{_MONTH_WORD}{_YEAR_AFTER}",
+    re.I,
+)
 # "December 5, 2025", "Dec. 5"
 _MONTH_DAY = re.compile(
     rf"(?<!\w)(?P<month>{_MONTH})[a-z]*\.?\s+(?P<day>[0-3]?\d)(?!\d)(?:st|nd|rd|th)?"
@@ -411,7 +416,8 @@ def _heads_line(mention: DateMention) -> bool:
 # 2 февраля. /ТАСС/.", "Astana, May 16, 2025 –"): one to three capitalised words before the date.
 _DATELINE_PLACE = re.compile(
     r"^\W*(?:[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w-]*\s+){0,2}[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w-]*\s*[.,]\s*"
-    r"(?:Kazakhstan,\s*)?$"
+    # and its country: "BAKU, Azerbaijan, June 8."
+    r"(?:[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w-]*,\s*)?$"
 )
 
 

@@ -71,6 +71,11 @@ _KIND_PATTERNS: list[tuple[EventKind, re.Pattern[str]]] = [
             # a session of a cooperation council, consultations, "discussed with", "received"
             r"заседани\w*|отырыс\w*|консультаци\w*|обсудил\w*\s+с\b|принял\w*(?!\s+участие)|"
             r"consultations|discussed\s+with|"
+            # received by a host: "Эмомали Рахмонның қабылдауында болды", "был принят
+            # Президентом Таджикистана"; a welcome ceremony ("салтанатты қарсы алу рәсімі")
+            r"қабылдауында|принят\w*\s+(?:президент|глав|премьер|министр|корол|эмир)\w*|"
+            r"қарсы\s+алу\s+рәсім\w*|церемони\w*\s+официальной\s+встречи|"
+            r"official\s+welcome\s+ceremony|"
             # an ambassador summoned for a talk: "әңгімеге шақырылды", "вызван в МИД"
             r"әңгімеле\w*|әңгімеге|вызван\w*|summoned|"
             # credentials presented, views exchanged, a courtesy call

@@ -347,3 +347,28 @@ def test_a_header_date_under_a_pages_menus_is_the_publication_date():
     )
     published, _ = dates(text)
     assert (published.value, published.precision) == ("2021-05-02", "day")
+
+
+def test_a_stamp_glued_to_the_word_before_or_with_its_time_is_the_publication():
+    # a header day glued to the section's name; a stamp's "г." before its time
+    text = (
+        "Placeholder\nНовости Казахстана28 марта 2024, 13:26\n"
+        "Президент Казахстана встретился с Генеральным секретарем ООН в Акорде."
+    )
+    published, event = dates(text)
+    assert published.value == "2024-03-28" and event.value is None  # the day is not the meeting's
+    text = (
+        " date 2026-02-18 Международное сотрудничество 18 февраля 2026 г. 4:20 В рамках визита "
+        "в Душанбе министр иностранных дел Казахстана был принят Президентом Таджикистана."
+    )
+    assert dates(text)[1].value is None  # not the 18th: the stamp, then no day stated
+
+
+def test_a_dateline_with_its_country_dates_by_month():
+    text = (
+        " date 2023-06-08 BAKU, Azerbaijan, June 8. Kazakhstan is interested in boosting "
+        "trade with the EU, Prime Minister of Kazakhstan Alikhan Smailov said in a meeting with "
+        "the EU's Maroš Šefčovič."
+    )
+    event = dates(text)[1]
+    assert event.precision == "month" and "dateline" in (event.reason or "")

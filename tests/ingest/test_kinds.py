@@ -168,6 +168,20 @@ def test_a_title_given_again_does_not_take_the_ledes_place():
             "visit",
         ),
         ("Президент приветствовал участников форума и заявил о поддержке.", "statement"),
+        # received by a host during a visit; a welcome ceremony
+        (
+            "В рамках визита в Ташкент министр иностранных дел Казахстана был принят Президентом "
+            "Узбекистана.",
+            "bilateral_meeting",
+        ),
+        (
+            "Сапар аясында министр Өзбекстан президенті Шавкат Мирзиёевтің қабылдауында болды.",
+            "bilateral_meeting",
+        ),
+        (
+            "Ақорда резиденциясында Өзбекстан Президентін салтанатты қарсы алу рәсімі өтті.",
+            "bilateral_meeting",
+        ),
     ],
 )
 def test_a_host_welcoming_a_visitor_is_a_meeting(text, kind):
