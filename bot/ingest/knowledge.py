@@ -37,17 +37,38 @@ def _with_oblique(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     return [(i, form) for i, name in pairs for form in (name, *oblique_forms(name))]
 
 
+# The Russian oblique cases of a body's leading adjectives and head noun in -ия, which folding
+# does not reach as endings: per case, the replacement of each nominative ending.
+_BODY_CASES = (
+    {"ий": "ого", "ый": "ого", "ая": "ой", "ое": "ого", "ия": "ии"},  # genitive
+    {"ий": "ому", "ый": "ому", "ая": "ой", "ое": "ому", "ия": "ии"},  # dative, prepositional
+    {"ий": "им", "ый": "ым", "ая": "ой", "ое": "ым", "ия": "ией"},  # instrumental
+    {"ая": "ую", "ия": "ию"},  # accusative (feminine)
+    {"ий": "ом", "ый": "ом", "ое": "ом"},  # prepositional (masculine)
+)
+_ADJECTIVE_ENDINGS = ("ий", "ый", "ая", "ое")
+
+
+def _body_case(name: str, case: dict[str, str]) -> str:
+    """The name in one case: its leading adjectives, then its head noun if in -ия."""
+    parts = name.split()
+    for i, word in enumerate(parts):
+        ending = word[-2:].lower()
+        if len(word) > 4 and ending in case:
+            parts[i] = word[:-2] + case[ending]
+        if ending not in _ADJECTIVE_ENDINGS or len(word) <= 4:
+            break  # the head noun: what follows it stays as it is
+    return " ".join(parts)
+
+
 def _body_forms(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
-    """(id, name) with the Russian case forms of a body's nouns in -ия, which folding does not
-    reach as endings: "Организация Объединенных Наций" → "Организации Объединенных Наций"."""
+    """(id, name) with the Russian case forms of a body's name that folding does not reach as
+    endings: "Организация Объединенных Наций" → "Организации Объединенных Наций", "Европейский
+    союз" → "Европейского союза" (a noun's own ending is left to the matching)."""
     result = []
     for body_id, name in pairs:
-        result.append((body_id, name))
-        parts = name.split()
-        if any(len(p) > 4 and p.endswith("ия") for p in parts):
-            for ending in ("и", "ю", "ей"):
-                form = [p[:-1] + ending if len(p) > 4 and p.endswith("ия") else p for p in parts]
-                result.append((body_id, " ".join(form)))
+        forms = dict.fromkeys([name, *(_body_case(name, case) for case in _BODY_CASES)])
+        result += [(body_id, form) for form in forms]
     return result
 
 

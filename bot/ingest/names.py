@@ -34,6 +34,15 @@ _RU_GENITIVE: list[tuple[str, str]] = [
     # a man's name on a consonant: "помощника госсекретаря Дэвида Саттерфилда", "Сергея"
     ("ея", "ей"),
     ("ая", "ай"),
+    # the accusative of a woman's name in -а: "принял … Тери Хакалу", "Йозефа Сикелу"
+    ("лу", "ла"),
+    ("ку", "ка"),
+    ("ну", "на"),
+    ("ту", "та"),
+    ("ду", "да"),
+    ("ву", "ва"),
+    ("му", "ма"),
+    ("су", "са"),
     # "Юн Сок Еля", "Игоря": a man's name on a soft sign
     ("ля", "ль"),
     ("ря", "рь"),
@@ -81,6 +90,9 @@ _KK_ENDINGS = (
 )
 
 
+_KK_ACCUSATIVE = frozenset({"ды", "ді", "ты", "ті", "ны", "ні"})
+
+
 def _ru_word(word: str, endings: list[tuple[str, str]]) -> tuple[str, bool]:
     """One Russian word back to the nominative; the flag says the ending was ambiguous."""
     lower = word.lower()
@@ -95,7 +107,9 @@ def nominative(name: str, lang: str, case: str | None) -> tuple[str, str | None]
     """The name in the nominative where its case is known, and a note when unsure.
 
     `case` is "instrumental", "genitive" or "dative" for Russian names the pattern put in that case,
-    "inflected" for a Kazakh name that may carry a case ending, None when already nominative.
+    "inflected" for a Kazakh name that may carry a case ending, "subject" for a Kazakh name that
+    may carry any but the accusative's ("Дархан Сатыбалды Орталық Азия … институтының
+    директоры …мен кездесті": a title follows, so -ды is the surname's), None when nominative.
     """
     parts = name.split()
     if not parts or case is None:
@@ -103,6 +117,8 @@ def nominative(name: str, lang: str, case: str | None) -> tuple[str, str | None]
     if lang == "kk":
         last = parts[-1]
         for ending in _KK_ENDINGS:
+            if case == "subject" and ending in _KK_ACCUSATIVE:
+                continue
             # "Пак Кын Хемен": "with" after a short Korean or Chinese surname
             shortest = 2 if ending in ("мен", "бен", "пен") and len(parts) > 1 else 3
             if last.endswith(ending) and len(last) - len(ending) >= shortest:

@@ -100,7 +100,21 @@ _ADJECTIVE = re.compile(
 )
 MAX_GAP = 8  # words allowed between a title and the name it introduces
 # Officers of a body's organs, whose body may stand further back than a country beside a title
-_OFFICERS = frozenset({"director", "secretary-general", "chair", "representative", "other"})
+# (and a minister of a portfolio, an envoy of a region or an ambassador: "ҚР Ақпарат және
+# қоғамдық даму министрі", "Еуропа Одағының Орта Азия бойынша арнайы өкілі", "Қазақстан
+# Республикасының Өзбекстан Республикасындағы Төтенше және Өкілетті Елшісі")
+_OFFICERS = frozenset(
+    {
+        "director",
+        "secretary-general",
+        "chair",
+        "representative",
+        "other",
+        "minister",
+        "special-representative",
+        "ambassador",
+    }
+)
 # Lower-case words inside a personal name.
 _BEFORE_PLACE = frozenset({"в", "во", "in", "at"})  # prepositions a place, not a name, follows
 _PARTICLES = frozenset(
@@ -351,6 +365,9 @@ def find_people(
             for match, role_start in roles:
                 role_end = len(words(text[: match.end()]))
                 if role_end <= hit.first <= role_end + MAX_GAP:
+                    gap_text = text[match.end() : ws[hit.first].start]
+                    if lang != "en" and re.search(r"[,.;:]", gap_text):
+                        continue  # "Приветствуя … представителя ЕС, Касым-Жомарт Токаев"
                     if role is not None and role_of(match).key == "other":
                         continue  # "Министр …, руководитель делегации X": the office stays
                     if role is not None and role.key in offices.get(hit.id, set()):
@@ -416,6 +433,8 @@ def find_people(
                 case = "instrumental"  # "встретился с Сергеем Лавровым"
             taken.update(range(first, end))
             case = case or ("inflected" if lang == "kk" else None)
+            if case == "inflected" and end < len(ws) and ws[end].capitalised:
+                case = "subject"  # a capitalised word follows: no verb takes it as its object
             name, note = nominative(raw, lang, case)
             other, sent_to = None, False
             if first < role_start:  # "Hakan Fidan, the Foreign Minister of Turkey"

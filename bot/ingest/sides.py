@@ -58,8 +58,12 @@ def mark_hosts(hits: list[Hit], ws: list[Word]) -> list[Hit]:
         before = hit.first - 1
         while before >= 0 and ws[before].folded in {"the", "republic", "respublike", "of"}:
             before -= 1
-        host = (before >= 0 and ws[before].folded in _TO) or bool(
-            _KK_HOST.search(ws[hit.last - 1].text)
+        # "Өзбекстан Республикасындағы": the form of state after the name carries the ending
+        last = (
+            hit.last
+            if hit.last < len(ws) and ws[hit.last].folded.startswith("respublik")
+            else hit.last - 1
         )
+        host = (before >= 0 and ws[before].folded in _TO) or bool(_KK_HOST.search(ws[last].text))
         marked.append(dataclasses.replace(hit, host=host))
     return marked

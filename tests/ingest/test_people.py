@@ -44,6 +44,9 @@ def participants(text: str, knowledge: Knowledge) -> set[tuple[str, str, str]]:
         ("Ичиро Огасавару", "ru", "genitive", "Ичиро Огасавара"),
         ("Ли Хемен", "kk", "inflected", "Ли Хе"),
         ("Игоря Петрова", "ru", "genitive", "Игорь Петров"),
+        ("Тери Хакалу", "ru", "genitive", "Тери Хакала"),
+        ("Дархан Сатыбалды", "kk", "subject", "Дархан Сатыбалды"),
+        ("Садыр Жапаровты", "kk", "inflected", "Садыр Жапаров"),
     ],
 )
 def test_nominative(raw, lang, case, expected):
@@ -653,3 +656,29 @@ def test_a_dateline_city_names_the_counterpart(knowledge):
         "Kassym-Jomart Tokayev of Kazakhstan at his official residence on Wednesday."
     )
     assert ("Shehbaz Sharif", "Prime Minister", "pakistan") in participants(text, knowledge)
+
+
+def test_sides_read_further_back_past_a_portfolio_or_a_host(knowledge):
+    # a portfolio between the country and the title; the host's ending on "Республикасындағы"
+    text = (
+        "Бүгін ҚР Ақпарат және қоғамдық даму министрі Аида Балаева Еуропа Одағының Орта Азия "
+        "бойынша арнайы өкілі Тери Хакаламен кездесті.\n"
+        "Қазақстан Республикасының Өзбекстан Республикасындағы Төтенше және Өкілетті Елшісі "
+        "Дархан Сатыбалды Ташкентте Анвар Насировпен кездесті."
+    )
+    found = {(name, side) for name, _, side in participants(text, knowledge)}
+    assert {("Аида Балаева", "kazakhstan"), ("Тери Хакала", "eu")} <= found
+    assert ("Дархан Сатыбалды", "kazakhstan") in found
+
+
+def test_a_body_in_the_genitive_and_a_title_the_comma_parts_from_a_known_name(knowledge):
+    text = (
+        "Президент Казахстана Касым-Жомарт Токаев принял специального представителя "
+        "Европейского союза по правам человека Имона Гилмора.\n"
+        "Приветствуя высокого представителя Европейского союза, Касым-Жомарт Токаев отметил "
+        "значение партнерства."
+    )
+    result = ingest_text(text, knowledge)
+    sides = {p.person: p.side for e in result.events for p in e.participants}
+    assert sides["tokayev-kassym-jomart"] == "kazakhstan"
+    assert ("Имон Гилмор", "Special Representative", "eu") in participants(text, knowledge)
