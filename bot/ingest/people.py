@@ -366,7 +366,7 @@ def find_people(
                 role_end = len(words(text[: match.end()]))
                 if role_end <= hit.first <= role_end + MAX_GAP:
                     gap_text = text[match.end() : ws[hit.first].start]
-                    if lang != "en" and re.search(r"[,.;:]", gap_text):
+                    if lang != "en" and re.search(r"[,.;:]\s*$", gap_text):
                         continue  # "Приветствуя … представителя ЕС, Касым-Жомарт Токаев"
                     if role is not None and role_of(match).key == "other":
                         continue  # "Министр …, руководитель делегации X": the office stays
