@@ -12,7 +12,8 @@ from bot.records.models import Place, PlaceEntry
 _BEFORE_PLACE = {"v", "vo", "na", "in", "at"}  # folded в, во, на, in, at
 _KK_LOCATIVE = ("da", "de", "ta", "te", "nda", "nde")
 _KK_ATTRIBUTIVE = ("dagi", "degi", "tagi", "tegi")  # "-дағы", folded
-_CITY_WORDS = ("kala", "gorod", "city")  # "Ташкент қаласында", "в городе Ташкенте"
+# "Ташкент қаласында", "в городе Ташкенте"; a city's airport: "Душанбе әуежайында"
+_CITY_WORDS = ("kala", "gorod", "city", "auejai", "aeroport", "airport")
 # "Қазақстанның астанасында", "в столице Казахстана", "in the capital of Kazakhstan": folded
 # stems of the word "capital", and the capitals of countries (used when the gazetteer has them).
 _CAPITAL_WORDS = ("astana", "stolits", "capital")
@@ -57,7 +58,7 @@ def _residence(
             placed = bool(at) and not any(w.startswith(_SOURCE_WORDS) for w in before[at[-1] :])
             # "Ақордада", "Кремльде"; "Ақорда" itself ends as a locative does
             # "Ақорда резиденциясында", "Akorda residence"
-            residence = i + 1 < len(ws) and ws[i + 1].folded.startswith(("rezidenc", "residen"))
+            residence = i + 1 < len(ws) and ws[i + 1].folded.startswith(("rezident", "residen"))
             if placed or residence or word.folded[len(stem) :] in _RESIDENCE_LOCATIVE:
                 return Place(city=city, country=entries[city].country), sentence
     return None

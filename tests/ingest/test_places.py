@@ -198,3 +198,23 @@ def test_a_short_sentence_in_the_lede_may_say_where_the_meeting_was(knowledge):
         "МИД КР, Айдарбеков отметил успешность совместной борьбы с коронавирусом."
     )
     assert place(text, knowledge) == ("moscow", "russia")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the residence named before its word, the city's airport
+        (
+            "Ақорда резиденциясында Қырғыз Президенті Садыр Жапаровты салтанатты қарсы алу рәсімі "
+            "өтті. Қасым-Жомарт Тоқаев екі елдің қарым-қатынасының маңызын атап өтті.",
+            ("astana", "kazakhstan"),
+        ),
+        (
+            "Қазақстан Президенті Қасым-Жомарт Тоқаевты Ташкент әуежайында Өзбекстан Президенті "
+            "Шавкат Мирзиёев қарсы алды. Екі ел басшылары келіссөздер өткізді.",
+            ("tashkent", "uzbekistan"),
+        ),
+    ],
+)
+def test_a_residence_or_an_airport_places_the_event_in_its_city(text, expected, knowledge):
+    assert place(text, knowledge) == expected
