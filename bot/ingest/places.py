@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.ingest.dates import FUTURE
+from bot.ingest.demonyms import DEMONYMS
 from bot.ingest.mentions import Gazetteer, Hit, words
 from bot.ingest.text import Sentence
 from bot.records.models import Place, PlaceEntry
@@ -154,6 +155,9 @@ def _locative(hit: Hit) -> bool:
         return ws[hit.first - 2].folded.startswith(_VISIT_WORDS)
     if hit.first > 0 and ws[hit.first - 1].folded.startswith(_VISITS):
         return True  # "посетит Нур-Султан", "visited Tokyo"
+    if hit.first > 1 and ws[hit.first - 1].folded.startswith(("capital", "stolits")):
+        # "touched down in the Kazakh capital Nur-Sultan", "в казахстанской столице Астане"
+        return any(w.folded in _BEFORE_PLACE for w in ws[max(0, hit.first - 5) : hit.first - 1])
     last_word = ws[hit.last - 1].folded
     if last_word.endswith(_KK_DATIVE) and hit.last < len(ws):
         # "Астанаға келді", "Нұр-Сұлтанға Майк Помпео келді"
@@ -163,7 +167,8 @@ def _locative(hit: Hit) -> bool:
     if last.endswith(_KK_ATTRIBUTIVE) and len(last) > 5:
         # "Украинадағы дағдарыс" (the crisis in Ukraine) is a topic; "Вашингтондағы кездесу"
         # (the meeting in Washington) is a place: the word it describes must be the event.
-        return hit.last < len(ws) and ws[hit.last].folded.startswith(_EVENT_STEMS)
+        # (or where in the city: "Вашингтондағы әуежайға қонған")
+        return hit.last < len(ws) and ws[hit.last].folded.startswith(_EVENT_STEMS + _CITY_WORDS)
     if last.endswith(_KK_LOCATIVE) and len(last) > 4:
         return True
     return hit.last < len(ws) and ws[hit.last].folded.startswith(_CITY_WORDS)
@@ -232,7 +237,27 @@ def find_place(
     for hit in hits:
         if entries[hit.id].kind == "country":
             return Place(country=hit.id), hit.sentence
-    return _capital(all_hits, entries)
+    found = _capital(all_hits, entries)
+    return found if found[0] else _capital_by_adjective(sentences, entries)
+
+
+def _capital_by_adjective(
+    sentences: list[Sentence], entries: dict[str, PlaceEntry]
+) -> tuple[Place | None, Sentence | None]:
+    """The capital a nationality names: "in the Kazakh capital", "в казахстанской столице"."""
+    for sentence in sentences:
+        ws = words(sentence.text)
+        for i in range(2, len(ws)):
+            if not ws[i].folded.startswith(("capital", "stolits")) or ws[i].capitalised:
+                continue
+            if not any(w.folded in _BEFORE_PLACE for w in ws[max(0, i - 3) : i - 1]):
+                continue
+            adjective = ws[i - 1].text.casefold()
+            for country, stems in DEMONYMS.items():
+                city = entries.get(CAPITALS.get(country, ""))
+                if city and any(adjective.startswith(stem) for stem in stems):
+                    return Place(city=city.id, country=city.country), sentence
+    return None, None
 
 
 def _capital(

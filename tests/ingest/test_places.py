@@ -214,6 +214,16 @@ def test_a_short_sentence_in_the_lede_may_say_where_the_meeting_was(knowledge):
             "Шавкат Мирзиёев қарсы алды. Екі ел басшылары келіссөздер өткізді.",
             ("tashkent", "uzbekistan"),
         ),
+        (
+            "Вашингтондағы әуежайға қонған Қазақстан Президенті Нұрсұлтан Назарбаевты АҚШ-тың "
+            "Мемлекеттік хатшысы қарсы алды.",
+            ("washington", "usa"),
+        ),
+        (
+            "Kazakh and South Korean Foreign Ministers Murat Nurtleu and Park Jin have signed a "
+            "memorandum of cooperation today in the Kazakh capital.",
+            ("astana", "kazakhstan"),
+        ),
     ],
 )
 def test_a_residence_or_an_airport_places_the_event_in_its_city(text, expected, knowledge):
