@@ -150,7 +150,6 @@ def ingest_text(
     opening = lede(sentences)
     body = [s for s in sentences if s.text != pub.quote]
     countries = {p.id for p in seeds.places.values() if p.kind == "country"}
-
     mentions = find_people(
         body,
         article.language,

@@ -385,9 +385,8 @@ def _short_runs(sentences: list[Sentence]) -> list[Sentence]:
     ]
 
 
-_CLOCK = re.compile(
-    r"\s*(?:г\.|года|ж\.|жыл)?\s*,?\s*\d\d?:\d\d(?!\d)"
-)  # "18 февраля 2026 г. 4:20"
+# a clock time after a date, its "г." between: "22.05.2024 23:15", "18 февраля 2026 г. 4:20"
+_CLOCK = re.compile(r"\s*(?:г\.|года|ж\.|жыл)?\s*,?\s*\d\d?:\d\d(?!\d)")
 # "4 декабря 2025 года министр …": a date the sentence goes on from is its own, not a stamp
 _RUNS_ON = re.compile(r"\s*(?:года|г\.|жылы|жылғы)?\s*[a-zа-яёәғқңөұүһі]")
 

@@ -53,6 +53,8 @@ _POSTFIX_ROLE = re.compile(
     r"(?:(?-i:[A-Z]{2,})\s+)?(?:(?-i:High|Special|Senior)\s+)?$",
     re.I,
 )
+# Words between a name and the title after its comma ("Josep Borrell, EU High Representative")
+_BEFORE_TITLE = frozenset({"the", "high", "special", "senior", *_TITLE_PREFIXES})
 # "Sergei Lavrov and …", "Лавров пен Ван И": a second name joined to the first
 _AND = frozenset({"and", "i", "men", "ben", "pen", "zhane"})  # folded and, и, мен, бен, пен, және
 _SKIP_WORDS = {"республики", "республикасының", "республикасы", "republic", "of", "the", "rk"}
@@ -598,8 +600,7 @@ def _name_before(
 ) -> tuple[int, int] | None:
     """The 1–3 capitalised words right before ", the <title>" (", EU High Representative")."""
     end = role_start
-    skipped = {"the", "high", "special", "senior", *_TITLE_PREFIXES}
-    while end > 0 and (ws[end - 1].text.casefold() in skipped or ws[end - 1].text.isupper()):
+    while end > 0 and (ws[end - 1].text.casefold() in _BEFORE_TITLE or ws[end - 1].text.isupper()):
         if "," in text[ws[end - 1].end : ws[end].start]:
             break
         end -= 1

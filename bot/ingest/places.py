@@ -17,7 +17,8 @@ _KK_ATTRIBUTIVE = ("dagi", "degi", "tagi", "tegi")  # "-дағы", folded
 _CITY_WORDS = ("kala", "gorod", "city", "auejai", "aeroport", "airport")
 # "Қазақстанның астанасында", "в столице Казахстана", "in the capital of Kazakhstan": folded
 # stems of the word "capital", and the capitals of countries (used when the gazetteer has them).
-_CAPITAL_WORDS = ("astana", "stolits", "capital")
+_CAPITAL_NOUNS = ("stolits", "capital")  # "столица", "capital"
+_CAPITAL_WORDS = ("astana", *_CAPITAL_NOUNS)
 CAPITALS = {
     "kazakhstan": "astana",
     "uzbekistan": "tashkent",
@@ -155,7 +156,7 @@ def _locative(hit: Hit) -> bool:
         return ws[hit.first - 2].folded.startswith(_VISIT_WORDS)
     if hit.first > 0 and ws[hit.first - 1].folded.startswith(_VISITS):
         return True  # "посетит Нур-Султан", "visited Tokyo"
-    if hit.first > 1 and ws[hit.first - 1].folded.startswith(("capital", "stolits")):
+    if hit.first > 1 and ws[hit.first - 1].folded.startswith(_CAPITAL_NOUNS):
         # "touched down in the Kazakh capital Nur-Sultan", "в казахстанской столице Астане"
         return any(w.folded in _BEFORE_PLACE for w in ws[max(0, hit.first - 5) : hit.first - 1])
     last_word = ws[hit.last - 1].folded
@@ -248,7 +249,7 @@ def _capital_by_adjective(
     for sentence in sentences:
         ws = words(sentence.text)
         for i in range(2, len(ws)):
-            if not ws[i].folded.startswith(("capital", "stolits")) or ws[i].capitalised:
+            if not ws[i].folded.startswith(_CAPITAL_NOUNS) or ws[i].capitalised:
                 continue
             if not any(w.folded in _BEFORE_PLACE for w in ws[max(0, i - 3) : i - 1]):
                 continue

@@ -198,10 +198,19 @@ _ROLES: list[tuple[str, str, dict[str, str]]] = [
     ),
     (
         "other",
-        r"спикер\w*|\bspeaker|сенатор\w*|senator|конгрессмен\w*|congress(?:wo)?man|"
-        # a region's head: "Новгород облысының губернаторы Андрей Никитин", "mayor of"
-        r"губернатор\w*|governor|мэр\w*|\bmayor",
+        r"спикер\w*|\bspeaker|сенатор\w*|senator|конгрессмен\w*|congress(?:wo)?man",
         {"kk": "Депутат", "ru": "Депутат", "en": "Member of parliament"},
+    ),
+    (
+        # a region's or a city's head: "Новгород облысының губернаторы Андрей Никитин"
+        "other",
+        r"губернатор\w*|governor",
+        {"kk": "Губернатор", "ru": "Губернатор", "en": "Governor"},
+    ),
+    (
+        "other",
+        r"мэр\w*|\bmayor",
+        {"kk": "Мэр", "ru": "Мэр", "en": "Mayor"},
     ),
     (
         "other",
